@@ -1,0 +1,506 @@
+//! Prime-field arithmetic in constant time.
+//!
+//! Two representations implement [`Field`]:
+//! - [`PseudoMersenne`] for `p = 2^(64·N) − c` with a small `c` (the primes `2^256 − 617` and
+//!   `2^512 − 569` of CryptoPro-A, TC26 256-A, 512-A and 512-C, which carry ~99% of real keys):
+//!   a product folds back with one multiplication by `c` per limb;
+//! - [`Montgomery`] for any odd modulus (the other curves' fields, and every group order `q`).
+//!
+//! Values are always kept fully reduced, so equality of representations is equality of values.
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::ops::{Add, Mul, Neg, Sub};
+
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
+
+use crate::limbs::{self, adc, mac};
+
+/// Arithmetic modulo a prime held in `N` 64-bit limbs.
+pub(crate) trait Field<const N: usize>:
+    Copy
+    + Default
+    + fmt::Debug
+    + ConditionallySelectable
+    + ConstantTimeEq
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Neg<Output = Self>
+    + 'static
+{
+    /// The modulus.
+    const MODULUS: [u64; N];
+    /// Zero.
+    const ZERO: Self;
+    /// One.
+    const ONE: Self;
+
+    /// The value of an integer below `2^(64·N)`, reduced modulo the modulus.
+    fn reduce(x: &[u64; N]) -> Self;
+    /// The canonical integer (below the modulus) this element stands for.
+    fn to_uint(&self) -> [u64; N];
+    /// The square.
+    fn square(&self) -> Self;
+
+    /// `2·self`.
+    #[inline(always)]
+    fn double(&self) -> Self {
+        *self + *self
+    }
+
+    /// The integer `x` if it is below the modulus.
+    fn from_uint(x: &[u64; N]) -> CtOption<Self> {
+        CtOption::new(Self::reduce(x), limbs::ct_lt(x, &Self::MODULUS))
+    }
+
+    /// Big-endian bytes (exactly `8·N`) to an element, refusing values not below the modulus.
+    fn from_be_bytes(bytes: &[u8]) -> CtOption<Self> {
+        Self::from_uint(&limbs::from_be_bytes(bytes))
+    }
+
+    /// Writes the canonical value as `8·N` big-endian bytes.
+    fn write_be_bytes(&self, out: &mut [u8]) {
+        limbs::to_be_bytes(&self.to_uint(), out);
+    }
+
+    /// Whether this is zero.
+    fn is_zero(&self) -> Choice {
+        self.ct_eq(&Self::ZERO)
+    }
+
+    /// `self^(p−2)`: the inverse of a non-zero element, zero for zero (Fermat; constant time,
+    /// since the exponent is public).
+    fn invert(&self) -> Self {
+        let mut exp = Self::MODULUS;
+        exp[0] -= 2; // every modulus here is odd and above 2, so no borrow
+        self.pow_vartime_exp(&exp)
+    }
+
+    /// `self^exp` with a 4-bit fixed window; time depends on `exp` only.
+    fn pow_vartime_exp(&self, exp: &[u64; N]) -> Self {
+        let mut table = [Self::ONE; 16];
+        for i in 1..16 {
+            table[i] = table[i - 1] * *self;
+        }
+        let mut acc = Self::ONE;
+        for i in (0..N * 16).rev() {
+            for _ in 0..4 {
+                acc = acc.square();
+            }
+            let nibble = (exp[i / 16] >> ((i % 16) * 4)) & 0xf;
+            acc = acc * table[nibble as usize];
+        }
+        acc
+    }
+}
+
+/// Implements the operator, selection and equality traits shared by both field types.
+macro_rules! field_impls {
+    ($ty:ident, $params:ident) => {
+        impl<const N: usize, P: $params<N>> Add for $ty<N, P> {
+            type Output = Self;
+            #[inline(always)]
+            fn add(self, rhs: Self) -> Self {
+                let (sum, carry) = limbs::add(&self.0, &rhs.0);
+                Self::new(limbs::reduce_once(&sum, carry, &Self::MODULUS))
+            }
+        }
+
+        impl<const N: usize, P: $params<N>> Sub for $ty<N, P> {
+            type Output = Self;
+            #[inline(always)]
+            fn sub(self, rhs: Self) -> Self {
+                let (diff, borrow) = limbs::sub(&self.0, &rhs.0);
+                // Add the modulus back, masked by the borrow.
+                let mask = borrow.wrapping_neg();
+                let mut r = [0u64; N];
+                let mut carry = 0;
+                for i in 0..N {
+                    (r[i], carry) = adc(diff[i], Self::MODULUS[i] & mask, carry);
+                }
+                Self::new(r)
+            }
+        }
+
+        impl<const N: usize, P: $params<N>> Neg for $ty<N, P> {
+            type Output = Self;
+            #[inline(always)]
+            fn neg(self) -> Self {
+                Self::ZERO - self
+            }
+        }
+
+        impl<const N: usize, P: $params<N>> Mul for $ty<N, P> {
+            type Output = Self;
+            #[inline(always)]
+            fn mul(self, rhs: Self) -> Self {
+                Self::mul_impl(&self.0, &rhs.0)
+            }
+        }
+
+        impl<const N: usize, P: $params<N>> Default for $ty<N, P> {
+            fn default() -> Self {
+                Self::ZERO
+            }
+        }
+
+        impl<const N: usize, P: $params<N>> ConditionallySelectable for $ty<N, P> {
+            #[inline(always)]
+            fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
+                Self::new(limbs::select(&a.0, &b.0, choice))
+            }
+        }
+
+        impl<const N: usize, P: $params<N>> ConstantTimeEq for $ty<N, P> {
+            #[inline(always)]
+            fn ct_eq(&self, other: &Self) -> Choice {
+                let mut acc = 0u64;
+                for i in 0..N {
+                    acc |= self.0[i] ^ other.0[i];
+                }
+                limbs::is_zero(&[acc])
+            }
+        }
+
+        impl<const N: usize, P: $params<N>> fmt::Debug for $ty<N, P> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "0x")?;
+                for limb in self.to_uint().iter().rev() {
+                    write!(f, "{limb:016x}")?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
+/// A prime of the form `2^(64·N) − C`.
+pub(crate) trait PseudoMersenneParams<const N: usize>: 'static + Copy + Send + Sync {
+    /// The small constant `c` (below 2^32).
+    const C: u64;
+}
+
+/// An element of GF(2^(64·N) − C), canonical little-endian limbs.
+#[derive(Clone, Copy)]
+pub(crate) struct PseudoMersenne<const N: usize, P>([u64; N], PhantomData<P>);
+
+impl<const N: usize, P: PseudoMersenneParams<N>> PseudoMersenne<N, P> {
+    const P: [u64; N] = {
+        assert!(P::C < (1 << 32) && P::C % 2 == 1);
+        let mut p = [u64::MAX; N];
+        p[0] = 0u64.wrapping_sub(P::C);
+        p
+    };
+
+    #[inline(always)]
+    const fn new(limbs: [u64; N]) -> Self {
+        Self(limbs, PhantomData)
+    }
+
+    /// A constant from big-endian hex (must be below the modulus).
+    pub(crate) const fn from_hex(hex: &str) -> Self {
+        Self::new(limbs::from_be_hex(hex))
+    }
+
+    /// Folds `lo + hi·2^(64·N)` (hi a single word) into a reduced element.
+    #[inline(always)]
+    fn fold(mut r: [u64; N], hi: u64) -> Self {
+        // hi·2^(64N) ≡ hi·c, and hi·c < 2^64 because both are below 2^32 here.
+        let (lo, _) = mac(0, hi, P::C, 0);
+        let mut carry;
+        (r[0], carry) = adc(r[0], lo, 0);
+        for limb in r.iter_mut().skip(1) {
+            (*limb, carry) = adc(*limb, 0, carry);
+        }
+        // A carry out leaves r small, so adding c once more cannot carry again.
+        let mut carry2;
+        (r[0], carry2) = adc(r[0], carry * P::C, 0);
+        for limb in r.iter_mut().skip(1) {
+            (*limb, carry2) = adc(*limb, 0, carry2);
+        }
+        Self::new(limbs::reduce_once(&r, 0, &Self::P))
+    }
+
+    #[inline(always)]
+    fn mul_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        let mut t = [0u64; 16];
+        for i in 0..N {
+            let mut carry = 0;
+            for j in 0..N {
+                (t[i + j], carry) = mac(t[i + j], a[i], b[j], carry);
+            }
+            t[i + N] = carry;
+        }
+        Self::reduce_wide(&t)
+    }
+
+    /// Reduces the `2·N`-limb product held in `t`.
+    #[inline(always)]
+    fn reduce_wide(t: &[u64; 16]) -> Self {
+        let mut r = [0u64; N];
+        let mut carry = 0;
+        for i in 0..N {
+            (r[i], carry) = mac(t[i], t[i + N], P::C, carry);
+        }
+        Self::fold(r, carry)
+    }
+
+    #[inline(always)]
+    fn square_impl(a: &[u64; N]) -> Self {
+        // Off-diagonal products once, doubled, plus the squares on the diagonal.
+        let mut t = [0u64; 16];
+        for i in 0..N {
+            let mut carry = 0;
+            for j in (i + 1)..N {
+                (t[i + j], carry) = mac(t[i + j], a[i], a[j], carry);
+            }
+            t[i + N] = carry;
+        }
+        let mut carry = 0;
+        for limb in t.iter_mut().take(2 * N) {
+            let top = *limb >> 63;
+            *limb = (*limb << 1) | carry;
+            carry = top;
+        }
+        let mut carry = 0;
+        for i in 0..N {
+            let (lo, hi) = mac(0, a[i], a[i], 0);
+            (t[2 * i], carry) = adc(t[2 * i], lo, carry);
+            (t[2 * i + 1], carry) = adc(t[2 * i + 1], hi, carry);
+        }
+        Self::reduce_wide(&t)
+    }
+}
+
+impl<const N: usize, P: PseudoMersenneParams<N>> Field<N> for PseudoMersenne<N, P> {
+    const MODULUS: [u64; N] = Self::P;
+    const ZERO: Self = Self::new([0; N]);
+    const ONE: Self = {
+        let mut one = [0; N];
+        one[0] = 1;
+        Self::new(one)
+    };
+
+    #[inline(always)]
+    fn reduce(x: &[u64; N]) -> Self {
+        // 2^(64N) < 2p, so one subtraction suffices.
+        Self::new(limbs::reduce_once(x, 0, &Self::P))
+    }
+
+    #[inline(always)]
+    fn to_uint(&self) -> [u64; N] {
+        self.0
+    }
+
+    #[inline(always)]
+    fn square(&self) -> Self {
+        Self::square_impl(&self.0)
+    }
+}
+
+field_impls!(PseudoMersenne, PseudoMersenneParams);
+
+/// An odd modulus for Montgomery arithmetic; the derived constants are computed at compile time.
+pub(crate) trait MontgomeryParams<const N: usize>: 'static + Copy + Send + Sync {
+    /// The modulus, little-endian limbs.
+    const MODULUS: [u64; N];
+    /// `−MODULUS^(−1) mod 2^64`.
+    const INV: u64 = {
+        // Newton's iteration doubles the correct low bits each step: 1 → 2 → … → 64.
+        let m = Self::MODULUS[0];
+        let mut x = 1u64;
+        let mut i = 0;
+        while i < 6 {
+            x = x.wrapping_mul(2u64.wrapping_sub(m.wrapping_mul(x)));
+            i += 1;
+        }
+        x.wrapping_neg()
+    };
+    /// `2^(64·N) mod MODULUS`: one in Montgomery form.
+    const R: [u64; N] = pow2_mod(&Self::MODULUS, 64 * N);
+    /// `2^(128·N) mod MODULUS`: converts into Montgomery form.
+    const R2: [u64; N] = pow2_mod(&Self::MODULUS, 128 * N);
+}
+
+/// `2^k mod m` by repeated doubling (compile time).
+const fn pow2_mod<const N: usize>(m: &[u64; N], k: usize) -> [u64; N] {
+    let mut x = [0u64; N];
+    x[0] = 1;
+    let mut i = 0;
+    while i < k {
+        let (d, carry) = limbs::add(&x, &x);
+        let (s, borrow) = limbs::sub(&d, m);
+        x = if carry == 1 || borrow == 0 { s } else { d };
+        i += 1;
+    }
+    x
+}
+
+/// An element modulo `P::MODULUS` in Montgomery form (`x·2^(64·N) mod m`).
+#[derive(Clone, Copy)]
+pub(crate) struct Montgomery<const N: usize, P>([u64; N], PhantomData<P>);
+
+impl<const N: usize, P: MontgomeryParams<N>> Montgomery<N, P> {
+    #[inline(always)]
+    const fn new(limbs: [u64; N]) -> Self {
+        Self(limbs, PhantomData)
+    }
+
+    /// A constant from big-endian hex (must be below the modulus).
+    pub(crate) const fn from_hex(hex: &str) -> Self {
+        Self::new(Self::mont_mul(&limbs::from_be_hex(hex), &P::R2))
+    }
+
+    /// Montgomery multiplication `a·b·2^(−64·N) mod m` (CIOS), valid for `a·b < m·2^(64·N)`.
+    #[inline(always)]
+    const fn mont_mul(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+        let m = &P::MODULUS;
+        let mut t = [0u64; 18];
+        let mut i = 0;
+        while i < N {
+            let mut carry = 0;
+            let mut j = 0;
+            while j < N {
+                (t[j], carry) = mac(t[j], a[j], b[i], carry);
+                j += 1;
+            }
+            let (s, c) = adc(t[N], carry, 0);
+            t[N] = s;
+            t[N + 1] = c;
+            let k = t[0].wrapping_mul(P::INV);
+            let (_, mut carry) = mac(t[0], k, m[0], 0);
+            let mut j = 1;
+            while j < N {
+                (t[j - 1], carry) = mac(t[j], k, m[j], carry);
+                j += 1;
+            }
+            let (s, c) = adc(t[N], carry, 0);
+            t[N - 1] = s;
+            t[N] = t[N + 1] + c;
+            i += 1;
+        }
+        let mut r = [0u64; N];
+        let mut j = 0;
+        while j < N {
+            r[j] = t[j];
+            j += 1;
+        }
+        // Result is below 2m: subtract m once, masked (no data-dependent branch).
+        let (d, borrow) = limbs::sub(&r, m);
+        let keep = (borrow & !t[N]) & 1;
+        let mask = keep.wrapping_neg();
+        let mut out = [0u64; N];
+        let mut j = 0;
+        while j < N {
+            out[j] = (r[j] & mask) | (d[j] & !mask);
+            j += 1;
+        }
+        out
+    }
+
+    #[inline(always)]
+    fn mul_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        Self::new(Self::mont_mul(a, b))
+    }
+}
+
+impl<const N: usize, P: MontgomeryParams<N>> Field<N> for Montgomery<N, P> {
+    const MODULUS: [u64; N] = P::MODULUS;
+    const ZERO: Self = Self::new([0; N]);
+    const ONE: Self = Self::new(P::R);
+
+    #[inline(always)]
+    fn reduce(x: &[u64; N]) -> Self {
+        // x·R² ·R⁻¹ = x·R: Montgomery form of x mod m, for any x < 2^(64N).
+        Self::new(Self::mont_mul(x, &P::R2))
+    }
+
+    #[inline(always)]
+    fn to_uint(&self) -> [u64; N] {
+        let mut one = [0u64; N];
+        one[0] = 1;
+        Self::mont_mul(&self.0, &one)
+    }
+
+    #[inline(always)]
+    fn square(&self) -> Self {
+        *self * *self
+    }
+}
+
+field_impls!(Montgomery, MontgomeryParams);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy)]
+    struct C617;
+    impl PseudoMersenneParams<4> for C617 {
+        const C: u64 = 617;
+    }
+    type Fp = PseudoMersenne<4, C617>;
+
+    #[derive(Clone, Copy)]
+    struct M617;
+    impl MontgomeryParams<4> for M617 {
+        const MODULUS: [u64; 4] = limbs::from_be_hex(
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97",
+        );
+    }
+    type Fm = Montgomery<4, M617>;
+
+    fn pair(seed: u64) -> (Fp, Fm) {
+        // A deterministic spread of values, including ones near the modulus.
+        let mut x = [0u64; 4];
+        let mut s = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
+        for limb in &mut x {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            *limb = s;
+        }
+        if seed % 5 == 0 {
+            x = Fp::MODULUS;
+            x[0] -= seed % 7 + 1;
+        }
+        (Fp::reduce(&x), Fm::reduce(&x))
+    }
+
+    #[test]
+    fn pseudo_mersenne_agrees_with_montgomery() {
+        for i in 0..400u64 {
+            let (a, am) = pair(i);
+            let (b, bm) = pair(i + 1000);
+            assert_eq!(a.to_uint(), am.to_uint());
+            assert_eq!((a * b).to_uint(), (am * bm).to_uint(), "mul {i}");
+            assert_eq!(a.square().to_uint(), (am * am).to_uint(), "square {i}");
+            assert_eq!((a + b).to_uint(), (am + bm).to_uint(), "add {i}");
+            assert_eq!((a - b).to_uint(), (am - bm).to_uint(), "sub {i}");
+            assert_eq!((-a).to_uint(), (-am).to_uint(), "neg {i}");
+        }
+    }
+
+    #[test]
+    fn inversion() {
+        for i in 1..50u64 {
+            let (a, am) = pair(i);
+            assert_eq!((a * a.invert()).to_uint(), Fp::ONE.to_uint());
+            assert_eq!((am * am.invert()).to_uint(), Fm::ONE.to_uint());
+        }
+        assert!(bool::from(Fp::ZERO.invert().is_zero()));
+    }
+
+    #[test]
+    fn edge_values() {
+        let pm1 = Fp::ZERO - Fp::ONE;
+        assert_eq!((pm1 * pm1).to_uint(), Fp::ONE.to_uint());
+        assert_eq!((pm1 + Fp::ONE).to_uint(), [0; 4]);
+        let mut p = Fp::MODULUS;
+        assert!(bool::from(Fp::from_uint(&p).is_none()));
+        p[0] -= 1;
+        assert!(bool::from(Fp::from_uint(&p).is_some()));
+        assert!(bool::from(Fm::from_uint(&Fm::MODULUS).is_none()));
+    }
+}

@@ -1,0 +1,177 @@
+//! Scalar multiplication: constant-time fixed-base for signing and key generation, and a
+//! variable-time interleaved wNAF double multiplication for verification.
+
+use alloc::vec::Vec;
+
+use subtle::{ConditionallySelectable, ConstantTimeEq};
+
+use crate::group::Group;
+use crate::limbs;
+
+/// Width of the wNAF window for the fixed base in verification (32 odd multiples).
+const BASE_WNAF_WIDTH: u32 = 7;
+/// Width of the wNAF window for the variable point in verification (8 odd multiples).
+const POINT_WNAF_WIDTH: u32 = 5;
+
+/// Precomputed multiples of a curve's base point.
+pub(crate) struct BaseTables<G: Group<N>, const N: usize> {
+    /// `comb[i][j] = (j + 1)·16^i·P`: one row per signed 4-bit digit of a scalar.
+    comb: Vec<[G::Affine; 8]>,
+    /// `wnaf[j] = (2j + 1)·P`.
+    wnaf: Vec<G::Affine>,
+}
+
+impl<G: Group<N>, const N: usize> BaseTables<G, N> {
+    /// Computes the tables for base point `p` (done once per curve, on first use).
+    pub(crate) fn new(p: G) -> Self {
+        let mut comb = Vec::with_capacity(16 * N + 1);
+        let mut row_base = p;
+        for _ in 0..=16 * N {
+            let mut row = [G::AFFINE_IDENTITY; 8];
+            let mut acc = row_base;
+            for entry in row.iter_mut() {
+                *entry = acc.to_affine();
+                acc = acc.add(&row_base);
+            }
+            comb.push(row);
+            for _ in 0..4 {
+                row_base = row_base.double();
+            }
+        }
+        Self { comb, wnaf: odd_multiples(&p, BASE_WNAF_WIDTH).iter().map(G::to_affine).collect() }
+    }
+
+    /// `k·P` in constant time, for a canonical scalar `k` (little-endian limbs).
+    ///
+    /// The scalar is recoded into signed digits in `[−8, 8)`; each row contributes one digit,
+    /// looked up by scanning the whole row, so neither branches nor memory addresses depend on
+    /// `k`.
+    pub(crate) fn mul_base(&self, k: &[u64; N]) -> G {
+        let digits = signed_radix16::<N>(k);
+        let mut acc = G::IDENTITY;
+        for (row, &digit) in self.comb.iter().zip(digits.iter()) {
+            acc = acc.add_affine(&lookup::<G, N>(row, digit));
+        }
+        acc
+    }
+
+    /// `a·P + b·Q` in variable time (for public values: verification and key checks).
+    pub(crate) fn mul_double_vartime(&self, a: &[u64; N], b: &[u64; N], q: &G) -> G {
+        let naf_a = wnaf::<N>(a, BASE_WNAF_WIDTH);
+        let naf_b = wnaf::<N>(b, POINT_WNAF_WIDTH);
+        let q_table = odd_multiples(q, POINT_WNAF_WIDTH);
+        let top = (0..naf_a.len()).rev().find(|&i| naf_a[i] != 0 || naf_b[i] != 0);
+        let mut acc = G::IDENTITY;
+        let Some(top) = top else { return acc };
+        for i in (0..=top).rev() {
+            acc = acc.double();
+            let da = naf_a[i];
+            if da > 0 {
+                acc = acc.add_affine(&self.wnaf[(da / 2) as usize]);
+            } else if da < 0 {
+                acc = acc.add_affine(&G::neg_affine(&self.wnaf[(-da / 2) as usize]));
+            }
+            let db = naf_b[i];
+            if db > 0 {
+                acc = acc.add(&q_table[(db / 2) as usize]);
+            } else if db < 0 {
+                acc = acc.add(&q_table[(-db / 2) as usize].neg());
+            }
+        }
+        acc
+    }
+}
+
+/// `[P, 3P, 5P, …, (2^(w−1) − 1)P]`.
+fn odd_multiples<G: Group<N>, const N: usize>(p: &G, width: u32) -> Vec<G> {
+    let count = 1usize << (width - 2);
+    let double = p.double();
+    let mut out = Vec::with_capacity(count);
+    out.push(*p);
+    for i in 1..count {
+        out.push(out[i - 1].add(&double));
+    }
+    out
+}
+
+/// Selects `sign(d)·|d|·row[0]` by scanning the row (constant time).
+#[inline(always)]
+fn lookup<G: Group<N>, const N: usize>(row: &[G::Affine; 8], digit: i8) -> G::Affine {
+    let negative = (digit as u8) >> 7;
+    let abs = ((digit as u8) ^ negative.wrapping_neg()).wrapping_add(negative);
+    let mut out = G::AFFINE_IDENTITY;
+    for (j, entry) in row.iter().enumerate() {
+        out.conditional_assign(entry, abs.ct_eq(&(j as u8 + 1)));
+    }
+    G::Affine::conditional_select(&out, &G::neg_affine(&out), negative.into())
+}
+
+/// Recodes `k` into `16·N + 1` signed digits in `[−8, 8)` with `k = Σ dᵢ·16^i` (constant time).
+fn signed_radix16<const N: usize>(k: &[u64; N]) -> [i8; 129] {
+    let mut digits = [0i8; 129];
+    let mut carry = 0i8;
+    for i in 0..16 * N {
+        let v = ((k[i / 16] >> ((i % 16) * 4)) & 0xf) as i8 + carry;
+        carry = (v + 8) >> 4;
+        digits[i] = v - (carry << 4);
+    }
+    digits[16 * N] = carry;
+    digits
+}
+
+/// The width-`w` non-adjacent form of `k`: odd digits in `(−2^(w−1), 2^(w−1))`, at least
+/// `w − 1` zeros between non-zero ones (variable time).
+fn wnaf<const N: usize>(k: &[u64; N], width: u32) -> Vec<i8> {
+    let bits = 64 * N + 1;
+    let mut padded = [0u64; 10];
+    padded[..N].copy_from_slice(k);
+    let window = 1u64 << width;
+    let mask = window - 1;
+    let mut naf = alloc::vec![0i8; bits];
+    let mut pos = 0;
+    let mut carry = 0u64;
+    while pos < bits {
+        let (idx, shift) = (pos / 64, pos % 64);
+        let mut buf = padded[idx] >> shift;
+        if shift + width as usize > 64 {
+            buf |= padded[idx + 1] << (64 - shift);
+        }
+        let value = carry + (buf & mask);
+        if value & 1 == 0 {
+            pos += 1;
+            continue;
+        }
+        if value < window / 2 {
+            carry = 0;
+            naf[pos] = value as i8;
+        } else {
+            carry = 1;
+            naf[pos] = (value as i64 - window as i64) as i8;
+        }
+        pos += width as usize;
+    }
+    debug_assert!(limbs::bits_vartime(k) as usize <= 64 * N);
+    naf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value_of(digits: &[i8], radix_bits: u32) -> i128 {
+        digits.iter().rev().fold(0i128, |acc, &d| (acc << radix_bits) + d as i128)
+    }
+
+    #[test]
+    fn recodings_preserve_the_value() {
+        for k in [0u64, 1, 7, 8, 15, 16, 0xdead_beef, u64::MAX >> 4, 0x8888_8888_8888_8888] {
+            let limbs = [k, 0u64];
+            let digits = signed_radix16::<2>(&limbs);
+            assert!(digits.iter().all(|&d| (-8..8).contains(&d)));
+            assert_eq!(value_of(&digits[..33], 4), k as i128, "radix16 {k:#x}");
+            let naf = wnaf::<2>(&limbs, 5);
+            assert_eq!(value_of(&naf, 1), k as i128, "wnaf {k:#x}");
+            assert!(naf.iter().all(|&d| d == 0 || (d % 2 != 0 && d.abs() < 16)));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Short Weierstrass curves `y² = x³ + ax + b` in projective coordinates `(X : Y : Z)`.
+//!
+//! Addition and doubling use the complete formulas of Renes, Costello and Batina,
+//! "Complete addition formulas for prime order elliptic curves" (EUROCRYPT 2016),
+//! Algorithms 1–3: they have no exceptional cases, so the same instructions run for every input
+//! (the identity is `(0 : 1 : 0)`). They hold on curves of odd order, i.e. every GOST curve with
+//! cofactor 1; the two cofactor-4 curves use [`crate::edwards`] instead.
+
+use subtle::{Choice, ConditionallySelectable};
+
+use crate::field::Field;
+use crate::group::Group;
+
+/// The constants of a Weierstrass curve with cofactor 1.
+pub(crate) trait WeierstrassParams<const N: usize>: 'static + Copy + Send + Sync {
+    /// The coordinate field.
+    type Fe: Field<N>;
+    /// The coefficient `a`.
+    const A: Self::Fe;
+    /// `3·b`, as the formulas use it.
+    const B3: Self::Fe;
+    /// Whether `a = −3`, so that `a·x` is two additions and a negation.
+    const A_IS_MINUS_3: bool;
+    /// The base point `P`.
+    const GX: Self::Fe;
+    /// The base point `P`.
+    const GY: Self::Fe;
+}
+
+/// A point in projective coordinates.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ProjectivePoint<const N: usize, C: WeierstrassParams<N>> {
+    x: C::Fe,
+    y: C::Fe,
+    z: C::Fe,
+}
+
+/// A point with `Z = 1`, or the identity (`infinity = 1`), for precomputed tables.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AffinePoint<const N: usize, C: WeierstrassParams<N>> {
+    x: C::Fe,
+    y: C::Fe,
+    infinity: u8,
+}
+
+impl<const N: usize, C: WeierstrassParams<N>> ProjectivePoint<N, C> {
+    /// The base point.
+    pub(crate) fn generator() -> Self {
+        Self { x: C::GX, y: C::GY, z: C::Fe::ONE }
+    }
+
+    #[inline(always)]
+    fn mul_a(v: C::Fe) -> C::Fe {
+        if C::A_IS_MINUS_3 { -(v.double() + v) } else { v * C::A }
+    }
+
+    /// The tail shared by full and mixed addition (Algorithm 1 of RCB16, from the point where
+    /// the cross products are known): `t3 = X1Y2 + X2Y1`, `t4 = X1Z2 + X2Z1`,
+    /// `t5 = Y1Z2 + Y2Z1`, `t0 = X1X2`, `t1 = Y1Y2`, `t2 = Z1Z2`.
+    #[inline(always)]
+    fn add_tail(t0: C::Fe, t1: C::Fe, t2: C::Fe, t3: C::Fe, t4: C::Fe, t5: C::Fe) -> Self {
+        let z3 = Self::mul_a(t4) + C::B3 * t2;
+        let x3 = t1 - z3;
+        let z3 = t1 + z3;
+        let y3 = x3 * z3;
+        let t1 = t0.double() + t0;
+        let t2 = Self::mul_a(t2);
+        let t4 = C::B3 * t4;
+        let t1 = t1 + t2;
+        let t2 = Self::mul_a(t0 - t2);
+        let t4 = t4 + t2;
+        Self {
+            x: t3 * x3 - t5 * t4,
+            y: y3 + t1 * t4,
+            z: t5 * z3 + t3 * t1,
+        }
+    }
+}
+
+impl<const N: usize, C: WeierstrassParams<N>> ConditionallySelectable for ProjectivePoint<N, C> {
+    #[inline(always)]
+    fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
+        Self {
+            x: C::Fe::conditional_select(&a.x, &b.x, choice),
+            y: C::Fe::conditional_select(&a.y, &b.y, choice),
+            z: C::Fe::conditional_select(&a.z, &b.z, choice),
+        }
+    }
+}
+
+impl<const N: usize, C: WeierstrassParams<N>> ConditionallySelectable for AffinePoint<N, C> {
+    #[inline(always)]
+    fn conditional_select(a: &Self, b: &Self, choice: Choice) -> Self {
+        Self {
+            x: C::Fe::conditional_select(&a.x, &b.x, choice),
+            y: C::Fe::conditional_select(&a.y, &b.y, choice),
+            infinity: u8::conditional_select(&a.infinity, &b.infinity, choice),
+        }
+    }
+}
+
+impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C> {
+    type Fe = C::Fe;
+    type Affine = AffinePoint<N, C>;
+
+    const IDENTITY: Self = Self { x: C::Fe::ZERO, y: C::Fe::ONE, z: C::Fe::ZERO };
+    const AFFINE_IDENTITY: Self::Affine =
+        AffinePoint { x: C::Fe::ZERO, y: C::Fe::ONE, infinity: 1 };
+
+    #[inline(always)]
+    fn add(&self, other: &Self) -> Self {
+        let (x1, y1, z1) = (self.x, self.y, self.z);
+        let (x2, y2, z2) = (other.x, other.y, other.z);
+        let t0 = x1 * x2;
+        let t1 = y1 * y2;
+        let t2 = z1 * z2;
+        let t3 = (x1 + y1) * (x2 + y2) - (t0 + t1);
+        let t4 = (x1 + z1) * (x2 + z2) - (t0 + t2);
+        let t5 = (y1 + z1) * (y2 + z2) - (t1 + t2);
+        Self::add_tail(t0, t1, t2, t3, t4, t5)
+    }
+
+    #[inline(always)]
+    fn add_affine(&self, other: &Self::Affine) -> Self {
+        let (x1, y1, z1) = (self.x, self.y, self.z);
+        let (x2, y2) = (other.x, other.y);
+        let t0 = x1 * x2;
+        let t1 = y1 * y2;
+        let t3 = (x1 + y1) * (x2 + y2) - (t0 + t1);
+        let t4 = x2 * z1 + x1;
+        let t5 = y2 * z1 + y1;
+        let sum = Self::add_tail(t0, t1, z1, t3, t4, t5);
+        Self::conditional_select(&sum, self, Choice::from(other.infinity))
+    }
+
+    #[inline(always)]
+    fn double(&self) -> Self {
+        // RCB16 Algorithm 3.
+        let (x, y, z) = (self.x, self.y, self.z);
+        let t0 = x.square();
+        let t1 = y.square();
+        let t2 = z.square();
+        let t3 = (x * y).double();
+        let z3 = (x * z).double();
+        let y3 = Self::mul_a(z3) + C::B3 * t2;
+        let x3 = t1 - y3;
+        let y3 = x3 * (t1 + y3);
+        let x3 = t3 * x3;
+        let z3 = C::B3 * z3;
+        let t2 = Self::mul_a(t2);
+        let t3 = Self::mul_a(t0 - t2) + z3;
+        let t0 = t0.double() + t0 + t2;
+        let y3 = y3 + t0 * t3;
+        let t2 = (y * z).double();
+        let x3 = x3 - t2 * t3;
+        let z3 = (t2 * t1).double().double();
+        Self { x: x3, y: y3, z: z3 }
+    }
+
+    #[inline(always)]
+    fn neg(&self) -> Self {
+        Self { x: self.x, y: -self.y, z: self.z }
+    }
+
+    #[inline(always)]
+    fn neg_affine(a: &Self::Affine) -> Self::Affine {
+        AffinePoint { x: a.x, y: -a.y, infinity: a.infinity }
+    }
+
+    fn to_affine(&self) -> Self::Affine {
+        let zinv = self.z.invert();
+        AffinePoint { x: self.x * zinv, y: self.y * zinv, infinity: self.z.is_zero().unwrap_u8() }
+    }
+
+    fn is_identity(&self) -> Choice {
+        self.z.is_zero()
+    }
+
+    fn to_weierstrass(&self) -> (C::Fe, C::Fe) {
+        let zinv = self.z.invert();
+        (self.x * zinv, self.y * zinv)
+    }
+
+    fn weierstrass_x(&self) -> C::Fe {
+        self.x * self.z.invert()
+    }
+
+    fn from_weierstrass(x: &C::Fe, y: &C::Fe) -> Option<Self> {
+        Some(Self { x: *x, y: *y, z: C::Fe::ONE })
+    }
+}
