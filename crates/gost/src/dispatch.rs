@@ -63,6 +63,11 @@ pub(crate) fn scalar_in_range(id: CurveId, d: &[u8]) -> bool {
     with_curve!(id, |N, C| ops::scalar_in_range::<N, C>(d))
 }
 
+/// Writes `d mod q` into `out`; `false` when that is zero.
+pub(crate) fn reduce_scalar(id: CurveId, d: &[u8], out: &mut [u8]) -> bool {
+    with_curve!(id, |N, C| ops::reduce_scalar::<N, C>(d, out))
+}
+
 /// Draws a scalar in `[1, q)` from `fill`.
 pub(crate) fn random_scalar(
     id: CurveId,

@@ -43,7 +43,7 @@ pub enum Error {
         /// Bytes given.
         actual: usize,
     },
-    /// The private key is 0 or not below the group order `q`.
+    /// The private key (or a supplied nonce) is 0 modulo the group order `q`.
     PrivateKeyOutOfRange,
     /// A signature of the wrong length.
     SignatureLength {
@@ -89,7 +89,7 @@ impl fmt::Display for Error {
             Self::PrivateKeyLength { expected, actual } => {
                 write!(f, "private key must be {expected} bytes, got {actual}")
             }
-            Self::PrivateKeyOutOfRange => write!(f, "private key is zero or not below the group order"),
+            Self::PrivateKeyOutOfRange => write!(f, "private key is zero modulo the group order"),
             Self::SignatureLength { expected, actual } => {
                 write!(f, "signature must be {expected} bytes, got {actual}")
             }

@@ -29,6 +29,13 @@ pub(crate) fn scalar_in_range<const N: usize, C: Curve<N>>(d: &[u8]) -> bool {
     bool::from(s.is_some() & !s.unwrap_or(C::Scalar::ZERO).is_zero())
 }
 
+/// Writes `d mod q` (big-endian) into `out`; `false` when that is zero.
+pub(crate) fn reduce_scalar<const N: usize, C: Curve<N>>(d: &[u8], out: &mut [u8]) -> bool {
+    let s = C::Scalar::reduce(&limbs::from_be_bytes(d));
+    s.write_be_bytes(out);
+    !bool::from(s.is_zero())
+}
+
 /// Fills `out` with a uniformly random scalar in `[1, q)`, drawing bytes from `fill` and
 /// rejecting candidates out of range (after masking to the bit length of `q`).
 pub(crate) fn random_scalar<const N: usize, C: Curve<N>>(

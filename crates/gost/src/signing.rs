@@ -48,16 +48,21 @@ impl SigningKey {
         Self::from_bytes(algorithm, params, &d[..size])
     }
 
-    /// The key with private scalar `d` given big-endian (32 or 64 bytes, `0 < d < q`).
+    /// The key with private scalar `d` given big-endian (32 or 64 bytes).
+    ///
+    /// `d` is taken modulo `q`, as OpenSSL's gost engine and the RFC 9215 examples do (on the
+    /// cofactor-4 curves `q` is shorter than the key size); `d ≡ 0` is refused.
     pub fn from_bytes(algorithm: Algorithm, params: ParamSet, d: &[u8]) -> Result<Self, Error> {
         algorithm.check_params(params)?;
         let size = params.size();
         if d.len() != size {
             return Err(Error::PrivateKeyLength { expected: size, actual: d.len() });
         }
-        if !dispatch::scalar_in_range(params.curve(), d) {
+        let mut reduced = Zeroizing::new([0u8; 64]);
+        if !dispatch::reduce_scalar(params.curve(), d, &mut reduced[..size]) {
             return Err(Error::PrivateKeyOutOfRange);
         }
+        let d = &reduced[..size];
         let mut x = [0u8; 64];
         let mut y = [0u8; 64];
         dispatch::public_key(params.curve(), d, &mut x[..size], &mut y[..size]);
