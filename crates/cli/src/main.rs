@@ -1,1 +1,58 @@
-fn main(){}
+//! `podpis`: the one binary of Podpis.
+//!
+//! Conventions: `podpis <noun> <verb>`, `--help` everywhere, `--json` for machine output; exit
+//! code 0 for success, 1 for a verification that failed, 2 for bad usage or unusable input.
+
+mod alg;
+mod key;
+mod output;
+mod raw;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Qualified electronic signatures: GOST R 34.10-2012 keys and signatures.
+#[derive(Parser)]
+#[command(name = "podpis", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate and inspect keys.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// Raw signatures (`s || r` bytes, as `openssl dgst -sign` writes them) over a file.
+    #[command(subcommand)]
+    Raw(raw::RawCommand),
+    /// Print the digest of a file (Streebog-256 by default).
+    Digest(raw::DigestArgs),
+}
+
+/// What a command reports back to `main`.
+pub enum Outcome {
+    /// Everything worked.
+    Ok,
+    /// A verification ran and failed.
+    VerificationFailed,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Key(cmd) => key::run(cmd),
+        Command::Raw(cmd) => raw::run(cmd),
+        Command::Digest(args) => raw::digest(args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::VerificationFailed) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("podpis: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -96,6 +96,16 @@ macro_rules! weierstrass_curve {
             const A: $fe = <$fe>::from_hex($a);
             const B3: $fe = <$fe>::from_hex($b3);
             const A_IS_MINUS_3: bool = $m3;
+            const B3_SMALL: u64 = {
+                let b3: [u64; $n] = limbs::from_be_hex($b3);
+                let mut small = b3[0] < (1 << 32);
+                let mut i = 1;
+                while i < $n {
+                    small &= b3[i] == 0;
+                    i += 1;
+                }
+                if small { b3[0] } else { 0 }
+            };
             const GX: $fe = <$fe>::from_hex($gx);
             const GY: $fe = <$fe>::from_hex($gy);
         }

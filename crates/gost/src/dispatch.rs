@@ -36,10 +36,11 @@ macro_rules! prepared_point {
         }
 
         impl PreparedPoint {
-            /// Checks big-endian coordinates `(x, y)` on curve `id`.
-            pub(crate) fn new(id: CurveId, x: &[u8], y: &[u8]) -> Result<Self, Error> {
+            /// Checks big-endian coordinates `(x, y)` on curve `id` (the subgroup check only
+            /// where asked: a point computed as `d·P` is in it by construction).
+            pub(crate) fn new(id: CurveId, x: &[u8], y: &[u8], check_subgroup: bool) -> Result<Self, Error> {
                 match id {
-                    $(CurveId::$v => Ok(Self::$v(ops::prepare_public::<$limbs, curves::$v>(x, y)?)),)*
+                    $(CurveId::$v => Ok(Self::$v(ops::prepare_public::<$limbs, curves::$v>(x, y, check_subgroup)?)),)*
                 }
             }
 

@@ -49,6 +49,15 @@ pub(crate) trait Field<const N: usize>:
         *self + *self
     }
 
+    /// `k·self` for a small constant `k` (below 2^32); cheaper than a full product where the
+    /// representation allows it.
+    #[inline(always)]
+    fn mul_small(&self, k: u64) -> Self {
+        let mut limbs_k = [0u64; N];
+        limbs_k[0] = k;
+        *self * Self::reduce(&limbs_k)
+    }
+
     /// The integer `x` if it is below the modulus.
     fn from_uint(x: &[u64; N]) -> CtOption<Self> {
         CtOption::new(Self::reduce(x), limbs::ct_lt(x, &Self::MODULUS))
@@ -224,14 +233,24 @@ impl<const N: usize, P: PseudoMersenneParams<N>> PseudoMersenne<N, P> {
 
     #[inline(always)]
     fn mul_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        // Product scanning: column k of the product collects every a[i]·b[k−i] in a 192-bit
+        // accumulator, so there is one carry chain per column rather than one per row.
         let mut t = [0u64; 16];
-        for i in 0..N {
-            let mut carry = 0;
-            for j in 0..N {
-                (t[i + j], carry) = mac(t[i + j], a[i], b[j], carry);
+        let (mut lo, mut hi) = (0u128, 0u64);
+        for k in 0..2 * N - 1 {
+            let start = k.saturating_sub(N - 1);
+            let end = if k < N { k } else { N - 1 };
+            for i in start..=end {
+                let p = (a[i] as u128) * (b[k - i] as u128);
+                let (s, overflow) = lo.overflowing_add(p);
+                lo = s;
+                hi += overflow as u64;
             }
-            t[i + N] = carry;
+            t[k] = lo as u64;
+            lo = (lo >> 64) | ((hi as u128) << 64);
+            hi = 0;
         }
+        t[2 * N - 1] = lo as u64;
         Self::reduce_wide(&t)
     }
 
@@ -296,6 +315,16 @@ impl<const N: usize, P: PseudoMersenneParams<N>> Field<N> for PseudoMersenne<N, 
     #[inline(always)]
     fn square(&self) -> Self {
         Self::square_impl(&self.0)
+    }
+
+    #[inline(always)]
+    fn mul_small(&self, k: u64) -> Self {
+        let mut r = [0u64; N];
+        let mut carry = 0;
+        for i in 0..N {
+            (r[i], carry) = mac(0, self.0[i], k, carry);
+        }
+        Self::fold(r, carry)
     }
 }
 
@@ -387,15 +416,7 @@ impl<const N: usize, P: MontgomeryParams<N>> Montgomery<N, P> {
             j += 1;
         }
         // Result is below 2m: subtract m once, masked (no data-dependent branch).
-        let (d, borrow) = limbs::sub(&r, m);
-        let keep = (borrow & !t[N]) & 1;
-        let mask = keep.wrapping_neg();
-        let mut out = [0u64; N];
-        let mut j = 0;
-        while j < N {
-            out[j] = (r[j] & mask) | (d[j] & !mask);
-            j += 1;
-        }
+        let out = limbs::reduce_once(&r, t[N], m);
         out
     }
 
@@ -479,6 +500,8 @@ mod tests {
             assert_eq!((a + b).to_uint(), (am + bm).to_uint(), "add {i}");
             assert_eq!((a - b).to_uint(), (am - bm).to_uint(), "sub {i}");
             assert_eq!((-a).to_uint(), (-am).to_uint(), "neg {i}");
+            assert_eq!(a.mul_small(498).to_uint(), am.mul_small(498).to_uint(), "mul_small {i}");
+            assert_eq!(a.mul_small(0xffff_ffff).to_uint(), (a * Fp::reduce(&[0xffff_ffff, 0, 0, 0])).to_uint());
         }
     }
 
@@ -502,5 +525,49 @@ mod tests {
         p[0] -= 1;
         assert!(bool::from(Fp::from_uint(&p).is_some()));
         assert!(bool::from(Fm::from_uint(&Fm::MODULUS).is_none()));
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    #[derive(Clone, Copy)]
+    struct C617;
+    impl PseudoMersenneParams<4> for C617 {
+        const C: u64 = 617;
+    }
+    #[derive(Clone, Copy)]
+    struct M617;
+    impl MontgomeryParams<4> for M617 {
+        const MODULUS: [u64; 4] =
+            limbs::from_be_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97");
+    }
+
+    fn time<F: Field<4>>(name: &str) {
+        let mut a = F::reduce(&[1, 2, 3, 4]);
+        let b = F::reduce(&[5, 6, 7, 0xffff_ffff_ffff_fff0]);
+        let start = std::time::Instant::now();
+        for _ in 0..10_000_000 {
+            a = a * b;
+        }
+        let mul = start.elapsed();
+        let start = std::time::Instant::now();
+        for _ in 0..10_000_000 {
+            a = a.square();
+        }
+        let sq = start.elapsed();
+        let start = std::time::Instant::now();
+        for _ in 0..10_000_000 {
+            a = a + b;
+        }
+        std::println!("{name}: mul {:?}/op square {:?}/op add {:?}/op {:?}", mul / 10_000_000, sq / 10_000_000, start.elapsed() / 10_000_000, a.to_uint()[0]);
+    }
+
+    #[test]
+    #[ignore = "timing, run with --release --ignored --nocapture"]
+    fn field_timing() {
+        time::<PseudoMersenne<4, C617>>("pseudo-mersenne");
+        time::<Montgomery<4, M617>>("montgomery");
     }
 }

@@ -26,7 +26,7 @@
 //! # Ok::<(), podpis_gost::Error>(())
 //! ```
 
-#![no_std]
+#![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

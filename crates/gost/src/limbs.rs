@@ -3,7 +3,7 @@
 //! Every helper here runs in time independent of the values it is given (no branches or
 //! indexing on the data), except the ones named `*_vartime`.
 
-use subtle::{Choice, ConditionallySelectable};
+use subtle::Choice;
 
 /// `a + b + carry`, returning the low word and the carry out (0 or 1).
 #[inline(always)]
@@ -55,20 +55,29 @@ pub(crate) const fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N]
 /// Selects `b` where `choice` is set, else `a`, limb by limb.
 #[inline(always)]
 pub(crate) fn select<const N: usize>(a: &[u64; N], b: &[u64; N], choice: Choice) -> [u64; N] {
+    mask_select(a, b, (choice.unwrap_u8() as u64).wrapping_neg())
+}
+
+/// Selects `b` where `mask` is all ones, `a` where it is zero (an arithmetic blend, no branch;
+/// cheaper than going through `Choice`, whose constructor is an optimisation barrier).
+#[inline(always)]
+pub(crate) const fn mask_select<const N: usize>(a: &[u64; N], b: &[u64; N], mask: u64) -> [u64; N] {
     let mut r = [0u64; N];
-    for i in 0..N {
-        r[i] = u64::conditional_select(&a[i], &b[i], choice);
+    let mut i = 0;
+    while i < N {
+        r[i] = (a[i] & !mask) | (b[i] & mask);
+        i += 1;
     }
     r
 }
 
 /// `a mod m` for `a < 2m`: one conditional subtraction, where `carry` is a bit above `a`.
 #[inline(always)]
-pub(crate) fn reduce_once<const N: usize>(a: &[u64; N], carry: u64, m: &[u64; N]) -> [u64; N] {
+pub(crate) const fn reduce_once<const N: usize>(a: &[u64; N], carry: u64, m: &[u64; N]) -> [u64; N] {
     let (d, borrow) = sub(a, m);
     // Keep `a` only when it was below m and nothing carried over the top.
-    let keep = Choice::from(((borrow & !carry) & 1) as u8);
-    select(&d, a, keep)
+    let keep = ((borrow & !carry) & 1).wrapping_neg();
+    mask_select(&d, a, keep)
 }
 
 /// Whether every limb is zero.

@@ -77,8 +77,13 @@ pub(crate) fn sign<const N: usize, C: Curve<N>>(d: &[u8], digest: &[u8], k: &[u8
 }
 
 /// Checks a public key given as big-endian affine coordinates and converts it for arithmetic:
-/// coordinates below p, on the curve, and (for cofactor 4) in the subgroup of order q.
-pub(crate) fn prepare_public<const N: usize, C: Curve<N>>(x: &[u8], y: &[u8]) -> Result<C::Point, Error> {
+/// coordinates below p, on the curve, and (for cofactor 4, unless the caller computed the point
+/// as `d·P` itself) in the subgroup of order q.
+pub(crate) fn prepare_public<const N: usize, C: Curve<N>>(
+    x: &[u8],
+    y: &[u8],
+    check_subgroup: bool,
+) -> Result<C::Point, Error> {
     let x = Option::<C::Fe>::from(C::Fe::from_be_bytes(x)).ok_or(Error::CoordinateOutOfRange)?;
     let y = Option::<C::Fe>::from(C::Fe::from_be_bytes(y)).ok_or(Error::CoordinateOutOfRange)?;
     let rhs = (x.square() + C::A) * x + C::B;
@@ -86,7 +91,7 @@ pub(crate) fn prepare_public<const N: usize, C: Curve<N>>(x: &[u8], y: &[u8]) ->
         return Err(Error::PointNotOnCurve);
     }
     let point = C::Point::from_weierstrass(&x, &y).ok_or(Error::PointNotInSubgroup)?;
-    if C::COFACTOR != 1 {
+    if C::COFACTOR != 1 && check_subgroup {
         // q·Q = O exactly for points of the prime-order subgroup; small-order points fail too.
         let zero = [0u64; N];
         let q_times = C::tables().mul_double_vartime(&zero, &C::Scalar::MODULUS, &point);

@@ -66,7 +66,7 @@ impl SigningKey {
         let mut x = [0u8; 64];
         let mut y = [0u8; 64];
         dispatch::public_key(params.curve(), d, &mut x[..size], &mut y[..size]);
-        let verifying_key = VerifyingKey::from_affine(algorithm, params, &x[..size], &y[..size])?;
+        let verifying_key = VerifyingKey::derived(algorithm, params, &x[..size], &y[..size])?;
         let mut key = Self { d: [0; 64], verifying_key };
         key.d[..size].copy_from_slice(d);
         Ok(key)

@@ -26,12 +26,21 @@ pub struct VerifyingKey {
 impl VerifyingKey {
     /// The key with affine coordinates `x`, `y` given big-endian.
     pub fn from_affine(algorithm: Algorithm, params: ParamSet, x: &[u8], y: &[u8]) -> Result<Self, Error> {
+        Self::new(algorithm, params, x, y, true)
+    }
+
+    /// The public key `d·P` just computed from a private key (no subgroup check needed).
+    pub(crate) fn derived(algorithm: Algorithm, params: ParamSet, x: &[u8], y: &[u8]) -> Result<Self, Error> {
+        Self::new(algorithm, params, x, y, false)
+    }
+
+    fn new(algorithm: Algorithm, params: ParamSet, x: &[u8], y: &[u8], check_subgroup: bool) -> Result<Self, Error> {
         algorithm.check_params(params)?;
         let size = params.size();
         if x.len() != size || y.len() != size {
             return Err(Error::PublicKeyLength { expected: 2 * size, actual: x.len() + y.len() });
         }
-        let point = PreparedPoint::new(params.curve(), x, y)?;
+        let point = PreparedPoint::new(params.curve(), x, y, check_subgroup)?;
         let mut xy = [0u8; 128];
         xy[..size].copy_from_slice(x);
         xy[size..2 * size].copy_from_slice(y);

@@ -21,6 +21,8 @@ pub(crate) trait WeierstrassParams<const N: usize>: 'static + Copy + Send + Sync
     const B3: Self::Fe;
     /// Whether `a = −3`, so that `a·x` is two additions and a negation.
     const A_IS_MINUS_3: bool;
+    /// `3·b` when it is below 2^32 (CryptoPro-A and -C), else 0: a cheaper multiplication.
+    const B3_SMALL: u64;
     /// The base point `P`.
     const GX: Self::Fe;
     /// The base point `P`.
@@ -54,18 +56,23 @@ impl<const N: usize, C: WeierstrassParams<N>> ProjectivePoint<N, C> {
         if C::A_IS_MINUS_3 { -(v.double() + v) } else { v * C::A }
     }
 
+    #[inline(always)]
+    fn mul_b3(v: C::Fe) -> C::Fe {
+        if C::B3_SMALL != 0 { v.mul_small(C::B3_SMALL) } else { v * C::B3 }
+    }
+
     /// The tail shared by full and mixed addition (Algorithm 1 of RCB16, from the point where
     /// the cross products are known): `t3 = X1Y2 + X2Y1`, `t4 = X1Z2 + X2Z1`,
     /// `t5 = Y1Z2 + Y2Z1`, `t0 = X1X2`, `t1 = Y1Y2`, `t2 = Z1Z2`.
     #[inline(always)]
     fn add_tail(t0: C::Fe, t1: C::Fe, t2: C::Fe, t3: C::Fe, t4: C::Fe, t5: C::Fe) -> Self {
-        let z3 = Self::mul_a(t4) + C::B3 * t2;
+        let z3 = Self::mul_a(t4) + Self::mul_b3(t2);
         let x3 = t1 - z3;
         let z3 = t1 + z3;
         let y3 = x3 * z3;
         let t1 = t0.double() + t0;
         let t2 = Self::mul_a(t2);
-        let t4 = C::B3 * t4;
+        let t4 = Self::mul_b3(t4);
         let t1 = t1 + t2;
         let t2 = Self::mul_a(t0 - t2);
         let t4 = t4 + t2;
@@ -142,11 +149,11 @@ impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C>
         let t2 = z.square();
         let t3 = (x * y).double();
         let z3 = (x * z).double();
-        let y3 = Self::mul_a(z3) + C::B3 * t2;
+        let y3 = Self::mul_a(z3) + Self::mul_b3(t2);
         let x3 = t1 - y3;
         let y3 = x3 * (t1 + y3);
         let x3 = t3 * x3;
-        let z3 = C::B3 * z3;
+        let z3 = Self::mul_b3(z3);
         let t2 = Self::mul_a(t2);
         let t3 = Self::mul_a(t0 - t2) + z3;
         let t0 = t0.double() + t0 + t2;
