@@ -23,13 +23,18 @@ impl FromStr for KeyAlg {
             "gost2012-256" => (Algorithm::Gost2012_256, ParamSet::CryptoProA),
             "gost2012-512" => (Algorithm::Gost2012_512, ParamSet::Tc26_512A),
             "gost2001" => (Algorithm::Gost2001, ParamSet::CryptoProA),
-            other => bail!("unknown algorithm '{other}' (expected gost2012-256, gost2012-512 or gost2001)"),
+            other => bail!(
+                "unknown algorithm '{other}' (expected gost2012-256, gost2012-512 or gost2001)"
+            ),
         };
         let params = match set {
             None => default,
             Some(set) => set.parse::<ParamSet>().with_context(|| {
                 let names: Vec<_> = ParamSet::ALL.iter().map(|p| p.name()).collect();
-                format!("unknown parameter set '{set}' (one of: {})", names.join(", "))
+                format!(
+                    "unknown parameter set '{set}' (one of: {})",
+                    names.join(", ")
+                )
             })?,
         };
         algorithm.check_params(params)?;

@@ -70,13 +70,23 @@ pub fn run(cmd: KeyCommand) -> anyhow::Result<Outcome> {
                 anyhow::bail!("{} exists; not overwriting a key", args.out.display());
             }
             let key = SigningKey::generate(args.alg.algorithm, args.alg.params)?;
-            let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let pem = key
+                .to_pkcs8_pem(LineEnding::LF)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             output::write(&args.out, pem.as_bytes())?;
-            eprintln!("wrote {} ({}, {})", args.out.display(), key.algorithm(), key.params());
+            eprintln!(
+                "wrote {} ({}, {})",
+                args.out.display(),
+                key.algorithm(),
+                key.params()
+            );
         }
         KeyCommand::Public(args) => {
             let key = output::read_signing_key(&args.key)?;
-            let pem = key.verifying_key().to_public_key_pem(LineEnding::LF).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let pem = key
+                .verifying_key()
+                .to_public_key_pem(LineEnding::LF)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             output::write(&args.out, pem.as_bytes())?;
         }
         KeyCommand::Show(args) => {

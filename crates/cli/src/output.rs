@@ -23,8 +23,14 @@ pub fn read_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
     let key = match std::str::from_utf8(&bytes) {
         Ok(text) if text.contains("-----BEGIN") => SigningKey::from_pkcs8_pem(text)
             .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("{} is not an unencrypted GOST PKCS#8 private key", path.display()))?,
-        _ => SigningKey::from_pkcs8_der_bytes(&bytes).with_context(|| format!("{}", path.display()))?,
+            .with_context(|| {
+                format!(
+                    "{} is not an unencrypted GOST PKCS#8 private key",
+                    path.display()
+                )
+            })?,
+        _ => SigningKey::from_pkcs8_der_bytes(&bytes)
+            .with_context(|| format!("{}", path.display()))?,
     };
     Ok(key)
 }
@@ -41,5 +47,6 @@ pub fn read_verifying_key(path: &Path) -> anyhow::Result<VerifyingKey> {
             return Ok(read_signing_key(path)?.verifying_key().clone());
         }
     }
-    VerifyingKey::from_spki_der(&bytes).with_context(|| format!("{}: not a GOST public key", path.display()))
+    VerifyingKey::from_spki_der(&bytes)
+        .with_context(|| format!("{}: not a GOST public key", path.display()))
 }

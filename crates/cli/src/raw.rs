@@ -61,11 +61,14 @@ pub struct DigestArgs {
 
 /// Hashes a file in 64 KiB pieces, so that any size fits in constant memory.
 fn hash_file(algorithm: Algorithm, path: &Path) -> anyhow::Result<Vec<u8>> {
-    let mut file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut hasher = Hasher::new(algorithm);
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
+        let n = file
+            .read(&mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         if n == 0 {
             break;
         }
@@ -111,7 +114,11 @@ pub fn run(cmd: RawCommand) -> anyhow::Result<Outcome> {
             } else {
                 println!("VALID ({}, {})", report.algorithm, report.param_set);
             }
-            Ok(if result.is_ok() { Outcome::Ok } else { Outcome::VerificationFailed })
+            Ok(if result.is_ok() {
+                Outcome::Ok
+            } else {
+                Outcome::VerificationFailed
+            })
         }
     }
 }
@@ -124,6 +131,10 @@ pub fn digest(args: DigestArgs) -> anyhow::Result<Outcome> {
         "gost94" => Algorithm::Gost2001,
         other => anyhow::bail!("unknown digest '{other}' (streebog256, streebog512 or gost94)"),
     };
-    println!("{}  {}", hex::encode(hash_file(algorithm, &args.input)?), args.input.display());
+    println!(
+        "{}  {}",
+        hex::encode(hash_file(algorithm, &args.input)?),
+        args.input.display()
+    );
     Ok(Outcome::Ok)
 }

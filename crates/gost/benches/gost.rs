@@ -26,7 +26,9 @@ fn signatures(c: &mut Criterion) {
         c.bench_function(&format!("keygen/{name}"), |b| {
             b.iter(|| SigningKey::generate(algorithm, params).unwrap())
         });
-        c.bench_function(&format!("sign/{name}"), |b| b.iter(|| key.sign_digest_bytes(&digest).unwrap()));
+        c.bench_function(&format!("sign/{name}"), |b| {
+            b.iter(|| key.sign_digest_bytes(&digest).unwrap())
+        });
         c.bench_function(&format!("verify/{name}"), |b| {
             b.iter(|| public.verify_digest_bytes(&digest, &sig).unwrap())
         });
@@ -37,8 +39,12 @@ fn streebog(c: &mut Criterion) {
     let data = vec![0x5au8; 1 << 20];
     let mut group = c.benchmark_group("streebog");
     group.throughput(Throughput::Bytes(data.len() as u64));
-    group.bench_with_input(BenchmarkId::new("256", "1MiB"), &data, |b, d| b.iter(|| Streebog256::digest(d)));
-    group.bench_with_input(BenchmarkId::new("512", "1MiB"), &data, |b, d| b.iter(|| Streebog512::digest(d)));
+    group.bench_with_input(BenchmarkId::new("256", "1MiB"), &data, |b, d| {
+        b.iter(|| Streebog256::digest(d))
+    });
+    group.bench_with_input(BenchmarkId::new("512", "1MiB"), &data, |b, d| {
+        b.iter(|| Streebog512::digest(d))
+    });
     group.finish();
 }
 

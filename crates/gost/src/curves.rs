@@ -140,8 +140,18 @@ macro_rules! edwards_curve {
 pseudo_mersenne!(P256m617, Fp256m617, 4, 617);
 pseudo_mersenne!(P512m569, Fp512m569, 8, 569);
 
-montgomery!(PTest256, FTest256, 4, "8000000000000000000000000000000000000000000000000000000000000431");
-montgomery!(QTest256, STest256, 4, "8000000000000000000000000000000150FE8A1892976154C59CFC193ACCF5B3");
+montgomery!(
+    PTest256,
+    FTest256,
+    4,
+    "8000000000000000000000000000000000000000000000000000000000000431"
+);
+montgomery!(
+    QTest256,
+    STest256,
+    4,
+    "8000000000000000000000000000000150FE8A1892976154C59CFC193ACCF5B3"
+);
 weierstrass_curve!(
     /// id-GostR3410-2001-TestParamSet (RFC 7091 example 1).
     Test256, 4, FTest256, STest256,
@@ -153,7 +163,12 @@ weierstrass_curve!(
     y = "08E2A8A0E65147D4BD6316030E16D19C85C97F0A9CA267122B96ABBCEA7E8FC8"
 );
 
-montgomery!(QCryptoProA, SCryptoProA, 4, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF6C611070995AD10045841B09B761B893");
+montgomery!(
+    QCryptoProA,
+    SCryptoProA,
+    4,
+    "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF6C611070995AD10045841B09B761B893"
+);
 weierstrass_curve!(
     /// CryptoPro-A = XchA = TC26 256-B.
     CryptoProA, 4, Fp256m617, SCryptoProA,
@@ -165,8 +180,18 @@ weierstrass_curve!(
     y = "8D91E471E0989CDA27DF505A453F2B7635294F2DDF23E3B122ACC99C9E9F1E14"
 );
 
-montgomery!(PCryptoProB, FCryptoProB, 4, "8000000000000000000000000000000000000000000000000000000000000C99");
-montgomery!(QCryptoProB, SCryptoProB, 4, "800000000000000000000000000000015F700CFFF1A624E5E497161BCC8A198F");
+montgomery!(
+    PCryptoProB,
+    FCryptoProB,
+    4,
+    "8000000000000000000000000000000000000000000000000000000000000C99"
+);
+montgomery!(
+    QCryptoProB,
+    SCryptoProB,
+    4,
+    "800000000000000000000000000000015F700CFFF1A624E5E497161BCC8A198F"
+);
 weierstrass_curve!(
     /// CryptoPro-B = TC26 256-C.
     CryptoProB, 4, FCryptoProB, SCryptoProB,
@@ -178,8 +203,18 @@ weierstrass_curve!(
     y = "3FA8124359F96680B83D1C3EB2C070E5C545C9858D03ECFB744BF8D717717EFC"
 );
 
-montgomery!(PCryptoProC, FCryptoProC, 4, "9B9F605F5A858107AB1EC85E6B41C8AACF846E86789051D37998F7B9022D759B");
-montgomery!(QCryptoProC, SCryptoProC, 4, "9B9F605F5A858107AB1EC85E6B41C8AA582CA3511EDDFB74F02F3A6598980BB9");
+montgomery!(
+    PCryptoProC,
+    FCryptoProC,
+    4,
+    "9B9F605F5A858107AB1EC85E6B41C8AACF846E86789051D37998F7B9022D759B"
+);
+montgomery!(
+    QCryptoProC,
+    SCryptoProC,
+    4,
+    "9B9F605F5A858107AB1EC85E6B41C8AA582CA3511EDDFB74F02F3A6598980BB9"
+);
 weierstrass_curve!(
     /// CryptoPro-C = XchB = TC26 256-D.
     CryptoProC, 4, FCryptoProC, SCryptoProC,
@@ -191,7 +226,12 @@ weierstrass_curve!(
     y = "41ECE55743711A8C3CBF3783CD08C0EE4D4DC440D4641A8F366E550DFDB3BB67"
 );
 
-montgomery!(QTc26_256A, STc26_256A, 4, "400000000000000000000000000000000FD8CDDFC87B6635C115AF556C360C67");
+montgomery!(
+    QTc26_256A,
+    STc26_256A,
+    4,
+    "400000000000000000000000000000000FD8CDDFC87B6635C115AF556C360C67"
+);
 edwards_curve!(
     /// TC26 256-A (twisted Edwards, cofactor 4).
     Tc26_256A, 4, Fp256m617, STc26_256A,
@@ -204,8 +244,18 @@ edwards_curve!(
     v = "60CA1E32AA475B348488C38FAB07649CE7EF8DBE87F22E81F92B2592DBA300E7"
 );
 
-montgomery!(PTest512, FTest512, 8, "4531ACD1FE0023C7550D267B6B2FEE80922B14B2FFB90F04D4EB7C09B5D2D15DF1D852741AF4704A0458047E80E4546D35B8336FAC224DD81664BBF528BE6373");
-montgomery!(QTest512, STest512, 8, "4531ACD1FE0023C7550D267B6B2FEE80922B14B2FFB90F04D4EB7C09B5D2D15DA82F2D7ECB1DBAC719905C5EECC423F1D86E25EDBE23C595D644AAF187E6E6DF");
+montgomery!(
+    PTest512,
+    FTest512,
+    8,
+    "4531ACD1FE0023C7550D267B6B2FEE80922B14B2FFB90F04D4EB7C09B5D2D15DF1D852741AF4704A0458047E80E4546D35B8336FAC224DD81664BBF528BE6373"
+);
+montgomery!(
+    QTest512,
+    STest512,
+    8,
+    "4531ACD1FE0023C7550D267B6B2FEE80922B14B2FFB90F04D4EB7C09B5D2D15DA82F2D7ECB1DBAC719905C5EECC423F1D86E25EDBE23C595D644AAF187E6E6DF"
+);
 weierstrass_curve!(
     /// TC26 512-Test (RFC 7091 example 2).
     Test512, 8, FTest512, STest512,
@@ -217,7 +267,12 @@ weierstrass_curve!(
     y = "2BB312A43BD2CE6E0D020613C857ACDDCFBF061E91E5F2C3F32447C259F39B2C83AB156D77F1496BF7EB3351E1EE4E43DC1A18B91B24640B6DBB92CB1ADD371E"
 );
 
-montgomery!(QTc26_512A, STc26_512A, 8, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF27E69532F48D89116FF22B8D4E0560609B4B38ABFAD2B85DCACDB1411F10B275");
+montgomery!(
+    QTc26_512A,
+    STc26_512A,
+    8,
+    "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF27E69532F48D89116FF22B8D4E0560609B4B38ABFAD2B85DCACDB1411F10B275"
+);
 weierstrass_curve!(
     /// TC26 512-A.
     Tc26_512A, 8, Fp512m569, STc26_512A,
@@ -229,8 +284,18 @@ weierstrass_curve!(
     y = "7503CFE87A836AE3A61B8816E25450E6CE5E1C93ACF1ABC1778064FDCBEFA921DF1626BE4FD036E93D75E6A50E3A41E98028FE5FC235F5B889A589CB5215F2A4"
 );
 
-montgomery!(PTc26_512B, FTc26_512B, 8, "8000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000006F");
-montgomery!(QTc26_512B, STc26_512B, 8, "800000000000000000000000000000000000000000000000000000000000000149A1EC142565A545ACFDB77BD9D40CFA8B996712101BEA0EC6346C54374F25BD");
+montgomery!(
+    PTc26_512B,
+    FTc26_512B,
+    8,
+    "8000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000006F"
+);
+montgomery!(
+    QTc26_512B,
+    STc26_512B,
+    8,
+    "800000000000000000000000000000000000000000000000000000000000000149A1EC142565A545ACFDB77BD9D40CFA8B996712101BEA0EC6346C54374F25BD"
+);
 weierstrass_curve!(
     /// TC26 512-B.
     Tc26_512B, 8, FTc26_512B, STc26_512B,
@@ -242,7 +307,12 @@ weierstrass_curve!(
     y = "1A8F7EDA389B094C2C071E3647A8940F3C123B697578C213BE6DD9E6C8EC7335DCB228FD1EDF4A39152CBCAAF8C0398828041055F94CEEEC7E21340780FE41BD"
 );
 
-montgomery!(QTc26_512C, STc26_512C, 8, "3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC98CDBA46506AB004C33A9FF5147502CC8EDA9E7A769A12694623CEF47F023ED");
+montgomery!(
+    QTc26_512C,
+    STc26_512C,
+    8,
+    "3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC98CDBA46506AB004C33A9FF5147502CC8EDA9E7A769A12694623CEF47F023ED"
+);
 edwards_curve!(
     /// TC26 512-C (twisted Edwards, cofactor 4).
     Tc26_512C, 8, Fp512m569, STc26_512C,
@@ -263,21 +333,27 @@ mod tests {
 
     /// Textbook affine Weierstrass arithmetic with inversions: a second implementation to check
     /// the complete projective and Edwards formulas against.
-    fn affine_mul<const N: usize, C: Curve<N>>(k: u64, p: (C::Fe, C::Fe)) -> Option<(C::Fe, C::Fe)> {
-        let add = |a: Option<(C::Fe, C::Fe)>, b: Option<(C::Fe, C::Fe)>| -> Option<(C::Fe, C::Fe)> {
-            let (Some((x1, y1)), Some((x2, y2))) = (a, b) else { return a.or(b) };
-            let lambda = if bool::from(x1.ct_eq(&x2)) {
-                if bool::from((y1 + y2).is_zero()) {
-                    return None;
-                }
-                let three = C::Fe::ONE + C::Fe::ONE + C::Fe::ONE;
-                (three * x1.square() + C::A) * (y1.double()).invert()
-            } else {
-                (y2 - y1) * (x2 - x1).invert()
+    fn affine_mul<const N: usize, C: Curve<N>>(
+        k: u64,
+        p: (C::Fe, C::Fe),
+    ) -> Option<(C::Fe, C::Fe)> {
+        let add =
+            |a: Option<(C::Fe, C::Fe)>, b: Option<(C::Fe, C::Fe)>| -> Option<(C::Fe, C::Fe)> {
+                let (Some((x1, y1)), Some((x2, y2))) = (a, b) else {
+                    return a.or(b);
+                };
+                let lambda = if bool::from(x1.ct_eq(&x2)) {
+                    if bool::from((y1 + y2).is_zero()) {
+                        return None;
+                    }
+                    let three = C::Fe::ONE + C::Fe::ONE + C::Fe::ONE;
+                    (three * x1.square() + C::A) * (y1.double()).invert()
+                } else {
+                    (y2 - y1) * (x2 - x1).invert()
+                };
+                let x3 = lambda.square() - x1 - x2;
+                Some((x3, lambda * (x1 - x3) - y1))
             };
-            let x3 = lambda.square() - x1 - x2;
-            Some((x3, lambda * (x1 - x3) - y1))
-        };
         let mut acc = None;
         for i in (0..64).rev() {
             acc = add(acc, acc);
@@ -295,24 +371,53 @@ mod tests {
     fn check_curve<const N: usize, C: Curve<N>>() {
         let g = C::generator();
         let (gx, gy) = g.to_weierstrass();
-        assert!(bool::from(gy.square().ct_eq(&((gx.square() + C::A) * gx + C::B))), "P on curve");
+        assert!(
+            bool::from(gy.square().ct_eq(&((gx.square() + C::A) * gx + C::B))),
+            "P on curve"
+        );
 
         let tables = C::tables();
         let zero = [0u64; N];
         let order = C::Scalar::MODULUS;
-        assert!(bool::from(tables.mul_double_vartime(&order, &zero, &g).is_identity()), "qP = O");
-        assert!(bool::from(tables.mul_base(&order).is_identity()), "qP = O (fixed base)");
+        assert!(
+            bool::from(tables.mul_double_vartime(&order, &zero, &g).is_identity()),
+            "qP = O"
+        );
+        assert!(
+            bool::from(tables.mul_base(&order).is_identity()),
+            "qP = O (fixed base)"
+        );
         assert!(!bool::from(g.is_identity()));
 
         // Fixed-base, double-scalar and textbook affine multiplication agree.
-        for k in [1u64, 2, 3, 4, 5, 7, 8, 15, 16, 17, 255, 256, 0xdead_beef_1234_5678, u64::MAX] {
+        for k in [
+            1u64,
+            2,
+            3,
+            4,
+            5,
+            7,
+            8,
+            15,
+            16,
+            17,
+            255,
+            256,
+            0xdead_beef_1234_5678,
+            u64::MAX,
+        ] {
             let mut limbs_k = [0u64; N];
             limbs_k[0] = k;
             let expected = affine_mul::<N, C>(k, (gx, gy)).expect("k < q");
-            assert!(eq(tables.mul_base(&limbs_k).to_weierstrass(), expected), "fixed base {k}");
+            assert!(
+                eq(tables.mul_base(&limbs_k).to_weierstrass(), expected),
+                "fixed base {k}"
+            );
             let via_q = tables.mul_double_vartime(&zero, &limbs_k, &g);
             assert!(eq(via_q.to_weierstrass(), expected), "double-scalar {k}");
-            assert!(bool::from(tables.mul_base(&limbs_k).weierstrass_x().ct_eq(&expected.0)));
+            assert!(bool::from(
+                tables.mul_base(&limbs_k).weierstrass_x().ct_eq(&expected.0)
+            ));
         }
 
         // (q − 1)·P = −P, and the complete formulas handle P + (−P) and doubling by addition.
@@ -324,13 +429,24 @@ mod tests {
         assert!(eq(C::Point::IDENTITY.add(&g).to_weierstrass(), (gx, gy)));
         assert!(bool::from(C::Point::IDENTITY.double().is_identity()));
         let g_affine = g.to_affine();
-        assert!(bool::from(g.add_affine(&C::Point::neg_affine(&g_affine)).is_identity()));
-        assert!(eq(C::Point::IDENTITY.add_affine(&g_affine).to_weierstrass(), (gx, gy)));
-        assert!(eq(g.add_affine(&C::Point::AFFINE_IDENTITY).to_weierstrass(), (gx, gy)));
+        assert!(bool::from(
+            g.add_affine(&C::Point::neg_affine(&g_affine)).is_identity()
+        ));
+        assert!(eq(
+            C::Point::IDENTITY.add_affine(&g_affine).to_weierstrass(),
+            (gx, gy)
+        ));
+        assert!(eq(
+            g.add_affine(&C::Point::AFFINE_IDENTITY).to_weierstrass(),
+            (gx, gy)
+        ));
 
         // The point round-trips through Weierstrass coordinates.
         let back = C::Point::from_weierstrass(&gx, &gy).expect("P maps");
-        assert!(eq(back.double().to_weierstrass(), g.double().to_weierstrass()));
+        assert!(eq(
+            back.double().to_weierstrass(),
+            g.double().to_weierstrass()
+        ));
     }
 
     #[test]

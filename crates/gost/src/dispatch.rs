@@ -55,8 +55,15 @@ macro_rules! prepared_point {
 }
 
 prepared_point!(
-    Test256 = 4, CryptoProA = 4, CryptoProB = 4, CryptoProC = 4, Tc26_256A = 4,
-    Test512 = 8, Tc26_512A = 8, Tc26_512B = 8, Tc26_512C = 8
+    Test256 = 4,
+    CryptoProA = 4,
+    CryptoProB = 4,
+    CryptoProC = 4,
+    Tc26_256A = 4,
+    Test512 = 8,
+    Tc26_512A = 8,
+    Tc26_512B = 8,
+    Tc26_512C = 8
 );
 
 /// Whether `0 < d < q` on curve `id`.

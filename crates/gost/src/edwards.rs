@@ -50,7 +50,12 @@ pub(crate) struct AffineNiels<const N: usize, C: EdwardsParams<N>> {
 impl<const N: usize, C: EdwardsParams<N>> ExtendedPoint<N, C> {
     /// The base point.
     pub(crate) fn generator() -> Self {
-        Self { u: C::GU, v: C::GV, z: C::Fe::ONE, t: C::GU * C::GV }
+        Self {
+            u: C::GU,
+            v: C::GV,
+            z: C::Fe::ONE,
+            t: C::GU * C::GV,
+        }
     }
 
     /// The unified addition given `A = U1U2`, `B = V1V2`, `C = d·T1T2`, `D = Z1Z2` and
@@ -60,7 +65,12 @@ impl<const N: usize, C: EdwardsParams<N>> ExtendedPoint<N, C> {
         let f = d - c;
         let g = d + c;
         let h = b - a;
-        Self { u: e * f, v: g * h, z: f * g, t: e * h }
+        Self {
+            u: e * f,
+            v: g * h,
+            z: f * g,
+            t: e * h,
+        }
     }
 }
 
@@ -91,9 +101,17 @@ impl<const N: usize, C: EdwardsParams<N>> Group<N> for ExtendedPoint<N, C> {
     type Fe = C::Fe;
     type Affine = AffineNiels<N, C>;
 
-    const IDENTITY: Self = Self { u: C::Fe::ZERO, v: C::Fe::ONE, z: C::Fe::ONE, t: C::Fe::ZERO };
-    const AFFINE_IDENTITY: Self::Affine =
-        AffineNiels { u: C::Fe::ZERO, v: C::Fe::ONE, duv: C::Fe::ZERO };
+    const IDENTITY: Self = Self {
+        u: C::Fe::ZERO,
+        v: C::Fe::ONE,
+        z: C::Fe::ONE,
+        t: C::Fe::ZERO,
+    };
+    const AFFINE_IDENTITY: Self::Affine = AffineNiels {
+        u: C::Fe::ZERO,
+        v: C::Fe::ONE,
+        duv: C::Fe::ZERO,
+    };
 
     #[inline(always)]
     fn add(&self, o: &Self) -> Self {
@@ -124,24 +142,42 @@ impl<const N: usize, C: EdwardsParams<N>> Group<N> for ExtendedPoint<N, C> {
         let g = a + b;
         let f = g - c;
         let h = a - b;
-        Self { u: e * f, v: g * h, z: f * g, t: e * h }
+        Self {
+            u: e * f,
+            v: g * h,
+            z: f * g,
+            t: e * h,
+        }
     }
 
     #[inline(always)]
     fn neg(&self) -> Self {
-        Self { u: -self.u, v: self.v, z: self.z, t: -self.t }
+        Self {
+            u: -self.u,
+            v: self.v,
+            z: self.z,
+            t: -self.t,
+        }
     }
 
     #[inline(always)]
     fn neg_affine(a: &Self::Affine) -> Self::Affine {
-        AffineNiels { u: -a.u, v: a.v, duv: -a.duv }
+        AffineNiels {
+            u: -a.u,
+            v: a.v,
+            duv: -a.duv,
+        }
     }
 
     fn to_affine(&self) -> Self::Affine {
         let zinv = self.z.invert();
         let u = self.u * zinv;
         let v = self.v * zinv;
-        AffineNiels { u, v, duv: C::D * u * v }
+        AffineNiels {
+            u,
+            v,
+            duv: C::D * u * v,
+        }
     }
 
     fn is_identity(&self) -> Choice {
@@ -168,6 +204,11 @@ impl<const N: usize, C: EdwardsParams<N>> Group<N> for ExtendedPoint<N, C> {
         }
         let u = xt * y.invert();
         let v = (xt - C::S) * den.invert();
-        Some(Self { u, v, z: C::Fe::ONE, t: u * v })
+        Some(Self {
+            u,
+            v,
+            z: C::Fe::ONE,
+            t: u * v,
+        })
     }
 }

@@ -13,7 +13,10 @@ use alloc::vec::Vec;
 use der::asn1::{BitStringRef, ObjectIdentifier, OctetStringRef};
 use der::{Any, AnyRef, Decode, Encode, Reader, Tag, Tagged};
 use pkcs8::{EncodePrivateKey, PrivateKeyInfoRef, SecretDocument};
-use spki::{AlgorithmIdentifier, AlgorithmIdentifierOwned, EncodePublicKey, SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
+use spki::{
+    AlgorithmIdentifier, AlgorithmIdentifierOwned, EncodePublicKey, SubjectPublicKeyInfo,
+    SubjectPublicKeyInfoRef,
+};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -42,7 +45,9 @@ pub fn parse_algorithm_identifier(
     alg: &AlgorithmIdentifier<AnyRef<'_>>,
 ) -> Result<(Algorithm, ParamSet), Error> {
     let algorithm = Algorithm::from_key_oid(&alg.oid)?;
-    let params = alg.parameters.ok_or(Error::Encoding("GOST key parameters missing"))?;
+    let params = alg
+        .parameters
+        .ok_or(Error::Encoding("GOST key parameters missing"))?;
     if params.tag() != Tag::Sequence {
         return Err(Error::Encoding("GOST key parameters are not a SEQUENCE"));
     }
@@ -87,7 +92,10 @@ impl VerifyingKey {
     /// The DER SubjectPublicKeyInfo.
     pub fn to_spki_der(&self) -> Vec<u8> {
         let key = self.to_le_bytes();
-        let octets = OctetStringRef::new(&key).expect("short").to_der().expect("encodes");
+        let octets = OctetStringRef::new(&key)
+            .expect("short")
+            .to_der()
+            .expect("encodes");
         let spki = SubjectPublicKeyInfo {
             algorithm: self.algorithm_identifier(),
             subject_public_key: BitStringRef::from_bytes(&octets).expect("whole bytes"),
@@ -135,13 +143,19 @@ impl SigningKey {
                     .map_err(|_| Error::Encoding("private key INTEGER"))?;
                 let bytes = int.as_bytes();
                 if bytes.len() > size {
-                    return Err(Error::PrivateKeyLength { expected: size, actual: bytes.len() });
+                    return Err(Error::PrivateKeyLength {
+                        expected: size,
+                        actual: bytes.len(),
+                    });
                 }
                 let mut be = Zeroizing::new(alloc::vec![0u8; size]);
                 be[size - bytes.len()..].copy_from_slice(bytes);
                 Self::from_bytes(algorithm, params, &be)
             }
-            _ => Err(Error::PrivateKeyLength { expected: size, actual: raw.len() }),
+            _ => Err(Error::PrivateKeyLength {
+                expected: size,
+                actual: raw.len(),
+            }),
         }
     }
 
@@ -166,6 +180,8 @@ impl TryFrom<PrivateKeyInfoRef<'_>> for SigningKey {
 
 impl EncodePrivateKey for SigningKey {
     fn to_pkcs8_der(&self) -> pkcs8::Result<SecretDocument> {
-        Ok(SecretDocument::try_from(self.to_pkcs8_der_bytes().as_slice())?)
+        Ok(SecretDocument::try_from(
+            self.to_pkcs8_der_bytes().as_slice(),
+        )?)
     }
 }

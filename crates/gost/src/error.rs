@@ -81,10 +81,15 @@ impl fmt::Display for Error {
             Self::PublicKeyLength { expected, actual } => {
                 write!(f, "public key must be {expected} bytes, got {actual}")
             }
-            Self::CoordinateOutOfRange => write!(f, "public key coordinate is not below the field prime"),
+            Self::CoordinateOutOfRange => {
+                write!(f, "public key coordinate is not below the field prime")
+            }
             Self::PointNotOnCurve => write!(f, "public key point is not on the curve"),
             Self::PointNotInSubgroup => {
-                write!(f, "public key point is of small order (not in the subgroup of order q)")
+                write!(
+                    f,
+                    "public key point is of small order (not in the subgroup of order q)"
+                )
             }
             Self::PrivateKeyLength { expected, actual } => {
                 write!(f, "private key must be {expected} bytes, got {actual}")
@@ -93,10 +98,16 @@ impl fmt::Display for Error {
             Self::SignatureLength { expected, actual } => {
                 write!(f, "signature must be {expected} bytes, got {actual}")
             }
-            Self::SignatureOutOfRange => write!(f, "signature value r or s is zero or not below the group order"),
+            Self::SignatureOutOfRange => write!(
+                f,
+                "signature value r or s is zero or not below the group order"
+            ),
             Self::SignatureInvalid => write!(f, "signature does not verify"),
             Self::DigestLength { expected, actual } => {
-                write!(f, "digest must be {expected} bytes for this key, got {actual}")
+                write!(
+                    f,
+                    "digest must be {expected} bytes for this key, got {actual}"
+                )
             }
             Self::Random => write!(f, "the random number generator failed"),
             Self::Encoding(what) => write!(f, "malformed encoding: {what}"),

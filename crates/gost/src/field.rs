@@ -116,6 +116,7 @@ macro_rules! field_impls {
             }
         }
 
+        #[allow(clippy::suspicious_arithmetic_impl)]
         impl<const N: usize, P: $params<N>> Sub for $ty<N, P> {
             type Output = Self;
             #[inline(always)]
@@ -321,8 +322,8 @@ impl<const N: usize, P: PseudoMersenneParams<N>> Field<N> for PseudoMersenne<N, 
     fn mul_small(&self, k: u64) -> Self {
         let mut r = [0u64; N];
         let mut carry = 0;
-        for i in 0..N {
-            (r[i], carry) = mac(0, self.0[i], k, carry);
+        for (out, limb) in r.iter_mut().zip(self.0) {
+            (*out, carry) = mac(0, limb, k, carry);
         }
         Self::fold(r, carry)
     }
@@ -416,8 +417,7 @@ impl<const N: usize, P: MontgomeryParams<N>> Montgomery<N, P> {
             j += 1;
         }
         // Result is below 2m: subtract m once, masked (no data-dependent branch).
-        let out = limbs::reduce_once(&r, t[N], m);
-        out
+        limbs::reduce_once(&r, t[N], m)
     }
 
     #[inline(always)]
@@ -466,9 +466,8 @@ mod tests {
     #[derive(Clone, Copy)]
     struct M617;
     impl MontgomeryParams<4> for M617 {
-        const MODULUS: [u64; 4] = limbs::from_be_hex(
-            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97",
-        );
+        const MODULUS: [u64; 4] =
+            limbs::from_be_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97");
     }
     type Fm = Montgomery<4, M617>;
 
@@ -482,7 +481,7 @@ mod tests {
             s ^= s << 17;
             *limb = s;
         }
-        if seed % 5 == 0 {
+        if seed.is_multiple_of(5) {
             x = Fp::MODULUS;
             x[0] -= seed % 7 + 1;
         }
@@ -500,8 +499,15 @@ mod tests {
             assert_eq!((a + b).to_uint(), (am + bm).to_uint(), "add {i}");
             assert_eq!((a - b).to_uint(), (am - bm).to_uint(), "sub {i}");
             assert_eq!((-a).to_uint(), (-am).to_uint(), "neg {i}");
-            assert_eq!(a.mul_small(498).to_uint(), am.mul_small(498).to_uint(), "mul_small {i}");
-            assert_eq!(a.mul_small(0xffff_ffff).to_uint(), (a * Fp::reduce(&[0xffff_ffff, 0, 0, 0])).to_uint());
+            assert_eq!(
+                a.mul_small(498).to_uint(),
+                am.mul_small(498).to_uint(),
+                "mul_small {i}"
+            );
+            assert_eq!(
+                a.mul_small(0xffff_ffff).to_uint(),
+                (a * Fp::reduce(&[0xffff_ffff, 0, 0, 0])).to_uint()
+            );
         }
     }
 
@@ -561,7 +567,13 @@ mod timing {
         for _ in 0..10_000_000 {
             a = a + b;
         }
-        std::println!("{name}: mul {:?}/op square {:?}/op add {:?}/op {:?}", mul / 10_000_000, sq / 10_000_000, start.elapsed() / 10_000_000, a.to_uint()[0]);
+        std::println!(
+            "{name}: mul {:?}/op square {:?}/op add {:?}/op {:?}",
+            mul / 10_000_000,
+            sq / 10_000_000,
+            start.elapsed() / 10_000_000,
+            a.to_uint()[0]
+        );
     }
 
     #[test]

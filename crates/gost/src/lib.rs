@@ -51,10 +51,10 @@ mod signing;
 mod verifying;
 mod weierstrass;
 
-pub use ::signature;
 pub use crate::encoding::{algorithm_identifier, parse_algorithm_identifier};
 pub use crate::error::Error;
 pub use crate::params::{Algorithm, ParamSet};
 pub use crate::sig::Signature;
 pub use crate::signing::SigningKey;
 pub use crate::verifying::VerifyingKey;
+pub use ::signature;

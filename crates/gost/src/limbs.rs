@@ -73,7 +73,11 @@ pub(crate) const fn mask_select<const N: usize>(a: &[u64; N], b: &[u64; N], mask
 
 /// `a mod m` for `a < 2m`: one conditional subtraction, where `carry` is a bit above `a`.
 #[inline(always)]
-pub(crate) const fn reduce_once<const N: usize>(a: &[u64; N], carry: u64, m: &[u64; N]) -> [u64; N] {
+pub(crate) const fn reduce_once<const N: usize>(
+    a: &[u64; N],
+    carry: u64,
+    m: &[u64; N],
+) -> [u64; N] {
     let (d, borrow) = sub(a, m);
     // Keep `a` only when it was below m and nothing carried over the top.
     let keep = ((borrow & !carry) & 1).wrapping_neg();

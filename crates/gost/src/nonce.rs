@@ -39,7 +39,11 @@ pub(crate) struct Deterministic {
 impl Deterministic {
     /// Seeds with the private key `d` (big-endian) and the message digest (RFC 6979 §3.2 b–g).
     pub(crate) fn new(d: &[u8], digest: &[u8]) -> Self {
-        let mut s = Self { k: [0; 64], v: [1; 64], started: false };
+        let mut s = Self {
+            k: [0; 64],
+            v: [1; 64],
+            started: false,
+        };
         for round in [0u8, 1] {
             s.k = s.hmac(&[&s.v, &[round], d, digest]);
             s.v = s.hmac(&[&s.v]);

@@ -63,7 +63,12 @@ pub(crate) fn public_key<const N: usize, C: Curve<N>>(d: &[u8], x: &mut [u8], y:
 
 /// Signs `digest` with private key `d` and nonce `k`, writing `s || r` (RFC 7091 §6.1 steps 3–6).
 /// Returns `false` when `r` or `s` came out zero: the caller draws another `k`.
-pub(crate) fn sign<const N: usize, C: Curve<N>>(d: &[u8], digest: &[u8], k: &[u8], out: &mut [u8]) -> bool {
+pub(crate) fn sign<const N: usize, C: Curve<N>>(
+    d: &[u8],
+    digest: &[u8],
+    k: &[u8],
+    out: &mut [u8],
+) -> bool {
     let e = digest_scalar::<N, C>(digest);
     let d = C::Scalar::from_be_bytes(d).unwrap_or(C::Scalar::ZERO);
     let k = C::Scalar::from_be_bytes(k).unwrap_or(C::Scalar::ZERO);
@@ -103,11 +108,17 @@ pub(crate) fn prepare_public<const N: usize, C: Curve<N>>(
 }
 
 /// Verifies `s || r` over `digest` with public key `q` (RFC 7091 §6.2); variable time.
-pub(crate) fn verify<const N: usize, C: Curve<N>>(q: &C::Point, digest: &[u8], sig: &[u8]) -> Result<(), Error> {
+pub(crate) fn verify<const N: usize, C: Curve<N>>(
+    q: &C::Point,
+    digest: &[u8],
+    sig: &[u8],
+) -> Result<(), Error> {
     let size = 8 * N;
     let s = Option::<C::Scalar>::from(C::Scalar::from_be_bytes(&sig[..size]));
     let r = Option::<C::Scalar>::from(C::Scalar::from_be_bytes(&sig[size..2 * size]));
-    let (Some(s), Some(r)) = (s, r) else { return Err(Error::SignatureOutOfRange) };
+    let (Some(s), Some(r)) = (s, r) else {
+        return Err(Error::SignatureOutOfRange);
+    };
     if bool::from(r.is_zero() | s.is_zero()) {
         return Err(Error::SignatureOutOfRange);
     }
@@ -119,5 +130,9 @@ pub(crate) fn verify<const N: usize, C: Curve<N>>(q: &C::Point, digest: &[u8], s
         return Err(Error::SignatureInvalid);
     }
     let big_r = C::Scalar::reduce(&c.weierstrass_x().to_uint());
-    if bool::from(big_r.ct_eq(&r)) { Ok(()) } else { Err(Error::SignatureInvalid) }
+    if bool::from(big_r.ct_eq(&r)) {
+        Ok(())
+    } else {
+        Err(Error::SignatureInvalid)
+    }
 }

@@ -62,17 +62,37 @@ pub enum ParamSet {
 
 /// Every parameter set, with its OID and the short names the CLI and OpenSSL use.
 const TABLE: [(ParamSet, ObjectIdentifier, &str, &str); 14] = [
-    (ParamSet::CryptoProTest, oid::CRYPTOPRO_TEST, "cryptopro-test", "test"),
+    (
+        ParamSet::CryptoProTest,
+        oid::CRYPTOPRO_TEST,
+        "cryptopro-test",
+        "test",
+    ),
     (ParamSet::CryptoProA, oid::CRYPTOPRO_A, "cryptopro-a", "A"),
     (ParamSet::CryptoProB, oid::CRYPTOPRO_B, "cryptopro-b", "B"),
     (ParamSet::CryptoProC, oid::CRYPTOPRO_C, "cryptopro-c", "C"),
-    (ParamSet::CryptoProXchA, oid::CRYPTOPRO_XCHA, "cryptopro-xcha", "XA"),
-    (ParamSet::CryptoProXchB, oid::CRYPTOPRO_XCHB, "cryptopro-xchb", "XB"),
+    (
+        ParamSet::CryptoProXchA,
+        oid::CRYPTOPRO_XCHA,
+        "cryptopro-xcha",
+        "XA",
+    ),
+    (
+        ParamSet::CryptoProXchB,
+        oid::CRYPTOPRO_XCHB,
+        "cryptopro-xchb",
+        "XB",
+    ),
     (ParamSet::Tc26_256A, oid::TC26_256_A, "tc26-256-a", "TCA"),
     (ParamSet::Tc26_256B, oid::TC26_256_B, "tc26-256-b", "TCB"),
     (ParamSet::Tc26_256C, oid::TC26_256_C, "tc26-256-c", "TCC"),
     (ParamSet::Tc26_256D, oid::TC26_256_D, "tc26-256-d", "TCD"),
-    (ParamSet::Tc26_512Test, oid::TC26_512_TEST, "tc26-512-test", "test"),
+    (
+        ParamSet::Tc26_512Test,
+        oid::TC26_512_TEST,
+        "tc26-512-test",
+        "test",
+    ),
     (ParamSet::Tc26_512A, oid::TC26_512_A, "tc26-512-a", "A"),
     (ParamSet::Tc26_512B, oid::TC26_512_B, "tc26-512-b", "B"),
     (ParamSet::Tc26_512C, oid::TC26_512_C, "tc26-512-c", "C"),
@@ -91,7 +111,10 @@ impl ParamSet {
     };
 
     fn entry(self) -> &'static (ParamSet, ObjectIdentifier, &'static str, &'static str) {
-        TABLE.iter().find(|e| e.0 == self).expect("every parameter set is in the table")
+        TABLE
+            .iter()
+            .find(|e| e.0 == self)
+            .expect("every parameter set is in the table")
     }
 
     /// The parameter set an OID names.
@@ -153,7 +176,10 @@ impl ParamSet {
 
 impl CurveId {
     fn is_512(self) -> bool {
-        matches!(self, Self::Test512 | Self::Tc26_512A | Self::Tc26_512B | Self::Tc26_512C)
+        matches!(
+            self,
+            Self::Test512 | Self::Tc26_512A | Self::Tc26_512B | Self::Tc26_512C
+        )
     }
 }
 
@@ -241,12 +267,23 @@ impl Algorithm {
             Self::Gost2012_256 => params.size() == 32,
             Self::Gost2012_512 => params.size() == 64,
         };
-        if ok { Ok(()) } else { Err(Error::ParamSetMismatch { algorithm: self, params }) }
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::ParamSetMismatch {
+                algorithm: self,
+                params,
+            })
+        }
     }
 
     /// The algorithm that normally goes with a parameter set (2012, of the set's size).
     pub fn for_params(params: ParamSet) -> Self {
-        if params.size() == 64 { Self::Gost2012_512 } else { Self::Gost2012_256 }
+        if params.size() == 64 {
+            Self::Gost2012_512
+        } else {
+            Self::Gost2012_256
+        }
     }
 }
 
@@ -276,14 +313,33 @@ mod tests {
         assert_eq!(ParamSet::Tc26_256B.curve(), ParamSet::CryptoProA.curve());
         assert_eq!(ParamSet::CryptoProXchB.curve(), CurveId::CryptoProC);
         let unknown = ObjectIdentifier::new_unwrap("1.2.643.2.2.35.9");
-        assert!(matches!(ParamSet::from_oid(&unknown), Err(Error::UnknownParamSet(_))));
+        assert!(matches!(
+            ParamSet::from_oid(&unknown),
+            Err(Error::UnknownParamSet(_))
+        ));
     }
 
     #[test]
     fn algorithm_params() {
-        assert!(Algorithm::Gost2001.check_params(ParamSet::CryptoProA).is_ok());
-        assert!(Algorithm::Gost2001.check_params(ParamSet::Tc26_256A).is_err());
-        assert!(Algorithm::Gost2012_512.check_params(ParamSet::CryptoProA).is_err());
-        assert!(Algorithm::Gost2012_256.check_params(ParamSet::Tc26_256A).is_ok());
+        assert!(
+            Algorithm::Gost2001
+                .check_params(ParamSet::CryptoProA)
+                .is_ok()
+        );
+        assert!(
+            Algorithm::Gost2001
+                .check_params(ParamSet::Tc26_256A)
+                .is_err()
+        );
+        assert!(
+            Algorithm::Gost2012_512
+                .check_params(ParamSet::CryptoProA)
+                .is_err()
+        );
+        assert!(
+            Algorithm::Gost2012_256
+                .check_params(ParamSet::Tc26_256A)
+                .is_ok()
+        );
     }
 }

@@ -38,7 +38,13 @@ impl<G: Group<N>, const N: usize> BaseTables<G, N> {
                 row_base = row_base.double();
             }
         }
-        Self { comb, wnaf: odd_multiples(&p, BASE_WNAF_WIDTH).iter().map(G::to_affine).collect() }
+        Self {
+            comb,
+            wnaf: odd_multiples(&p, BASE_WNAF_WIDTH)
+                .iter()
+                .map(G::to_affine)
+                .collect(),
+        }
     }
 
     /// `k·P` in constant time, for a canonical scalar `k` (little-endian limbs).
@@ -60,7 +66,9 @@ impl<G: Group<N>, const N: usize> BaseTables<G, N> {
         let naf_a = wnaf::<N>(a, BASE_WNAF_WIDTH);
         let naf_b = wnaf::<N>(b, POINT_WNAF_WIDTH);
         let q_table = odd_multiples(q, POINT_WNAF_WIDTH);
-        let top = (0..naf_a.len()).rev().find(|&i| naf_a[i] != 0 || naf_b[i] != 0);
+        let top = (0..naf_a.len())
+            .rev()
+            .find(|&i| naf_a[i] != 0 || naf_b[i] != 0);
         let mut acc = G::IDENTITY;
         let Some(top) = top else { return acc };
         for i in (0..=top).rev() {
@@ -159,12 +167,25 @@ mod tests {
     use super::*;
 
     fn value_of(digits: &[i8], radix_bits: u32) -> i128 {
-        digits.iter().rev().fold(0i128, |acc, &d| (acc << radix_bits) + d as i128)
+        digits
+            .iter()
+            .rev()
+            .fold(0i128, |acc, &d| (acc << radix_bits) + d as i128)
     }
 
     #[test]
     fn recodings_preserve_the_value() {
-        for k in [0u64, 1, 7, 8, 15, 16, 0xdead_beef, u64::MAX >> 4, 0x8888_8888_8888_8888] {
+        for k in [
+            0u64,
+            1,
+            7,
+            8,
+            15,
+            16,
+            0xdead_beef,
+            u64::MAX >> 4,
+            0x8888_8888_8888_8888,
+        ] {
             let limbs = [k, 0u64];
             let digits = signed_radix16::<2>(&limbs);
             assert!(digits.iter().all(|&d| (-8..8).contains(&d)));

@@ -22,13 +22,19 @@ impl Signature {
     /// Parses `s || r` (64 bytes for 256-bit keys, 128 for 512-bit keys).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() != 64 && bytes.len() != 128 {
-            return Err(Error::SignatureLength { expected: 64, actual: bytes.len() });
+            return Err(Error::SignatureLength {
+                expected: 64,
+                actual: bytes.len(),
+            });
         }
         let half = bytes.len() / 2;
         if bytes[..half].iter().all(|&b| b == 0) || bytes[half..].iter().all(|&b| b == 0) {
             return Err(Error::SignatureOutOfRange);
         }
-        let mut out = Self { bytes: [0; 128], len: bytes.len() };
+        let mut out = Self {
+            bytes: [0; 128],
+            len: bytes.len(),
+        };
         out.bytes[..bytes.len()].copy_from_slice(bytes);
         Ok(out)
     }
@@ -36,7 +42,10 @@ impl Signature {
     /// Builds a signature from big-endian `r` and `s` of equal length (32 or 64).
     pub fn from_r_s(r: &[u8], s: &[u8]) -> Result<Self, Error> {
         if r.len() != s.len() {
-            return Err(Error::SignatureLength { expected: 2 * r.len(), actual: r.len() + s.len() });
+            return Err(Error::SignatureLength {
+                expected: 2 * r.len(),
+                actual: r.len() + s.len(),
+            });
         }
         let mut buf = [0u8; 128];
         buf[..s.len()].copy_from_slice(s);
@@ -100,11 +109,20 @@ mod tests {
 
     #[test]
     fn refuses_bad_lengths_and_zero_halves() {
-        assert!(matches!(Signature::from_bytes(&[1; 63]), Err(Error::SignatureLength { .. })));
-        assert!(matches!(Signature::from_bytes(&[]), Err(Error::SignatureLength { .. })));
+        assert!(matches!(
+            Signature::from_bytes(&[1; 63]),
+            Err(Error::SignatureLength { .. })
+        ));
+        assert!(matches!(
+            Signature::from_bytes(&[]),
+            Err(Error::SignatureLength { .. })
+        ));
         let mut zero_r = [1u8; 64];
         zero_r[32..].fill(0);
-        assert_eq!(Signature::from_bytes(&zero_r), Err(Error::SignatureOutOfRange));
+        assert_eq!(
+            Signature::from_bytes(&zero_r),
+            Err(Error::SignatureOutOfRange)
+        );
         let sig = Signature::from_r_s(&[2; 32], &[3; 32]).unwrap();
         assert_eq!(sig.s(), &[3; 32]);
         assert_eq!(sig.r(), &[2; 32]);

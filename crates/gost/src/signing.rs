@@ -56,7 +56,10 @@ impl SigningKey {
         algorithm.check_params(params)?;
         let size = params.size();
         if d.len() != size {
-            return Err(Error::PrivateKeyLength { expected: size, actual: d.len() });
+            return Err(Error::PrivateKeyLength {
+                expected: size,
+                actual: d.len(),
+            });
         }
         let mut reduced = Zeroizing::new([0u8; 64]);
         if !dispatch::reduce_scalar(params.curve(), d, &mut reduced[..size]) {
@@ -67,13 +70,20 @@ impl SigningKey {
         let mut y = [0u8; 64];
         dispatch::public_key(params.curve(), d, &mut x[..size], &mut y[..size]);
         let verifying_key = VerifyingKey::derived(algorithm, params, &x[..size], &y[..size])?;
-        let mut key = Self { d: [0; 64], verifying_key };
+        let mut key = Self {
+            d: [0; 64],
+            verifying_key,
+        };
         key.d[..size].copy_from_slice(d);
         Ok(key)
     }
 
     /// The key with private scalar `d` given little-endian, as PKCS#8 files hold it.
-    pub fn from_le_bytes(algorithm: Algorithm, params: ParamSet, d_le: &[u8]) -> Result<Self, Error> {
+    pub fn from_le_bytes(
+        algorithm: Algorithm,
+        params: ParamSet,
+        d_le: &[u8],
+    ) -> Result<Self, Error> {
         let mut be = Zeroizing::new(d_le.to_vec());
         be.reverse();
         Self::from_bytes(algorithm, params, &be)
@@ -111,12 +121,19 @@ impl SigningKey {
         if digest.len() == expected {
             Ok(())
         } else {
-            Err(Error::DigestLength { expected, actual: digest.len() })
+            Err(Error::DigestLength {
+                expected,
+                actual: digest.len(),
+            })
         }
     }
 
     /// Signs a digest with nonces from `source`, drawing again while `r` or `s` is zero.
-    fn sign_with_source(&self, digest: &[u8], source: &mut impl NonceSource) -> Result<Signature, Error> {
+    fn sign_with_source(
+        &self,
+        digest: &[u8],
+        source: &mut impl NonceSource,
+    ) -> Result<Signature, Error> {
         self.check_digest(digest)?;
         let size = self.params().size();
         let curve = self.params().curve();
@@ -151,14 +168,24 @@ impl SigningKey {
     /// Signs a digest with the given nonce `k` (big-endian). For test vectors only: a nonce
     /// used twice, or a predictable one, reveals the private key.
     #[doc(hidden)]
-    pub fn sign_digest_bytes_with_nonce(&self, digest: &[u8], k: &[u8]) -> Result<Signature, Error> {
+    pub fn sign_digest_bytes_with_nonce(
+        &self,
+        digest: &[u8],
+        k: &[u8],
+    ) -> Result<Signature, Error> {
         self.check_digest(digest)?;
         let size = self.params().size();
         if k.len() != size || !dispatch::scalar_in_range(self.params().curve(), k) {
             return Err(Error::PrivateKeyOutOfRange);
         }
         let mut out = [0u8; 128];
-        if !dispatch::sign(self.params().curve(), &self.d[..size], digest, k, &mut out[..2 * size]) {
+        if !dispatch::sign(
+            self.params().curve(),
+            &self.d[..size],
+            digest,
+            k,
+            &mut out[..2 * size],
+        ) {
             return Err(Error::SignatureOutOfRange);
         }
         Signature::from_bytes(&out[..2 * size])

@@ -25,34 +25,65 @@ pub struct VerifyingKey {
 
 impl VerifyingKey {
     /// The key with affine coordinates `x`, `y` given big-endian.
-    pub fn from_affine(algorithm: Algorithm, params: ParamSet, x: &[u8], y: &[u8]) -> Result<Self, Error> {
+    pub fn from_affine(
+        algorithm: Algorithm,
+        params: ParamSet,
+        x: &[u8],
+        y: &[u8],
+    ) -> Result<Self, Error> {
         Self::new(algorithm, params, x, y, true)
     }
 
     /// The public key `d·P` just computed from a private key (no subgroup check needed).
-    pub(crate) fn derived(algorithm: Algorithm, params: ParamSet, x: &[u8], y: &[u8]) -> Result<Self, Error> {
+    pub(crate) fn derived(
+        algorithm: Algorithm,
+        params: ParamSet,
+        x: &[u8],
+        y: &[u8],
+    ) -> Result<Self, Error> {
         Self::new(algorithm, params, x, y, false)
     }
 
-    fn new(algorithm: Algorithm, params: ParamSet, x: &[u8], y: &[u8], check_subgroup: bool) -> Result<Self, Error> {
+    fn new(
+        algorithm: Algorithm,
+        params: ParamSet,
+        x: &[u8],
+        y: &[u8],
+        check_subgroup: bool,
+    ) -> Result<Self, Error> {
         algorithm.check_params(params)?;
         let size = params.size();
         if x.len() != size || y.len() != size {
-            return Err(Error::PublicKeyLength { expected: 2 * size, actual: x.len() + y.len() });
+            return Err(Error::PublicKeyLength {
+                expected: 2 * size,
+                actual: x.len() + y.len(),
+            });
         }
         let point = PreparedPoint::new(params.curve(), x, y, check_subgroup)?;
         let mut xy = [0u8; 128];
         xy[..size].copy_from_slice(x);
         xy[size..2 * size].copy_from_slice(y);
-        Ok(Self { algorithm, params, xy, point })
+        Ok(Self {
+            algorithm,
+            params,
+            xy,
+            point,
+        })
     }
 
     /// The key from its X.509 encoding `LE(x) || LE(y)` (RFC 4491, RFC 9215): the content of the
     /// OCTET STRING inside `subjectPublicKey`.
-    pub fn from_le_bytes(algorithm: Algorithm, params: ParamSet, bytes: &[u8]) -> Result<Self, Error> {
+    pub fn from_le_bytes(
+        algorithm: Algorithm,
+        params: ParamSet,
+        bytes: &[u8],
+    ) -> Result<Self, Error> {
         let size = params.size();
         if bytes.len() != 2 * size {
-            return Err(Error::PublicKeyLength { expected: 2 * size, actual: bytes.len() });
+            return Err(Error::PublicKeyLength {
+                expected: 2 * size,
+                actual: bytes.len(),
+            });
         }
         let mut x = bytes[..size].to_vec();
         let mut y = bytes[size..].to_vec();
@@ -99,11 +130,17 @@ impl VerifyingKey {
     pub fn verify_digest_bytes(&self, digest: &[u8], signature: &Signature) -> Result<(), Error> {
         let size = self.params.size();
         if digest.len() != size {
-            return Err(Error::DigestLength { expected: size, actual: digest.len() });
+            return Err(Error::DigestLength {
+                expected: size,
+                actual: digest.len(),
+            });
         }
         let sig = signature.as_bytes();
         if sig.len() != 2 * size {
-            return Err(Error::SignatureLength { expected: 2 * size, actual: sig.len() });
+            return Err(Error::SignatureLength {
+                expected: 2 * size,
+                actual: sig.len(),
+            });
         }
         self.point.verify(digest, sig)
     }
@@ -139,7 +176,11 @@ impl Verifier<Signature> for VerifyingKey {
 }
 
 impl PrehashVerifier<Signature> for VerifyingKey {
-    fn verify_prehash(&self, prehash: &[u8], signature: &Signature) -> Result<(), signature::Error> {
+    fn verify_prehash(
+        &self,
+        prehash: &[u8],
+        signature: &Signature,
+    ) -> Result<(), signature::Error> {
         Ok(self.verify_digest_bytes(prehash, signature)?)
     }
 }

@@ -48,17 +48,29 @@ pub(crate) struct AffinePoint<const N: usize, C: WeierstrassParams<N>> {
 impl<const N: usize, C: WeierstrassParams<N>> ProjectivePoint<N, C> {
     /// The base point.
     pub(crate) fn generator() -> Self {
-        Self { x: C::GX, y: C::GY, z: C::Fe::ONE }
+        Self {
+            x: C::GX,
+            y: C::GY,
+            z: C::Fe::ONE,
+        }
     }
 
     #[inline(always)]
     fn mul_a(v: C::Fe) -> C::Fe {
-        if C::A_IS_MINUS_3 { -(v.double() + v) } else { v * C::A }
+        if C::A_IS_MINUS_3 {
+            -(v.double() + v)
+        } else {
+            v * C::A
+        }
     }
 
     #[inline(always)]
     fn mul_b3(v: C::Fe) -> C::Fe {
-        if C::B3_SMALL != 0 { v.mul_small(C::B3_SMALL) } else { v * C::B3 }
+        if C::B3_SMALL != 0 {
+            v.mul_small(C::B3_SMALL)
+        } else {
+            v * C::B3
+        }
     }
 
     /// The tail shared by full and mixed addition (Algorithm 1 of RCB16, from the point where
@@ -110,9 +122,16 @@ impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C>
     type Fe = C::Fe;
     type Affine = AffinePoint<N, C>;
 
-    const IDENTITY: Self = Self { x: C::Fe::ZERO, y: C::Fe::ONE, z: C::Fe::ZERO };
-    const AFFINE_IDENTITY: Self::Affine =
-        AffinePoint { x: C::Fe::ZERO, y: C::Fe::ONE, infinity: 1 };
+    const IDENTITY: Self = Self {
+        x: C::Fe::ZERO,
+        y: C::Fe::ONE,
+        z: C::Fe::ZERO,
+    };
+    const AFFINE_IDENTITY: Self::Affine = AffinePoint {
+        x: C::Fe::ZERO,
+        y: C::Fe::ONE,
+        infinity: 1,
+    };
 
     #[inline(always)]
     fn add(&self, other: &Self) -> Self {
@@ -161,22 +180,38 @@ impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C>
         let t2 = (y * z).double();
         let x3 = x3 - t2 * t3;
         let z3 = (t2 * t1).double().double();
-        Self { x: x3, y: y3, z: z3 }
+        Self {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
     }
 
     #[inline(always)]
     fn neg(&self) -> Self {
-        Self { x: self.x, y: -self.y, z: self.z }
+        Self {
+            x: self.x,
+            y: -self.y,
+            z: self.z,
+        }
     }
 
     #[inline(always)]
     fn neg_affine(a: &Self::Affine) -> Self::Affine {
-        AffinePoint { x: a.x, y: -a.y, infinity: a.infinity }
+        AffinePoint {
+            x: a.x,
+            y: -a.y,
+            infinity: a.infinity,
+        }
     }
 
     fn to_affine(&self) -> Self::Affine {
         let zinv = self.z.invert();
-        AffinePoint { x: self.x * zinv, y: self.y * zinv, infinity: self.z.is_zero().unwrap_u8() }
+        AffinePoint {
+            x: self.x * zinv,
+            y: self.y * zinv,
+            infinity: self.z.is_zero().unwrap_u8(),
+        }
     }
 
     fn is_identity(&self) -> Choice {
@@ -193,6 +228,10 @@ impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C>
     }
 
     fn from_weierstrass(x: &C::Fe, y: &C::Fe) -> Option<Self> {
-        Some(Self { x: *x, y: *y, z: C::Fe::ONE })
+        Some(Self {
+            x: *x,
+            y: *y,
+            z: C::Fe::ONE,
+        })
     }
 }

@@ -19,12 +19,27 @@ fn key() -> SigningKey {
 #[test]
 fn signatures_of_the_wrong_length() {
     for len in [0, 1, 63, 65, 127, 129, 256] {
-        assert!(matches!(Signature::from_bytes(&vec![1; len]), Err(Error::SignatureLength { .. })), "{len}");
+        assert!(
+            matches!(
+                Signature::from_bytes(&vec![1; len]),
+                Err(Error::SignatureLength { .. })
+            ),
+            "{len}"
+        );
     }
     // A 512-bit signature for a 256-bit key.
     let sig = Signature::from_bytes(&[1; 128]).unwrap();
-    let err = key().verifying_key().verify_message(b"m", &sig).unwrap_err();
-    assert_eq!(err, Error::SignatureLength { expected: 64, actual: 128 });
+    let err = key()
+        .verifying_key()
+        .verify_message(b"m", &sig)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::SignatureLength {
+            expected: 64,
+            actual: 128
+        }
+    );
 }
 
 #[test]
@@ -36,11 +51,20 @@ fn r_or_s_zero_or_not_below_q() {
         v[31] = 1;
         v
     };
-    assert_eq!(Signature::from_r_s(&[0; 32], &one), Err(Error::SignatureOutOfRange));
-    assert_eq!(Signature::from_r_s(&one, &[0; 32]), Err(Error::SignatureOutOfRange));
+    assert_eq!(
+        Signature::from_r_s(&[0; 32], &one),
+        Err(Error::SignatureOutOfRange)
+    );
+    assert_eq!(
+        Signature::from_r_s(&one, &[0; 32]),
+        Err(Error::SignatureOutOfRange)
+    );
     for (r, s) in [(&q, &one), (&one, &q), (&vec![0xff; 32], &one)] {
         let sig = Signature::from_r_s(r, s).unwrap();
-        assert_eq!(public.verify_message(b"m", &sig), Err(Error::SignatureOutOfRange));
+        assert_eq!(
+            public.verify_message(b"m", &sig),
+            Err(Error::SignatureOutOfRange)
+        );
     }
 }
 
@@ -54,16 +78,29 @@ fn public_points_off_the_curve_or_out_of_range() {
         Err(Error::PointNotOnCurve)
     );
     assert_eq!(
-        VerifyingKey::from_affine(Algorithm::Gost2012_256, ParamSet::CryptoProA, &h(P256), good.y()),
+        VerifyingKey::from_affine(
+            Algorithm::Gost2012_256,
+            ParamSet::CryptoProA,
+            &h(P256),
+            good.y()
+        ),
         Err(Error::CoordinateOutOfRange)
     );
     assert_eq!(
-        VerifyingKey::from_affine(Algorithm::Gost2012_256, ParamSet::CryptoProA, &[0; 32], &[0; 32]),
+        VerifyingKey::from_affine(
+            Algorithm::Gost2012_256,
+            ParamSet::CryptoProA,
+            &[0; 32],
+            &[0; 32]
+        ),
         Err(Error::PointNotOnCurve)
     );
     assert!(matches!(
         VerifyingKey::from_le_bytes(Algorithm::Gost2012_256, ParamSet::CryptoProA, &[1; 63]),
-        Err(Error::PublicKeyLength { expected: 64, actual: 63 })
+        Err(Error::PublicKeyLength {
+            expected: 64,
+            actual: 63
+        })
     ));
 }
 
@@ -94,17 +131,26 @@ fn small_order_points_on_the_edwards_curve() {
 #[test]
 fn private_keys_and_digests() {
     assert_eq!(
-        SigningKey::from_bytes(Algorithm::Gost2012_256, ParamSet::CryptoProA, &[0; 32]).unwrap_err(),
+        SigningKey::from_bytes(Algorithm::Gost2012_256, ParamSet::CryptoProA, &[0; 32])
+            .unwrap_err(),
         Error::PrivateKeyOutOfRange
     );
     assert_eq!(
-        SigningKey::from_bytes(Algorithm::Gost2012_256, ParamSet::CryptoProA, &h(Q_CRYPTOPRO_A)).unwrap_err(),
+        SigningKey::from_bytes(
+            Algorithm::Gost2012_256,
+            ParamSet::CryptoProA,
+            &h(Q_CRYPTOPRO_A)
+        )
+        .unwrap_err(),
         Error::PrivateKeyOutOfRange,
         "d = q is zero modulo q"
     );
     assert!(matches!(
         SigningKey::from_bytes(Algorithm::Gost2012_256, ParamSet::CryptoProA, &[1; 31]),
-        Err(Error::PrivateKeyLength { expected: 32, actual: 31 })
+        Err(Error::PrivateKeyLength {
+            expected: 32,
+            actual: 31
+        })
     ));
     assert!(matches!(
         SigningKey::from_bytes(Algorithm::Gost2012_512, ParamSet::CryptoProA, &[1; 32]),
@@ -116,7 +162,10 @@ fn private_keys_and_digests() {
     ));
     assert_eq!(
         key().sign_digest_bytes(&[1; 64]).unwrap_err(),
-        Error::DigestLength { expected: 32, actual: 64 }
+        Error::DigestLength {
+            expected: 32,
+            actual: 64
+        }
     );
 }
 
@@ -124,26 +173,48 @@ fn private_keys_and_digests() {
 fn malformed_der() {
     let spki = key().verifying_key().to_spki_der();
     for cut in [0, 1, 5, spki.len() / 2, spki.len() - 1] {
-        assert!(VerifyingKey::from_spki_der(&spki[..cut]).is_err(), "truncated at {cut}");
+        assert!(
+            VerifyingKey::from_spki_der(&spki[..cut]).is_err(),
+            "truncated at {cut}"
+        );
     }
     assert!(VerifyingKey::from_spki_der(b"garbage").is_err());
     // An unknown parameter-set OID (1.2.643.2.2.35.9 instead of .35.1).
-    let pos = spki.windows(7).position(|w| w == [0x2a, 0x85, 0x03, 0x02, 0x02, 0x23, 0x01]).unwrap();
+    let pos = spki
+        .windows(7)
+        .position(|w| w == [0x2a, 0x85, 0x03, 0x02, 0x02, 0x23, 0x01])
+        .unwrap();
     let mut unknown = spki.clone();
     unknown[pos + 6] = 0x09;
-    assert!(matches!(VerifyingKey::from_spki_der(&unknown), Err(Error::UnknownParamSet(_))));
+    assert!(matches!(
+        VerifyingKey::from_spki_der(&unknown),
+        Err(Error::UnknownParamSet(_))
+    ));
     // Not a GOST key algorithm (1.2.643.7.1.1.1.9).
-    let pos = spki.windows(8).position(|w| w == [0x2a, 0x85, 0x03, 0x07, 0x01, 0x01, 0x01, 0x01]).unwrap();
+    let pos = spki
+        .windows(8)
+        .position(|w| w == [0x2a, 0x85, 0x03, 0x07, 0x01, 0x01, 0x01, 0x01])
+        .unwrap();
     let mut alg = spki.clone();
     alg[pos + 7] = 0x09;
-    assert!(matches!(VerifyingKey::from_spki_der(&alg), Err(Error::UnknownAlgorithm(_))));
+    assert!(matches!(
+        VerifyingKey::from_spki_der(&alg),
+        Err(Error::UnknownAlgorithm(_))
+    ));
 
     let pkcs8 = key().to_pkcs8_der_bytes();
     for cut in [0, 3, pkcs8.len() - 1] {
-        assert!(SigningKey::from_pkcs8_der_bytes(&pkcs8[..cut]).is_err(), "truncated at {cut}");
+        assert!(
+            SigningKey::from_pkcs8_der_bytes(&pkcs8[..cut]).is_err(),
+            "truncated at {cut}"
+        );
     }
     // Errors have readable messages.
-    assert!(Error::PointNotInSubgroup.to_string().contains("small order"));
+    assert!(
+        Error::PointNotInSubgroup
+            .to_string()
+            .contains("small order")
+    );
 }
 
 #[test]
@@ -163,11 +234,21 @@ fn private_key_encodings_other_tools_write() {
     };
     let mut nested = vec![0x04, 32];
     nested.extend_from_slice(&le);
-    assert_eq!(SigningKey::from_pkcs8_der_bytes(&rewrap(&nested)).unwrap().verifying_key(), k.verifying_key());
+    assert_eq!(
+        SigningKey::from_pkcs8_der_bytes(&rewrap(&nested))
+            .unwrap()
+            .verifying_key(),
+        k.verifying_key()
+    );
     let mut be = le.clone();
     be.reverse();
     assert!(be[0] < 0x80, "a positive INTEGER needs no leading zero");
     let mut int = vec![0x02, 32];
     int.extend_from_slice(&be);
-    assert_eq!(SigningKey::from_pkcs8_der_bytes(&rewrap(&int)).unwrap().verifying_key(), k.verifying_key());
+    assert_eq!(
+        SigningKey::from_pkcs8_der_bytes(&rewrap(&int))
+            .unwrap()
+            .verifying_key(),
+        k.verifying_key()
+    );
 }

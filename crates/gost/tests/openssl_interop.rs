@@ -17,7 +17,11 @@ mod common;
 
 /// Runs `openssl` with the gost engine; returns stdout, panicking with stderr on failure.
 fn openssl(args: &[&str], dir: &Path) -> String {
-    let out = Command::new("openssl").args(args).current_dir(dir).output().expect("run openssl");
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
     assert!(
         out.status.success(),
         "openssl {} failed: {}",
@@ -39,7 +43,9 @@ fn engine_available() -> bool {
             eprintln!("SKIPPED: OpenSSL gost engine not available and PODPIS_SKIP_OPENSSL is set");
             return false;
         }
-        panic!("OpenSSL with the gost engine is required (apt-get install openssl libengine-gost-openssl)");
+        panic!(
+            "OpenSSL with the gost engine is required (apt-get install openssl libengine-gost-openssl)"
+        );
     }
     true
 }
@@ -60,7 +66,12 @@ fn cases() -> Vec<Case> {
         ParamSet::CryptoProXchA,
         ParamSet::CryptoProXchB,
     ] {
-        v.push(Case { algorithm: Algorithm::Gost2001, openssl_alg: "gost2001", md: "-md_gost94", params });
+        v.push(Case {
+            algorithm: Algorithm::Gost2001,
+            openssl_alg: "gost2001",
+            md: "-md_gost94",
+            params,
+        });
     }
     for params in [
         ParamSet::CryptoProA,
@@ -80,7 +91,11 @@ fn cases() -> Vec<Case> {
             params,
         });
     }
-    for params in [ParamSet::Tc26_512A, ParamSet::Tc26_512B, ParamSet::Tc26_512C] {
+    for params in [
+        ParamSet::Tc26_512A,
+        ParamSet::Tc26_512B,
+        ParamSet::Tc26_512C,
+    ] {
         v.push(Case {
             algorithm: Algorithm::Gost2012_512,
             openssl_alg: "gost2012_512",
@@ -106,11 +121,31 @@ fn openssl_keys_and_signatures_verify_in_podpis() {
         std::fs::write(d.join("msg"), MESSAGE).unwrap();
         let paramset = format!("paramset:{}", case.params.openssl_name());
         openssl(
-            &["genpkey", "-engine", "gost", "-algorithm", case.openssl_alg, "-pkeyopt", &paramset, "-out", "key.pem"],
+            &[
+                "genpkey",
+                "-engine",
+                "gost",
+                "-algorithm",
+                case.openssl_alg,
+                "-pkeyopt",
+                &paramset,
+                "-out",
+                "key.pem",
+            ],
             d,
         );
-        openssl(&["pkey", "-engine", "gost", "-in", "key.pem", "-pubout", "-out", "pub.pem"], d);
-        openssl(&["dgst", "-engine", "gost", case.md, "-sign", "key.pem", "-out", "sig", "msg"], d);
+        openssl(
+            &[
+                "pkey", "-engine", "gost", "-in", "key.pem", "-pubout", "-out", "pub.pem",
+            ],
+            d,
+        );
+        openssl(
+            &[
+                "dgst", "-engine", "gost", case.md, "-sign", "key.pem", "-out", "sig", "msg",
+            ],
+            d,
+        );
 
         let key = SigningKey::from_pkcs8_pem(&std::fs::read_to_string(d.join("key.pem")).unwrap())
             .unwrap_or_else(|e| panic!("{label}: OpenSSL's PKCS#8 refused: {e}"));
@@ -118,12 +153,20 @@ fn openssl_keys_and_signatures_verify_in_podpis() {
         assert_eq!(key.algorithm(), case.algorithm, "{label}");
         let pub_pem = std::fs::read_to_string(d.join("pub.pem")).unwrap();
         let public = VerifyingKey::from_public_key_pem(&pub_pem).unwrap();
-        assert_eq!(&public, key.verifying_key(), "{label}: d·P differs from OpenSSL's public key");
+        assert_eq!(
+            &public,
+            key.verifying_key(),
+            "{label}: d·P differs from OpenSSL's public key"
+        );
 
         // The re-encoded key is byte-identical where OpenSSL follows RFC 9215 (its 512-A/B
         // keys carry an optional digest OID that RFC 9215 leaves out).
         if !matches!(case.params, ParamSet::Tc26_512A | ParamSet::Tc26_512B) {
-            assert_eq!(public.to_spki_der(), common::pem_to_der(&pub_pem), "{label}: SPKI");
+            assert_eq!(
+                public.to_spki_der(),
+                common::pem_to_der(&pub_pem),
+                "{label}: SPKI"
+            );
             assert_eq!(
                 key.to_pkcs8_der_bytes().as_slice(),
                 common::pem_to_der(&std::fs::read_to_string(d.join("key.pem")).unwrap()),
@@ -135,7 +178,10 @@ fn openssl_keys_and_signatures_verify_in_podpis() {
         public
             .verify_message(MESSAGE, &sig)
             .unwrap_or_else(|e| panic!("{label}: OpenSSL's signature refused: {e}"));
-        assert!(public.verify_message(b"another message", &sig).is_err(), "{label}");
+        assert!(
+            public.verify_message(b"another message", &sig).is_err(),
+            "{label}"
+        );
         checked += 1;
     }
     assert_eq!(checked, cases().len());
@@ -155,9 +201,18 @@ fn podpis_keys_and_signatures_verify_in_openssl() {
         std::fs::write(d.join("msg"), MESSAGE).unwrap();
 
         let key = SigningKey::generate(case.algorithm, case.params).unwrap();
-        std::fs::write(d.join("key.pem"), key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes()).unwrap();
-        std::fs::write(d.join("pub.pem"), key.verifying_key().to_public_key_pem(LineEnding::LF).unwrap())
-            .unwrap();
+        std::fs::write(
+            d.join("key.pem"),
+            key.to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("pub.pem"),
+            key.verifying_key()
+                .to_public_key_pem(LineEnding::LF)
+                .unwrap(),
+        )
+        .unwrap();
         let sig = signature::Signer::<Signature>::sign(&key, MESSAGE);
         std::fs::write(d.join("sig"), sig.as_bytes()).unwrap();
         let det = key
@@ -168,7 +223,17 @@ fn podpis_keys_and_signatures_verify_in_openssl() {
         // OpenSSL reads Podpis's public key and accepts both signatures.
         for file in ["sig", "det.sig"] {
             let out = openssl(
-                &["dgst", "-engine", "gost", case.md, "-verify", "pub.pem", "-signature", file, "msg"],
+                &[
+                    "dgst",
+                    "-engine",
+                    "gost",
+                    case.md,
+                    "-verify",
+                    "pub.pem",
+                    "-signature",
+                    file,
+                    "msg",
+                ],
                 d,
             );
             assert!(out.contains("Verified OK"), "{label}: {file}: {out}");
@@ -178,18 +243,42 @@ fn podpis_keys_and_signatures_verify_in_openssl() {
         bad[3] ^= 0x01;
         std::fs::write(d.join("bad.sig"), &bad).unwrap();
         let status = Command::new("openssl")
-            .args(["dgst", "-engine", "gost", case.md, "-verify", "pub.pem", "-signature", "bad.sig", "msg"])
+            .args([
+                "dgst",
+                "-engine",
+                "gost",
+                case.md,
+                "-verify",
+                "pub.pem",
+                "-signature",
+                "bad.sig",
+                "msg",
+            ])
             .current_dir(d)
             .output()
             .unwrap();
-        assert!(!status.status.success(), "{label}: OpenSSL accepted a corrupted signature");
+        assert!(
+            !status.status.success(),
+            "{label}: OpenSSL accepted a corrupted signature"
+        );
 
         // OpenSSL reads Podpis's private key: its public half and its signatures match.
         let derived = openssl(&["pkey", "-engine", "gost", "-in", "key.pem", "-pubout"], d);
-        assert_eq!(VerifyingKey::from_public_key_pem(&derived).unwrap(), *key.verifying_key(), "{label}");
-        openssl(&["dgst", "-engine", "gost", case.md, "-sign", "key.pem", "-out", "ossl.sig", "msg"], d);
+        assert_eq!(
+            VerifyingKey::from_public_key_pem(&derived).unwrap(),
+            *key.verifying_key(),
+            "{label}"
+        );
+        openssl(
+            &[
+                "dgst", "-engine", "gost", case.md, "-sign", "key.pem", "-out", "ossl.sig", "msg",
+            ],
+            d,
+        );
         let theirs = Signature::from_bytes(&std::fs::read(d.join("ossl.sig")).unwrap()).unwrap();
-        key.verifying_key().verify_message(MESSAGE, &theirs).unwrap();
+        key.verifying_key()
+            .verify_message(MESSAGE, &theirs)
+            .unwrap();
         checked += 1;
     }
     assert_eq!(checked, cases().len());

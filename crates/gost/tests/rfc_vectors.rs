@@ -16,6 +16,7 @@ fn digest_of_e(e: &str) -> Vec<u8> {
     d
 }
 
+#[allow(clippy::too_many_arguments)]
 fn check_example(
     algorithm: Algorithm,
     params: ParamSet,
@@ -34,7 +35,9 @@ fn check_example(
     let sig = key.sign_digest_bytes_with_nonce(&digest, &h(k)).unwrap();
     assert_eq!(sig.r(), h(r), "r");
     assert_eq!(sig.s(), h(s), "s");
-    key.verifying_key().verify_digest_bytes(&digest, &sig).unwrap();
+    key.verifying_key()
+        .verify_digest_bytes(&digest, &sig)
+        .unwrap();
 
     // The published signature verifies on its own, from the public key alone.
     let public = VerifyingKey::from_affine(algorithm, params, &h(qx), &h(qy)).unwrap();
@@ -42,7 +45,10 @@ fn check_example(
     public.verify_digest_bytes(&digest, &published).unwrap();
     let mut other = digest.clone();
     other[0] ^= 1;
-    assert_eq!(public.verify_digest_bytes(&other, &published), Err(Error::SignatureInvalid));
+    assert_eq!(
+        public.verify_digest_bytes(&other, &published),
+        Err(Error::SignatureInvalid)
+    );
 }
 
 #[test]
@@ -78,7 +84,9 @@ fn rfc7091_example_2_512() {
 #[test]
 fn rfc6986_streebog() {
     let m1 = b"012345678901234567890123456789012345678901234567890123456789012";
-    let mut m2 = h("fbe2e5f0eee3c820fbeafaebef20fffbf0e1e0f0f520e0ed20e8ece0ebe5f0f2f120fff0eeec20f120faf2fee5e2202ce8f6f3ede220e8e6eee1e8f0f2d1202ce8f0f2e5e220e5d1");
+    let mut m2 = h(
+        "fbe2e5f0eee3c820fbeafaebef20fffbf0e1e0f0f520e0ed20e8ece0ebe5f0f2f120fff0eeec20f120faf2fee5e2202ce8f6f3ede220e8e6eee1e8f0f2d1202ce8f0f2e5e220e5d1",
+    );
     m2.reverse();
     assert_eq!(&m2[..3], &[0xd1, 0xe5, 0x20]);
     let cases: [(&[u8], &str, &str); 3] = [
@@ -101,7 +109,10 @@ fn rfc6986_streebog() {
     for (msg, h512, h256) in cases {
         assert_eq!(Streebog512::digest(msg).to_vec(), h(h512));
         assert_eq!(Streebog256::digest(msg).to_vec(), h(h256));
-        assert_eq!(podpis_gost::hash::digest(Algorithm::Gost2012_256, msg), h(h256));
+        assert_eq!(
+            podpis_gost::hash::digest(Algorithm::Gost2012_256, msg),
+            h(h256)
+        );
         // Fed in pieces, the running digest gives the same bytes.
         let mut hasher = podpis_gost::hash::Hasher::new(Algorithm::Gost2012_512);
         for chunk in msg.chunks(7) {
@@ -130,8 +141,14 @@ fn rfc9215_certificate() {
     let cert = common::Cert::parse(&der);
     let key = VerifyingKey::from_spki_der(cert.spki).unwrap();
     assert_eq!(key.params(), ParamSet::Tc26_256A);
-    assert_eq!(key.x(), h("99C3DF265EA59350640BA69D1DE04418AF3FEA03EC0F85F2DD84E8BED4952774"));
-    assert_eq!(key.y(), h("E218631A69C47C122E2D516DA1C09E6BD19344D94389D1F16C0C4D4DCF96F578"));
+    assert_eq!(
+        key.x(),
+        h("99C3DF265EA59350640BA69D1DE04418AF3FEA03EC0F85F2DD84E8BED4952774")
+    );
+    assert_eq!(
+        key.y(),
+        h("E218631A69C47C122E2D516DA1C09E6BD19344D94389D1F16C0C4D4DCF96F578")
+    );
     let private = SigningKey::from_bytes(
         Algorithm::Gost2012_256,
         ParamSet::Tc26_256A,
@@ -147,7 +164,10 @@ fn rfc9215_certificate() {
     key.verify_message(cert.tbs, &sig).unwrap();
     // r||s instead of s||r fails.
     let swapped = Signature::from_r_s(sig.s(), sig.r()).unwrap();
-    assert_eq!(key.verify_message(cert.tbs, &swapped), Err(Error::SignatureInvalid));
+    assert_eq!(
+        key.verify_message(cert.tbs, &swapped),
+        Err(Error::SignatureInvalid)
+    );
 }
 
 mod common;

@@ -10,7 +10,11 @@ mod common;
 
 fn corpus_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/russian-ca");
-    assert!(dir.is_dir(), "the corpus is missing at {}: the test cannot run", dir.display());
+    assert!(
+        dir.is_dir(),
+        "the corpus is missing at {}: the test cannot run",
+        dir.display()
+    );
     dir
 }
 
@@ -18,7 +22,9 @@ fn corpus_dir() -> PathBuf {
 fn every_corpus_signature_matches_openssl() {
     let dir = corpus_dir();
     let verdicts = std::fs::read_to_string(dir.join("openssl-verdicts.tsv")).unwrap();
-    let load = |name: &str| common::pem_to_der(&std::fs::read_to_string(dir.join("certs").join(name)).unwrap());
+    let load = |name: &str| {
+        common::pem_to_der(&std::fs::read_to_string(dir.join("certs").join(name)).unwrap())
+    };
     let (mut verified, mut without_issuer) = (0, 0);
     let mut params_seen = std::collections::BTreeMap::<String, usize>::new();
     for line in verdicts.lines() {
@@ -28,7 +34,9 @@ fn every_corpus_signature_matches_openssl() {
         // Every certificate's own key parses and passes the point checks.
         let own_key = VerifyingKey::from_spki_der(child.spki)
             .unwrap_or_else(|e| panic!("{}: public key refused: {e}", fields[0]));
-        *params_seen.entry(own_key.params().name().to_string()).or_default() += 1;
+        *params_seen
+            .entry(own_key.params().name().to_string())
+            .or_default() += 1;
         match fields[1] {
             "verified-by" => {
                 let issuer_der = load(fields[2]);
@@ -49,7 +57,11 @@ fn every_corpus_signature_matches_openssl() {
                 let mid = tampered.len() / 2;
                 tampered[mid] ^= 0x10;
                 let bad = podpis_gost::hash::digest(algorithm, &tampered);
-                assert!(key.verify_digest_bytes(&bad, &sig).is_err(), "{}: tampered passed", fields[0]);
+                assert!(
+                    key.verify_digest_bytes(&bad, &sig).is_err(),
+                    "{}: tampered passed",
+                    fields[0]
+                );
                 verified += 1;
             }
             "issuer-not-in-corpus" => without_issuer += 1,
@@ -58,7 +70,17 @@ fn every_corpus_signature_matches_openssl() {
     }
     assert_eq!((verified, without_issuer), (2401, 2));
     eprintln!("parameter sets of the corpus keys: {params_seen:?}");
-    for name in ["cryptopro-a", "cryptopro-b", "cryptopro-c", "cryptopro-xcha", "tc26-256-a", "tc26-512-a"] {
-        assert!(params_seen.contains_key(name), "corpus should exercise {name}");
+    for name in [
+        "cryptopro-a",
+        "cryptopro-b",
+        "cryptopro-c",
+        "cryptopro-xcha",
+        "tc26-256-a",
+        "tc26-512-a",
+    ] {
+        assert!(
+            params_seen.contains_key(name),
+            "corpus should exercise {name}"
+        );
     }
 }

@@ -37,7 +37,10 @@ impl<'a> Cert<'a> {
         while !t.is_finished() {
             let start = t.position();
             let _: AnyRef<'a> = t.decode().unwrap();
-            fields.push((usize::try_from(start).unwrap(), usize::try_from(t.position()).unwrap()));
+            fields.push((
+                usize::try_from(start).unwrap(),
+                usize::try_from(t.position()).unwrap(),
+            ));
         }
         let spki_index = if tbs.value()[0] == 0xa0 { 6 } else { 5 };
         let (s, e) = fields[spki_index];
@@ -58,5 +61,7 @@ pub fn pem_to_der(pem: &str) -> Vec<u8> {
         .filter(|l| !l.starts_with("-----"))
         .collect::<Vec<_>>()
         .concat();
-    base64::engine::general_purpose::STANDARD.decode(body.trim()).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .unwrap()
 }

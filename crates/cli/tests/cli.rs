@@ -1,0 +1,215 @@
+//! The `podpis` command end to end: exit codes, files, JSON, and OpenSSL reading what it writes.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn podpis(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_podpis"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn generate_sign_verify_and_tamper() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.txt"), "Договор № 17\n").unwrap();
+    for alg in [
+        "gost2012-256",
+        "gost2012-256:tc26-256-a",
+        "gost2012-512:tc26-512-c",
+        "gost2001",
+    ] {
+        let key = format!("{}.pem", alg.replace(':', "_"));
+        ok(&podpis(
+            &["key", "generate", "--alg", alg, "--out", &key],
+            d,
+        ));
+        ok(&podpis(
+            &["key", "public", "--key", &key, "--out", "pub.pem"],
+            d,
+        ));
+        let _ = std::fs::remove_file(d.join("doc.sig"));
+        ok(&podpis(
+            &[
+                "raw", "sign", "--key", &key, "--in", "doc.txt", "--out", "doc.sig",
+            ],
+            d,
+        ));
+        let out = ok(&podpis(
+            &[
+                "raw", "verify", "--key", "pub.pem", "--in", "doc.txt", "--sig", "doc.sig",
+                "--json",
+            ],
+            d,
+        ));
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(report["valid"], true, "{alg}");
+
+        std::fs::write(d.join("doc2.txt"), "Договор № 18\n").unwrap();
+        let bad = podpis(
+            &[
+                "raw", "verify", "--key", "pub.pem", "--in", "doc2.txt", "--sig", "doc.sig",
+            ],
+            d,
+        );
+        assert_eq!(
+            bad.status.code(),
+            Some(1),
+            "{alg}: a changed document must fail with exit code 1"
+        );
+        assert!(String::from_utf8_lossy(&bad.stdout).contains("INVALID"));
+    }
+}
+
+#[test]
+fn bad_input_exits_2_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = podpis(
+        &[
+            "key",
+            "generate",
+            "--alg",
+            "gost2012-256:nonsense",
+            "--out",
+            "k.pem",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown parameter set 'nonsense'"));
+    assert!(!d.join("k.pem").exists());
+
+    let out = podpis(
+        &[
+            "key",
+            "generate",
+            "--alg",
+            "gost2012-512:cryptopro-a",
+            "--out",
+            "k.pem",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used"));
+
+    std::fs::write(
+        d.join("garbage.pem"),
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("doc"), "x").unwrap();
+    let out = podpis(
+        &[
+            "raw",
+            "sign",
+            "--key",
+            "garbage.pem",
+            "--in",
+            "doc",
+            "--out",
+            "doc.sig",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("doc.sig").exists(), "nothing is written on error");
+
+    ok(&podpis(&["key", "generate", "--out", "k.pem"], d));
+    let again = podpis(&["key", "generate", "--out", "k.pem"], d);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing key is never overwritten"
+    );
+
+    std::fs::write(d.join("short.sig"), [1u8; 10]).unwrap();
+    let out = podpis(
+        &[
+            "raw",
+            "verify",
+            "--key",
+            "k.pem",
+            "--in",
+            "doc",
+            "--sig",
+            "short.sig",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("signature must be"));
+
+    let out = podpis(&["frobnicate"], d);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn openssl_verifies_cli_signatures() {
+    if std::env::var_os("PODPIS_SKIP_OPENSSL").is_some() {
+        eprintln!("SKIPPED: PODPIS_SKIP_OPENSSL is set");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc"), vec![7u8; 300_000]).unwrap();
+    ok(&podpis(
+        &["key", "generate", "--alg", "gost2012-256", "--out", "k.pem"],
+        d,
+    ));
+    ok(&podpis(
+        &["key", "public", "--key", "k.pem", "--out", "pub.pem"],
+        d,
+    ));
+    ok(&podpis(
+        &[
+            "raw", "sign", "--key", "k.pem", "--in", "doc", "--out", "doc.sig",
+        ],
+        d,
+    ));
+    let out = Command::new("openssl")
+        .args([
+            "dgst",
+            "-engine",
+            "gost",
+            "-md_gost12_256",
+            "-verify",
+            "pub.pem",
+            "-signature",
+            "doc.sig",
+            "doc",
+        ])
+        .current_dir(d)
+        .output()
+        .expect("openssl with the gost engine is needed (scripts/test installs it)");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Verified OK"),
+        "{out:?}"
+    );
+
+    // And the digest command agrees with OpenSSL's Streebog.
+    let ours = ok(&podpis(&["digest", "doc"], d));
+    let theirs = Command::new("openssl")
+        .args(["dgst", "-engine", "gost", "-md_gost12_256", "-r", "doc"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let theirs = String::from_utf8_lossy(&theirs.stdout);
+    assert_eq!(
+        ours.split_whitespace().next(),
+        theirs.split_whitespace().next()
+    );
+}
