@@ -329,6 +329,8 @@ edwards_curve!(
 mod tests {
     use subtle::ConstantTimeEq;
 
+    use crate::group::VartimePoint;
+
     use super::*;
 
     /// Textbook affine Weierstrass arithmetic with inversions: a second implementation to check
@@ -380,7 +382,9 @@ mod tests {
         let zero = [0u64; N];
         let order = C::Scalar::MODULUS;
         assert!(
-            bool::from(tables.mul_double_vartime(&order, &zero, &g).is_identity()),
+            tables
+                .mul_double_vartime(&order, &zero, &g)
+                .is_identity_vartime(),
             "qP = O"
         );
         assert!(
@@ -414,7 +418,21 @@ mod tests {
                 "fixed base {k}"
             );
             let via_q = tables.mul_double_vartime(&zero, &limbs_k, &g);
-            assert!(eq(via_q.to_weierstrass(), expected), "double-scalar {k}");
+            assert!(
+                eq(via_q.to_weierstrass_vartime(), expected),
+                "double-scalar {k}"
+            );
+            let via_p = tables.mul_double_vartime(&limbs_k, &zero, &g);
+            assert!(
+                eq(via_p.to_weierstrass_vartime(), expected),
+                "double-scalar base {k}"
+            );
+            let both = tables.mul_double_vartime(&limbs_k, &limbs_k, &g);
+            let twice = affine_mul::<N, C>(2, expected).expect("2kP");
+            assert!(
+                eq(both.to_weierstrass_vartime(), twice),
+                "kP + kQ with Q = P {k}"
+            );
             assert!(bool::from(
                 tables.mul_base(&limbs_k).weierstrass_x().ct_eq(&expected.0)
             ));

@@ -12,7 +12,7 @@
 use subtle::{Choice, ConditionallySelectable, ConstantTimeEq};
 
 use crate::field::Field;
-use crate::group::Group;
+use crate::group::{Group, VartimePoint};
 
 /// The constants of a twisted Edwards curve with `e = 1`.
 pub(crate) trait EdwardsParams<const N: usize>: 'static + Copy + Send + Sync {
@@ -100,6 +100,7 @@ impl<const N: usize, C: EdwardsParams<N>> ConditionallySelectable for AffineNiel
 impl<const N: usize, C: EdwardsParams<N>> Group<N> for ExtendedPoint<N, C> {
     type Fe = C::Fe;
     type Affine = AffineNiels<N, C>;
+    type Vartime = Self;
 
     const IDENTITY: Self = Self {
         u: C::Fe::ZERO,
@@ -210,5 +211,49 @@ impl<const N: usize, C: EdwardsParams<N>> Group<N> for ExtendedPoint<N, C> {
             z: C::Fe::ONE,
             t: u * v,
         })
+    }
+
+    fn to_vartime(&self) -> Self {
+        *self
+    }
+}
+
+/// The Edwards formulas are complete and already fast: verification uses them as they are.
+impl<const N: usize, C: EdwardsParams<N>> VartimePoint<N> for ExtendedPoint<N, C> {
+    type Fe = C::Fe;
+    type Affine = AffineNiels<N, C>;
+    const IDENTITY: Self = <Self as Group<N>>::IDENTITY;
+
+    fn add_vartime(&self, other: &Self) -> Self {
+        self.add(other)
+    }
+
+    fn add_affine_vartime(&self, other: &Self::Affine, negate: bool) -> Self {
+        if negate {
+            self.add_affine(&Self::neg_affine(other))
+        } else {
+            self.add_affine(other)
+        }
+    }
+
+    fn double_vartime(&self) -> Self {
+        self.double()
+    }
+
+    fn neg_vartime(&self) -> Self {
+        self.neg()
+    }
+
+    fn is_identity_vartime(&self) -> bool {
+        self.is_identity().into()
+    }
+
+    #[cfg(test)]
+    fn to_weierstrass_vartime(&self) -> (C::Fe, C::Fe) {
+        self.to_weierstrass()
+    }
+
+    fn weierstrass_x_vartime(&self) -> C::Fe {
+        self.weierstrass_x()
     }
 }

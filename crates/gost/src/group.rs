@@ -15,6 +15,9 @@ pub(crate) trait Group<const N: usize>: Copy + ConditionallySelectable + 'static
     /// A normalised point for precomputed tables (cheaper to add, constant-time selectable).
     type Affine: Copy + ConditionallySelectable;
 
+    /// The representation variable-time double multiplication (verification) computes in.
+    type Vartime: VartimePoint<N, Fe = Self::Fe, Affine = Self::Affine>;
+
     /// The neutral element.
     const IDENTITY: Self;
     /// The neutral element as a table entry.
@@ -42,4 +45,32 @@ pub(crate) trait Group<const N: usize>: Copy + ConditionallySelectable + 'static
     /// `None` where the point has no image in this representation (small-order points of the
     /// Edwards curves).
     fn from_weierstrass(x: &Self::Fe, y: &Self::Fe) -> Option<Self>;
+    /// This point in the verification representation.
+    fn to_vartime(&self) -> Self::Vartime;
+}
+
+/// Point arithmetic for public data only: it may branch on the values (special cases of
+/// incomplete formulas), which makes it faster.
+pub(crate) trait VartimePoint<const N: usize>: Copy {
+    /// The coordinate field.
+    type Fe: Field<N>;
+    /// The table entries it adds.
+    type Affine;
+    /// The neutral element.
+    const IDENTITY: Self;
+    /// `self + other`.
+    fn add_vartime(&self, other: &Self) -> Self;
+    /// `self + other` for a normalised `other`.
+    fn add_affine_vartime(&self, other: &Self::Affine, negate: bool) -> Self;
+    /// `2·self`.
+    fn double_vartime(&self) -> Self;
+    /// `−self`.
+    fn neg_vartime(&self) -> Self;
+    /// Whether this is the neutral element.
+    fn is_identity_vartime(&self) -> bool;
+    /// The Weierstrass affine coordinates; meaningless for the identity (tests only).
+    #[cfg(test)]
+    fn to_weierstrass_vartime(&self) -> (Self::Fe, Self::Fe);
+    /// The Weierstrass affine `x`; meaningless for the identity.
+    fn weierstrass_x_vartime(&self) -> Self::Fe;
 }

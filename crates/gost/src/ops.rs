@@ -9,7 +9,7 @@ use subtle::{ConditionallySelectable, ConstantTimeEq};
 use crate::curves::Curve;
 use crate::error::Error;
 use crate::field::Field;
-use crate::group::Group;
+use crate::group::{Group, VartimePoint};
 use crate::limbs;
 
 /// `e = LE(digest) mod q`, and 1 where that is 0 (RFC 7091 §6.1 steps 2–3).
@@ -100,7 +100,7 @@ pub(crate) fn prepare_public<const N: usize, C: Curve<N>>(
         // q·Q = O exactly for points of the prime-order subgroup; small-order points fail too.
         let zero = [0u64; N];
         let q_times = C::tables().mul_double_vartime(&zero, &C::Scalar::MODULUS, &point);
-        if !bool::from(q_times.is_identity()) || bool::from(point.is_identity()) {
+        if !q_times.is_identity_vartime() || bool::from(point.is_identity()) {
             return Err(Error::PointNotInSubgroup);
         }
     }
@@ -126,10 +126,10 @@ pub(crate) fn verify<const N: usize, C: Curve<N>>(
     let z1 = s * v;
     let z2 = -(r * v);
     let c = C::tables().mul_double_vartime(&z1.to_uint(), &z2.to_uint(), q);
-    if bool::from(c.is_identity()) {
+    if c.is_identity_vartime() {
         return Err(Error::SignatureInvalid);
     }
-    let big_r = C::Scalar::reduce(&c.weierstrass_x().to_uint());
+    let big_r = C::Scalar::reduce(&c.weierstrass_x_vartime().to_uint());
     if bool::from(big_r.ct_eq(&r)) {
         Ok(())
     } else {

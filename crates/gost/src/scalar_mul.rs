@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use subtle::{ConditionallySelectable, ConstantTimeEq};
 
-use crate::group::Group;
+use crate::group::{Group, VartimePoint};
 use crate::limbs;
 
 /// Width of the wNAF window for the fixed base in verification (32 odd multiples).
@@ -62,28 +62,34 @@ impl<G: Group<N>, const N: usize> BaseTables<G, N> {
     }
 
     /// `a·P + b·Q` in variable time (for public values: verification and key checks).
-    pub(crate) fn mul_double_vartime(&self, a: &[u64; N], b: &[u64; N], q: &G) -> G {
+    pub(crate) fn mul_double_vartime(&self, a: &[u64; N], b: &[u64; N], q: &G) -> G::Vartime {
         let naf_a = wnaf::<N>(a, BASE_WNAF_WIDTH);
         let naf_b = wnaf::<N>(b, POINT_WNAF_WIDTH);
-        let q_table = odd_multiples(q, POINT_WNAF_WIDTH);
+        let q = q.to_vartime();
+        let q_double = q.double_vartime();
+        let count = 1usize << (POINT_WNAF_WIDTH - 2);
+        let mut q_table = Vec::with_capacity(count);
+        q_table.push(q);
+        for i in 1..count {
+            q_table.push(q_table[i - 1].add_vartime(&q_double));
+        }
         let top = (0..naf_a.len())
             .rev()
             .find(|&i| naf_a[i] != 0 || naf_b[i] != 0);
-        let mut acc = G::IDENTITY;
+        let mut acc = G::Vartime::IDENTITY;
         let Some(top) = top else { return acc };
         for i in (0..=top).rev() {
-            acc = acc.double();
+            acc = acc.double_vartime();
             let da = naf_a[i];
-            if da > 0 {
-                acc = acc.add_affine(&self.wnaf[(da / 2) as usize]);
-            } else if da < 0 {
-                acc = acc.add_affine(&G::neg_affine(&self.wnaf[(-da / 2) as usize]));
+            if da != 0 {
+                let entry = &self.wnaf[(da.unsigned_abs() / 2) as usize];
+                acc = acc.add_affine_vartime(entry, da < 0);
             }
             let db = naf_b[i];
             if db > 0 {
-                acc = acc.add(&q_table[(db / 2) as usize]);
+                acc = acc.add_vartime(&q_table[(db / 2) as usize]);
             } else if db < 0 {
-                acc = acc.add(&q_table[(-db / 2) as usize].neg());
+                acc = acc.add_vartime(&q_table[(-db / 2) as usize].neg_vartime());
             }
         }
         acc

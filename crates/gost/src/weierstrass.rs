@@ -9,7 +9,7 @@
 use subtle::{Choice, ConditionallySelectable};
 
 use crate::field::Field;
-use crate::group::Group;
+use crate::group::{Group, VartimePoint};
 
 /// The constants of a Weierstrass curve with cofactor 1.
 pub(crate) trait WeierstrassParams<const N: usize>: 'static + Copy + Send + Sync {
@@ -121,6 +121,7 @@ impl<const N: usize, C: WeierstrassParams<N>> ConditionallySelectable for Affine
 impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C> {
     type Fe = C::Fe;
     type Affine = AffinePoint<N, C>;
+    type Vartime = JacobianPoint<N, C>;
 
     const IDENTITY: Self = Self {
         x: C::Fe::ZERO,
@@ -233,5 +234,142 @@ impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C>
             y: *y,
             z: C::Fe::ONE,
         })
+    }
+
+    fn to_vartime(&self) -> JacobianPoint<N, C> {
+        // x = X/Z = (X·Z)/Z², y = Y/Z = (Y·Z²)/Z³.
+        let zz = self.z.square();
+        JacobianPoint {
+            x: self.x * self.z,
+            y: self.y * zz,
+            z: self.z,
+        }
+    }
+}
+
+/// A point in Jacobian coordinates (`x = X/Z²`, `y = Y/Z³`), for verification only: the
+/// formulas (Bernstein–Lange, Explicit-Formulas Database: dbl-2007-bl, add-2007-bl) are
+/// incomplete and their special cases are branched on, which is fine for public data and
+/// cheaper than the complete projective formulas.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JacobianPoint<const N: usize, C: WeierstrassParams<N>> {
+    x: C::Fe,
+    y: C::Fe,
+    z: C::Fe,
+}
+
+impl<const N: usize, C: WeierstrassParams<N>> JacobianPoint<N, C> {
+    /// `self + other` given `U1, U2, S1, S2` (both operands' coordinates brought to a common
+    /// `Z`) and `z(H)`, the result's `Z` (add-2007-bl's `2·Z1·Z2·H`).
+    fn add_parts(
+        &self,
+        u1: C::Fe,
+        u2: C::Fe,
+        s1: C::Fe,
+        s2: C::Fe,
+        z: impl FnOnce(C::Fe) -> C::Fe,
+    ) -> Self {
+        let h = u2 - u1;
+        let r = (s2 - s1).double();
+        if bool::from(h.is_zero()) {
+            // Same x: the operands are equal (double) or opposite (the sum is the identity).
+            return if bool::from(r.is_zero()) {
+                self.double_vartime()
+            } else {
+                Self::IDENTITY
+            };
+        }
+        let i = h.double().square();
+        let j = h * i;
+        let v = u1 * i;
+        let x3 = r.square() - j - v.double();
+        Self {
+            x: x3,
+            y: r * (v - x3) - (s1 * j).double(),
+            z: z(h),
+        }
+    }
+}
+
+impl<const N: usize, C: WeierstrassParams<N>> VartimePoint<N> for JacobianPoint<N, C> {
+    type Fe = C::Fe;
+    type Affine = AffinePoint<N, C>;
+    const IDENTITY: Self = Self {
+        x: C::Fe::ONE,
+        y: C::Fe::ONE,
+        z: C::Fe::ZERO,
+    };
+
+    fn add_vartime(&self, o: &Self) -> Self {
+        if self.is_identity_vartime() {
+            return *o;
+        }
+        if o.is_identity_vartime() {
+            return *self;
+        }
+        let z1z1 = self.z.square();
+        let z2z2 = o.z.square();
+        let u1 = self.x * z2z2;
+        let u2 = o.x * z1z1;
+        let s1 = self.y * o.z * z2z2;
+        let s2 = o.y * self.z * z1z1;
+        self.add_parts(u1, u2, s1, s2, |h| {
+            ((self.z + o.z).square() - z1z1 - z2z2) * h
+        })
+    }
+
+    fn add_affine_vartime(&self, o: &AffinePoint<N, C>, negate: bool) -> Self {
+        debug_assert_eq!(o.infinity, 0, "wNAF tables hold no identity");
+        let y2 = if negate { -o.y } else { o.y };
+        if self.is_identity_vartime() {
+            return Self {
+                x: o.x,
+                y: y2,
+                z: C::Fe::ONE,
+            };
+        }
+        let z1z1 = self.z.square();
+        let u2 = o.x * z1z1;
+        let s2 = y2 * self.z * z1z1;
+        self.add_parts(self.x, u2, self.y, s2, |h| (self.z * h).double())
+    }
+
+    fn double_vartime(&self) -> Self {
+        // dbl-2007-bl.
+        let xx = self.x.square();
+        let yy = self.y.square();
+        let yyyy = yy.square();
+        let zz = self.z.square();
+        let s = ((self.x + yy).square() - xx - yyyy).double();
+        let m = xx.double() + xx + ProjectivePoint::<N, C>::mul_a(zz.square());
+        let t = m.square() - s.double();
+        Self {
+            x: t,
+            y: m * (s - t) - yyyy.double().double().double(),
+            z: (self.y + self.z).square() - yy - zz,
+        }
+    }
+
+    fn neg_vartime(&self) -> Self {
+        Self {
+            x: self.x,
+            y: -self.y,
+            z: self.z,
+        }
+    }
+
+    fn is_identity_vartime(&self) -> bool {
+        self.z.is_zero().into()
+    }
+
+    #[cfg(test)]
+    fn to_weierstrass_vartime(&self) -> (C::Fe, C::Fe) {
+        let zinv = self.z.invert();
+        let zinv2 = zinv.square();
+        (self.x * zinv2, self.y * zinv2 * zinv)
+    }
+
+    fn weierstrass_x_vartime(&self) -> C::Fe {
+        self.x * self.z.square().invert()
     }
 }
