@@ -108,8 +108,9 @@ fn cases() -> Vec<Case> {
 
 const MESSAGE: &[u8] = "Заявление в Социальный фонд: прошу назначить пособие.\n".as_bytes();
 
-#[test]
-fn openssl_keys_and_signatures_verify_in_podpis() {
+/// Runs `check` for every case in a fresh directory holding `msg`, unless the engine is absent
+/// and skipping was asked for; reports how many pairs were checked.
+fn for_each_case(direction: &str, check: impl Fn(&Case, &str, &Path)) {
     if !engine_available() {
         return;
     }
@@ -117,8 +118,17 @@ fn openssl_keys_and_signatures_verify_in_podpis() {
     for case in cases() {
         let label = format!("{} {}", case.algorithm, case.params);
         let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        std::fs::write(d.join("msg"), MESSAGE).unwrap();
+        std::fs::write(dir.path().join("msg"), MESSAGE).unwrap();
+        check(&case, &label, dir.path());
+        checked += 1;
+    }
+    assert_eq!(checked, cases().len());
+    eprintln!("{direction}: {checked} algorithm/parameter-set pairs");
+}
+
+#[test]
+fn openssl_keys_and_signatures_verify_in_podpis() {
+    for_each_case("OpenSSL -> Podpis", |case, label, d| {
         let paramset = format!("paramset:{}", case.params.openssl_name());
         openssl(
             &[
@@ -182,24 +192,12 @@ fn openssl_keys_and_signatures_verify_in_podpis() {
             public.verify_message(b"another message", &sig).is_err(),
             "{label}"
         );
-        checked += 1;
-    }
-    assert_eq!(checked, cases().len());
-    eprintln!("OpenSSL -> Podpis: {checked} algorithm/parameter-set pairs");
+    });
 }
 
 #[test]
 fn podpis_keys_and_signatures_verify_in_openssl() {
-    if !engine_available() {
-        return;
-    }
-    let mut checked = 0;
-    for case in cases() {
-        let label = format!("{} {}", case.algorithm, case.params);
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        std::fs::write(d.join("msg"), MESSAGE).unwrap();
-
+    for_each_case("Podpis -> OpenSSL", |case, label, d| {
         let key = SigningKey::generate(case.algorithm, case.params).unwrap();
         std::fs::write(
             d.join("key.pem"),
@@ -279,8 +277,5 @@ fn podpis_keys_and_signatures_verify_in_openssl() {
         key.verifying_key()
             .verify_message(MESSAGE, &theirs)
             .unwrap();
-        checked += 1;
-    }
-    assert_eq!(checked, cases().len());
-    eprintln!("Podpis -> OpenSSL: {checked} algorithm/parameter-set pairs");
+    });
 }
