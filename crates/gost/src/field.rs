@@ -234,6 +234,30 @@ impl<const N: usize, P: PseudoMersenneParams<N>> PseudoMersenne<N, P> {
 
     #[inline(always)]
     fn mul_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        if N > 4 {
+            Self::mul_rows(a, b)
+        } else {
+            Self::mul_columns(a, b)
+        }
+    }
+
+    /// Operand scanning: one carry chain per row of partial products (faster for wide operands,
+    /// where a column accumulator would spill).
+    #[inline(always)]
+    fn mul_rows(a: &[u64; N], b: &[u64; N]) -> Self {
+        let mut t = [0u64; 16];
+        for i in 0..N {
+            let mut carry = 0;
+            for j in 0..N {
+                (t[i + j], carry) = mac(t[i + j], a[i], b[j], carry);
+            }
+            t[i + N] = carry;
+        }
+        Self::reduce_wide(&t)
+    }
+
+    #[inline(always)]
+    fn mul_columns(a: &[u64; N], b: &[u64; N]) -> Self {
         // Product scanning: column k of the product collects every a[i]·b[k−i] in a 192-bit
         // accumulator, so there is one carry chain per column rather than one per row.
         let mut t = [0u64; 16];
@@ -550,9 +574,25 @@ mod timing {
             limbs::from_be_hex("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFD97");
     }
 
-    fn time<F: Field<4>>(name: &str) {
-        let mut a = F::reduce(&[1, 2, 3, 4]);
-        let b = F::reduce(&[5, 6, 7, 0xffff_ffff_ffff_fff0]);
+    #[derive(Clone, Copy)]
+    struct C569;
+    impl PseudoMersenneParams<8> for C569 {
+        const C: u64 = 569;
+    }
+    #[derive(Clone, Copy)]
+    struct M569;
+    impl MontgomeryParams<8> for M569 {
+        const MODULUS: [u64; 8] = limbs::from_be_hex(
+            "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFDC7",
+        );
+    }
+
+    fn time<const N: usize, F: Field<N>>(name: &str) {
+        let mut x = [0x0123_4567_89ab_cdefu64; N];
+        x[0] = 1;
+        let mut a = F::reduce(&x);
+        x[N - 1] = 0xffff_ffff_ffff_fff0;
+        let b = F::reduce(&x);
         let start = std::time::Instant::now();
         for _ in 0..10_000_000 {
             a = a * b;
@@ -579,7 +619,9 @@ mod timing {
     #[test]
     #[ignore = "timing, run with --release --ignored --nocapture"]
     fn field_timing() {
-        time::<PseudoMersenne<4, C617>>("pseudo-mersenne");
-        time::<Montgomery<4, M617>>("montgomery");
+        time::<4, PseudoMersenne<4, C617>>("pseudo-mersenne-256");
+        time::<4, Montgomery<4, M617>>("montgomery-256");
+        time::<8, PseudoMersenne<8, C569>>("pseudo-mersenne-512");
+        time::<8, Montgomery<8, M569>>("montgomery-512");
     }
 }
