@@ -72,6 +72,12 @@ impl<const N: usize, C: EdwardsParams<N>> ExtendedPoint<N, C> {
             t: e * h,
         }
     }
+
+    /// The Weierstrass `x = s(Z+V)/(Z−V) + t` as the fraction `(s(Z+V) + t(Z−V), Z−V)`.
+    fn weierstrass_x_fraction(&self) -> (C::Fe, C::Fe) {
+        let den = self.z - self.v;
+        (C::S * (self.z + self.v) + C::T * den, den)
+    }
 }
 
 impl<const N: usize, C: EdwardsParams<N>> ConditionallySelectable for ExtendedPoint<N, C> {
@@ -194,7 +200,8 @@ impl<const N: usize, C: EdwardsParams<N>> Group<N> for ExtendedPoint<N, C> {
     }
 
     fn weierstrass_x(&self) -> C::Fe {
-        C::S * (self.z + self.v) * (self.z - self.v).invert() + C::T
+        let (num, den) = self.weierstrass_x_fraction();
+        num * den.invert()
     }
 
     fn from_weierstrass(x: &C::Fe, y: &C::Fe) -> Option<Self> {
@@ -253,7 +260,7 @@ impl<const N: usize, C: EdwardsParams<N>> VartimePoint<N> for ExtendedPoint<N, C
         self.to_weierstrass()
     }
 
-    fn weierstrass_x_vartime(&self) -> C::Fe {
-        self.weierstrass_x()
+    fn weierstrass_x_fraction_vartime(&self) -> (C::Fe, C::Fe) {
+        self.weierstrass_x_fraction()
     }
 }

@@ -71,6 +71,7 @@ pub(crate) trait VartimePoint<const N: usize>: Copy {
     /// The Weierstrass affine coordinates; meaningless for the identity (tests only).
     #[cfg(test)]
     fn to_weierstrass_vartime(&self) -> (Self::Fe, Self::Fe);
-    /// The Weierstrass affine `x`; meaningless for the identity.
-    fn weierstrass_x_vartime(&self) -> Self::Fe;
+    /// The Weierstrass affine `x` as a fraction `(numerator, denominator)`, so that a
+    /// verifier can compare it without a field inversion; meaningless for the identity.
+    fn weierstrass_x_fraction_vartime(&self) -> (Self::Fe, Self::Fe);
 }

@@ -151,6 +151,79 @@ pub(crate) const fn bits_vartime<const N: usize>(a: &[u64; N]) -> u32 {
     0
 }
 
+/// `a⁻¹ mod m` for an odd prime `m` and `0 < a < m`, by the binary extended Euclidean algorithm
+/// (Hankerson–Menezes–Vanstone, *Guide to ECC*, Algorithm 2.22), variable time: for public
+/// values only. Runs of trailing zeros are shifted out at once, the cofactors being halved as
+/// many times with one multiple of `m` added (a Montgomery-style division by `2^t`).
+pub(crate) fn invert_vartime<const N: usize>(a: &[u64; N], m: &[u64; N]) -> [u64; N] {
+    debug_assert!(m[0] & 1 == 1 && !bool::from(is_zero(a)));
+    // −m⁻¹ mod 2^64 by Newton's iteration (each step doubles the correct low bits).
+    let mut inv = 1u64;
+    for _ in 0..6 {
+        inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
+    }
+    let neg_inv = inv.wrapping_neg();
+    // Invariants: x1·a ≡ u and x2·a ≡ v (mod m).
+    let (mut u, mut v) = (*a, *m);
+    let (mut x1, mut x2) = ([0u64; N], [0u64; N]);
+    x1[0] = 1;
+    loop {
+        strip_twos(&mut u, &mut x1, m, neg_inv);
+        strip_twos(&mut v, &mut x2, m, neg_inv);
+        if is_one_vartime(&u) {
+            return x1;
+        }
+        if is_one_vartime(&v) {
+            return x2;
+        }
+        let (d, borrow) = sub(&u, &v);
+        if borrow == 0 {
+            u = d;
+            x1 = sub_mod_vartime(&x1, &x2, m);
+        } else {
+            v = sub(&v, &u).0;
+            x2 = sub_mod_vartime(&x2, &x1, m);
+        }
+        debug_assert!(!bool::from(is_zero(&u)) && !bool::from(is_zero(&v)), "m is not prime");
+    }
+}
+
+/// Divides `u` by its largest power of two `2^t` and `x` by `2^t` modulo `m`.
+fn strip_twos<const N: usize>(u: &mut [u64; N], x: &mut [u64; N], m: &[u64; N], neg_inv: u64) {
+    while u[0] & 1 == 0 {
+        let t = u[0].trailing_zeros().min(63);
+        // u >>= t
+        for i in 0..N {
+            let next = if i + 1 < N { u[i + 1] } else { 0 };
+            u[i] = (u[i] >> t) | (next << (64 - t));
+        }
+        // x = (x + k·m) / 2^t with k = −x·m⁻¹ mod 2^t, so the division is exact; the result
+        // is below (1 + 2^−t)·m, so one subtraction brings it under m.
+        let k = x[0].wrapping_mul(neg_inv) & ((1u64 << t) - 1);
+        let mut wide = [0u64; N];
+        let mut carry = 0;
+        for i in 0..N {
+            (wide[i], carry) = mac(x[i], k, m[i], carry);
+        }
+        for i in 0..N {
+            let next = if i + 1 < N { wide[i + 1] } else { carry };
+            x[i] = (wide[i] >> t) | (next << (64 - t));
+        }
+        *x = reduce_once(x, 0, m);
+    }
+}
+
+/// Whether `a` is one (variable time).
+fn is_one_vartime<const N: usize>(a: &[u64; N]) -> bool {
+    a[0] == 1 && a[1..].iter().all(|&limb| limb == 0)
+}
+
+/// `a − b mod m` for `a, b < m` (variable time).
+fn sub_mod_vartime<const N: usize>(a: &[u64; N], b: &[u64; N], m: &[u64; N]) -> [u64; N] {
+    let (d, borrow) = sub(a, b);
+    if borrow == 0 { d } else { add(&d, m).0 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

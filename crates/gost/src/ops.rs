@@ -122,17 +122,26 @@ pub(crate) fn verify<const N: usize, C: Curve<N>>(
     if bool::from(r.is_zero() | s.is_zero()) {
         return Err(Error::SignatureOutOfRange);
     }
-    let v = digest_scalar::<N, C>(digest).invert();
+    let v = digest_scalar::<N, C>(digest).invert_vartime();
     let z1 = s * v;
     let z2 = -(r * v);
     let c = C::tables().mul_double_vartime(&z1.to_uint(), &z2.to_uint(), q);
     if c.is_identity_vartime() {
         return Err(Error::SignatureInvalid);
     }
-    let big_r = C::Scalar::reduce(&c.weierstrass_x_vartime().to_uint());
-    if bool::from(big_r.ct_eq(&r)) {
-        Ok(())
-    } else {
-        Err(Error::SignatureInvalid)
+    // R = x mod q equals r exactly when x is one of r, r + q, r + 2q, … below p; each candidate
+    // is compared with x = num/den as num = candidate·den, which spares a field inversion.
+    let (num, den) = c.weierstrass_x_fraction_vartime();
+    let mut candidate = r.to_uint();
+    while bool::from(limbs::ct_lt(&candidate, &C::Fe::MODULUS)) {
+        if bool::from(num.ct_eq(&(C::Fe::reduce(&candidate) * den))) {
+            return Ok(());
+        }
+        let (next, carry) = limbs::add(&candidate, &C::Scalar::MODULUS);
+        if carry != 0 {
+            break;
+        }
+        candidate = next;
     }
+    Err(Error::SignatureInvalid)
 }

@@ -335,6 +335,23 @@ impl<const N: usize, C: WeierstrassParams<N>> VartimePoint<N> for JacobianPoint<
     }
 
     fn double_vartime(&self) -> Self {
+        if C::A_IS_MINUS_3 {
+            // dbl-2001-b: 3M + 5S, using a = −3 for 3X² + aZ⁴ = 3(X − Z²)(X + Z²).
+            let delta = self.z.square();
+            let gamma = self.y.square();
+            let beta = self.x * gamma;
+            let alpha = (self.x - delta) * (self.x + delta);
+            let alpha = alpha.double() + alpha;
+            let beta4 = beta.double().double();
+            let x3 = alpha.square() - beta4.double();
+            let z3 = (self.y + self.z).square() - gamma - delta;
+            let gamma2 = gamma.square();
+            return Self {
+                x: x3,
+                y: alpha * (beta4 - x3) - gamma2.double().double().double(),
+                z: z3,
+            };
+        }
         // dbl-2007-bl.
         let xx = self.x.square();
         let yy = self.y.square();
@@ -369,7 +386,7 @@ impl<const N: usize, C: WeierstrassParams<N>> VartimePoint<N> for JacobianPoint<
         (self.x * zinv2, self.y * zinv2 * zinv)
     }
 
-    fn weierstrass_x_vartime(&self) -> C::Fe {
-        self.x * self.z.square().invert()
+    fn weierstrass_x_fraction_vartime(&self) -> (C::Fe, C::Fe) {
+        (self.x, self.z.square())
     }
 }
