@@ -8,8 +8,8 @@ use subtle::{ConditionallySelectable, ConstantTimeEq};
 use crate::group::{Group, VartimePoint};
 use crate::limbs;
 
-/// Width of the wNAF window for the fixed base in verification (32 odd multiples).
-const BASE_WNAF_WIDTH: u32 = 7;
+/// Width of the wNAF window for the fixed base in verification (64 odd multiples).
+const BASE_WNAF_WIDTH: u32 = 8;
 /// Width of the wNAF window for the variable point in verification (8 odd multiples).
 const POINT_WNAF_WIDTH: u32 = 5;
 
