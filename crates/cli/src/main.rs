@@ -4,6 +4,7 @@
 //! code 0 for success, 1 for a verification that failed, 2 for bad usage or unusable input.
 
 mod alg;
+mod cert;
 mod key;
 mod output;
 mod raw;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Qualified electronic signatures: GOST R 34.10-2012 keys and signatures.
+/// Qualified electronic signatures: GOST R 34.10-2012 keys, signatures and certificates.
 #[derive(Parser)]
 #[command(name = "podpis", version, about, long_about = None)]
 struct Cli {
@@ -30,6 +31,9 @@ enum Command {
     Raw(raw::RawCommand),
     /// Print the digest of a file (Streebog-256 by default).
     Digest(raw::DigestArgs),
+    /// Inspect X.509 certificates.
+    #[command(subcommand)]
+    Cert(cert::CertCommand),
 }
 
 /// What a command reports back to `main`.
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Command::Key(cmd) => key::run(cmd),
         Command::Raw(cmd) => raw::run(cmd),
         Command::Digest(args) => raw::digest(args),
+        Command::Cert(cmd) => cert::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -213,3 +213,42 @@ fn openssl_verifies_cli_signatures() {
         theirs.split_whitespace().next()
     );
 }
+
+#[test]
+fn cert_show_names_russian_attributes_and_agrees_with_openssl() {
+    let cert = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/corpus/russian-ca/certs/0001.pem"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let text = ok(&podpis(&["cert", "show", cert], d));
+    assert!(
+        text.contains("ОГРН (OGRN) 1157847091148: control digits OK"),
+        "{text}"
+    );
+    assert!(text.contains("Общее имя (CN): УЦ 1 ИС ГУЦ"), "{text}");
+    assert!(text.contains("subjectSignTool"), "{text}");
+    let openssl = Command::new("openssl")
+        .args(["x509", "-noout", "-serial", "-in", cert])
+        .output()
+        .unwrap();
+    let serial = String::from_utf8_lossy(&openssl.stdout);
+    let serial = serial.trim().strip_prefix("serial=").unwrap();
+    assert!(
+        text.contains(&format!("Serial: {serial}")),
+        "{serial} in {text}"
+    );
+
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(&podpis(&["cert", "show", "--json", cert], d))).unwrap();
+    assert_eq!(json[0]["serial"], serial);
+    assert_eq!(json[0]["signature_algorithm"]["oid"], "1.2.643.2.2.3");
+    assert_eq!(json[0]["identifiers"][1]["kind"], "Ogrn");
+    assert!(json[0]["identifiers"][1]["error"].is_null());
+
+    std::fs::write(d.join("junk.cer"), b"\x30\x82\x01\x00junk").unwrap();
+    let out = podpis(&["cert", "show", "junk.cer"], d);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a valid X.509 certificate"));
+}

@@ -184,7 +184,10 @@ pub(crate) fn invert_vartime<const N: usize>(a: &[u64; N], m: &[u64; N]) -> [u64
             v = sub(&v, &u).0;
             x2 = sub_mod_vartime(&x2, &x1, m);
         }
-        debug_assert!(!bool::from(is_zero(&u)) && !bool::from(is_zero(&v)), "m is not prime");
+        debug_assert!(
+            !bool::from(is_zero(&u)) && !bool::from(is_zero(&v)),
+            "m is not prime"
+        );
     }
 }
 

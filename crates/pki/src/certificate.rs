@@ -1,0 +1,335 @@
+//! An X.509 certificate as Podpis reads it: decoded with RustCrypto's `x509-cert`, with the raw
+//! bytes kept for signatures and name matching, and the Russian attributes made readable.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use const_oid::ObjectIdentifier;
+use der::asn1::Any;
+use der::{Decode, Encode, Tag};
+use podpis_gost::{Algorithm, Signature, VerifyingKey};
+use x509_cert::name::Name;
+
+use crate::error::Error;
+use crate::oid;
+
+/// A parsed certificate together with its DER encoding.
+#[derive(Clone, Debug)]
+pub struct Certificate {
+    der: Vec<u8>,
+    /// Where `tbsCertificate` (the signed bytes) lies inside `der`.
+    tbs: core::ops::Range<usize>,
+    inner: x509_cert::Certificate,
+}
+
+/// One attribute of a distinguished name, decoded to text.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NameAttribute {
+    /// The attribute type, dotted.
+    pub oid: String,
+    /// The short English name (`CN`, `INN`, …), when Podpis knows the attribute.
+    pub short: Option<&'static str>,
+    /// The Russian name (`Общее имя`, `ИНН`, …), when Podpis knows the attribute.
+    pub russian: Option<&'static str>,
+    /// The value as text; values of unexpected types are shown as `#` + hex of their DER.
+    pub value: String,
+}
+
+/// One extension, named.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ExtensionInfo {
+    /// The extension's OID, dotted.
+    pub oid: String,
+    /// Its English name, when known.
+    pub name: Option<&'static str>,
+    /// Its Russian name, when known.
+    pub russian: Option<&'static str>,
+    /// Whether it is marked critical.
+    pub critical: bool,
+}
+
+impl Certificate {
+    /// Parses one DER certificate; trailing bytes are an error.
+    pub fn from_der(der: &[u8]) -> Result<Self, Error> {
+        let inner =
+            x509_cert::Certificate::from_der(der).map_err(|e| Error::Malformed(e.to_string()))?;
+        let tbs = tbs_range(der).ok_or_else(|| Error::Malformed("bad outer encoding".into()))?;
+        Ok(Self {
+            der: der.to_vec(),
+            tbs,
+            inner,
+        })
+    }
+
+    /// Parses every certificate in `bytes`: PEM (any number of `CERTIFICATE` blocks, other
+    /// blocks skipped) or a single DER certificate.
+    pub fn load_all(bytes: &[u8]) -> Result<Vec<Self>, Error> {
+        if bytes.first() == Some(&0x30) {
+            return Ok(vec![Self::from_der(bytes)?]);
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::NoCertificate)?;
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("-----BEGIN ") {
+            let block = &rest[start..];
+            let end_marker = block.find("-----END ").ok_or(Error::NoCertificate)?;
+            let end = block[end_marker..]
+                .find("\n")
+                .map_or(block.len(), |i| end_marker + i + 1);
+            let pem_block = &block[..end];
+            rest = &block[end..];
+            if !pem_block.starts_with("-----BEGIN CERTIFICATE-----") {
+                continue;
+            }
+            out.push(Self::from_der(&pem_body(&pem_block[..end_marker])?)?);
+        }
+        if out.is_empty() {
+            return Err(Error::NoCertificate);
+        }
+        Ok(out)
+    }
+
+    /// The certificate's DER encoding.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The signed part, `tbsCertificate`, exactly as encoded.
+    pub fn tbs_der(&self) -> &[u8] {
+        &self.der[self.tbs.clone()]
+    }
+
+    /// The decoded certificate, for what this type does not expose.
+    pub fn x509(&self) -> &x509_cert::Certificate {
+        &self.inner
+    }
+
+    /// The serial number, hexadecimal, as its DER content octets.
+    pub fn serial_hex(&self) -> String {
+        hex_upper(self.inner.tbs_certificate().serial_number().as_bytes())
+    }
+
+    /// The subject name's DER, for matching against other certificates' issuer names.
+    pub fn subject_der(&self) -> Vec<u8> {
+        self.inner
+            .tbs_certificate()
+            .subject()
+            .to_der()
+            .unwrap_or_default()
+    }
+
+    /// The issuer name's DER.
+    pub fn issuer_der(&self) -> Vec<u8> {
+        self.inner
+            .tbs_certificate()
+            .issuer()
+            .to_der()
+            .unwrap_or_default()
+    }
+
+    /// The subject's attributes, in order.
+    pub fn subject(&self) -> Vec<NameAttribute> {
+        name_attributes(self.inner.tbs_certificate().subject())
+    }
+
+    /// The issuer's attributes, in order.
+    pub fn issuer(&self) -> Vec<NameAttribute> {
+        name_attributes(self.inner.tbs_certificate().issuer())
+    }
+
+    /// The first value of a subject attribute.
+    pub fn subject_value(&self, oid: &ObjectIdentifier) -> Option<String> {
+        let oid = oid.to_string();
+        self.subject()
+            .into_iter()
+            .find(|a| a.oid == oid)
+            .map(|a| a.value)
+    }
+
+    /// `notBefore` and `notAfter`, as time since the Unix epoch.
+    pub fn validity(&self) -> (Duration, Duration) {
+        let v = self.inner.tbs_certificate().validity();
+        (
+            v.not_before.to_unix_duration(),
+            v.not_after.to_unix_duration(),
+        )
+    }
+
+    /// `notBefore` and `notAfter` as RFC 3339 text.
+    pub fn validity_text(&self) -> (String, String) {
+        let v = self.inner.tbs_certificate().validity();
+        (
+            v.not_before.to_date_time().to_string(),
+            v.not_after.to_date_time().to_string(),
+        )
+    }
+
+    /// The signature algorithm OID, dotted.
+    pub fn signature_algorithm(&self) -> ObjectIdentifier {
+        self.inner.signature_algorithm().oid
+    }
+
+    /// The subject public key's algorithm OID.
+    pub fn public_key_algorithm(&self) -> ObjectIdentifier {
+        self.inner
+            .tbs_certificate()
+            .subject_public_key_info()
+            .algorithm
+            .oid
+    }
+
+    /// The subject public key as a GOST key, when it is one.
+    pub fn gost_public_key(&self) -> Result<VerifyingKey, podpis_gost::Error> {
+        let spki = self
+            .inner
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .map_err(|_| podpis_gost::Error::Encoding("SubjectPublicKeyInfo"))?;
+        VerifyingKey::from_spki_der(&spki)
+    }
+
+    /// The extensions, named where Podpis knows them.
+    pub fn extensions(&self) -> Vec<ExtensionInfo> {
+        self.inner
+            .tbs_certificate()
+            .extensions()
+            .map(|exts| {
+                exts.iter()
+                    .map(|e| {
+                        let names = oid::extension_name(&e.extn_id);
+                        ExtensionInfo {
+                            oid: e.extn_id.to_string(),
+                            name: names.map(|n| n.0),
+                            russian: names.map(|n| n.1),
+                            critical: e.critical,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether subject and issuer names are the same (a self-issued certificate).
+    pub fn is_self_issued(&self) -> bool {
+        self.inner.tbs_certificate().subject() == self.inner.tbs_certificate().issuer()
+    }
+
+    /// Checks that `issuer`'s public key made this certificate's signature.
+    pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<(), Error> {
+        let sig_oid = self.signature_algorithm();
+        let algorithm = match sig_oid {
+            podpis_gost::oid::GOST_R3411_94_WITH_R3410_2001 => Algorithm::Gost2001,
+            podpis_gost::oid::SIGN_WITH_STREEBOG_256 => Algorithm::Gost2012_256,
+            podpis_gost::oid::SIGN_WITH_STREEBOG_512 => Algorithm::Gost2012_512,
+            other => return Err(Error::UnsupportedAlgorithm(other.to_string())),
+        };
+        let key = issuer.gost_public_key().map_err(Error::IssuerKey)?;
+        if key.algorithm() != algorithm {
+            return Err(Error::KeyAlgorithmMismatch {
+                signature: oid::algorithm_name(&sig_oid).unwrap_or("?").into(),
+                key: oid::algorithm_name(&key.algorithm().key_oid())
+                    .unwrap_or("?")
+                    .into(),
+            });
+        }
+        let bits = self
+            .inner
+            .signature()
+            .as_bytes()
+            .ok_or(Error::BadSignature(podpis_gost::Error::Encoding(
+                "signature BIT STRING with unused bits",
+            )))?;
+        let signature = Signature::from_bytes(bits).map_err(Error::BadSignature)?;
+        let digest = podpis_gost::hash::digest(algorithm, self.tbs_der());
+        key.verify_digest_bytes(&digest, &signature)
+            .map_err(Error::BadSignature)
+    }
+}
+
+/// Decodes the Base64 body after a PEM `BEGIN` line, whatever its line width (real CA files are
+/// not always wrapped at 64 columns, which strict RFC 7468 decoders insist on).
+fn pem_body(block: &str) -> Result<Vec<u8>, Error> {
+    use base64::Engine;
+    let body: String = block
+        .lines()
+        .skip(1)
+        .flat_map(|line| line.chars())
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|e| Error::Malformed(format!("PEM Base64: {e}")))
+}
+
+/// The byte range of the first element inside the outer SEQUENCE (the `tbsCertificate` TLV).
+fn tbs_range(der: &[u8]) -> Option<core::ops::Range<usize>> {
+    let (outer_header, _) = tlv_lengths(der)?;
+    let (tbs_header, tbs_len) = tlv_lengths(der.get(outer_header..)?)?;
+    let end = outer_header.checked_add(tbs_header)?.checked_add(tbs_len)?;
+    (end <= der.len()).then_some(outer_header..end)
+}
+
+/// The header length and the content length of the DER TLV at the start of `bytes`.
+fn tlv_lengths(bytes: &[u8]) -> Option<(usize, usize)> {
+    let first = *bytes.get(1)?;
+    if first < 0x80 {
+        return Some((2, first as usize));
+    }
+    let count = (first & 0x7f) as usize;
+    if count == 0 || count > 4 {
+        return None;
+    }
+    let len = bytes
+        .get(2..2 + count)?
+        .iter()
+        .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+    Some((2 + count, len))
+}
+
+fn name_attributes(name: &Name) -> Vec<NameAttribute> {
+    name.iter()
+        .map(|atv| {
+            let names = oid::attribute_name(&atv.oid);
+            NameAttribute {
+                oid: atv.oid.to_string(),
+                short: names.map(|n| n.0),
+                russian: names.map(|n| n.1),
+                value: any_to_text(&atv.value),
+            }
+        })
+        .collect()
+}
+
+/// A directory-string value as text, whatever string type encodes it.
+fn any_to_text(value: &Any) -> String {
+    let bytes = value.value();
+    match der::Tagged::tag(value) {
+        Tag::Utf8String
+        | Tag::PrintableString
+        | Tag::NumericString
+        | Tag::Ia5String
+        | Tag::VisibleString => String::from_utf8_lossy(bytes).into_owned(),
+        // T.61 in practice carries Latin-1 here.
+        Tag::TeletexString => bytes.iter().map(|&b| b as char).collect(),
+        Tag::BmpString => {
+            let units: Vec<u16> = bytes
+                .chunks(2)
+                .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => format!("#{}", hex_upper(&value.to_der().unwrap_or_default())),
+    }
+}
+
+/// Upper-case hexadecimal.
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// Seconds since the Unix epoch as a `SystemTime`-free value, for callers comparing validity.
+pub fn unix_now() -> Duration {
+    std::time::SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}

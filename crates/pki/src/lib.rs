@@ -1,0 +1,16 @@
+//! X.509 for Russian qualified certificates (FSB order No. 795, RFC 9215): parsing on RustCrypto's
+//! `x509-cert`, the qualified attributes and extensions named, INN/SNILS/OGRN/OGRNIP checked with
+//! their control digits, and certificate signatures (GOST R 34.10-2001/2012) verified against the
+//! issuer's key. Pure computation: no I/O.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod certificate;
+pub mod describe;
+mod error;
+pub mod identifiers;
+pub mod oid;
+
+pub use crate::certificate::Certificate;
+pub use crate::error::Error;
