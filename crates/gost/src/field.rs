@@ -369,17 +369,7 @@ pub(crate) trait MontgomeryParams<const N: usize>: 'static + Copy + Send + Sync 
     /// The modulus, little-endian limbs.
     const MODULUS: [u64; N];
     /// `−MODULUS^(−1) mod 2^64`.
-    const INV: u64 = {
-        // Newton's iteration doubles the correct low bits each step: 1 → 2 → … → 64.
-        let m = Self::MODULUS[0];
-        let mut x = 1u64;
-        let mut i = 0;
-        while i < 6 {
-            x = x.wrapping_mul(2u64.wrapping_sub(m.wrapping_mul(x)));
-            i += 1;
-        }
-        x.wrapping_neg()
-    };
+    const INV: u64 = limbs::neg_inv_u64(Self::MODULUS[0]);
     /// `2^(64·N) mod MODULUS`: one in Montgomery form.
     const R: [u64; N] = pow2_mod(&Self::MODULUS, 64 * N);
     /// `2^(128·N) mod MODULUS`: converts into Montgomery form.

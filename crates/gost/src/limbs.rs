@@ -151,18 +151,25 @@ pub(crate) const fn bits_vartime<const N: usize>(a: &[u64; N]) -> u32 {
     0
 }
 
+/// `−m⁻¹ mod 2^64` for odd `m`, by Newton's iteration (each step doubles the correct low bits:
+/// 1 → 2 → … → 64).
+pub(crate) const fn neg_inv_u64(m: u64) -> u64 {
+    let mut x = 1u64;
+    let mut i = 0;
+    while i < 6 {
+        x = x.wrapping_mul(2u64.wrapping_sub(m.wrapping_mul(x)));
+        i += 1;
+    }
+    x.wrapping_neg()
+}
+
 /// `a⁻¹ mod m` for an odd prime `m` and `0 < a < m`, by the binary extended Euclidean algorithm
 /// (Hankerson–Menezes–Vanstone, *Guide to ECC*, Algorithm 2.22), variable time: for public
 /// values only. Runs of trailing zeros are shifted out at once, the cofactors being halved as
 /// many times with one multiple of `m` added (a Montgomery-style division by `2^t`).
 pub(crate) fn invert_vartime<const N: usize>(a: &[u64; N], m: &[u64; N]) -> [u64; N] {
     debug_assert!(m[0] & 1 == 1 && !bool::from(is_zero(a)));
-    // −m⁻¹ mod 2^64 by Newton's iteration (each step doubles the correct low bits).
-    let mut inv = 1u64;
-    for _ in 0..6 {
-        inv = inv.wrapping_mul(2u64.wrapping_sub(m[0].wrapping_mul(inv)));
-    }
-    let neg_inv = inv.wrapping_neg();
+    let neg_inv = neg_inv_u64(m[0]);
     // Invariants: x1·a ≡ u and x2·a ≡ v (mod m).
     let (mut u, mut v) = (*a, *m);
     let (mut x1, mut x2) = ([0u64; N], [0u64; N]);

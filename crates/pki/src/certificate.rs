@@ -1,7 +1,7 @@
 //! An X.509 certificate as Podpis reads it: decoded with RustCrypto's `x509-cert`, with the raw
 //! bytes kept for signatures and name matching, and the Russian attributes made readable.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 use const_oid::ObjectIdentifier;
 use der::asn1::Any;
@@ -134,15 +134,6 @@ impl Certificate {
     /// The issuer's attributes, in order.
     pub fn issuer(&self) -> Vec<NameAttribute> {
         name_attributes(self.inner.tbs_certificate().issuer())
-    }
-
-    /// The first value of a subject attribute.
-    pub fn subject_value(&self, oid: &ObjectIdentifier) -> Option<String> {
-        let oid = oid.to_string();
-        self.subject()
-            .into_iter()
-            .find(|a| a.oid == oid)
-            .map(|a| a.value)
     }
 
     /// `notBefore` and `notAfter`, as time since the Unix epoch.
@@ -323,13 +314,6 @@ fn any_to_text(value: &Any) -> String {
 }
 
 /// Upper-case hexadecimal.
-pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-/// Seconds since the Unix epoch as a `SystemTime`-free value, for callers comparing validity.
-pub fn unix_now() -> Duration {
-    std::time::SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
 }

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::certificate::{Certificate, ExtensionInfo, NameAttribute, unix_now};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::certificate::{Certificate, ExtensionInfo, NameAttribute};
 use crate::identifiers::{self, IdentifierKind};
 use crate::oid;
 
@@ -54,9 +56,12 @@ pub struct IdentifierCheck {
 
 /// Summarises `cert`.
 pub fn summarize(cert: &Certificate) -> Summary {
+    let subject = cert.subject();
     let (not_before, not_after) = cert.validity_text();
     let (from, to) = cert.validity();
-    let now = unix_now();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let sig = cert.signature_algorithm();
     let key_oid = cert.public_key_algorithm();
     let key_name = match cert.gost_public_key() {
@@ -74,7 +79,8 @@ pub fn summarize(cert: &Certificate) -> Summary {
             name: oid::algorithm_name(&sig).map(str::to_string),
         },
         issuer: cert.issuer(),
-        subject: cert.subject(),
+        identifiers: identifier_checks(&subject),
+        subject,
         not_before,
         not_after,
         valid_now: from <= now && now <= to,
@@ -83,14 +89,13 @@ pub fn summarize(cert: &Certificate) -> Summary {
             name: key_name,
         },
         extensions: cert.extensions(),
-        identifiers: identifier_checks(cert),
     }
 }
 
 /// The subject's INN, INN ЮЛ, SNILS, OGRN and OGRNIP with their control-digit verdicts. An INN
 /// attribute holding "00" + 10 digits (a legal entity's INN before September 2021) is checked as
 /// a 10-digit INN.
-pub fn identifier_checks(cert: &Certificate) -> Vec<IdentifierCheck> {
+pub fn identifier_checks(subject: &[NameAttribute]) -> Vec<IdentifierCheck> {
     let kinds = [
         (oid::INN, IdentifierKind::Inn),
         (oid::INN_LE, IdentifierKind::InnLe),
@@ -101,7 +106,8 @@ pub fn identifier_checks(cert: &Certificate) -> Vec<IdentifierCheck> {
     kinds
         .iter()
         .filter_map(|(attr, kind)| {
-            let value = cert.subject_value(attr)?;
+            let attr = attr.to_string();
+            let value = subject.iter().find(|a| a.oid == attr)?.value.clone();
             let result = match (kind, value.strip_prefix("00")) {
                 (IdentifierKind::Inn, Some(legal)) if value.len() == 12 => {
                     identifiers::check(IdentifierKind::InnLe, legal)
