@@ -93,6 +93,12 @@ impl Certificate {
         &self.der
     }
 
+    /// The certificate as PEM (`-----BEGIN CERTIFICATE-----`, LF line endings).
+    pub fn to_pem(&self) -> String {
+        der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &self.der)
+            .expect("a DER certificate encodes as PEM")
+    }
+
     /// The signed part, `tbsCertificate`, exactly as encoded.
     pub fn tbs_der(&self) -> &[u8] {
         &self.der[self.tbs.clone()]

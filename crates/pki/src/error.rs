@@ -22,6 +22,33 @@ pub enum Error {
     IssuerKey(podpis_gost::Error),
     /// The signature value is malformed or does not verify.
     BadSignature(podpis_gost::Error),
+    /// An attribute the certificate profile requires is missing.
+    MissingAttribute {
+        /// Which attribute.
+        attribute: &'static str,
+        /// The profile requiring it.
+        profile: crate::subject::Profile,
+    },
+    /// An identifier (INN, SNILS, OGRN, OGRNIP) is wrong.
+    Identifier(crate::identifiers::IdentifierError),
+    /// An attribute value is longer than its bound.
+    AttributeTooLong {
+        /// Which attribute.
+        attribute: &'static str,
+        /// The bound, in characters.
+        max: usize,
+    },
+    /// An attribute value has characters its string type cannot carry.
+    AttributeCharacters {
+        /// Which attribute.
+        attribute: &'static str,
+    },
+    /// A validity period that ends before it starts, or a time that cannot be encoded.
+    Validity(String),
+    /// Signing failed (the key's error follows).
+    Signing(podpis_gost::Error),
+    /// A structure could not be encoded.
+    Encoding(String),
 }
 
 impl fmt::Display for Error {
@@ -38,6 +65,22 @@ impl fmt::Display for Error {
             ),
             Self::IssuerKey(e) => write!(f, "the issuer's public key is unusable: {e}"),
             Self::BadSignature(e) => write!(f, "the certificate's signature is wrong: {e}"),
+            Self::MissingAttribute { attribute, profile } => {
+                write!(f, "{attribute} is required for a {profile:?} certificate")
+            }
+            Self::Identifier(e) => e.fmt(f),
+            Self::AttributeTooLong { attribute, max } => {
+                write!(f, "{attribute} is longer than {max} characters")
+            }
+            Self::AttributeCharacters { attribute } => {
+                write!(
+                    f,
+                    "{attribute} has characters its ASN.1 string type cannot carry"
+                )
+            }
+            Self::Validity(reason) => write!(f, "bad validity period: {reason}"),
+            Self::Signing(e) => write!(f, "signing failed: {e}"),
+            Self::Encoding(reason) => write!(f, "cannot encode: {reason}"),
         }
     }
 }

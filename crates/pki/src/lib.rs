@@ -10,7 +10,9 @@ pub mod certificate;
 pub mod describe;
 mod error;
 pub mod identifiers;
+pub mod issue;
 pub mod oid;
+pub mod subject;
 
 pub use crate::certificate::Certificate;
 pub use crate::error::Error;
