@@ -6,7 +6,7 @@ use std::time::Duration;
 use const_oid::ObjectIdentifier;
 use der::asn1::Any;
 use der::{Decode, Encode, Tag};
-use podpis_gost::{Algorithm, Signature, VerifyingKey};
+use podpis_gost::VerifyingKey;
 use x509_cert::name::Name;
 
 use crate::error::Error;
@@ -52,7 +52,7 @@ impl Certificate {
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         let inner =
             x509_cert::Certificate::from_der(der).map_err(|e| Error::Malformed(e.to_string()))?;
-        let tbs = tbs_range(der).ok_or_else(|| Error::Malformed("bad outer encoding".into()))?;
+        let tbs = signed_range(der).ok_or_else(|| Error::Malformed("bad outer encoding".into()))?;
         Ok(Self {
             der: der.to_vec(),
             tbs,
@@ -63,29 +63,11 @@ impl Certificate {
     /// Parses every certificate in `bytes`: PEM (any number of `CERTIFICATE` blocks, other
     /// blocks skipped) or a single DER certificate.
     pub fn load_all(bytes: &[u8]) -> Result<Vec<Self>, Error> {
-        if bytes.first() == Some(&0x30) {
-            return Ok(vec![Self::from_der(bytes)?]);
-        }
-        let text = std::str::from_utf8(bytes).map_err(|_| Error::NoCertificate)?;
-        let mut out = Vec::new();
-        let mut rest = text;
-        while let Some(start) = rest.find("-----BEGIN ") {
-            let block = &rest[start..];
-            let end_marker = block.find("-----END ").ok_or(Error::NoCertificate)?;
-            let end = block[end_marker..]
-                .find("\n")
-                .map_or(block.len(), |i| end_marker + i + 1);
-            let pem_block = &block[..end];
-            rest = &block[end..];
-            if !pem_block.starts_with("-----BEGIN CERTIFICATE-----") {
-                continue;
-            }
-            out.push(Self::from_der(&pem_body(&pem_block[..end_marker])?)?);
-        }
-        if out.is_empty() {
+        let blocks = crate::pem::der_blocks(bytes, &["CERTIFICATE"])?;
+        if blocks.is_empty() {
             return Err(Error::NoCertificate);
         }
-        Ok(out)
+        blocks.iter().map(|der| Self::from_der(der)).collect()
     }
 
     /// The certificate's DER encoding.
@@ -213,53 +195,19 @@ impl Certificate {
 
     /// Checks that `issuer`'s public key made this certificate's signature.
     pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<(), Error> {
-        let sig_oid = self.signature_algorithm();
-        let algorithm = match sig_oid {
-            podpis_gost::oid::GOST_R3411_94_WITH_R3410_2001 => Algorithm::Gost2001,
-            podpis_gost::oid::SIGN_WITH_STREEBOG_256 => Algorithm::Gost2012_256,
-            podpis_gost::oid::SIGN_WITH_STREEBOG_512 => Algorithm::Gost2012_512,
-            other => return Err(Error::UnsupportedAlgorithm(other.to_string())),
-        };
-        let key = issuer.gost_public_key().map_err(Error::IssuerKey)?;
-        if key.algorithm() != algorithm {
-            return Err(Error::KeyAlgorithmMismatch {
-                signature: oid::algorithm_name(&sig_oid).unwrap_or("?").into(),
-                key: oid::algorithm_name(&key.algorithm().key_oid())
-                    .unwrap_or("?")
-                    .into(),
-            });
-        }
-        let bits = self
-            .inner
-            .signature()
-            .as_bytes()
-            .ok_or(Error::BadSignature(podpis_gost::Error::Encoding(
-                "signature BIT STRING with unused bits",
-            )))?;
-        let signature = Signature::from_bytes(bits).map_err(Error::BadSignature)?;
-        let digest = podpis_gost::hash::digest(algorithm, self.tbs_der());
-        key.verify_digest_bytes(&digest, &signature)
-            .map_err(Error::BadSignature)
+        let key = issuer.gost_public_key().map_err(Error::PublicKey)?;
+        crate::signed::verify(
+            self.signature_algorithm(),
+            &key,
+            self.tbs_der(),
+            self.inner.signature(),
+        )
     }
 }
 
-/// Decodes the Base64 body after a PEM `BEGIN` line, whatever its line width (real CA files are
-/// not always wrapped at 64 columns, which strict RFC 7468 decoders insist on).
-fn pem_body(block: &str) -> Result<Vec<u8>, Error> {
-    use base64::Engine;
-    let body: String = block
-        .lines()
-        .skip(1)
-        .flat_map(|line| line.chars())
-        .filter(|c| !c.is_ascii_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|e| Error::Malformed(format!("PEM Base64: {e}")))
-}
-
-/// The byte range of the first element inside the outer SEQUENCE (the `tbsCertificate` TLV).
-fn tbs_range(der: &[u8]) -> Option<core::ops::Range<usize>> {
+/// The byte range of the first element inside the outer SEQUENCE: the signed part of a
+/// certificate, CSR or CRL (`tbsCertificate`, `certificationRequestInfo`, `tbsCertList`).
+pub(crate) fn signed_range(der: &[u8]) -> Option<core::ops::Range<usize>> {
     let (outer_header, _) = tlv_lengths(der)?;
     let (tbs_header, tbs_len) = tlv_lengths(der.get(outer_header..)?)?;
     let end = outer_header.checked_add(tbs_header)?.checked_add(tbs_len)?;
@@ -283,7 +231,7 @@ fn tlv_lengths(bytes: &[u8]) -> Option<(usize, usize)> {
     Some((2 + count, len))
 }
 
-fn name_attributes(name: &Name) -> Vec<NameAttribute> {
+pub(crate) fn name_attributes(name: &Name) -> Vec<NameAttribute> {
     name.iter()
         .map(|atv| {
             let names = oid::attribute_name(&atv.oid);

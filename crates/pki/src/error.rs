@@ -18,8 +18,10 @@ pub enum Error {
         /// The issuer key's algorithm.
         key: String,
     },
-    /// The issuer's public key is unusable.
-    IssuerKey(podpis_gost::Error),
+    /// A public key (the issuer's, or a request's) is unusable.
+    PublicKey(podpis_gost::Error),
+    /// No `-----BEGIN CERTIFICATE REQUEST-----` block, and the bytes are not DER either.
+    NoRequest,
     /// The signature value is malformed or does not verify.
     BadSignature(podpis_gost::Error),
     /// An attribute the certificate profile requires is missing.
@@ -29,6 +31,8 @@ pub enum Error {
         /// The profile requiring it.
         profile: crate::subject::Profile,
     },
+    /// A name attribute the qualified profile does not provide for.
+    UnknownAttribute(String),
     /// An identifier (INN, SNILS, OGRN, OGRNIP) is wrong.
     Identifier(crate::identifiers::IdentifierError),
     /// An attribute value is longer than its bound.
@@ -63,12 +67,19 @@ impl fmt::Display for Error {
                 f,
                 "the issuer's {key} key cannot have made a {signature} signature"
             ),
-            Self::IssuerKey(e) => write!(f, "the issuer's public key is unusable: {e}"),
+            Self::PublicKey(e) => write!(f, "the public key is unusable: {e}"),
+            Self::NoRequest => f.write_str("no certificate request found (neither PEM nor DER)"),
             Self::BadSignature(e) => write!(f, "the certificate's signature is wrong: {e}"),
             Self::MissingAttribute { attribute, profile } => {
                 write!(f, "{attribute} is required for a {profile:?} certificate")
             }
             Self::Identifier(e) => e.fmt(f),
+            Self::UnknownAttribute(oid) => {
+                write!(
+                    f,
+                    "name attribute {oid} has no place in a qualified certificate"
+                )
+            }
             Self::AttributeTooLong { attribute, max } => {
                 write!(f, "{attribute} is longer than {max} characters")
             }

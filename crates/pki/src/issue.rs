@@ -23,6 +23,7 @@ use x509_cert::time::{Time, Validity};
 use crate::certificate::Certificate;
 use crate::error::Error;
 use crate::oid;
+use crate::signed;
 use crate::subject::Profile;
 
 /// The longest a private key may be used: 15 months (the СКЗИ rule, see
@@ -115,11 +116,7 @@ pub fn issue(
             (params.subject.clone(), ski.clone())
         }
     };
-    let algorithm = issuer_key.algorithm();
-    let signature_algorithm = AlgorithmIdentifierOwned {
-        oid: algorithm.signature_oid(),
-        parameters: None,
-    };
+    let signature_algorithm = signed::algorithm(issuer_key);
     let tbs = TbsCertificate {
         version: 2,
         serial_number: SerialNumber::new(&params.serial)
@@ -132,15 +129,10 @@ pub fn issue(
         extensions: extensions(params, ski, authority_key_id)?,
     };
     let tbs_der = tbs.to_der().map_err(|e| Error::Encoding(e.to_string()))?;
-    let digest = podpis_gost::hash::digest(algorithm, &tbs_der);
-    let signature = issuer_key
-        .sign_digest_bytes(&digest)
-        .map_err(Error::Signing)?;
     let cert = CertificateOut {
+        signature: signed::sign(issuer_key, &tbs_der)?,
         tbs_certificate: tbs,
         signature_algorithm,
-        signature: BitString::from_bytes(signature.as_bytes())
-            .map_err(|e| Error::Encoding(e.to_string()))?,
     };
     Certificate::from_der(&cert.to_der().map_err(|e| Error::Encoding(e.to_string()))?)
 }

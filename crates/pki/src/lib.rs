@@ -7,11 +7,14 @@
 #![warn(missing_docs)]
 
 pub mod certificate;
+pub mod csr;
 pub mod describe;
 mod error;
 pub mod identifiers;
 pub mod issue;
 pub mod oid;
+mod pem;
+mod signed;
 pub mod subject;
 
 pub use crate::certificate::Certificate;

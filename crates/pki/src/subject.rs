@@ -8,6 +8,7 @@ use der::{Decode, Encode, Tag};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
 
+use crate::certificate::NameAttribute;
 use crate::error::Error;
 use crate::identifiers::{self, IdentifierKind};
 use crate::oid;
@@ -92,64 +93,87 @@ const fn field(
 const UTF8: Tag = Tag::Utf8String;
 const NUM: Tag = Tag::NumericString;
 
+/// Every attribute, in the order it is encoded; [`SubjectInfo::values`] follows the same order.
+const FIELDS: [Field; 16] = {
+    use IdentifierKind as K;
+    [
+        field("country", "2.5.4.6", Tag::PrintableString, 2, None),
+        field("region", "2.5.4.8", UTF8, 128, None),
+        field("locality", "2.5.4.7", UTF8, 128, None),
+        field("street", "2.5.4.9", UTF8, 128, None),
+        field("organization", "2.5.4.10", UTF8, 64, None),
+        field("organizational unit", "2.5.4.11", UTF8, 64, None),
+        field("title", "2.5.4.12", UTF8, 64, None),
+        field("common name", "2.5.4.3", UTF8, 64, None),
+        field("surname", "2.5.4.4", UTF8, 40, None),
+        field("given name", "2.5.4.42", UTF8, 64, None),
+        field("e-mail", "1.2.840.113549.1.9.1", Tag::Ia5String, 255, None),
+        field("OGRN", "1.2.643.100.1", NUM, 13, Some(K::Ogrn)),
+        field("OGRNIP", "1.2.643.100.5", NUM, 15, Some(K::Ogrnip)),
+        field("INN ЮЛ", "1.2.643.100.4", NUM, 10, Some(K::InnLe)),
+        field("INN", "1.2.643.3.131.1.1", NUM, 12, Some(K::Inn)),
+        field("SNILS", "1.2.643.100.3", NUM, 11, Some(K::Snils)),
+    ]
+};
+
 impl SubjectInfo {
-    /// Every attribute in the order it is encoded, with its value.
-    fn fields(&self) -> [(Field, &Option<String>); 16] {
-        use IdentifierKind as K;
+    /// The values, in the order of [`FIELDS`].
+    fn values(&self) -> [&Option<String>; 16] {
         [
-            (
-                field("country", "2.5.4.6", Tag::PrintableString, 2, None),
-                &self.country,
-            ),
-            (field("region", "2.5.4.8", UTF8, 128, None), &self.region),
-            (
-                field("locality", "2.5.4.7", UTF8, 128, None),
-                &self.locality,
-            ),
-            (field("street", "2.5.4.9", UTF8, 128, None), &self.street),
-            (
-                field("organization", "2.5.4.10", UTF8, 64, None),
-                &self.organization,
-            ),
-            (
-                field("organizational unit", "2.5.4.11", UTF8, 64, None),
-                &self.organizational_unit,
-            ),
-            (field("title", "2.5.4.12", UTF8, 64, None), &self.title),
-            (
-                field("common name", "2.5.4.3", UTF8, 64, None),
-                &self.common_name,
-            ),
-            (field("surname", "2.5.4.4", UTF8, 40, None), &self.surname),
-            (
-                field("given name", "2.5.4.42", UTF8, 64, None),
-                &self.given_name,
-            ),
-            (
-                field("e-mail", "1.2.840.113549.1.9.1", Tag::Ia5String, 255, None),
-                &self.email,
-            ),
-            (
-                field("OGRN", "1.2.643.100.1", NUM, 13, Some(K::Ogrn)),
-                &self.ogrn,
-            ),
-            (
-                field("OGRNIP", "1.2.643.100.5", NUM, 15, Some(K::Ogrnip)),
-                &self.ogrnip,
-            ),
-            (
-                field("INN ЮЛ", "1.2.643.100.4", NUM, 10, Some(K::InnLe)),
-                &self.inn_le,
-            ),
-            (
-                field("INN", "1.2.643.3.131.1.1", NUM, 12, Some(K::Inn)),
-                &self.inn,
-            ),
-            (
-                field("SNILS", "1.2.643.100.3", NUM, 11, Some(K::Snils)),
-                &self.snils,
-            ),
+            &self.country,
+            &self.region,
+            &self.locality,
+            &self.street,
+            &self.organization,
+            &self.organizational_unit,
+            &self.title,
+            &self.common_name,
+            &self.surname,
+            &self.given_name,
+            &self.email,
+            &self.ogrn,
+            &self.ogrnip,
+            &self.inn_le,
+            &self.inn,
+            &self.snils,
         ]
+    }
+
+    /// The values, mutable, in the order of [`FIELDS`].
+    fn values_mut(&mut self) -> [&mut Option<String>; 16] {
+        [
+            &mut self.country,
+            &mut self.region,
+            &mut self.locality,
+            &mut self.street,
+            &mut self.organization,
+            &mut self.organizational_unit,
+            &mut self.title,
+            &mut self.common_name,
+            &mut self.surname,
+            &mut self.given_name,
+            &mut self.email,
+            &mut self.ogrn,
+            &mut self.ogrnip,
+            &mut self.inn_le,
+            &mut self.inn,
+            &mut self.snils,
+        ]
+    }
+
+    /// The data of a name (a request's subject, say): the attributes Podpis knows, the first of
+    /// each kind; an unknown attribute is an error naming its OID, so nothing is dropped silently.
+    pub fn from_attributes(attributes: &[NameAttribute]) -> Result<Self, Error> {
+        let mut info = Self::default();
+        let values = info.values_mut();
+        for attribute in attributes {
+            let index = FIELDS
+                .iter()
+                .position(|f| f.oid.to_string() == attribute.oid)
+                .ok_or_else(|| Error::UnknownAttribute(attribute.oid.clone()))?;
+            values[index].get_or_insert_with(|| attribute.value.clone());
+        }
+        Ok(info)
     }
 
     /// The attributes `profile` requires, by OID.
@@ -188,7 +212,7 @@ impl SubjectInfo {
     /// The subject name for `profile`: every required attribute present, every identifier with
     /// correct control digits, every value within its length bound; SNILS is stored as digits.
     pub fn to_name(&self, profile: Profile) -> Result<Name, Error> {
-        let fields = self.fields();
+        let fields: Vec<(&Field, &Option<String>)> = FIELDS.iter().zip(self.values()).collect();
         for required in Self::required(profile) {
             let (f, value) = fields
                 .iter()

@@ -1,0 +1,58 @@
+//! The signature shared by certificates, CSRs and CRLs: an AlgorithmIdentifier and a BIT STRING
+//! over the DER of a "to be signed" structure. GOST R 34.10-2001/2012 here (RFC 4491, RFC 9215:
+//! the value is `s || r`, the digest of the exact signed bytes).
+
+use const_oid::ObjectIdentifier;
+use der::asn1::BitString;
+use podpis_gost::{Algorithm, Signature, SigningKey, VerifyingKey};
+use spki::AlgorithmIdentifierOwned;
+
+use crate::error::Error;
+use crate::oid;
+
+/// Checks that `key` made `signature` (with algorithm `sig_oid`) over `signed`.
+pub(crate) fn verify(
+    sig_oid: ObjectIdentifier,
+    key: &VerifyingKey,
+    signed: &[u8],
+    signature: &BitString,
+) -> Result<(), Error> {
+    let algorithm = match sig_oid {
+        podpis_gost::oid::GOST_R3411_94_WITH_R3410_2001 => Algorithm::Gost2001,
+        podpis_gost::oid::SIGN_WITH_STREEBOG_256 => Algorithm::Gost2012_256,
+        podpis_gost::oid::SIGN_WITH_STREEBOG_512 => Algorithm::Gost2012_512,
+        other => return Err(Error::UnsupportedAlgorithm(other.to_string())),
+    };
+    if key.algorithm() != algorithm {
+        return Err(Error::KeyAlgorithmMismatch {
+            signature: oid::algorithm_name(&sig_oid).unwrap_or("?").into(),
+            key: oid::algorithm_name(&key.algorithm().key_oid())
+                .unwrap_or("?")
+                .into(),
+        });
+    }
+    let bits = signature
+        .as_bytes()
+        .ok_or(Error::BadSignature(podpis_gost::Error::Encoding(
+            "signature BIT STRING with unused bits",
+        )))?;
+    let signature = Signature::from_bytes(bits).map_err(Error::BadSignature)?;
+    let digest = podpis_gost::hash::digest(algorithm, signed);
+    key.verify_digest_bytes(&digest, &signature)
+        .map_err(Error::BadSignature)
+}
+
+/// The signature algorithm `key` signs with (parameters absent, as RFC 9215 has it).
+pub(crate) fn algorithm(key: &SigningKey) -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned {
+        oid: key.algorithm().signature_oid(),
+        parameters: None,
+    }
+}
+
+/// Signs `signed` with `key`, giving the BIT STRING value.
+pub(crate) fn sign(key: &SigningKey, signed: &[u8]) -> Result<BitString, Error> {
+    let digest = podpis_gost::hash::digest(key.algorithm(), signed);
+    let signature = key.sign_digest_bytes(&digest).map_err(Error::Signing)?;
+    BitString::from_bytes(signature.as_bytes()).map_err(|e| Error::Encoding(e.to_string()))
+}
