@@ -1,0 +1,93 @@
+//! Private keys in PKCS#8 files: `PRIVATE KEY` (plain) and `ENCRYPTED PRIVATE KEY` (PBES2), PEM or
+//! DER.
+
+use der::Decode;
+use der::pem::LineEnding;
+use pkcs8::pkcs5::pbes2;
+use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
+use podpis_gost::SigningKey;
+use zeroize::Zeroizing;
+
+use crate::error::KeyError;
+
+/// `key` as an `ENCRYPTED PRIVATE KEY` PEM, encrypted under `password` with PBKDF2-HMAC-SHA-256
+/// (600,000 iterations, random salt) and AES-256-CBC.
+pub fn encrypt_pem(key: &SigningKey, password: &[u8]) -> Result<Zeroizing<String>, KeyError> {
+    let plain = key.to_pkcs8_der_bytes();
+    let info =
+        PrivateKeyInfoRef::from_der(&plain).map_err(|e| KeyError::Encryption(e.to_string()))?;
+    let params = pbes2::Parameters::generate_pbkdf2(&mut getrandom::SysRng)
+        .map_err(|e| KeyError::Encryption(e.to_string()))?;
+    let encrypted = info
+        .encrypt_with_params(params, password)
+        .map_err(|e| KeyError::Encryption(e.to_string()))?;
+    encrypted
+        .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
+        .map_err(|e| KeyError::Encryption(e.to_string()))
+}
+
+/// `key` as a plain `PRIVATE KEY` PEM (for keys that another layer protects).
+pub fn plain_pem(key: &SigningKey) -> Zeroizing<String> {
+    let der = key.to_pkcs8_der_bytes();
+    Zeroizing::new(
+        der::pem::encode_string("PRIVATE KEY", LineEnding::LF, &der)
+            .expect("a DER key encodes as PEM"),
+    )
+}
+
+/// Loads a private key from PKCS#8 bytes (PEM or DER; plain or encrypted). An encrypted key
+/// needs `password`; a wrong one is [`KeyError::WrongPassword`], and nothing is retried.
+pub fn load(bytes: &[u8], password: Option<&[u8]>) -> Result<SigningKey, KeyError> {
+    let (label, der) = match der::pem::decode_vec(trim(bytes)) {
+        Ok((label, der)) => (label.to_string(), Zeroizing::new(der)),
+        Err(_) if bytes.first() == Some(&0x30) => {
+            (detect_label(bytes), Zeroizing::new(bytes.to_vec()))
+        }
+        Err(e) => return Err(KeyError::Malformed(e.to_string())),
+    };
+    let plain = match label.as_str() {
+        "PRIVATE KEY" => der,
+        "ENCRYPTED PRIVATE KEY" => {
+            let password = password.ok_or(KeyError::PasswordRequired)?;
+            let info = EncryptedPrivateKeyInfoRef::from_der(&der)
+                .map_err(|e| KeyError::Malformed(e.to_string()))?;
+            let doc = info
+                .decrypt(password)
+                .map_err(|_| KeyError::WrongPassword)?;
+            Zeroizing::new(doc.as_bytes().to_vec())
+        }
+        other => {
+            return Err(KeyError::Malformed(format!(
+                "a {other} block is not a private key"
+            )));
+        }
+    };
+    SigningKey::from_pkcs8_der_bytes(&plain).map_err(|e| match e {
+        podpis_gost::Error::Encoding(_) if label == "ENCRYPTED PRIVATE KEY" => {
+            KeyError::WrongPassword
+        }
+        other => KeyError::Unsupported(other),
+    })
+}
+
+/// Whether DER bytes are an EncryptedPrivateKeyInfo rather than a PrivateKeyInfo.
+fn detect_label(der: &[u8]) -> String {
+    if EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
+        "ENCRYPTED PRIVATE KEY".into()
+    } else {
+        "PRIVATE KEY".into()
+    }
+}
+
+/// The text without leading and trailing whitespace (strict PEM decoders refuse it).
+fn trim(bytes: &[u8]) -> &[u8] {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
