@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use pkcs8::{EncodePrivateKey, LineEnding};
+use pkcs8::LineEnding;
 use podpis_gost::SigningKey;
 use serde::Serialize;
 use spki::EncodePublicKey;
@@ -32,13 +32,16 @@ pub struct GenerateArgs {
     /// Where to write the key.
     #[arg(long)]
     out: PathBuf,
+    /// Encrypt the key under the password on the first line of this file (PBES2: PBKDF2-SHA-256,
+    /// AES-256-CBC). Without it the key is written unencrypted.
+    #[arg(long)]
+    password_file: Option<PathBuf>,
 }
 
 #[derive(Args)]
 pub struct PublicArgs {
-    /// The private key.
-    #[arg(long)]
-    key: PathBuf,
+    #[command(flatten)]
+    key: output::PrivateKeyArgs,
     /// Where to write the public key.
     #[arg(long)]
     out: PathBuf,
@@ -66,23 +69,31 @@ struct KeyInfo {
 pub fn run(cmd: KeyCommand) -> anyhow::Result<Outcome> {
     match cmd {
         KeyCommand::Generate(args) => {
-            if args.out.exists() {
-                anyhow::bail!("{} exists; not overwriting a key", args.out.display());
-            }
+            let password = args
+                .password_file
+                .as_deref()
+                .map(output::read_password)
+                .transpose()?;
             let key = SigningKey::generate(args.alg.algorithm, args.alg.params)?;
-            let pem = key
-                .to_pkcs8_pem(LineEnding::LF)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            output::write(&args.out, pem.as_bytes())?;
+            let pem = match &password {
+                Some(password) => podpis_keys::file::encrypt_pem(&key, password)?,
+                None => podpis_keys::file::plain_pem(&key),
+            };
+            output::write_new(&args.out, pem.as_bytes())?;
             eprintln!(
-                "wrote {} ({}, {})",
+                "wrote {} ({}, {}{})",
                 args.out.display(),
                 key.algorithm(),
-                key.params()
+                key.params(),
+                if password.is_some() {
+                    ", encrypted"
+                } else {
+                    ""
+                }
             );
         }
         KeyCommand::Public(args) => {
-            let key = output::read_signing_key(&args.key)?;
+            let key = args.key.load()?;
             let pem = key
                 .verifying_key()
                 .to_public_key_pem(LineEnding::LF)

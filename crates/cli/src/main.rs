@@ -5,9 +5,11 @@
 
 mod alg;
 mod cert;
+mod csr;
 mod key;
 mod output;
 mod raw;
+mod subject;
 
 use std::process::ExitCode;
 
@@ -21,6 +23,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per run: the size of a variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Generate and inspect keys.
@@ -31,6 +35,9 @@ enum Command {
     Raw(raw::RawCommand),
     /// Print the digest of a file (Streebog-256 by default).
     Digest(raw::DigestArgs),
+    /// Make and inspect certificate requests (PKCS#10).
+    #[command(subcommand)]
+    Csr(csr::CsrCommand),
     /// Inspect X.509 certificates.
     #[command(subcommand)]
     Cert(cert::CertCommand),
@@ -50,6 +57,7 @@ fn main() -> ExitCode {
         Command::Key(cmd) => key::run(cmd),
         Command::Raw(cmd) => raw::run(cmd),
         Command::Digest(args) => raw::digest(args),
+        Command::Csr(cmd) => csr::run(cmd),
         Command::Cert(cmd) => cert::run(cmd),
     };
     match result {

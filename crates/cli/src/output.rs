@@ -1,11 +1,12 @@
-//! Reading and writing the files commands take: PEM keys, raw bytes.
+//! Reading and writing the files commands take: PEM keys, password files, raw bytes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use pkcs8::DecodePrivateKey;
+use clap::Args;
 use podpis_gost::{SigningKey, VerifyingKey};
 use spki::DecodePublicKey;
+use zeroize::Zeroizing;
 
 /// Reads a file, naming it in the error.
 pub fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -17,22 +18,54 @@ pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Reads a private key: PKCS#8, PEM or DER.
-pub fn read_signing_key(path: &Path) -> anyhow::Result<SigningKey> {
-    let bytes = read(path)?;
-    let key = match std::str::from_utf8(&bytes) {
-        Ok(text) if text.contains("-----BEGIN") => SigningKey::from_pkcs8_pem(text)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| {
-                format!(
-                    "{} is not an unencrypted GOST PKCS#8 private key",
-                    path.display()
-                )
-            })?,
-        _ => SigningKey::from_pkcs8_der_bytes(&bytes)
-            .with_context(|| format!("{}", path.display()))?,
-    };
-    Ok(key)
+/// Writes a new file that must not exist yet (keys are never overwritten).
+pub fn write_new(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Reads a password: the first line of the file, without its line ending (as OpenSSL's
+/// `-pass file:F`).
+pub fn read_password(path: &Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
+    let bytes = Zeroizing::new(read(path)?);
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        anyhow::bail!("{}: the password file is empty", path.display());
+    }
+    Ok(Zeroizing::new(line.to_vec()))
+}
+
+/// A private key on the command line: the file and, if it is encrypted, the password file.
+#[derive(Args)]
+pub struct PrivateKeyArgs {
+    /// The private key (PKCS#8, PEM or DER, plain or encrypted).
+    #[arg(long)]
+    pub key: PathBuf,
+    /// A file whose first line is the key's password.
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
+}
+
+impl PrivateKeyArgs {
+    /// Loads the key, decrypting it with the password file if one is given.
+    pub fn load(&self) -> anyhow::Result<SigningKey> {
+        read_signing_key(&self.key, self.password_file.as_deref())
+    }
+}
+
+/// Reads a private key: PKCS#8, PEM or DER, plain or encrypted.
+pub fn read_signing_key(path: &Path, password_file: Option<&Path>) -> anyhow::Result<SigningKey> {
+    let bytes = Zeroizing::new(read(path)?);
+    let password = password_file.map(read_password).transpose()?;
+    podpis_keys::file::load(&bytes, password.as_ref().map(|p| p.as_slice()))
+        .with_context(|| format!("{}", path.display()))
 }
 
 /// Reads a public key: SubjectPublicKeyInfo (PEM or DER), or the public half of a private key.
@@ -44,7 +77,7 @@ pub fn read_verifying_key(path: &Path) -> anyhow::Result<VerifyingKey> {
                 .map_err(|e| anyhow::anyhow!("{}: not a GOST public key: {e}", path.display()));
         }
         if text.contains("PRIVATE KEY-----") {
-            return Ok(read_signing_key(path)?.verifying_key().clone());
+            return Ok(read_signing_key(path, None)?.verifying_key().clone());
         }
     }
     VerifyingKey::from_spki_der(&bytes)

@@ -23,9 +23,8 @@ pub enum RawCommand {
 
 #[derive(Args)]
 pub struct SignArgs {
-    /// The private key (PKCS#8).
-    #[arg(long)]
-    key: PathBuf,
+    #[command(flatten)]
+    key: output::PrivateKeyArgs,
     /// The file to sign.
     #[arg(long = "in")]
     input: PathBuf,
@@ -89,7 +88,7 @@ struct VerifyReport {
 pub fn run(cmd: RawCommand) -> anyhow::Result<Outcome> {
     match cmd {
         RawCommand::Sign(args) => {
-            let key = output::read_signing_key(&args.key)?;
+            let key = args.key.load()?;
             let digest = hash_file(key.algorithm(), &args.input)?;
             let sig = key.sign_digest_bytes(&digest)?;
             output::write(&args.out, sig.as_bytes())?;

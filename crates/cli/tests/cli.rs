@@ -252,3 +252,119 @@ fn cert_show_names_russian_attributes_and_agrees_with_openssl() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a valid X.509 certificate"));
 }
+
+fn fails(out: &Output, code: i32, message: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {stderr}");
+    assert!(stderr.contains(message), "{message:?} not in: {stderr}");
+}
+
+#[test]
+fn encrypted_keys_need_their_password_and_openssl_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "correct horse\n").unwrap();
+    std::fs::write(d.join("wrong"), "incorrect horse\n").unwrap();
+    std::fs::write(d.join("doc"), "Заявление\n").unwrap();
+    ok(&podpis(
+        &[
+            "key",
+            "generate",
+            "--out",
+            "k.pem",
+            "--password-file",
+            "pass",
+        ],
+        d,
+    ));
+    let pem = std::fs::read_to_string(d.join("k.pem")).unwrap();
+    assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    let sign = |extra: &[&str]| {
+        let mut args = vec![
+            "raw", "sign", "--key", "k.pem", "--in", "doc", "--out", "doc.sig",
+        ];
+        args.extend_from_slice(extra);
+        podpis(&args, d)
+    };
+    fails(&sign(&[]), 2, "a password is required");
+    fails(&sign(&["--password-file", "wrong"]), 2, "wrong password");
+    assert!(!d.join("doc.sig").exists());
+    ok(&sign(&["--password-file", "pass"]));
+    // OpenSSL decrypts it with the same password (first line of the file).
+    let out = Command::new("openssl")
+        .args([
+            "pkey",
+            "-engine",
+            "gost",
+            "-in",
+            "k.pem",
+            "-passin",
+            "file:pass",
+            "-noout",
+            "-text_pub",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn csr_create_checks_the_profile_and_openssl_verifies_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&podpis(&["key", "generate", "--out", "k.pem"], d));
+    let person = [
+        "--cn",
+        "Иванов Иван Иванович",
+        "--surname",
+        "Иванов",
+        "--given-name",
+        "Иван Иванович",
+        "--snils",
+        "112-233-445 95",
+    ];
+    let create = |extra: &[&str]| {
+        let mut args = vec!["csr", "create", "--key", "k.pem", "--out", "req.pem"];
+        args.extend_from_slice(&person);
+        args.extend_from_slice(extra);
+        podpis(&args, d)
+    };
+    const INN: [&str; 2] = ["--inn", "500100732259"];
+    fails(
+        &create(&[&INN[..], &["--profile", "entrepreneur"]].concat()),
+        2,
+        "OGRNIP is required",
+    );
+    fails(&create(&[]), 2, "INN is required");
+    fails(
+        &create(&["--inn", "500100732258"]),
+        2,
+        "(INN): control digit 12 is 8",
+    );
+    assert!(!d.join("req.pem").exists());
+    ok(&create(&INN));
+    let out = ok(&podpis(&["csr", "show", "req.pem", "--json"], d));
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["signature_valid"], true);
+    assert!(out.contains("11223344595"), "{out}");
+    let out = Command::new("openssl")
+        .args([
+            "req", "-engine", "gost", "-in", "req.pem", "-verify", "-noout", "-subject",
+            "-nameopt", "utf8",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success() && all.contains("verify OK"), "{all}");
+    assert!(all.contains("Иванов"), "{all}");
+}

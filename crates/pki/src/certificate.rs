@@ -34,6 +34,16 @@ pub struct NameAttribute {
     pub value: String,
 }
 
+impl NameAttribute {
+    /// "Русское имя (EN)" when the attribute is known, else its OID.
+    pub fn label(&self) -> String {
+        match (self.russian, self.short) {
+            (Some(ru), Some(en)) => format!("{ru} ({en})"),
+            _ => self.oid.clone(),
+        }
+    }
+}
+
 /// One extension, named.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ExtensionInfo {

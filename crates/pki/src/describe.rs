@@ -54,6 +54,13 @@ pub struct IdentifierCheck {
     pub error: Option<String>,
 }
 
+impl core::fmt::Display for IdentifierCheck {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let verdict = self.error.as_deref().unwrap_or("control digits OK");
+        write!(f, "{} {}: {verdict}", self.kind.name(), self.value)
+    }
+}
+
 /// Summarises `cert`.
 pub fn summarize(cert: &Certificate) -> Summary {
     let subject = cert.subject();
@@ -128,11 +135,7 @@ pub fn to_text(s: &Summary) -> String {
     let mut out = String::new();
     let name_lines = |out: &mut String, attrs: &[NameAttribute]| {
         for a in attrs {
-            let label = match (a.russian, a.short) {
-                (Some(ru), Some(en)) => format!("{ru} ({en})"),
-                _ => a.oid.clone(),
-            };
-            let _ = writeln!(out, "    {label}: {}", a.value);
+            let _ = writeln!(out, "    {}: {}", a.label(), a.value);
         }
     };
     let _ = writeln!(out, "Сертификат / Certificate");
@@ -165,8 +168,7 @@ pub fn to_text(s: &Summary) -> String {
     if !s.identifiers.is_empty() {
         let _ = writeln!(out, "  Идентификаторы / Identifiers:");
         for id in &s.identifiers {
-            let verdict = id.error.as_deref().unwrap_or("control digits OK");
-            let _ = writeln!(out, "    {} {}: {verdict}", id.kind.name(), id.value);
+            let _ = writeln!(out, "    {id}");
         }
     }
     if !s.extensions.is_empty() {

@@ -22,6 +22,11 @@ pub enum Error {
     PublicKey(podpis_gost::Error),
     /// No `-----BEGIN CERTIFICATE REQUEST-----` block, and the bytes are not DER either.
     NoRequest,
+    /// No `-----BEGIN X509 CRL-----` block, and the bytes are not DER either.
+    NoCrl,
+    /// The issuer named in a certificate or CRL is not the subject of the certificate offered as
+    /// its issuer.
+    IssuerMismatch,
     /// The signature value is malformed or does not verify.
     BadSignature(podpis_gost::Error),
     /// An attribute the certificate profile requires is missing.
@@ -69,6 +74,10 @@ impl fmt::Display for Error {
             ),
             Self::PublicKey(e) => write!(f, "the public key is unusable: {e}"),
             Self::NoRequest => f.write_str("no certificate request found (neither PEM nor DER)"),
+            Self::NoCrl => f.write_str("no CRL found (neither PEM nor DER)"),
+            Self::IssuerMismatch => {
+                f.write_str("the issuer name does not match the issuer certificate's subject")
+            }
             Self::BadSignature(e) => write!(f, "the certificate's signature is wrong: {e}"),
             Self::MissingAttribute { attribute, profile } => {
                 write!(f, "{attribute} is required for a {profile:?} certificate")

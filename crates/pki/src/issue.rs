@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use der::asn1::{BitString, GeneralizedTime, Ia5String, OctetString, Utf8StringRef};
-use der::{Decode, Encode, Sequence};
+use der::{Encode, Sequence};
 use podpis_gost::{SigningKey, VerifyingKey};
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::ext::Extension;
@@ -18,9 +18,10 @@ use x509_cert::ext::pkix::{
 };
 use x509_cert::name::Name;
 use x509_cert::serial_number::SerialNumber;
-use x509_cert::time::{Time, Validity};
+use x509_cert::time::Validity;
 
 use crate::certificate::Certificate;
+use crate::encode::{extension, key_identifier, spki_of, time};
 use crate::error::Error;
 use crate::oid;
 use crate::signed;
@@ -135,39 +136,6 @@ pub fn issue(
         signature_algorithm,
     };
     Certificate::from_der(&cert.to_der().map_err(|e| Error::Encoding(e.to_string()))?)
-}
-
-fn spki_of(key: &VerifyingKey) -> Result<SubjectPublicKeyInfoOwned, Error> {
-    SubjectPublicKeyInfoOwned::from_der(&key.to_spki_der())
-        .map_err(|e| Error::Encoding(e.to_string()))
-}
-
-/// The key identifier: the leftmost 160 bits of Streebog-256 over the subjectPublicKey bits
-/// (RFC 7093 §2 method 1, with the national hash in place of SHA-256).
-fn key_identifier(spki: &SubjectPublicKeyInfoOwned) -> Vec<u8> {
-    let digest = podpis_gost::hash::digest(
-        podpis_gost::Algorithm::Gost2012_256,
-        spki.subject_public_key.raw_bytes(),
-    );
-    digest[..20].to_vec()
-}
-
-/// UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).
-fn time(t: SystemTime) -> Result<Time, Error> {
-    Time::try_from(t).map_err(|e| Error::Validity(e.to_string()))
-}
-
-fn extension(
-    value: &impl Encode,
-    oid: const_oid::ObjectIdentifier,
-    critical: bool,
-) -> Result<Extension, Error> {
-    let der = value.to_der().map_err(|e| Error::Encoding(e.to_string()))?;
-    Ok(Extension {
-        extn_id: oid,
-        critical,
-        extn_value: OctetString::new(der).map_err(|e| Error::Encoding(e.to_string()))?,
-    })
 }
 
 fn uri(url: &str) -> Result<GeneralName, Error> {

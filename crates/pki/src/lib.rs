@@ -7,8 +7,10 @@
 #![warn(missing_docs)]
 
 pub mod certificate;
+pub mod crl;
 pub mod csr;
 pub mod describe;
+mod encode;
 mod error;
 pub mod identifiers;
 pub mod issue;

@@ -2,60 +2,14 @@
 //! back by Podpis and accepted by OpenSSL with the gost engine (`openssl verify`, `x509 -text`).
 
 use std::process::Command;
-use std::time::{Duration, SystemTime};
 
 use podpis_gost::{Algorithm, ParamSet, SigningKey};
-use podpis_pki::issue::{CertificateParams, issue};
-use podpis_pki::subject::{Profile, SubjectInfo};
+use podpis_pki::issue::issue;
+use podpis_pki::subject::Profile;
 use podpis_pki::{Certificate, Error};
 
-const DAY: Duration = Duration::from_secs(24 * 3600);
-
-fn ca_subject() -> SubjectInfo {
-    SubjectInfo {
-        common_name: Some("Тестовый УЦ Podpis".into()),
-        organization: Some("ООО \"Подпись\"".into()),
-        country: Some("RU".into()),
-        ogrn: Some("1027700132195".into()),
-        inn_le: Some("7707083893".into()),
-        ..Default::default()
-    }
-}
-
-fn person_subject() -> SubjectInfo {
-    SubjectInfo {
-        common_name: Some("Иванов Иван Иванович".into()),
-        surname: Some("Иванов".into()),
-        given_name: Some("Иван Иванович".into()),
-        country: Some("RU".into()),
-        inn: Some("500100732259".into()),
-        snils: Some("112-233-445 95".into()),
-        email: Some("ivanov@example.ru".into()),
-        ..Default::default()
-    }
-}
-
-fn params(
-    profile: Profile,
-    subject: &SubjectInfo,
-    key: &SigningKey,
-    serial: u8,
-) -> CertificateParams {
-    let now = SystemTime::now();
-    CertificateParams {
-        profile,
-        subject: subject.to_name(profile).unwrap(),
-        public_key: key.verifying_key().clone(),
-        serial: vec![serial, 0x5a, 0x11],
-        not_before: now - DAY,
-        not_after: now + 365 * DAY,
-        path_len: Some(0),
-        crl_url: Some("http://localhost:8080/crl/test.crl".into()),
-        ocsp_url: Some("http://localhost:8080/ocsp".into()),
-        ca_issuers_url: Some("http://localhost:8080/ca/test.cer".into()),
-        sign_tool: "Podpis 0.1".into(),
-    }
-}
+mod common;
+use common::*;
 
 struct Chain {
     root: Certificate,
@@ -151,18 +105,6 @@ fn wrong_issuer_key_and_bad_periods_are_refused() {
         issue(&backwards, &ca_key, Some(&root)),
         Err(Error::Validity(_))
     ));
-}
-
-/// Panics (fails the test) when OpenSSL's gost engine is missing: this test must not pass empty.
-fn require_engine() {
-    let out = Command::new("openssl")
-        .args(["engine", "-t", "gost"])
-        .output();
-    let ok = out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("available"));
-    assert!(
-        ok,
-        "OpenSSL with the gost engine is required (apt-get install openssl libengine-gost-openssl)"
-    );
 }
 
 #[test]
