@@ -4,6 +4,7 @@
 //! code 0 for success, 1 for a verification that failed, 2 for bad usage or unusable input.
 
 mod alg;
+mod ca;
 mod cert;
 mod csr;
 mod key;
@@ -38,6 +39,9 @@ enum Command {
     /// Make and inspect certificate requests (PKCS#10).
     #[command(subcommand)]
     Csr(csr::CsrCommand),
+    /// Run a certification centre kept in a directory: issue, revoke, publish CRLs.
+    #[command(subcommand)]
+    Ca(ca::CaCommand),
     /// Inspect X.509 certificates.
     #[command(subcommand)]
     Cert(cert::CertCommand),
@@ -58,6 +62,7 @@ fn main() -> ExitCode {
         Command::Raw(cmd) => raw::run(cmd),
         Command::Digest(args) => raw::digest(args),
         Command::Csr(cmd) => csr::run(cmd),
+        Command::Ca(cmd) => ca::run(cmd),
         Command::Cert(cmd) => cert::run(cmd),
     };
     match result {

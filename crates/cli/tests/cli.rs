@@ -368,3 +368,229 @@ fn csr_create_checks_the_profile_and_openssl_verifies_it() {
     assert!(out.status.success() && all.contains("verify OK"), "{all}");
     assert!(all.contains("Иванов"), "{all}");
 }
+
+/// The common subject options of a person's request.
+const PERSON: [&str; 10] = [
+    "--cn",
+    "Петрова Анна Сергеевна",
+    "--surname",
+    "Петрова",
+    "--given-name",
+    "Анна Сергеевна",
+    "--inn",
+    "500100732259",
+    "--snils",
+    "112-233-445 95",
+];
+
+fn ca_init(d: &Path, dir: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "ca",
+        "init",
+        "--dir",
+        dir,
+        "--cn",
+        "Тестовый УЦ",
+        "--org",
+        "ООО \"Подпись\"",
+        "--ogrn",
+        "1027700132195",
+        "--inn-le",
+        "7707083893",
+        "--password-file",
+        "pass",
+        "--crl-url",
+        "http://localhost:8080/crl/test.crl",
+    ];
+    args.extend_from_slice(extra);
+    podpis(&args, d)
+}
+
+fn openssl_in(d: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(d)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn ca_issues_revokes_and_publishes_crls_that_openssl_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "ca secret\n").unwrap();
+    std::fs::write(d.join("wrong"), "guess\n").unwrap();
+    ok(&ca_init(d, "root", &[]));
+    ok(&ca_init(
+        d,
+        "sub",
+        &[
+            "--alg",
+            "gost2012-512",
+            "--parent",
+            "root",
+            "--parent-password-file",
+            "pass",
+        ],
+    ));
+    fails(&ca_init(d, "sub", &[]), 2, "not empty");
+    let key = std::fs::read_to_string(d.join("sub/ca.key")).unwrap();
+    assert!(key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+
+    ok(&podpis(&["key", "generate", "--out", "user.key"], d));
+    let mut csr = vec!["csr", "create", "--key", "user.key", "--out", "req.pem"];
+    csr.extend_from_slice(&PERSON);
+    ok(&podpis(&csr, d));
+    let issue = |profile: &str, pass: &str, out: &str| {
+        podpis(
+            &[
+                "ca",
+                "issue",
+                "--dir",
+                "sub",
+                "--csr",
+                "req.pem",
+                "--profile",
+                profile,
+                "--password-file",
+                pass,
+                "--out",
+                out,
+            ],
+            d,
+        )
+    };
+    fails(&issue("person", "wrong", "x.pem"), 2, "wrong password");
+    fails(&issue("legal", "pass", "x.pem"), 2, "is required");
+    assert!(!d.join("x.pem").exists());
+    ok(&issue("person", "pass", "user.pem"));
+    ok(&issue("person", "pass", "user2.pem"));
+
+    let chain = ["-CAfile", "root/ca.pem", "-untrusted", "sub/ca.pem"];
+    let (good, text) = openssl_in(
+        d,
+        &[&["verify", "-engine", "gost"][..], &chain, &["user.pem"]].concat(),
+    );
+    assert!(good, "{text}");
+
+    // Revoke the first certificate by its serial as `cert show` prints it.
+    let shown = ok(&podpis(&["cert", "show", "user.pem", "--json"], d));
+    let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let serial = shown[0]["serial"].as_str().unwrap().to_string();
+    let revoke = |serial: &str| {
+        podpis(
+            &[
+                "ca",
+                "revoke",
+                "--dir",
+                "sub",
+                "--serial",
+                serial,
+                "--reason",
+                "keyCompromise",
+            ],
+            d,
+        )
+    };
+    ok(&revoke(&serial));
+    fails(&revoke(&serial), 2, "already revoked");
+    fails(&revoke("0102"), 2, "no certificate with serial 0102");
+    let crl = |pass: &str, out: &str| {
+        podpis(
+            &[
+                "ca",
+                "crl",
+                "--dir",
+                "sub",
+                "--password-file",
+                pass,
+                "--out",
+                out,
+            ],
+            d,
+        )
+    };
+    fails(&crl("wrong", "bad.crl"), 2, "wrong password");
+    ok(&crl("pass", "1.crl"));
+    ok(&crl("pass", "2.crl"));
+    let listing = ok(&podpis(&["ca", "list", "--dir", "sub", "--json"], d));
+    let listing: serde_json::Value = serde_json::from_str(&listing).unwrap();
+    assert_eq!(listing["crl_number"], 2, "the failed CRL spent no number");
+    assert_eq!(listing["issued"].as_array().unwrap().len(), 2);
+    assert_eq!(listing["issued"][0]["revoked"]["reason"], "keyCompromise");
+
+    let (_, text) = openssl_in(d, &["crl", "-in", "2.crl", "-noout", "-crlnumber"]);
+    assert!(text.contains("crlNumber=0x02"), "{text}");
+    let crl_check = [
+        &[
+            "verify",
+            "-engine",
+            "gost",
+            "-crl_check",
+            "-CRLfile",
+            "2.crl",
+        ][..],
+        &chain,
+    ]
+    .concat();
+    let (good, text) = openssl_in(d, &[&crl_check[..], &["user.pem"]].concat());
+    assert!(!good && text.contains("certificate revoked"), "{text}");
+    let (good, text) = openssl_in(d, &[&crl_check[..], &["user2.pem"]].concat());
+    assert!(good, "{text}");
+}
+
+#[test]
+fn concurrent_issues_lose_no_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "ca secret\n").unwrap();
+    ok(&ca_init(d, "ca", &[]));
+    ok(&podpis(&["key", "generate", "--out", "user.key"], d));
+    let mut csr = vec!["csr", "create", "--key", "user.key", "--out", "req.pem"];
+    csr.extend_from_slice(&PERSON);
+    ok(&podpis(&csr, d));
+    let children: Vec<_> = (0..6)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_podpis"))
+                .args([
+                    "ca",
+                    "issue",
+                    "--dir",
+                    "ca",
+                    "--csr",
+                    "req.pem",
+                    "--profile",
+                    "person",
+                    "--password-file",
+                    "pass",
+                    "--out",
+                    &format!("c{i}.pem"),
+                ])
+                .current_dir(d)
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        ok(&child.wait_with_output().unwrap());
+    }
+    let listing = ok(&podpis(&["ca", "list", "--dir", "ca", "--json"], d));
+    let listing: serde_json::Value = serde_json::from_str(&listing).unwrap();
+    let issued = listing["issued"].as_array().unwrap();
+    assert_eq!(issued.len(), 6, "every issue is recorded");
+    let serials: std::collections::BTreeSet<_> = issued
+        .iter()
+        .map(|i| i["serial"].as_str().unwrap())
+        .collect();
+    assert_eq!(serials.len(), 6);
+    assert_eq!(std::fs::read_dir(d.join("ca/issued")).unwrap().count(), 6);
+}
