@@ -545,6 +545,78 @@ fn ca_issues_revokes_and_publishes_crls_that_openssl_accepts() {
     assert!(!good && text.contains("certificate revoked"), "{text}");
     let (good, text) = openssl_in(d, &[&crl_check[..], &["user2.pem"]].concat());
     assert!(good, "{text}");
+
+    // Podpis's own validation of the same chain: the layered report and the exit codes.
+    let verify = |cert: &str, extra: &[&str]| {
+        let mut args = vec![
+            "cert",
+            "verify",
+            cert,
+            "--trust",
+            "root/ca.pem",
+            "--untrusted",
+            "sub/ca.pem",
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        podpis(&args, d)
+    };
+    let report =
+        |out: &Output| -> serde_json::Value { serde_json::from_slice(&out.stdout).unwrap() };
+    let out = verify("user2.pem", &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(report(&out)["indication"], "TOTAL_PASSED");
+    assert_eq!(report(&out)["chain"].as_array().unwrap().len(), 3);
+    let out = verify("user.pem", &["--crl", "2.crl"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(report(&out)["subIndication"], "REVOKED");
+    // With CRLs given, the intermediate's status must be known too: the root publishes one.
+    let out = verify("user2.pem", &["--crl", "2.crl"]);
+    assert_eq!(report(&out)["subIndication"], "TRY_LATER");
+    ok(&podpis(
+        &[
+            "ca",
+            "crl",
+            "--dir",
+            "root",
+            "--password-file",
+            "pass",
+            "--out",
+            "root.crl",
+        ],
+        d,
+    ));
+    let out = verify("user2.pem", &["--crl", "2.crl", "--crl", "root.crl"]);
+    assert_eq!(
+        report(&out)["indication"],
+        "TOTAL_PASSED",
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = verify("user2.pem", &["--at", "2020-01-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(report(&out)["subIndication"], "NOT_YET_VALID");
+    fails(
+        &verify("user2.pem", &["--at", "yesterday"]),
+        2,
+        "expected 2026-01-31",
+    );
+    let text = ok(&podpis(
+        &[
+            "cert",
+            "verify",
+            "user2.pem",
+            "--trust",
+            "root",
+            "--untrusted",
+            "sub/chain.pem",
+        ],
+        d,
+    ));
+    assert!(
+        text.contains("TOTAL_PASSED") && text.contains("[trust anchor]"),
+        "{text}"
+    );
 }
 
 #[test]

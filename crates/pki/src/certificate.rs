@@ -177,6 +177,11 @@ impl Certificate {
         VerifyingKey::from_spki_der(&spki)
     }
 
+    /// The subject public key, of any algorithm Podpis verifies with.
+    pub fn public_key(&self) -> Result<crate::PublicKey, Error> {
+        crate::PublicKey::from_spki(self.inner.tbs_certificate().subject_public_key_info())
+    }
+
     /// The extensions, named where Podpis knows them.
     pub fn extensions(&self) -> Vec<ExtensionInfo> {
         self.inner
@@ -205,7 +210,7 @@ impl Certificate {
 
     /// Checks that `issuer`'s public key made this certificate's signature.
     pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<(), Error> {
-        let key = issuer.gost_public_key().map_err(Error::PublicKey)?;
+        let key = issuer.public_key()?;
         crate::signed::verify(
             self.signature_algorithm(),
             &key,

@@ -323,7 +323,7 @@ impl Crl {
         if self.issuer_der() != issuer.subject_der() {
             return Err(Error::IssuerMismatch);
         }
-        let key = issuer.gost_public_key().map_err(Error::PublicKey)?;
+        let key = issuer.public_key()?;
         signed::verify(
             self.inner.signature_algorithm.oid,
             &key,

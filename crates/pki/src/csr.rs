@@ -85,15 +85,20 @@ impl Csr {
         name_attributes(self.subject())
     }
 
-    /// The public key, which must be a GOST key.
-    pub fn public_key(&self) -> Result<VerifyingKey, Error> {
-        let spki = self
-            .inner
-            .info
-            .public_key
-            .to_der()
-            .map_err(|e| Error::Malformed(e.to_string()))?;
-        VerifyingKey::from_spki_der(&spki).map_err(Error::PublicKey)
+    /// The public key, of any algorithm Podpis verifies with.
+    pub fn public_key(&self) -> Result<crate::PublicKey, Error> {
+        crate::PublicKey::from_spki(&self.inner.info.public_key)
+    }
+
+    /// The public key, which must be a GOST key (the keys Podpis certifies).
+    pub fn gost_public_key(&self) -> Result<VerifyingKey, Error> {
+        match self.public_key()? {
+            crate::PublicKey::Gost(key) => Ok(*key),
+            other => Err(Error::UnsupportedAlgorithm(format!(
+                "certifying a {} key",
+                other.algorithm_name()
+            ))),
+        }
     }
 
     /// Proof of possession: the request is signed by the key it carries.

@@ -19,7 +19,7 @@ pub enum Error {
         key: String,
     },
     /// A public key (the issuer's, or a request's) is unusable.
-    PublicKey(podpis_gost::Error),
+    PublicKey(String),
     /// No `-----BEGIN CERTIFICATE REQUEST-----` block, and the bytes are not DER either.
     NoRequest,
     /// No `-----BEGIN X509 CRL-----` block, and the bytes are not DER either.
@@ -28,7 +28,7 @@ pub enum Error {
     /// its issuer.
     IssuerMismatch,
     /// The signature value is malformed or does not verify.
-    BadSignature(podpis_gost::Error),
+    BadSignature(String),
     /// An attribute the certificate profile requires is missing.
     MissingAttribute {
         /// Which attribute.
@@ -55,7 +55,7 @@ pub enum Error {
     /// A validity period that ends before it starts, or a time that cannot be encoded.
     Validity(String),
     /// Signing failed (the key's error follows).
-    Signing(podpis_gost::Error),
+    Signing(String),
     /// A structure could not be encoded.
     Encoding(String),
 }
@@ -78,7 +78,7 @@ impl fmt::Display for Error {
             Self::IssuerMismatch => {
                 f.write_str("the issuer name does not match the issuer certificate's subject")
             }
-            Self::BadSignature(e) => write!(f, "the certificate's signature is wrong: {e}"),
+            Self::BadSignature(e) => write!(f, "the signature is wrong: {e}"),
             Self::MissingAttribute { attribute, profile } => {
                 write!(f, "{attribute} is required for a {profile:?} certificate")
             }

@@ -16,8 +16,11 @@ pub mod identifiers;
 pub mod issue;
 pub mod oid;
 mod pem;
+pub mod public_key;
 mod signed;
 pub mod subject;
+pub mod validate;
 
 pub use crate::certificate::Certificate;
 pub use crate::error::Error;
+pub use crate::public_key::PublicKey;

@@ -117,6 +117,27 @@ const EXTENSIONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// id-ecPublicKey (RFC 5480).
+pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+/// The NIST P-256 curve (prime256v1).
+pub const PRIME256V1: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+/// rsaEncryption (RFC 8017).
+pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+/// Ed25519, as key and as signature algorithm (RFC 8410).
+pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+/// ecdsa-with-SHA256.
+pub const ECDSA_SHA256: Oid = Oid::new_unwrap("1.2.840.10045.4.3.2");
+/// ecdsa-with-SHA384.
+pub const ECDSA_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
+/// ecdsa-with-SHA512.
+pub const ECDSA_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
+/// sha256WithRSAEncryption.
+pub const RSA_SHA256: Oid = Oid::new_unwrap("1.2.840.113549.1.1.11");
+/// sha384WithRSAEncryption.
+pub const RSA_SHA384: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
+/// sha512WithRSAEncryption.
+pub const RSA_SHA512: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
+
 fn lookup(table: &'static [(&str, &str, &str)], oid: &Oid) -> Option<(&'static str, &'static str)> {
     let text = oid.to_string();
     table
@@ -145,6 +166,15 @@ pub fn algorithm_name(oid: &Oid) -> Option<&'static str> {
         g::GOST_R3411_94_WITH_R3410_2001 => "GOST R 34.11-94 with GOST R 34.10-2001",
         g::SIGN_WITH_STREEBOG_256 => "GOST R 34.10-2012 with Streebog-256",
         g::SIGN_WITH_STREEBOG_512 => "GOST R 34.10-2012 with Streebog-512",
+        EC_PUBLIC_KEY => "EC public key",
+        RSA_ENCRYPTION => "RSA",
+        ED25519 => "Ed25519",
+        ECDSA_SHA256 => "ECDSA with SHA-256",
+        ECDSA_SHA384 => "ECDSA with SHA-384",
+        ECDSA_SHA512 => "ECDSA with SHA-512",
+        RSA_SHA256 => "RSA with SHA-256",
+        RSA_SHA384 => "RSA with SHA-384",
+        RSA_SHA512 => "RSA with SHA-512",
         _ => return None,
     })
 }

@@ -9,37 +9,58 @@ use spki::AlgorithmIdentifierOwned;
 
 use crate::error::Error;
 use crate::oid;
+use crate::public_key::PublicKey;
 
 /// Checks that `key` made `signature` (with algorithm `sig_oid`) over `signed`.
 pub(crate) fn verify(
     sig_oid: ObjectIdentifier,
-    key: &VerifyingKey,
+    key: &PublicKey,
     signed: &[u8],
     signature: &BitString,
+) -> Result<(), Error> {
+    let bits = signature
+        .as_bytes()
+        .ok_or_else(|| Error::BadSignature("signature BIT STRING with unused bits".into()))?;
+    key.verify(sig_oid, signed, bits)
+}
+
+/// Checks a GOST signature value (`s || r`) over `signed`.
+pub(crate) fn verify_gost(
+    sig_oid: ObjectIdentifier,
+    key: &VerifyingKey,
+    signed: &[u8],
+    signature: &[u8],
 ) -> Result<(), Error> {
     let algorithm = match sig_oid {
         podpis_gost::oid::GOST_R3411_94_WITH_R3410_2001 => Algorithm::Gost2001,
         podpis_gost::oid::SIGN_WITH_STREEBOG_256 => Algorithm::Gost2012_256,
         podpis_gost::oid::SIGN_WITH_STREEBOG_512 => Algorithm::Gost2012_512,
-        other => return Err(Error::UnsupportedAlgorithm(other.to_string())),
+        other => {
+            return Err(match oid::algorithm_name(&other) {
+                Some(name) => Error::KeyAlgorithmMismatch {
+                    signature: name.into(),
+                    key: key_name(key),
+                },
+                None => Error::UnsupportedAlgorithm(format!("signature algorithm {other}")),
+            });
+        }
     };
     if key.algorithm() != algorithm {
         return Err(Error::KeyAlgorithmMismatch {
             signature: oid::algorithm_name(&sig_oid).unwrap_or("?").into(),
-            key: oid::algorithm_name(&key.algorithm().key_oid())
-                .unwrap_or("?")
-                .into(),
+            key: key_name(key),
         });
     }
-    let bits = signature
-        .as_bytes()
-        .ok_or(Error::BadSignature(podpis_gost::Error::Encoding(
-            "signature BIT STRING with unused bits",
-        )))?;
-    let signature = Signature::from_bytes(bits).map_err(Error::BadSignature)?;
+    let bad = |e: podpis_gost::Error| Error::BadSignature(e.to_string());
+    let signature = Signature::from_bytes(signature).map_err(bad)?;
     let digest = podpis_gost::hash::digest(algorithm, signed);
-    key.verify_digest_bytes(&digest, &signature)
-        .map_err(Error::BadSignature)
+    key.verify_digest_bytes(&digest, &signature).map_err(bad)
+}
+
+fn key_name(key: &VerifyingKey) -> String {
+    oid::algorithm_name(&key.algorithm().key_oid())
+        .unwrap_or("?")
+        .into()
 }
 
 /// The signature algorithm `key` signs with (parameters absent, as RFC 9215 has it).
@@ -53,6 +74,8 @@ pub(crate) fn algorithm(key: &SigningKey) -> AlgorithmIdentifierOwned {
 /// Signs `signed` with `key`, giving the BIT STRING value.
 pub(crate) fn sign(key: &SigningKey, signed: &[u8]) -> Result<BitString, Error> {
     let digest = podpis_gost::hash::digest(key.algorithm(), signed);
-    let signature = key.sign_digest_bytes(&digest).map_err(Error::Signing)?;
+    let signature = key
+        .sign_digest_bytes(&digest)
+        .map_err(|e| Error::Signing(e.to_string()))?;
     BitString::from_bytes(signature.as_bytes()).map_err(|e| Error::Encoding(e.to_string()))
 }

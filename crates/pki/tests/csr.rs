@@ -65,7 +65,7 @@ fn podpis_requests_verify_in_podpis_and_openssl() {
         let csr = Csr::create(person().to_name(Profile::Person).unwrap(), &key).unwrap();
         let again = Csr::load(csr.to_pem().as_bytes()).unwrap();
         assert_eq!(again.verify(), Ok(()));
-        assert_eq!(&again.public_key().unwrap(), key.verifying_key());
+        assert_eq!(&again.gost_public_key().unwrap(), key.verifying_key());
         std::fs::write(dir.path().join("req.pem"), csr.to_pem()).unwrap();
         let said = openssl(
             &[
@@ -157,7 +157,7 @@ fn openssl_requests_are_accepted_and_certified() {
         let leaf = CertificateParams {
             profile: Profile::Person,
             subject: info.to_name(Profile::Person).unwrap(),
-            public_key: csr.public_key().unwrap(),
+            public_key: csr.gost_public_key().unwrap(),
             serial: vec![2],
             ..base.clone()
         };

@@ -323,7 +323,7 @@ fn issue_from_request(args: IssueArgs) -> anyhow::Result<()> {
     let params = params_now(
         profile,
         subject,
-        csr.public_key()?,
+        csr.gost_public_key()?,
         args.days,
         &state.settings,
         None,
