@@ -2,65 +2,27 @@
 //! (request parsed, its signature checked, subject checked against the profile, certificate
 //! built and signed with GOST 256), and validating a three-certificate GOST chain.
 
-use std::time::{Duration, SystemTime};
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use podpis_gost::{Algorithm, ParamSet, SigningKey};
 use podpis_pki::Certificate;
 use podpis_pki::csr::Csr;
-use podpis_pki::issue::{CertificateParams, issue};
+use podpis_pki::issue::issue;
 use podpis_pki::subject::{Profile, SubjectInfo};
 use podpis_pki::validate::{Options, TrustStore, validate};
 
-const DAY: Duration = Duration::from_secs(24 * 3600);
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::{ca_subject, params, person_subject};
 
 fn ca_info(cn: &str) -> SubjectInfo {
     SubjectInfo {
         common_name: Some(cn.into()),
-        organization: Some("ООО \"Подпись\"".into()),
-        country: Some("RU".into()),
-        ogrn: Some("1027700132195".into()),
-        inn_le: Some("7707083893".into()),
-        ..Default::default()
-    }
-}
-
-fn person_info() -> SubjectInfo {
-    SubjectInfo {
-        common_name: Some("Иванов Иван Иванович".into()),
-        surname: Some("Иванов".into()),
-        given_name: Some("Иван Иванович".into()),
-        country: Some("RU".into()),
-        inn: Some("500100732259".into()),
-        snils: Some("112-233-445 95".into()),
-        ..Default::default()
+        ..ca_subject()
     }
 }
 
 fn key() -> SigningKey {
     SigningKey::generate(Algorithm::Gost2012_256, ParamSet::CryptoProA).unwrap()
-}
-
-fn params(
-    profile: Profile,
-    info: &SubjectInfo,
-    key: &SigningKey,
-    serial: u64,
-) -> CertificateParams {
-    let now = SystemTime::now();
-    CertificateParams {
-        profile,
-        subject: info.to_name(profile).unwrap(),
-        public_key: key.verifying_key().clone(),
-        serial: serial.to_be_bytes().to_vec(),
-        not_before: now - DAY,
-        not_after: now + 365 * DAY,
-        path_len: Some(0),
-        crl_url: Some("http://localhost:8080/crl/bench.crl".into()),
-        ocsp_url: Some("http://localhost:8080/ocsp".into()),
-        ca_issuers_url: None,
-        sign_tool: "Podpis".into(),
-    }
 }
 
 fn pki(c: &mut Criterion) {
@@ -76,10 +38,14 @@ fn pki(c: &mut Criterion) {
     )
     .unwrap();
     let user_key = key();
-    let csr = Csr::create(person_info().to_name(Profile::Person).unwrap(), &user_key).unwrap();
+    let csr = Csr::create(
+        person_subject().to_name(Profile::Person).unwrap(),
+        &user_key,
+    )
+    .unwrap();
     let csr_der = csr.der().to_vec();
     let leaf = issue(
-        &params(Profile::Person, &person_info(), &user_key, 3),
+        &params(Profile::Person, &person_subject(), &user_key, 3),
         &ica_key,
         Some(&ica),
     )
@@ -95,8 +61,9 @@ fn pki(c: &mut Criterion) {
             let csr = Csr::from_der(&csr_der).unwrap();
             csr.verify().unwrap();
             let info = SubjectInfo::from_attributes(&csr.subject_attributes()).unwrap();
-            let mut p = params(Profile::Person, &info, &user_key, serial);
+            let mut p = params(Profile::Person, &info, &user_key, 0);
             p.public_key = csr.gost_public_key().unwrap();
+            p.serial = serial.to_be_bytes().to_vec();
             serial += 1;
             issue(&p, &ica_key, Some(&ica)).unwrap()
         })

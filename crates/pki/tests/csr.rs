@@ -3,7 +3,6 @@
 //! passes `openssl verify`.
 
 use std::process::Command;
-use std::time::{Duration, SystemTime};
 
 use podpis_gost::{Algorithm, ParamSet, SigningKey};
 use podpis_pki::csr::Csr;
@@ -11,17 +10,8 @@ use podpis_pki::issue::{CertificateParams, issue};
 use podpis_pki::subject::{Profile, SubjectInfo};
 use podpis_pki::{Certificate, Error};
 
-fn person() -> SubjectInfo {
-    SubjectInfo {
-        common_name: Some("Петров Пётр Петрович".into()),
-        surname: Some("Петров".into()),
-        given_name: Some("Пётр Петрович".into()),
-        country: Some("RU".into()),
-        inn: Some("500100732259".into()),
-        snils: Some("11223344595".into()),
-        ..Default::default()
-    }
-}
+mod common;
+use common::*;
 
 fn openssl(args: &[&str], dir: &std::path::Path) -> String {
     let out = Command::new("openssl")
@@ -41,17 +31,6 @@ fn openssl(args: &[&str], dir: &std::path::Path) -> String {
     )
 }
 
-fn require_engine() {
-    let out = Command::new("openssl")
-        .args(["engine", "-t", "gost"])
-        .output();
-    let ok = out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("available"));
-    assert!(
-        ok,
-        "OpenSSL with the gost engine is required (apt-get install openssl libengine-gost-openssl)"
-    );
-}
-
 #[test]
 fn podpis_requests_verify_in_podpis_and_openssl() {
     require_engine();
@@ -62,7 +41,7 @@ fn podpis_requests_verify_in_podpis_and_openssl() {
         ParamSet::Tc26_512A,
     ] {
         let key = SigningKey::generate(Algorithm::for_params(params), params).unwrap();
-        let csr = Csr::create(person().to_name(Profile::Person).unwrap(), &key).unwrap();
+        let csr = Csr::create(person_subject().to_name(Profile::Person).unwrap(), &key).unwrap();
         let again = Csr::load(csr.to_pem().as_bytes()).unwrap();
         assert_eq!(again.verify(), Ok(()));
         assert_eq!(&again.gost_public_key().unwrap(), key.verifying_key());
@@ -91,28 +70,7 @@ fn openssl_requests_are_accepted_and_certified() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let ca_key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::CryptoProA).unwrap();
-    let now = SystemTime::now();
-    let ca_info = SubjectInfo {
-        common_name: Some("УЦ".into()),
-        organization: Some("УЦ".into()),
-        country: Some("RU".into()),
-        ogrn: Some("1027700132195".into()),
-        inn_le: Some("7707083893".into()),
-        ..Default::default()
-    };
-    let base = CertificateParams {
-        profile: Profile::CertificationCentre,
-        subject: ca_info.to_name(Profile::CertificationCentre).unwrap(),
-        public_key: ca_key.verifying_key().clone(),
-        serial: vec![1],
-        not_before: now - Duration::from_secs(60),
-        not_after: now + Duration::from_secs(86400 * 30),
-        path_len: Some(0),
-        crl_url: None,
-        ocsp_url: None,
-        ca_issuers_url: None,
-        sign_tool: "Podpis".into(),
-    };
+    let base = params(Profile::CertificationCentre, &ca_subject(), &ca_key, 1);
     let root = issue(&base, &ca_key, None).unwrap();
     std::fs::write(d.join("root.pem"), root.to_pem()).unwrap();
     for (alg, paramset) in [
@@ -155,11 +113,8 @@ fn openssl_requests_are_accepted_and_certified() {
         let info = SubjectInfo::from_attributes(&csr.subject_attributes()).unwrap();
         assert_eq!(info.inn.as_deref(), Some("500100732259"));
         let leaf = CertificateParams {
-            profile: Profile::Person,
-            subject: info.to_name(Profile::Person).unwrap(),
             public_key: csr.gost_public_key().unwrap(),
-            serial: vec![2],
-            ..base.clone()
+            ..params(Profile::Person, &info, &ca_key, 2)
         };
         let cert = issue(&leaf, &ca_key, Some(&root)).unwrap();
         std::fs::write(d.join("leaf.pem"), cert.to_pem()).unwrap();
