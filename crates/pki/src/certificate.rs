@@ -101,9 +101,14 @@ impl Certificate {
         &self.inner
     }
 
+    /// The serial number's DER content octets (big-endian, a leading zero byte kept).
+    pub fn serial(&self) -> &[u8] {
+        self.inner.tbs_certificate().serial_number().as_bytes()
+    }
+
     /// The serial number, hexadecimal, as its DER content octets.
     pub fn serial_hex(&self) -> String {
-        hex_upper(self.inner.tbs_certificate().serial_number().as_bytes())
+        hex_upper(self.serial())
     }
 
     /// The subject name's DER, for matching against other certificates' issuer names.

@@ -15,7 +15,7 @@ use x509_cert::ext::pkix::crl::{CrlNumber, CrlReason};
 use x509_cert::serial_number::SerialNumber;
 
 use crate::certificate::{Certificate, NameAttribute, name_attributes, signed_range};
-use crate::encode::{encoding, extension, key_identifier, spki_of, time};
+use crate::encode::{encoding, extension, issuer_key_identifier, time};
 use crate::error::Error;
 use crate::signed;
 
@@ -167,11 +167,7 @@ impl Crl {
         issuer_key: &SigningKey,
         issuer: &Certificate,
     ) -> Result<Self, Error> {
-        if issuer.gost_public_key().ok().as_ref() != Some(issuer_key.verifying_key()) {
-            return Err(Error::Validity(
-                "the CRL signing key does not belong to the issuer certificate".into(),
-            ));
-        }
+        let authority_key_id = issuer_key_identifier(issuer, issuer_key)?;
         if params.next_update <= params.this_update {
             return Err(Error::Validity("nextUpdate is not after thisUpdate".into()));
         }
@@ -188,10 +184,7 @@ impl Crl {
             });
         }
         let aki = AuthorityKeyIdentifier {
-            key_identifier: Some(
-                der::asn1::OctetString::new(key_identifier(&spki_of(issuer_key.verifying_key())?))
-                    .map_err(encoding)?,
-            ),
+            key_identifier: Some(der::asn1::OctetString::new(authority_key_id).map_err(encoding)?),
             authority_cert_issuer: None,
             authority_cert_serial_number: None,
         };

@@ -4,11 +4,12 @@ use std::time::SystemTime;
 
 use der::Encode;
 use der::asn1::OctetString;
-use podpis_gost::VerifyingKey;
+use podpis_gost::{SigningKey, VerifyingKey};
 use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::ext::Extension;
 use x509_cert::time::Time;
 
+use crate::certificate::Certificate;
 use crate::error::Error;
 
 /// An encoding failure as an [`Error`].
@@ -30,6 +31,20 @@ pub(crate) fn key_identifier(spki: &SubjectPublicKeyInfoOwned) -> Vec<u8> {
         spki.subject_public_key.raw_bytes(),
     );
     digest[..20].to_vec()
+}
+
+/// The key identifier of `issuer`'s key, after checking that `key` is that key: what the
+/// certificates and CRLs it signs carry as authorityKeyIdentifier.
+pub(crate) fn issuer_key_identifier(
+    issuer: &Certificate,
+    key: &SigningKey,
+) -> Result<Vec<u8>, Error> {
+    if issuer.gost_public_key().ok().as_ref() != Some(key.verifying_key()) {
+        return Err(Error::Validity(
+            "the signing key does not belong to the issuer certificate".into(),
+        ));
+    }
+    Ok(key_identifier(&spki_of(key.verifying_key())?))
 }
 
 /// UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5).

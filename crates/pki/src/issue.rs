@@ -21,7 +21,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::Validity;
 
 use crate::certificate::Certificate;
-use crate::encode::{extension, key_identifier, spki_of, time};
+use crate::encode::{extension, issuer_key_identifier, key_identifier, spki_of, time};
 use crate::error::Error;
 use crate::oid;
 use crate::signed;
@@ -96,18 +96,10 @@ pub fn issue(
     let spki = spki_of(&params.public_key)?;
     let ski = key_identifier(&spki);
     let (issuer_name, authority_key_id) = match issuer {
-        Some(ca) => {
-            if ca.gost_public_key().ok().as_ref() != Some(issuer_key.verifying_key()) {
-                return Err(Error::Validity(
-                    "the issuer key does not belong to the issuer certificate".into(),
-                ));
-            }
-            let ca_spki = spki_of(issuer_key.verifying_key())?;
-            (
-                ca.x509().tbs_certificate().subject().clone(),
-                key_identifier(&ca_spki),
-            )
-        }
+        Some(ca) => (
+            ca.x509().tbs_certificate().subject().clone(),
+            issuer_key_identifier(ca, issuer_key)?,
+        ),
         None => {
             if &params.public_key != issuer_key.verifying_key() {
                 return Err(Error::Validity(

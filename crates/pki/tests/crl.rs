@@ -60,13 +60,7 @@ fn crl_for(s: &Setup, number: u64) -> (Crl, SystemTime) {
         next_update: now + 7 * DAY,
         revoked: vec![
             Revocation {
-                serial: s
-                    .revoked
-                    .x509()
-                    .tbs_certificate()
-                    .serial_number()
-                    .as_bytes()
-                    .to_vec(),
+                serial: s.revoked.serial().to_vec(),
                 time: now - DAY,
                 reason: Some(Reason::KeyCompromise),
             },
@@ -90,19 +84,14 @@ fn crl_reads_back_with_its_entries() {
     assert_eq!(crl.this_update(), now);
     assert_eq!(crl.next_update(), Some(now + 7 * DAY));
     assert_eq!(crl.entries().len(), 2);
-    let serial = s
-        .revoked
-        .x509()
-        .tbs_certificate()
-        .serial_number()
-        .as_bytes();
+    let serial = s.revoked.serial();
     assert_eq!(serial[0], 0, "the test wants a serial with a leading zero");
     let entry = crl.find(serial).expect("the revoked certificate is listed");
     assert_eq!(entry.reason, Some(Reason::KeyCompromise));
     assert_eq!(entry.time, now - DAY);
     // Found by its value without the leading zero too.
     assert!(crl.find(&serial[1..]).is_some());
-    let good = s.good.x509().tbs_certificate().serial_number().as_bytes();
+    let good = s.good.serial();
     assert_eq!(crl.find(good), None);
     assert_eq!(crl.find(&[0x33, 0x44]).unwrap().reason, None);
 }

@@ -163,13 +163,7 @@ fn revoked_by_crl_and_unknown_status_when_required() {
             this_update: now - DAY,
             next_update: now + DAY,
             revoked: vec![Revocation {
-                serial: p
-                    .leaf
-                    .x509()
-                    .tbs_certificate()
-                    .serial_number()
-                    .as_bytes()
-                    .to_vec(),
+                serial: p.leaf.serial().to_vec(),
                 time: now - DAY,
                 reason: Some(Reason::KeyCompromise),
             }],

@@ -163,6 +163,14 @@ pub fn run(cmd: CaCommand) -> anyhow::Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
+/// `days` days, refused when absurdly many.
+fn days_duration(days: u64) -> anyhow::Result<Duration> {
+    u32::try_from(days)
+        .ok()
+        .and_then(|d| DAY.checked_mul(d))
+        .with_context(|| format!("{days} days is too many"))
+}
+
 /// Now, to the second: certificates and CRLs carry whole seconds.
 fn now() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(unix_seconds(SystemTime::now()))
@@ -217,7 +225,7 @@ fn params_now(
         public_key,
         serial: random_serial()?,
         not_before,
-        not_after: not_before + DAY * u32::try_from(days).context("too many days")?,
+        not_after: not_before + days_duration(days)?,
         path_len,
         crl_url: settings.crl_url.clone(),
         ocsp_url: settings.ocsp_url.clone(),
@@ -306,7 +314,7 @@ fn issue_from_request(args: IssueArgs) -> anyhow::Result<()> {
     if profile == Profile::CertificationCentre {
         bail!("a CA certificate is made with `podpis ca init --parent`, not `ca issue`");
     }
-    if Duration::from_secs(args.days * DAY.as_secs()) > podpis_pki::issue::PRIVATE_KEY_USAGE_LIMIT {
+    if days_duration(args.days)? > podpis_pki::issue::PRIVATE_KEY_USAGE_LIMIT {
         bail!(
             "--days {} is more than the 457 days (15 months) a qualified key may be used",
             args.days
@@ -389,7 +397,7 @@ fn publish_crl(args: CrlArgs) -> anyhow::Result<()> {
     let params = CrlParams {
         number: state.crl_number + 1,
         this_update,
-        next_update: this_update + DAY * u32::try_from(args.days).context("too many days")?,
+        next_update: this_update + days_duration(args.days)?,
         revoked,
     };
     let crl = Crl::issue(&params, &key, &ca.certificate()?)?;

@@ -160,7 +160,7 @@ impl Facts {
     /// Serial number, names, algorithm fields.
     fn check_fields(&mut self, cert: &Certificate) {
         let tbs = cert.x509().tbs_certificate();
-        let serial = tbs.serial_number().as_bytes();
+        let serial = cert.serial();
         if serial.len() > 20 {
             self.faults.push(format!(
                 "the serial number has {} octets (at most 20)",

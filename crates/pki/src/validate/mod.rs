@@ -174,6 +174,21 @@ struct Node<'a> {
     cert: &'a Certificate,
     facts: Facts,
     anchor: bool,
+    /// Subject and issuer names as path building compares them.
+    subject: ComparableName,
+    issuer: ComparableName,
+}
+
+impl<'a> Node<'a> {
+    fn new(cert: &'a Certificate, anchor: bool) -> Self {
+        Self {
+            cert,
+            facts: Facts::of(cert),
+            anchor,
+            subject: comparable(cert.subject()),
+            issuer: comparable(cert.issuer()),
+        }
+    }
 }
 
 /// Validates `end` against `trust`, with `intermediates` offered for path building.
@@ -194,25 +209,11 @@ pub fn validate(
         time,
         ..options.clone()
     };
-    let mut nodes = vec![Node {
-        cert: end,
-        facts: Facts::of(end),
-        anchor: false,
-    }];
-    for cert in &trust.anchors {
-        nodes.push(Node {
-            cert,
-            facts: Facts::of(cert),
-            anchor: true,
-        });
-    }
+    let mut nodes = vec![Node::new(end, false)];
+    nodes.extend(trust.anchors.iter().map(|cert| Node::new(cert, true)));
     for cert in intermediates {
         if !trust.anchors.iter().any(|a| a.der() == cert.der()) && cert.der() != end.der() {
-            nodes.push(Node {
-                cert,
-                facts: Facts::of(cert),
-                anchor: false,
-            });
+            nodes.push(Node::new(cert, false));
         }
     }
     let mut search = Search {
@@ -286,10 +287,9 @@ impl Search<'_> {
         if path.len() >= self.options.max_depth {
             return None;
         }
-        let issuer_name = last.cert.issuer_der();
         let mut candidates: Vec<usize> = (0..self.nodes.len())
             .filter(|i| !path.contains(i))
-            .filter(|&i| names_equal(&self.nodes[i].cert.subject_der(), &issuer_name))
+            .filter(|&i| self.nodes[i].subject == last.issuer)
             .collect();
         // Candidates whose subject key identifier is the one asked for first, anchors before
         // intermediates among them.
@@ -310,7 +310,7 @@ impl Search<'_> {
             // The same key under the same name already in the path is a loop.
             let node = &self.nodes[i];
             if path.iter().any(|&p| {
-                self.nodes[p].cert.subject_der() == node.cert.subject_der()
+                self.nodes[p].subject == node.subject
                     && self.nodes[p]
                         .cert
                         .x509()
@@ -330,27 +330,15 @@ impl Search<'_> {
     }
 }
 
-/// Two names are equal when their DER is, or when their attributes agree as normalised text
+/// A name as attribute OIDs and normalised values: two names are the same when these are
 /// (RFC 5280 §7.1, approximated: case and runs of spaces do not matter).
-fn names_equal(a: &[u8], b: &[u8]) -> bool {
-    if a == b {
-        return true;
-    }
-    use der::Decode;
-    let (Ok(a), Ok(b)) = (
-        x509_cert::name::Name::from_der(a),
-        x509_cert::name::Name::from_der(b),
-    ) else {
-        return false;
-    };
-    let (a, b) = (
-        crate::certificate::name_attributes(&a),
-        crate::certificate::name_attributes(&b),
-    );
-    a.len() == b.len()
-        && a.iter()
-            .zip(&b)
-            .all(|(x, y)| x.oid == y.oid && normalize(&x.value) == normalize(&y.value))
+type ComparableName = Vec<(String, String)>;
+
+fn comparable(attributes: Vec<crate::certificate::NameAttribute>) -> ComparableName {
+    attributes
+        .into_iter()
+        .map(|a| (a.oid, normalize(&a.value)))
+        .collect()
 }
 
 /// Case-folded text with runs of white space made one space and the ends trimmed.
@@ -617,9 +605,9 @@ fn end_constraints(facts: &Facts, options: &Options) -> Outcome {
 /// Revocation status from the CRLs handed in: a CRL of the issuer, signed by it, current at the
 /// validation time.
 fn revocation(cert: &Certificate, issuer: &Certificate, options: &Options) -> Outcome {
-    let serial = cert.x509().tbs_certificate().serial_number().as_bytes();
+    let serial = cert.serial();
     let crl = options.crls.iter().find(|crl| {
-        names_equal(&crl.issuer_der(), &cert.issuer_der())
+        comparable(crl.issuer()) == comparable(cert.issuer())
             && crl.verify_issued_by(issuer).is_ok()
             && crl.this_update() <= options.time
             && crl.next_update().is_none_or(|next| next >= options.time)

@@ -283,12 +283,9 @@ fn mail_matches(constraint: &str, mail: &str) -> bool {
 /// Whether the DN `constraint` is a prefix of `name`, attribute by attribute (compared as
 /// normalised text).
 fn dn_within(constraint: &Name, name: &Name) -> bool {
-    let c = name_attributes(constraint);
-    let n = name_attributes(name);
-    c.len() <= n.len()
-        && c.iter().zip(&n).all(|(a, b)| {
-            a.oid == b.oid && super::normalize(&a.value) == super::normalize(&b.value)
-        })
+    let c = super::comparable(name_attributes(constraint));
+    let n = super::comparable(name_attributes(name));
+    n.starts_with(&c)
 }
 
 #[cfg(test)]
