@@ -3,19 +3,19 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use der::Encode;
 use pkcs8::LineEnding;
-use podpis_gost::SigningKey;
+use podpis_keys::{KeySpec, Signer, SoftwareKey};
+use podpis_pki::PublicKey;
 use serde::Serialize;
-use spki::EncodePublicKey;
 
 use crate::Outcome;
-use crate::alg::KeyAlg;
 use crate::output;
 
 /// Key commands.
 #[derive(Subcommand)]
 pub enum KeyCommand {
-    /// Generate a private key (PKCS#8 PEM, readable by OpenSSL's gost engine).
+    /// Generate a private key (PKCS#8 PEM, readable by OpenSSL; GOST keys with its gost engine).
     Generate(GenerateArgs),
     /// Write the public key (SubjectPublicKeyInfo PEM) of a private key.
     Public(PublicArgs),
@@ -25,10 +25,10 @@ pub enum KeyCommand {
 
 #[derive(Args)]
 pub struct GenerateArgs {
-    /// gost2012-256[:PARAMSET], gost2012-512[:PARAMSET] or gost2001[:PARAMSET]
-    /// (default sets: cryptopro-a, tc26-512-a, cryptopro-a).
+    /// gost2012-256[:PARAMSET], gost2012-512[:PARAMSET], gost2001[:PARAMSET] (default sets:
+    /// cryptopro-a, tc26-512-a, cryptopro-a), ecdsa-p256, ed25519, rsa-2048, rsa-3072 or rsa-4096.
     #[arg(long, default_value = "gost2012-256")]
-    alg: KeyAlg,
+    alg: KeySpec,
     /// Where to write the key.
     #[arg(long)]
     out: PathBuf,
@@ -49,20 +49,62 @@ pub struct PublicArgs {
 
 #[derive(Args)]
 pub struct ShowArgs {
-    /// A private key (PKCS#8) or public key (SubjectPublicKeyInfo), PEM or DER.
+    /// A private key (PKCS#8, unencrypted) or public key (SubjectPublicKeyInfo), PEM or DER.
     key: PathBuf,
     /// Machine-readable output.
     #[arg(long)]
     json: bool,
 }
 
+/// What `key show` prints.
 #[derive(Serialize)]
 struct KeyInfo {
     algorithm: String,
-    param_set: String,
-    param_set_oid: String,
-    public_key_x: String,
-    public_key_y: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param_set: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param_set_oid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_key_x: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_key_y: Option<String>,
+    /// The subjectPublicKey bits (for GOST keys the x and y above say it better).
+    public_key: String,
+}
+
+impl KeyInfo {
+    fn of(spki: &spki::SubjectPublicKeyInfoOwned) -> anyhow::Result<Self> {
+        let key = PublicKey::from_spki(spki)?;
+        let gost = match &key {
+            PublicKey::Gost(key) => Some(key),
+            _ => None,
+        };
+        Ok(Self {
+            algorithm: match gost {
+                Some(key) => key.algorithm().to_string(),
+                None => key.algorithm_name(),
+            },
+            param_set: gost.map(|k| k.params().name().to_string()),
+            param_set_oid: gost.map(|k| k.params().oid().to_string()),
+            public_key_x: gost.map(|k| hex::encode(k.x())),
+            public_key_y: gost.map(|k| hex::encode(k.y())),
+            public_key: hex::encode(spki.subject_public_key.raw_bytes()),
+        })
+    }
+
+    fn print(&self) {
+        println!("Algorithm:     {}", self.algorithm);
+        if let (Some(set), Some(oid)) = (&self.param_set, &self.param_set_oid) {
+            println!("Parameter set: {set} ({oid})");
+        }
+        match (&self.public_key_x, &self.public_key_y) {
+            (Some(x), Some(y)) => {
+                println!("Public key x:  {x}");
+                println!("Public key y:  {y}");
+            }
+            _ => println!("Public key:    {}", self.public_key),
+        }
+    }
 }
 
 /// Runs a key command.
@@ -74,17 +116,19 @@ pub fn run(cmd: KeyCommand) -> anyhow::Result<Outcome> {
                 .as_deref()
                 .map(output::read_password)
                 .transpose()?;
-            let key = SigningKey::generate(args.alg.algorithm, args.alg.params)?;
+            if let KeySpec::Rsa { bits } = args.alg {
+                eprintln!("generating an RSA-{bits} key (this can take a few seconds)…");
+            }
+            let key = SoftwareKey::generate(args.alg)?;
             let pem = match &password {
                 Some(password) => podpis_keys::file::encrypt_pem(&key, password)?,
-                None => podpis_keys::file::plain_pem(&key),
+                None => podpis_keys::file::plain_pem(&key)?,
             };
             output::write_new(&args.out, pem.as_bytes())?;
             eprintln!(
-                "wrote {} ({}, {}{})",
+                "wrote {} ({}{})",
                 args.out.display(),
-                key.algorithm(),
-                key.params(),
+                key.spec(),
                 if password.is_some() {
                     ", encrypted"
                 } else {
@@ -93,29 +137,16 @@ pub fn run(cmd: KeyCommand) -> anyhow::Result<Outcome> {
             );
         }
         KeyCommand::Public(args) => {
-            let key = args.key.load()?;
-            let pem = key
-                .verifying_key()
-                .to_public_key_pem(LineEnding::LF)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let der = args.key.load()?.public_key()?.to_der()?;
+            let pem = der::pem::encode_string("PUBLIC KEY", LineEnding::LF, &der)?;
             output::write(&args.out, pem.as_bytes())?;
         }
         KeyCommand::Show(args) => {
-            let key = output::read_verifying_key(&args.key)?;
-            let info = KeyInfo {
-                algorithm: key.algorithm().to_string(),
-                param_set: key.params().name().to_string(),
-                param_set_oid: key.params().oid().to_string(),
-                public_key_x: hex::encode(key.x()),
-                public_key_y: hex::encode(key.y()),
-            };
+            let info = KeyInfo::of(&output::read_public_key(&args.key)?)?;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&info)?);
             } else {
-                println!("Algorithm:     {}", info.algorithm);
-                println!("Parameter set: {} ({})", info.param_set, info.param_set_oid);
-                println!("Public key x:  {}", info.public_key_x);
-                println!("Public key y:  {}", info.public_key_y);
+                info.print();
             }
         }
     }

@@ -3,7 +3,6 @@
 //! Conventions: `podpis <noun> <verb>`, `--help` everywhere, `--json` for machine output; exit
 //! code 0 for success, 1 for a verification that failed, 2 for bad usage or unusable input.
 
-mod alg;
 mod ca;
 mod cert;
 mod csr;

@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use podpis_gost::{SigningKey, VerifyingKey};
-use spki::DecodePublicKey;
+use der::{Decode, Encode};
+use podpis_gost::VerifyingKey;
+use podpis_keys::{Signer, SoftwareKey};
+use spki::SubjectPublicKeyInfoOwned;
 use zeroize::Zeroizing;
 
 /// Reads a file, naming it in the error.
@@ -55,13 +57,13 @@ pub struct PrivateKeyArgs {
 
 impl PrivateKeyArgs {
     /// Loads the key, decrypting it with the password file if one is given.
-    pub fn load(&self) -> anyhow::Result<SigningKey> {
+    pub fn load(&self) -> anyhow::Result<SoftwareKey> {
         read_signing_key(&self.key, self.password_file.as_deref())
     }
 }
 
 /// Reads a private key: PKCS#8, PEM or DER, plain or encrypted.
-pub fn read_signing_key(path: &Path, password_file: Option<&Path>) -> anyhow::Result<SigningKey> {
+pub fn read_signing_key(path: &Path, password_file: Option<&Path>) -> anyhow::Result<SoftwareKey> {
     let bytes = Zeroizing::new(read(path)?);
     let password = password_file.map(read_password).transpose()?;
     podpis_keys::file::load(&bytes, password.as_ref().map(|p| p.as_slice()))
@@ -69,17 +71,26 @@ pub fn read_signing_key(path: &Path, password_file: Option<&Path>) -> anyhow::Re
 }
 
 /// Reads a public key: SubjectPublicKeyInfo (PEM or DER), or the public half of a private key.
-pub fn read_verifying_key(path: &Path) -> anyhow::Result<VerifyingKey> {
+pub fn read_public_key(path: &Path) -> anyhow::Result<SubjectPublicKeyInfoOwned> {
     let bytes = read(path)?;
-    if let Ok(text) = std::str::from_utf8(&bytes) {
-        if text.contains("-----BEGIN PUBLIC KEY-----") {
-            return VerifyingKey::from_public_key_pem(text)
-                .map_err(|e| anyhow::anyhow!("{}: not a GOST public key: {e}", path.display()));
-        }
-        if text.contains("PRIVATE KEY-----") {
-            return Ok(read_signing_key(path, None)?.verifying_key().clone());
-        }
+    let text = std::str::from_utf8(&bytes).unwrap_or_default();
+    if text.contains("PRIVATE KEY-----") {
+        return Ok(read_signing_key(path, None)?.public_key()?);
     }
-    VerifyingKey::from_spki_der(&bytes)
+    let der = if text.contains("-----BEGIN PUBLIC KEY-----") {
+        der::pem::decode_vec(text.trim().as_bytes())
+            .map(|(_, der)| der)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+    } else {
+        bytes
+    };
+    SubjectPublicKeyInfoOwned::from_der(&der)
+        .with_context(|| format!("{}: not a public or private key", path.display()))
+}
+
+/// Reads a GOST public key (see [`read_public_key`]).
+pub fn read_verifying_key(path: &Path) -> anyhow::Result<VerifyingKey> {
+    let der = read_public_key(path)?.to_der()?;
+    VerifyingKey::from_spki_der(&der)
         .with_context(|| format!("{}: not a GOST public key", path.display()))
 }

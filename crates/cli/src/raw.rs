@@ -89,6 +89,9 @@ pub fn run(cmd: RawCommand) -> anyhow::Result<Outcome> {
     match cmd {
         RawCommand::Sign(args) => {
             let key = args.key.load()?;
+            let key = key
+                .as_gost()
+                .context("raw signatures are made with GOST keys only")?;
             let digest = hash_file(key.algorithm(), &args.input)?;
             let sig = key.sign_digest_bytes(&digest)?;
             output::write(&args.out, sig.as_bytes())?;

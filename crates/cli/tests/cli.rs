@@ -666,3 +666,62 @@ fn concurrent_issues_lose_no_update() {
     assert_eq!(serials.len(), 6);
     assert_eq!(std::fs::read_dir(d.join("ca/issued")).unwrap().count(), 6);
 }
+
+#[test]
+fn ecdsa_rsa_and_ed25519_keys_make_cas_and_certificates_openssl_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "ca secret\n").unwrap();
+    for alg in ["ecdsa-p256", "rsa-2048", "ed25519"] {
+        let ca = format!("ca-{alg}");
+        let key = format!("{alg}.key");
+        ok(&ca_init(d, &ca, &["--alg", alg]));
+        ok(&podpis(
+            &["key", "generate", "--alg", alg, "--out", &key],
+            d,
+        ));
+        let shown = ok(&podpis(&["key", "show", &key, "--json"], d));
+        let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        let expected = match alg {
+            "ecdsa-p256" => "ECDSA P-256",
+            "rsa-2048" => "RSA-2048",
+            _ => "Ed25519",
+        };
+        assert_eq!(shown["algorithm"], expected);
+        let req = format!("{alg}.csr");
+        let mut csr = vec!["csr", "create", "--key", &key, "--out", &req];
+        csr.extend_from_slice(&PERSON);
+        ok(&podpis(&csr, d));
+        let cert = format!("{alg}.pem");
+        ok(&podpis(
+            &[
+                "ca",
+                "issue",
+                "--dir",
+                &ca,
+                "--csr",
+                &req,
+                "--profile",
+                "person",
+                "--password-file",
+                "pass",
+                "--out",
+                &cert,
+            ],
+            d,
+        ));
+        let (verified, text) =
+            openssl_in(d, &["verify", "-CAfile", &format!("{ca}/ca.pem"), &cert]);
+        assert!(verified, "{alg}: {text}");
+        let (verified, text) = openssl_in(d, &["req", "-verify", "-noout", "-in", &req]);
+        assert!(verified, "{alg}: {text}");
+    }
+    fails(
+        &podpis(
+            &["key", "generate", "--alg", "rsa-1024", "--out", "x.key"],
+            d,
+        ),
+        2,
+        "unknown algorithm 'rsa-1024'",
+    );
+}

@@ -15,6 +15,12 @@ pub enum KeyError {
     Unsupported(podpis_gost::Error),
     /// Encryption failed (randomness or encoding).
     Encryption(String),
+    /// An algorithm or parameter set Podpis does not make or read (the message says which).
+    UnknownAlgorithm(String),
+    /// The operating system's random generator failed.
+    Random(String),
+    /// Signing failed (the reason follows).
+    Signing(String),
 }
 
 impl fmt::Display for KeyError {
@@ -25,6 +31,9 @@ impl fmt::Display for KeyError {
             Self::Malformed(reason) => write!(f, "not a PKCS#8 private key: {reason}"),
             Self::Unsupported(e) => write!(f, "unsupported private key: {e}"),
             Self::Encryption(reason) => write!(f, "cannot encrypt the key: {reason}"),
+            Self::UnknownAlgorithm(message) => f.write_str(message),
+            Self::Random(reason) => write!(f, "no randomness: {reason}"),
+            Self::Signing(reason) => write!(f, "signing failed: {reason}"),
         }
     }
 }

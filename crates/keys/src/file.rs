@@ -5,15 +5,15 @@ use der::Decode;
 use der::pem::LineEnding;
 use pkcs8::pkcs5::pbes2;
 use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
-use podpis_gost::SigningKey;
 use zeroize::Zeroizing;
 
 use crate::error::KeyError;
+use crate::software::SoftwareKey;
 
 /// `key` as an `ENCRYPTED PRIVATE KEY` PEM, encrypted under `password` with PBKDF2-HMAC-SHA-256
 /// (600,000 iterations, random salt) and AES-256-CBC.
-pub fn encrypt_pem(key: &SigningKey, password: &[u8]) -> Result<Zeroizing<String>, KeyError> {
-    let plain = key.to_pkcs8_der_bytes();
+pub fn encrypt_pem(key: &SoftwareKey, password: &[u8]) -> Result<Zeroizing<String>, KeyError> {
+    let plain = key.to_pkcs8_der()?;
     let info =
         PrivateKeyInfoRef::from_der(&plain).map_err(|e| KeyError::Encryption(e.to_string()))?;
     let params = pbes2::Parameters::generate_pbkdf2(&mut getrandom::SysRng)
@@ -27,17 +27,16 @@ pub fn encrypt_pem(key: &SigningKey, password: &[u8]) -> Result<Zeroizing<String
 }
 
 /// `key` as a plain `PRIVATE KEY` PEM (for keys that another layer protects).
-pub fn plain_pem(key: &SigningKey) -> Zeroizing<String> {
-    let der = key.to_pkcs8_der_bytes();
-    Zeroizing::new(
-        der::pem::encode_string("PRIVATE KEY", LineEnding::LF, &der)
-            .expect("a DER key encodes as PEM"),
-    )
+pub fn plain_pem(key: &SoftwareKey) -> Result<Zeroizing<String>, KeyError> {
+    let der = key.to_pkcs8_der()?;
+    der::pem::encode_string("PRIVATE KEY", LineEnding::LF, &der)
+        .map(Zeroizing::new)
+        .map_err(|e| KeyError::Malformed(e.to_string()))
 }
 
 /// Loads a private key from PKCS#8 bytes (PEM or DER; plain or encrypted). An encrypted key
 /// needs `password`; a wrong one is [`KeyError::WrongPassword`], and nothing is retried.
-pub fn load(bytes: &[u8], password: Option<&[u8]>) -> Result<SigningKey, KeyError> {
+pub fn load(bytes: &[u8], password: Option<&[u8]>) -> Result<SoftwareKey, KeyError> {
     let (label, der) = match der::pem::decode_vec(trim(bytes)) {
         Ok((label, der)) => (label.to_string(), Zeroizing::new(der)),
         Err(_) if bytes.first() == Some(&0x30) => {
@@ -62,11 +61,13 @@ pub fn load(bytes: &[u8], password: Option<&[u8]>) -> Result<SigningKey, KeyErro
             )));
         }
     };
-    SigningKey::from_pkcs8_der_bytes(&plain).map_err(|e| match e {
-        podpis_gost::Error::Encoding(_) if label == "ENCRYPTED PRIVATE KEY" => {
+    SoftwareKey::from_pkcs8_der(&plain).map_err(|e| match e {
+        KeyError::Malformed(_) | KeyError::Unsupported(podpis_gost::Error::Encoding(_))
+            if label == "ENCRYPTED PRIVATE KEY" =>
+        {
             KeyError::WrongPassword
         }
-        other => KeyError::Unsupported(other),
+        other => other,
     })
 }
 

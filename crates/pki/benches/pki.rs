@@ -62,7 +62,7 @@ fn pki(c: &mut Criterion) {
             csr.verify().unwrap();
             let info = SubjectInfo::from_attributes(&csr.subject_attributes()).unwrap();
             let mut p = params(Profile::Person, &info, &user_key, 0);
-            p.public_key = csr.gost_public_key().unwrap();
+            p.public_key = csr.public_key_info().clone();
             p.serial = serial.to_be_bytes().to_vec();
             serial += 1;
             issue(&p, &ica_key, Some(&ica)).unwrap()

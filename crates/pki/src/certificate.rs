@@ -6,7 +6,6 @@ use std::time::Duration;
 use const_oid::ObjectIdentifier;
 use der::asn1::Any;
 use der::{Decode, Encode, Tag};
-use podpis_gost::VerifyingKey;
 use x509_cert::name::Name;
 
 use crate::error::Error;
@@ -169,17 +168,6 @@ impl Certificate {
             .subject_public_key_info()
             .algorithm
             .oid
-    }
-
-    /// The subject public key as a GOST key, when it is one.
-    pub fn gost_public_key(&self) -> Result<VerifyingKey, podpis_gost::Error> {
-        let spki = self
-            .inner
-            .tbs_certificate()
-            .subject_public_key_info()
-            .to_der()
-            .map_err(|_| podpis_gost::Error::Encoding("SubjectPublicKeyInfo"))?;
-        VerifyingKey::from_spki_der(&spki)
     }
 
     /// The subject public key, of any algorithm Podpis verifies with.

@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use const_oid::AssociatedOid;
 use der::{Decode, Encode};
-use podpis_gost::SigningKey;
+use podpis_keys::Signer;
 use x509_cert::Version;
 use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
 use x509_cert::ext::pkix::AuthorityKeyIdentifier;
@@ -164,7 +164,7 @@ impl Crl {
     /// Builds and signs a CRL of `issuer` (whose key `issuer_key` must be).
     pub fn issue(
         params: &CrlParams,
-        issuer_key: &SigningKey,
+        issuer_key: &dyn Signer,
         issuer: &Certificate,
     ) -> Result<Self, Error> {
         let authority_key_id = issuer_key_identifier(issuer, issuer_key)?;
@@ -189,7 +189,7 @@ impl Crl {
             authority_cert_serial_number: None,
         };
         let number = CrlNumber::try_from(params.number).map_err(encoding)?;
-        let algorithm = signed::algorithm(issuer_key);
+        let algorithm = issuer_key.signature_algorithm();
         let tbs = TbsCertList {
             version: Version::V2,
             signature: algorithm.clone(),

@@ -3,7 +3,7 @@
 
 use der::asn1::SetOfVec;
 use der::{Decode, Encode};
-use podpis_gost::{SigningKey, VerifyingKey};
+use podpis_keys::Signer;
 use spki::SubjectPublicKeyInfoOwned;
 use x509_cert::name::Name;
 use x509_cert::request::{CertReq, CertReqInfo, Version};
@@ -22,19 +22,18 @@ pub struct Csr {
 
 impl Csr {
     /// A request for `subject` with `key`'s public key, signed by `key`.
-    pub fn create(subject: Name, key: &SigningKey) -> Result<Self, Error> {
+    pub fn create(subject: Name, key: &dyn Signer) -> Result<Self, Error> {
         let encode_err = |e: der::Error| Error::Encoding(e.to_string());
         let info = CertReqInfo {
             version: Version::V1,
             subject,
-            public_key: SubjectPublicKeyInfoOwned::from_der(&key.verifying_key().to_spki_der())
-                .map_err(encode_err)?,
+            public_key: crate::encode::public_key_of(key)?,
             attributes: SetOfVec::new(),
         };
         let signature = signed::sign(key, &info.to_der().map_err(encode_err)?)?;
         let req = CertReq {
             info,
-            algorithm: signed::algorithm(key),
+            algorithm: key.signature_algorithm(),
             signature,
         };
         Self::from_der(&req.to_der().map_err(encode_err)?)
@@ -85,20 +84,14 @@ impl Csr {
         name_attributes(self.subject())
     }
 
+    /// The public key as the request carries it.
+    pub fn public_key_info(&self) -> &SubjectPublicKeyInfoOwned {
+        &self.inner.info.public_key
+    }
+
     /// The public key, of any algorithm Podpis verifies with.
     pub fn public_key(&self) -> Result<crate::PublicKey, Error> {
         crate::PublicKey::from_spki(&self.inner.info.public_key)
-    }
-
-    /// The public key, which must be a GOST key (the keys Podpis certifies).
-    pub fn gost_public_key(&self) -> Result<VerifyingKey, Error> {
-        match self.public_key()? {
-            crate::PublicKey::Gost(key) => Ok(*key),
-            other => Err(Error::UnsupportedAlgorithm(format!(
-                "certifying a {} key",
-                other.algorithm_name()
-            ))),
-        }
     }
 
     /// Proof of possession: the request is signed by the key it carries.

@@ -71,12 +71,13 @@ pub fn summarize(cert: &Certificate) -> Summary {
         .unwrap_or_default();
     let sig = cert.signature_algorithm();
     let key_oid = cert.public_key_algorithm();
-    let key_name = match cert.gost_public_key() {
-        Ok(key) => Some(format!(
+    let key_name = match cert.public_key() {
+        Ok(crate::PublicKey::Gost(key)) => Some(format!(
             "{}, parameter set {}",
             oid::algorithm_name(&key_oid).unwrap_or("GOST"),
             key.params().name()
         )),
+        Ok(other) => Some(other.algorithm_name()),
         Err(_) => oid::algorithm_name(&key_oid).map(str::to_string),
     };
     Summary {

@@ -1,12 +1,13 @@
 //! Issuing certificates to the qualified profile: the TBSCertificate with its extensions (key
 //! identifiers, key usage, basic constraints, policies, CRL and AIA URLs, the Russian
-//! subjectSignTool and identificationKind, the private key usage period), signed with a GOST key.
+//! subjectSignTool and identificationKind, the private key usage period), signed by any
+//! [`Signer`]: a GOST key for qualified certificates, ECDSA, Ed25519 or RSA for the others.
 
 use std::time::{Duration, SystemTime};
 
 use der::asn1::{BitString, GeneralizedTime, Ia5String, OctetString, Utf8StringRef};
 use der::{Encode, Sequence};
-use podpis_gost::{SigningKey, VerifyingKey};
+use podpis_keys::Signer;
 use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::ext::Extension;
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
@@ -21,7 +22,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::Validity;
 
 use crate::certificate::Certificate;
-use crate::encode::{extension, issuer_key_identifier, key_identifier, spki_of, time};
+use crate::encode::{extension, issuer_key_identifier, key_identifier, public_key_of, time};
 use crate::error::Error;
 use crate::oid;
 use crate::signed;
@@ -39,7 +40,7 @@ pub struct CertificateParams {
     /// The subject name (see [`crate::subject::SubjectInfo::to_name`]).
     pub subject: Name,
     /// The subject's public key.
-    pub public_key: VerifyingKey,
+    pub public_key: SubjectPublicKeyInfoOwned,
     /// The serial number: big-endian, 1–20 bytes, positive.
     pub serial: Vec<u8>,
     /// Start of validity.
@@ -87,13 +88,13 @@ struct CertificateOut {
 /// `params.public_key` must be `issuer_key`'s public key.
 pub fn issue(
     params: &CertificateParams,
-    issuer_key: &SigningKey,
+    issuer_key: &dyn Signer,
     issuer: Option<&Certificate>,
 ) -> Result<Certificate, Error> {
     if params.not_after <= params.not_before {
         return Err(Error::Validity("notAfter is not after notBefore".into()));
     }
-    let spki = spki_of(&params.public_key)?;
+    let spki = params.public_key.clone();
     let ski = key_identifier(&spki);
     let (issuer_name, authority_key_id) = match issuer {
         Some(ca) => (
@@ -101,7 +102,7 @@ pub fn issue(
             issuer_key_identifier(ca, issuer_key)?,
         ),
         None => {
-            if &params.public_key != issuer_key.verifying_key() {
+            if params.public_key != public_key_of(issuer_key)? {
                 return Err(Error::Validity(
                     "a self-signed certificate must carry the signing key".into(),
                 ));
@@ -109,7 +110,7 @@ pub fn issue(
             (params.subject.clone(), ski.clone())
         }
     };
-    let signature_algorithm = signed::algorithm(issuer_key);
+    let signature_algorithm = issuer_key.signature_algorithm();
     let tbs = TbsCertificate {
         version: 2,
         serial_number: SerialNumber::new(&params.serial)

@@ -1,11 +1,12 @@
 //! The signature shared by certificates, CSRs and CRLs: an AlgorithmIdentifier and a BIT STRING
-//! over the DER of a "to be signed" structure. GOST R 34.10-2001/2012 here (RFC 4491, RFC 9215:
-//! the value is `s || r`, the digest of the exact signed bytes).
+//! over the DER of a "to be signed" structure, made by any [`Signer`] and checked with any
+//! [`PublicKey`] (for GOST, RFC 4491 and RFC 9215: the value is `s || r` over the digest of the
+//! exact signed bytes).
 
 use const_oid::ObjectIdentifier;
 use der::asn1::BitString;
-use podpis_gost::{Algorithm, Signature, SigningKey, VerifyingKey};
-use spki::AlgorithmIdentifierOwned;
+use podpis_gost::{Algorithm, Signature, VerifyingKey};
+use podpis_keys::Signer;
 
 use crate::error::Error;
 use crate::oid;
@@ -63,19 +64,10 @@ fn key_name(key: &VerifyingKey) -> String {
         .into()
 }
 
-/// The signature algorithm `key` signs with (parameters absent, as RFC 9215 has it).
-pub(crate) fn algorithm(key: &SigningKey) -> AlgorithmIdentifierOwned {
-    AlgorithmIdentifierOwned {
-        oid: key.algorithm().signature_oid(),
-        parameters: None,
-    }
-}
-
 /// Signs `signed` with `key`, giving the BIT STRING value.
-pub(crate) fn sign(key: &SigningKey, signed: &[u8]) -> Result<BitString, Error> {
-    let digest = podpis_gost::hash::digest(key.algorithm(), signed);
+pub(crate) fn sign(key: &dyn Signer, signed: &[u8]) -> Result<BitString, Error> {
     let signature = key
-        .sign_digest_bytes(&digest)
+        .sign(signed)
         .map_err(|e| Error::Signing(e.to_string()))?;
-    BitString::from_bytes(signature.as_bytes()).map_err(|e| Error::Encoding(e.to_string()))
+    BitString::from_bytes(&signature).map_err(|e| Error::Encoding(e.to_string()))
 }

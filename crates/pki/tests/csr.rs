@@ -44,7 +44,10 @@ fn podpis_requests_verify_in_podpis_and_openssl() {
         let csr = Csr::create(person_subject().to_name(Profile::Person).unwrap(), &key).unwrap();
         let again = Csr::load(csr.to_pem().as_bytes()).unwrap();
         assert_eq!(again.verify(), Ok(()));
-        assert_eq!(&again.gost_public_key().unwrap(), key.verifying_key());
+        assert_eq!(
+            again.public_key_info(),
+            &podpis_keys::Signer::public_key(&key).unwrap()
+        );
         std::fs::write(dir.path().join("req.pem"), csr.to_pem()).unwrap();
         let said = openssl(
             &[
@@ -113,7 +116,7 @@ fn openssl_requests_are_accepted_and_certified() {
         let info = SubjectInfo::from_attributes(&csr.subject_attributes()).unwrap();
         assert_eq!(info.inn.as_deref(), Some("500100732259"));
         let leaf = CertificateParams {
-            public_key: csr.gost_public_key().unwrap(),
+            public_key: csr.public_key_info().clone(),
             ..params(Profile::Person, &info, &ca_key, 2)
         };
         let cert = issue(&leaf, &ca_key, Some(&root)).unwrap();

@@ -4,6 +4,7 @@
 use std::process::Command;
 
 use podpis_gost::{Algorithm, ParamSet, SigningKey};
+use podpis_keys::{KeySpec, SoftwareKey};
 use podpis_pki::issue::issue;
 use podpis_pki::subject::Profile;
 use podpis_pki::{Certificate, Error};
@@ -170,4 +171,89 @@ fn openssl_verifies_the_issued_chain_and_reads_the_profile() {
         !out.status.success(),
         "openssl accepted a tampered certificate"
     );
+}
+
+/// A root, an intermediate CA and a person's certificate, all with keys of `spec`.
+fn chain_of(spec: KeySpec) -> [Certificate; 3] {
+    let root_key = SoftwareKey::generate(spec).unwrap();
+    let ica_key = SoftwareKey::generate(spec).unwrap();
+    let leaf_key = SoftwareKey::generate(spec).unwrap();
+    let mut root_params = params(Profile::CertificationCentre, &ca_subject(), &root_key, 1);
+    root_params.path_len = Some(1);
+    let root = issue(&root_params, &root_key, None).unwrap();
+    let mut ica_subject = ca_subject();
+    ica_subject.common_name = Some("Подчинённый УЦ".into());
+    let ica = issue(
+        &params(Profile::CertificationCentre, &ica_subject, &ica_key, 2),
+        &root_key,
+        Some(&root),
+    )
+    .unwrap();
+    let leaf = issue(
+        &params(Profile::Person, &person_subject(), &leaf_key, 3),
+        &ica_key,
+        Some(&ica),
+    )
+    .unwrap();
+    [root, ica, leaf]
+}
+
+#[test]
+fn ecdsa_rsa_and_ed25519_chains_verify_in_podpis_and_openssl() {
+    use podpis_pki::validate::{Indication, Options, TrustStore, validate};
+    let dir = tempfile::tempdir().unwrap();
+    for spec in [
+        KeySpec::EcdsaP256,
+        KeySpec::Rsa { bits: 2048 },
+        KeySpec::Ed25519,
+    ] {
+        let [root, ica, leaf] = chain_of(spec);
+        let report = validate(
+            &leaf,
+            std::slice::from_ref(&ica),
+            &TrustStore::new(vec![root.clone()]),
+            &Options::default(),
+        );
+        assert_eq!(
+            report.indication,
+            Indication::TotalPassed,
+            "{spec}: {report:?}"
+        );
+        assert_eq!(report.chain.len(), 3, "{spec}");
+        for (name, cert) in [("root", &root), ("ica", &ica), ("leaf", &leaf)] {
+            std::fs::write(dir.path().join(format!("{name}.pem")), cert.to_pem()).unwrap();
+        }
+        let out = Command::new("openssl")
+            .args([
+                "verify",
+                "-CAfile",
+                "root.pem",
+                "-untrusted",
+                "ica.pem",
+                "leaf.pem",
+            ])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{spec}: openssl verify said {} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Without the intermediate there is no chain, in both.
+        let out = Command::new("openssl")
+            .args(["verify", "-CAfile", "root.pem", "leaf.pem"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{spec}");
+        let report = validate(
+            &leaf,
+            &[],
+            &TrustStore::new(vec![root]),
+            &Options::default(),
+        );
+        assert_ne!(report.indication, Indication::TotalPassed, "{spec}");
+    }
 }

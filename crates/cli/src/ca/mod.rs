@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use podpis_gost::SigningKey;
+use podpis_keys::{KeySpec, Signer, SoftwareKey};
 use podpis_pki::Certificate;
 use podpis_pki::crl::{Crl, CrlParams, Reason, Revocation};
 use podpis_pki::csr::Csr;
@@ -17,7 +17,6 @@ use podpis_pki::subject::{Profile, SubjectInfo};
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::alg::KeyAlg;
 use crate::output;
 use crate::subject::{ProfileArg, SubjectArgs};
 use store::{CaDir, Issued, Revoked, Settings, State, random_serial, unix_seconds};
@@ -52,7 +51,7 @@ pub struct InitArgs {
     dir: PathBuf,
     /// The CA key's algorithm, as for `key generate`.
     #[arg(long, default_value = "gost2012-256")]
-    alg: KeyAlg,
+    alg: KeySpec,
     /// The CA's name, organisation, OGRN and INN of the legal entity (--cn, --org, --ogrn,
     /// --inn-le are required).
     #[command(flatten)]
@@ -185,7 +184,7 @@ fn common_name(info: &SubjectInfo) -> String {
 fn certify(
     ca: &CaDir,
     state: &mut State,
-    ca_key: &SigningKey,
+    ca_key: &SoftwareKey,
     params: CertificateParams,
 ) -> anyhow::Result<Certificate> {
     let ca_cert = ca.certificate()?;
@@ -213,7 +212,7 @@ fn certify(
 fn params_now(
     profile: Profile,
     subject: x509_cert::name::Name,
-    public_key: podpis_gost::VerifyingKey,
+    public_key: spki::SubjectPublicKeyInfoOwned,
     days: u64,
     settings: &Settings,
     path_len: Option<u8>,
@@ -251,7 +250,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let key = SigningKey::generate(args.alg.algorithm, args.alg.params)?;
+    let key = SoftwareKey::generate(args.alg)?;
     let encrypted = podpis_keys::file::encrypt_pem(&key, &password)?;
     let ca = CaDir::create(&args.dir)?;
     let (cert, parents) = match parent {
@@ -259,7 +258,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
             let params = params_now(
                 Profile::CertificationCentre,
                 subject,
-                key.verifying_key().clone(),
+                key.public_key()?,
                 args.days.unwrap_or(ROOT_DAYS),
                 &Settings {
                     sign_tool: args.sign_tool.clone(),
@@ -275,7 +274,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
             let mut params = params_now(
                 Profile::CertificationCentre,
                 subject,
-                key.verifying_key().clone(),
+                key.public_key()?,
                 args.days.unwrap_or(ROOT_DAYS),
                 &parent_state.settings,
                 Some(args.path_len.unwrap_or(0)),
@@ -331,7 +330,7 @@ fn issue_from_request(args: IssueArgs) -> anyhow::Result<()> {
     let params = params_now(
         profile,
         subject,
-        csr.gost_public_key()?,
+        csr.public_key_info().clone(),
         args.days,
         &state.settings,
         None,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
-use podpis_gost::SigningKey;
+use podpis_keys::SoftwareKey;
 use podpis_pki::Certificate;
 use podpis_pki::crl::Reason;
 use serde::{Deserialize, Serialize};
@@ -190,7 +190,7 @@ impl CaDir {
     }
 
     /// The CA's private key, decrypted with the password.
-    pub fn key(&self, password_file: &Path) -> anyhow::Result<SigningKey> {
+    pub fn key(&self, password_file: &Path) -> anyhow::Result<SoftwareKey> {
         output::read_signing_key(&self.path.join(KEY), Some(password_file))
     }
 

@@ -4,7 +4,6 @@
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use podpis_gost::SigningKey;
 use podpis_pki::issue::CertificateParams;
 use podpis_pki::subject::{Profile, SubjectInfo};
 
@@ -37,14 +36,14 @@ pub fn person_subject() -> SubjectInfo {
 pub fn params(
     profile: Profile,
     subject: &SubjectInfo,
-    key: &SigningKey,
+    key: &dyn podpis_keys::Signer,
     serial: u8,
 ) -> CertificateParams {
     let now = SystemTime::now();
     CertificateParams {
         profile,
         subject: subject.to_name(profile).unwrap(),
-        public_key: key.verifying_key().clone(),
+        public_key: podpis_keys::Signer::public_key(key).unwrap(),
         serial: vec![serial, 0x5a, 0x11],
         not_before: now - DAY,
         not_after: now + 365 * DAY,
