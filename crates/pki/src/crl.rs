@@ -72,7 +72,7 @@ impl Reason {
         }
     }
 
-    fn code(self) -> CrlReason {
+    pub(crate) fn code(self) -> CrlReason {
         match self {
             Reason::Unspecified => CrlReason::Unspecified,
             Reason::KeyCompromise => CrlReason::KeyCompromise,
@@ -86,7 +86,7 @@ impl Reason {
         }
     }
 
-    fn from_code(code: CrlReason) -> Option<Self> {
+    pub(crate) fn from_code(code: CrlReason) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.code() == code)
     }
 }

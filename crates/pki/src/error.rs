@@ -58,6 +58,9 @@ pub enum Error {
     Signing(String),
     /// A structure could not be encoded.
     Encoding(String),
+    /// An OCSP request or response is malformed, or its signer cannot be trusted (the reason
+    /// follows).
+    Ocsp(String),
 }
 
 impl fmt::Display for Error {
@@ -100,6 +103,7 @@ impl fmt::Display for Error {
             }
             Self::Validity(reason) => write!(f, "bad validity period: {reason}"),
             Self::Signing(e) => write!(f, "signing failed: {e}"),
+            Self::Ocsp(reason) => write!(f, "OCSP: {reason}"),
             Self::Encoding(reason) => write!(f, "cannot encode: {reason}"),
         }
     }

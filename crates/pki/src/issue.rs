@@ -145,6 +145,7 @@ fn extensions(
     use const_oid::AssociatedOid;
     use const_oid::db::rfc5280 as ids;
     let is_ca = params.profile == Profile::CertificationCentre;
+    let is_responder = params.profile == Profile::OcspResponder;
     let octets = |v: Vec<u8>| OctetString::new(v).map_err(|e| Error::Encoding(e.to_string()));
     let mut out = vec![
         extension(
@@ -158,6 +159,8 @@ fn extensions(
         extension(
             &KeyUsage(if is_ca {
                 KeyUsages::KeyCertSign | KeyUsages::CRLSign | KeyUsages::DigitalSignature
+            } else if is_responder {
+                KeyUsages::DigitalSignature.into()
             } else {
                 KeyUsages::DigitalSignature
                     | KeyUsages::NonRepudiation
@@ -195,7 +198,18 @@ fn extensions(
             false,
         )?,
     ];
-    if !is_ca {
+    if is_responder {
+        out.push(extension(
+            &ExtendedKeyUsage(vec![crate::ocsp::OCSP_SIGNING]),
+            ExtendedKeyUsage::OID,
+            false,
+        )?);
+        out.push(extension(
+            &der::asn1::Null,
+            crate::ocsp::OCSP_NOCHECK,
+            false,
+        )?);
+    } else if !is_ca {
         out.push(extension(
             &ExtendedKeyUsage(vec![ids::ID_KP_CLIENT_AUTH, ids::ID_KP_EMAIL_PROTECTION]),
             ExtendedKeyUsage::OID,

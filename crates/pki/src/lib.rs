@@ -14,6 +14,7 @@ mod encode;
 mod error;
 pub mod identifiers;
 pub mod issue;
+pub mod ocsp;
 pub mod oid;
 mod pem;
 pub mod public_key;

@@ -90,6 +90,11 @@ const EXTENSIONS: &[(&str, &str, &str)] = &[
         "Доступ к информации об издателе",
     ),
     (
+        "1.3.6.1.5.5.7.48.1.5",
+        "ocspNoCheck",
+        "Без проверки статуса (OCSP)",
+    ),
+    (
         "1.3.6.1.4.1.311.20.2",
         "certificateTemplateName",
         "Имя шаблона (Microsoft)",

@@ -25,6 +25,8 @@ pub enum Profile {
     LegalEntity,
     /// A certification centre's own certificate: CN, O, C, OGRN, INN ЮЛ.
     CertificationCentre,
+    /// The centre's delegated OCSP responder: the centre's attributes, OCSP signing only.
+    OcspResponder,
 }
 
 /// The subject's data, as an application or a CSR supplies it.
@@ -205,7 +207,9 @@ impl SubjectInfo {
                 oid::SNILS,
                 oid::INN,
             ],
-            Profile::CertificationCentre => &[CN, O, C, oid::OGRN, oid::INN_LE],
+            Profile::CertificationCentre | Profile::OcspResponder => {
+                &[CN, O, C, oid::OGRN, oid::INN_LE]
+            }
         }
     }
 

@@ -10,7 +10,7 @@
 //! does the report explains the most telling failure (a wrong signature only when nothing
 //! else went wrong).
 
-mod facts;
+pub(crate) mod facts;
 mod names;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::certificate::Certificate;
 use crate::crl::{Crl, Reason};
+use crate::ocsp::{CertStatus, OcspResponse};
 use facts::Facts;
 
 /// The overall verdict (EU DSS spelling).
@@ -79,7 +80,10 @@ pub struct Options {
     pub time: SystemTime,
     /// CRLs to take revocation status from.
     pub crls: Vec<Crl>,
-    /// Whether every certificate below the anchor must be covered by a CRL (else TRY_LATER).
+    /// OCSP responses to take revocation status from (consulted before the CRLs).
+    pub ocsp: Vec<OcspResponse>,
+    /// Whether every certificate below the anchor must be covered by a CRL or an OCSP response
+    /// (else TRY_LATER).
     pub require_revocation: bool,
     /// Extended key usages the end certificate must allow (when it has the extension).
     pub required_eku: Vec<ObjectIdentifier>,
@@ -94,6 +98,7 @@ impl Default for Options {
         Self {
             time: SystemTime::now(),
             crls: Vec::new(),
+            ocsp: Vec::new(),
             require_revocation: false,
             required_eku: Vec::new(),
             max_depth: 10,
@@ -602,9 +607,13 @@ fn end_constraints(facts: &Facts, options: &Options) -> Outcome {
     Ok("usage as required".into())
 }
 
-/// Revocation status from the CRLs handed in: a CRL of the issuer, signed by it, current at the
-/// validation time.
+/// Revocation status from the OCSP responses handed in (a response signed by the issuer or its
+/// delegated responder, current at the validation time, that knows the certificate), else from
+/// the CRLs: a CRL of the issuer, signed by it, current at the validation time.
 fn revocation(cert: &Certificate, issuer: &Certificate, options: &Options) -> Outcome {
+    if let Some(outcome) = ocsp_status(cert, issuer, options) {
+        return outcome;
+    }
     let serial = cert.serial();
     let crl = options.crls.iter().find(|crl| {
         comparable(crl.issuer()) == comparable(cert.issuer())
@@ -616,10 +625,10 @@ fn revocation(cert: &Certificate, issuer: &Certificate, options: &Options) -> Ou
         return if options.require_revocation {
             Err((
                 SubIndication::TryLater,
-                "no current CRL of the issuer was available".into(),
+                "no current CRL or OCSP response of the issuer was available".into(),
             ))
         } else {
-            Ok("not checked (no CRL given)".into())
+            Ok("not checked (no CRL or OCSP response given)".into())
         };
     };
     match crl.find(serial) {
@@ -638,4 +647,34 @@ fn revocation(cert: &Certificate, issuer: &Certificate, options: &Options) -> Ou
                 .map_or("without number".into(), |n| n.to_string())
         )),
     }
+}
+
+/// The status of `cert` in the first usable OCSP response, if one says good or revoked.
+fn ocsp_status(cert: &Certificate, issuer: &Certificate, options: &Options) -> Option<Outcome> {
+    let at = options.time;
+    options.ocsp.iter().find_map(|response| {
+        let status = response.statuses().into_iter().find(|s| {
+            s.cert_id.serial() == cert.serial()
+                && s.cert_id.is_issued_by(issuer)
+                && s.this_update <= at
+                && s.next_update.is_none_or(|next| next >= at)
+                && s.status != CertStatus::Unknown
+        })?;
+        response.verify(issuer, at).ok()?;
+        let produced = response
+            .produced_at()
+            .and_then(|t| der::DateTime::from_system_time(t).ok())
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        Some(match status.status {
+            CertStatus::Revoked { time, reason } if time <= at => Err((
+                SubIndication::Revoked,
+                format!(
+                    "revoked ({}) according to the OCSP response of {produced}",
+                    reason.unwrap_or(Reason::Unspecified)
+                ),
+            )),
+            _ => Ok(format!("good according to the OCSP response of {produced}")),
+        })
+    })
 }
