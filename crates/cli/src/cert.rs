@@ -33,9 +33,13 @@ pub struct VerifyArgs {
     /// Intermediate certificates offered for building the chain (PEM bundles).
     #[arg(long)]
     untrusted: Vec<PathBuf>,
-    /// CRLs to take revocation status from; with any given, every certificate must be covered.
+    /// CRLs to take revocation status from; with any CRL or OCSP response given, every
+    /// certificate must be covered.
     #[arg(long)]
     crl: Vec<PathBuf>,
+    /// OCSP responses (DER) to take revocation status from; may be repeated.
+    #[arg(long)]
+    ocsp: Vec<PathBuf>,
     /// Validate at this time (2026-01-31 or 2026-01-31T12:00:00Z) instead of now.
     #[arg(long)]
     at: Option<String>,
@@ -143,7 +147,13 @@ fn verify(args: VerifyArgs) -> anyhow::Result<Outcome> {
             .crls
             .push(Crl::load(&output::read(path)?).with_context(|| path.display().to_string())?);
     }
-    options.require_revocation = !options.crls.is_empty();
+    for path in &args.ocsp {
+        options.ocsp.push(
+            podpis_pki::ocsp::OcspResponse::from_der(&output::read(path)?)
+                .with_context(|| path.display().to_string())?,
+        );
+    }
+    options.require_revocation = !options.crls.is_empty() || !options.ocsp.is_empty();
     if let Some(at) = &args.at {
         options.time = parse_time(at)?;
     }

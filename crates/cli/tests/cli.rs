@@ -593,6 +593,92 @@ fn ca_issues_revokes_and_publishes_crls_that_openssl_accepts() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+
+    // OCSP: OpenSSL asks, the CA answers from its records, OpenSSL and Podpis check the answer.
+    let conf = d.join("gost.cnf");
+    std::fs::write(
+        &conf,
+        "openssl_conf = d\n[d]\nengines = e\n[e]\ngost = g\n[g]\nengine_id = gost\n\
+         default_algorithms = ALL\n",
+    )
+    .unwrap();
+    let ocsp = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .arg("ocsp")
+            .args(args)
+            .env("OPENSSL_CONF", &conf)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let ask = [
+        "-issuer",
+        "sub/ca.pem",
+        "-cert",
+        "user.pem",
+        "-cert",
+        "user2.pem",
+    ];
+    ocsp(&[&ask[..], &["-no_nonce", "-reqout", "req.der"]].concat());
+    let answer = |pass: &str, out: &str| {
+        podpis(
+            &[
+                "ca",
+                "ocsp",
+                "--dir",
+                "sub",
+                "--password-file",
+                pass,
+                "--request",
+                "req.der",
+                "--out",
+                out,
+            ],
+            d,
+        )
+    };
+    fails(&answer("wrong", "bad.der"), 2, "wrong password");
+    assert!(!d.join("bad.der").exists());
+    ok(&answer("pass", "resp.der"));
+    let text = ocsp(
+        &[
+            &ask[..],
+            &["-respin", "resp.der", "-CAfile", "root/ca.pem", "-no_nonce"],
+        ]
+        .concat(),
+    );
+    assert!(text.contains("Response verify OK"), "{text}");
+    assert!(text.contains("user.pem: revoked"), "{text}");
+    assert!(text.contains("user2.pem: good"), "{text}");
+    let out = verify("user.pem", &["--ocsp", "resp.der"]);
+    assert_eq!(report(&out)["subIndication"], "REVOKED");
+    let out = verify("user2.pem", &["--ocsp", "resp.der", "--crl", "root.crl"]);
+    assert_eq!(report(&out)["indication"], "TOTAL_PASSED");
+    std::fs::write(d.join("junk.der"), b"\x30\x03\x02\x01\x00").unwrap();
+    fails(
+        &podpis(
+            &[
+                "ca",
+                "ocsp",
+                "--dir",
+                "sub",
+                "--password-file",
+                "pass",
+                "--request",
+                "junk.der",
+                "--out",
+                "x.der",
+            ],
+            d,
+        ),
+        2,
+        "not an OCSP request",
+    );
     let out = verify("user2.pem", &["--at", "2020-01-01"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(report(&out)["subIndication"], "NOT_YET_VALID");

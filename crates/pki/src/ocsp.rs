@@ -371,6 +371,20 @@ pub enum CertStatus {
     Unknown,
 }
 
+impl core::fmt::Display for CertStatus {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Good => f.write_str("good"),
+            Self::Revoked {
+                reason: Some(reason),
+                ..
+            } => write!(f, "revoked ({reason})"),
+            Self::Revoked { reason: None, .. } => f.write_str("revoked"),
+            Self::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+
 /// One certificate's status in a response.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SingleStatus {

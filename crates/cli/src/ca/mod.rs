@@ -40,6 +40,8 @@ pub enum CaCommand {
     Revoke(RevokeArgs),
     /// Publish a new CRL (signed, numbered one higher than the last).
     Crl(CrlArgs),
+    /// Answer an OCSP request (DER, as `openssl ocsp -reqout` writes it) from this CA's records.
+    Ocsp(OcspArgs),
     /// List the certificates this CA issued, with their status.
     List(ListArgs),
 }
@@ -141,6 +143,25 @@ pub struct CrlArgs {
 }
 
 #[derive(Args)]
+pub struct OcspArgs {
+    /// The CA directory.
+    #[arg(long)]
+    dir: PathBuf,
+    /// The CA key's password file.
+    #[arg(long)]
+    password_file: PathBuf,
+    /// The request (DER).
+    #[arg(long)]
+    request: PathBuf,
+    /// Minutes until newer status is available (the response's nextUpdate).
+    #[arg(long, default_value_t = 60)]
+    minutes: u64,
+    /// Where to write the response (DER).
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
 pub struct ListArgs {
     /// The CA directory.
     #[arg(long)]
@@ -157,6 +178,7 @@ pub fn run(cmd: CaCommand) -> anyhow::Result<Outcome> {
         CaCommand::Issue(args) => issue_from_request(args),
         CaCommand::Revoke(args) => revoke(args),
         CaCommand::Crl(args) => publish_crl(args),
+        CaCommand::Ocsp(args) => answer_ocsp(args),
         CaCommand::List(args) => list(args),
     }?;
     Ok(Outcome::Ok)
@@ -411,6 +433,37 @@ fn publish_crl(args: CrlArgs) -> anyhow::Result<()> {
         args.out.display(),
         params.revoked.len()
     );
+    Ok(())
+}
+
+fn answer_ocsp(args: OcspArgs) -> anyhow::Result<()> {
+    use podpis_pki::ocsp::{CertStatus, OcspRequest, respond};
+    let request = OcspRequest::from_der(&output::read(&args.request)?)
+        .with_context(|| args.request.display().to_string())?;
+    let ca = CaDir::open(&args.dir)?;
+    let key = ca.key(&args.password_file)?;
+    let state = ca.state()?;
+    let cert = ca.certificate()?;
+    let lookup = |serial: &[u8]| {
+        let serial = hex::encode_upper(serial);
+        match state.issued.iter().find(|i| i.serial == serial) {
+            None => CertStatus::Unknown,
+            Some(Issued {
+                revoked: Some(r), ..
+            }) => CertStatus::Revoked {
+                time: UNIX_EPOCH + Duration::from_secs(r.time),
+                reason: Some(r.reason),
+            },
+            Some(_) => CertStatus::Good,
+        }
+    };
+    let now = now();
+    let next = now + Duration::from_secs(60).saturating_mul(u32::try_from(args.minutes)?);
+    let response = respond(&request, &cert, lookup, &key, &cert, now, Some(next))?;
+    output::write(&args.out, response.der())?;
+    for status in response.statuses() {
+        eprintln!("{}: {}", status.cert_id.serial_hex(), status.status);
+    }
     Ok(())
 }
 
