@@ -8,6 +8,7 @@ mod cert;
 mod csr;
 mod key;
 mod output;
+mod p12;
 mod raw;
 mod subject;
 
@@ -44,6 +45,9 @@ enum Command {
     /// Inspect X.509 certificates.
     #[command(subcommand)]
     Cert(cert::CertCommand),
+    /// Keys with their certificates in PKCS#12 files (.p12, .pfx).
+    #[command(subcommand)]
+    P12(p12::P12Command),
 }
 
 /// What a command reports back to `main`.
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Csr(cmd) => csr::run(cmd),
         Command::Ca(cmd) => ca::run(cmd),
         Command::Cert(cmd) => cert::run(cmd),
+        Command::P12(cmd) => p12::run(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

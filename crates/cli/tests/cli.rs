@@ -811,3 +811,146 @@ fn ecdsa_rsa_and_ed25519_keys_make_cas_and_certificates_openssl_accepts() {
         "unknown algorithm 'rsa-1024'",
     );
 }
+
+#[test]
+fn p12_export_and_import_round_trip_with_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "ca secret\n").unwrap();
+    std::fs::write(d.join("p12pass"), "пароль p12\n").unwrap();
+    std::fs::write(d.join("wrong"), "guess\n").unwrap();
+    ok(&ca_init(d, "root", &[]));
+    ok(&podpis(&["key", "generate", "--out", "user.key"], d));
+    let mut csr = vec!["csr", "create", "--key", "user.key", "--out", "req.pem"];
+    csr.extend_from_slice(&PERSON);
+    ok(&podpis(&csr, d));
+    ok(&podpis(
+        &[
+            "ca",
+            "issue",
+            "--dir",
+            "root",
+            "--csr",
+            "req.pem",
+            "--profile",
+            "person",
+            "--password-file",
+            "pass",
+            "--out",
+            "user.pem",
+        ],
+        d,
+    ));
+    let export = |key: &str, out: &str| {
+        podpis(
+            &[
+                "p12",
+                "export",
+                "--key",
+                key,
+                "--cert",
+                "user.pem",
+                "--chain",
+                "root/ca.pem",
+                "--name",
+                "Иванов",
+                "--p12-password-file",
+                "p12pass",
+                "--out",
+                out,
+            ],
+            d,
+        )
+    };
+    ok(&podpis(&["key", "generate", "--out", "other.key"], d));
+    fails(&export("other.key", "x.p12"), 2, "public keys differ");
+    assert!(!d.join("x.p12").exists());
+    ok(&export("user.key", "user.p12"));
+
+    let conf = d.join("gost.cnf");
+    std::fs::write(
+        &conf,
+        "openssl_conf = d\n[d]\nengines = e\n[e]\ngost = g\n[g]\nengine_id = gost\n\
+         default_algorithms = ALL\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .env("OPENSSL_CONF", &conf)
+            .current_dir(d)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let pass = "pass:пароль p12";
+    let certs = openssl(&["pkcs12", "-in", "user.p12", "-passin", pass, "-nokeys"]);
+    assert_eq!(certs.matches("BEGIN CERTIFICATE").count(), 2, "{certs}");
+
+    let import = |input: &str, pass_file: &str, key_out: &str| {
+        podpis(
+            &[
+                "p12",
+                "import",
+                "--in",
+                input,
+                "--p12-password-file",
+                pass_file,
+                "--key-out",
+                key_out,
+                "--key-password-file",
+                "pass",
+                "--cert-out",
+                "cert.pem",
+                "--chain-out",
+                "chain.pem",
+            ],
+            d,
+        )
+    };
+    fails(&import("user.p12", "wrong", "a.key"), 2, "wrong password");
+    assert!(!d.join("a.key").exists());
+    ok(&import("user.p12", "p12pass", "back.key"));
+    let back = std::fs::read_to_string(d.join("back.key")).unwrap();
+    assert!(back.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assert_eq!(
+        std::fs::read_to_string(d.join("cert.pem")).unwrap(),
+        std::fs::read_to_string(d.join("user.pem")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("chain.pem")).unwrap(),
+        std::fs::read_to_string(d.join("root/ca.pem")).unwrap()
+    );
+    let public = |key: &str, pass: Option<&str>| {
+        let mut args = vec!["key", "public", "--key", key, "--out", "pub.pem"];
+        if let Some(p) = pass {
+            args.extend(["--password-file", p]);
+        }
+        ok(&podpis(&args, d));
+        std::fs::read(d.join("pub.pem")).unwrap()
+    };
+    assert_eq!(public("back.key", Some("pass")), public("user.key", None));
+
+    // A file OpenSSL made, with the chain first.
+    openssl(&[
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "user.key",
+        "-in",
+        "user.pem",
+        "-certfile",
+        "root/ca.pem",
+        "-passout",
+        pass,
+        "-out",
+        "openssl.p12",
+    ]);
+    ok(&import("openssl.p12", "p12pass", "theirs.key"));
+    assert_eq!(public("theirs.key", Some("pass")), public("user.key", None));
+}
