@@ -403,7 +403,7 @@ fn legacy(oid: &ObjectIdentifier) -> KeyError {
     ))
 }
 
-fn attribute<'a>(bag: &'a SafeBag, oid: ObjectIdentifier) -> Option<&'a Any> {
+fn attribute(bag: &SafeBag, oid: ObjectIdentifier) -> Option<&Any> {
     bag.bag_attributes
         .as_ref()?
         .iter()

@@ -84,7 +84,7 @@ fn podpis_files_round_trip_and_openssl_reads_them() {
         let p12 = export(
             &key,
             &cert,
-            &[chain.clone()],
+            std::slice::from_ref(&chain),
             "пароль 1".as_bytes(),
             Some("Мой ключ"),
         )
