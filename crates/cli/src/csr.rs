@@ -50,9 +50,9 @@ pub struct ShowArgs {
 pub fn run(cmd: CsrCommand) -> anyhow::Result<Outcome> {
     match cmd {
         CsrCommand::Create(args) => {
-            let key = args.key.load()?;
+            let key = args.key.signer()?;
             let name = args.subject.info().to_name(Profile::from(args.profile))?;
-            let csr = Csr::create(name, &key)?;
+            let csr = Csr::create(name, &*key)?;
             output::write(&args.out, csr.to_pem().as_bytes())?;
             eprintln!("wrote {}", args.out.display());
             Ok(Outcome::Ok)

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use der::Encode;
 use pkcs8::LineEnding;
+use podpis_keys::pkcs11::{TokenKey, TokenUri};
 use podpis_keys::{KeySpec, Signer, SoftwareKey};
 use podpis_pki::PublicKey;
 use serde::Serialize;
@@ -29,13 +31,18 @@ pub struct GenerateArgs {
     /// cryptopro-a, tc26-512-a, cryptopro-a), ecdsa-p256, ed25519, rsa-2048, rsa-3072 or rsa-4096.
     #[arg(long, default_value = "gost2012-256")]
     alg: KeySpec,
-    /// Where to write the key.
+    /// Where to write the key: a file, or a token `pkcs11:token=LABEL;object=KEY` (ECDSA P-256
+    /// and RSA; the private key never leaves the token).
     #[arg(long)]
     out: PathBuf,
     /// Encrypt the key under the password on the first line of this file (PBES2: PBKDF2-SHA-256,
-    /// AES-256-CBC). Without it the key is written unencrypted.
+    /// AES-256-CBC); for a token, the file holds its PIN. Without it a key file is written
+    /// unencrypted.
     #[arg(long)]
     password_file: Option<PathBuf>,
+    /// The PKCS#11 module, for a token.
+    #[arg(long, env = "PODPIS_PKCS11_MODULE", default_value = output::DEFAULT_PKCS11_MODULE)]
+    module: PathBuf,
 }
 
 #[derive(Args)]
@@ -116,6 +123,17 @@ pub fn run(cmd: KeyCommand) -> anyhow::Result<Outcome> {
                 .as_deref()
                 .map(output::read_password)
                 .transpose()?;
+            if let Some(uri) = args.out.to_str().filter(|s| s.starts_with("pkcs11:")) {
+                let uri: TokenUri = uri.parse()?;
+                let pin = password.context("a token needs --password-file with its PIN")?;
+                let key = TokenKey::generate(&args.module, &uri, &pin, args.alg)?;
+                let info = KeyInfo::of(&key.public_key()?)?;
+                eprintln!(
+                    "generated {} on token {:?} as {:?}",
+                    info.algorithm, uri.token, uri.object
+                );
+                return Ok(Outcome::Ok);
+            }
             if let KeySpec::Rsa { bits } = args.alg {
                 eprintln!("generating an RSA-{bits} key (this can take a few seconds)…");
             }
@@ -137,7 +155,7 @@ pub fn run(cmd: KeyCommand) -> anyhow::Result<Outcome> {
             );
         }
         KeyCommand::Public(args) => {
-            let der = args.key.load()?.public_key()?.to_der()?;
+            let der = args.key.signer()?.public_key()?.to_der()?;
             let pem = der::pem::encode_string("PUBLIC KEY", LineEnding::LF, &der)?;
             output::write(&args.out, pem.as_bytes())?;
         }

@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use der::{Decode, Encode};
 use podpis_gost::VerifyingKey;
+use podpis_keys::pkcs11::{TokenKey, TokenUri};
 use podpis_keys::{Signer, SoftwareKey};
 use spki::SubjectPublicKeyInfoOwned;
 use zeroize::Zeroizing;
@@ -44,21 +45,50 @@ pub fn read_password(path: &Path) -> anyhow::Result<Zeroizing<Vec<u8>>> {
     Ok(Zeroizing::new(line.to_vec()))
 }
 
-/// A private key on the command line: the file and, if it is encrypted, the password file.
+/// The PKCS#11 module used when none is named: SoftHSM2 as Debian installs it.
+pub const DEFAULT_PKCS11_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
+
+/// A private key on the command line: a file, or a key on a PKCS#11 token; and the password
+/// (or the token's PIN) file.
 #[derive(Args)]
 pub struct PrivateKeyArgs {
-    /// The private key (PKCS#8, PEM or DER, plain or encrypted).
+    /// The private key: a PKCS#8 file (PEM or DER, plain or encrypted), or a token key
+    /// `pkcs11:token=LABEL;object=KEY`.
     #[arg(long)]
     pub key: PathBuf,
-    /// A file whose first line is the key's password.
+    /// A file whose first line is the key's password (for a token key: its PIN).
     #[arg(long)]
     pub password_file: Option<PathBuf>,
+    /// The PKCS#11 module for token keys.
+    #[arg(long, env = "PODPIS_PKCS11_MODULE", default_value = DEFAULT_PKCS11_MODULE)]
+    pub module: PathBuf,
 }
 
 impl PrivateKeyArgs {
-    /// Loads the key, decrypting it with the password file if one is given.
+    /// Loads a key file, decrypting it with the password file if one is given.
     pub fn load(&self) -> anyhow::Result<SoftwareKey> {
+        if self.token_uri().is_some() {
+            anyhow::bail!("this command needs a key file, not a token key");
+        }
         read_signing_key(&self.key, self.password_file.as_deref())
+    }
+
+    /// Loads the key wherever it lives: a file, or a token (logging in with the PIN file once).
+    pub fn signer(&self) -> anyhow::Result<Box<dyn Signer>> {
+        let Some(uri) = self.token_uri() else {
+            return Ok(Box::new(self.load()?));
+        };
+        let uri: TokenUri = uri.parse()?;
+        let pin_file = self
+            .password_file
+            .as_deref()
+            .context("a token key needs --password-file with its PIN")?;
+        let pin = read_password(pin_file)?;
+        Ok(Box::new(TokenKey::open(&self.module, &uri, &pin)?))
+    }
+
+    fn token_uri(&self) -> Option<&str> {
+        self.key.to_str().filter(|s| s.starts_with("pkcs11:"))
     }
 }
 

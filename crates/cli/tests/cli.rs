@@ -954,3 +954,121 @@ fn p12_export_and_import_round_trip_with_openssl() {
     ok(&import("openssl.p12", "p12pass", "theirs.key"));
     assert_eq!(public("theirs.key", Some("pass")), public("user.key", None));
 }
+
+#[test]
+fn token_keys_make_requests_a_ca_certifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("tokens")).unwrap();
+    let conf = d.join("softhsm2.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n",
+            d.join("tokens").display()
+        ),
+    )
+    .unwrap();
+    let status = Command::new("softhsm2-util")
+        .args(["--init-token", "--free", "--label", "cli", "--pin", "1234"])
+        .args(["--so-pin", "000000"])
+        .env("SOFTHSM2_CONF", &conf)
+        .output()
+        .expect("SoftHSM2 is required (apt-get install softhsm2)");
+    assert!(status.status.success());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_podpis"))
+            .args(args)
+            .env("SOFTHSM2_CONF", &conf)
+            .current_dir(d)
+            .output()
+            .unwrap()
+    };
+    std::fs::write(d.join("pin"), "1234\n").unwrap();
+    std::fs::write(d.join("wrong"), "0000\n").unwrap();
+    std::fs::write(d.join("pass"), "ca secret\n").unwrap();
+    let uri = "pkcs11:token=cli;object=user";
+    fails(
+        &run(&[
+            "key",
+            "generate",
+            "--alg",
+            "ecdsa-p256",
+            "--out",
+            uri,
+            "--password-file",
+            "wrong",
+        ]),
+        2,
+        "wrong PIN",
+    );
+    ok(&run(&[
+        "key",
+        "generate",
+        "--alg",
+        "ecdsa-p256",
+        "--out",
+        uri,
+        "--password-file",
+        "pin",
+    ]));
+    fails(
+        &run(&["key", "public", "--key", uri, "--out", "pub.pem"]),
+        2,
+        "needs --password-file",
+    );
+    ok(&run(&[
+        "key",
+        "public",
+        "--key",
+        uri,
+        "--password-file",
+        "pin",
+        "--out",
+        "pub.pem",
+    ]));
+    let shown = ok(&run(&["key", "show", "pub.pem", "--json"]));
+    assert!(shown.contains("ECDSA P-256"), "{shown}");
+
+    let mut csr = vec![
+        "csr",
+        "create",
+        "--key",
+        uri,
+        "--password-file",
+        "pin",
+        "--out",
+        "req.pem",
+    ];
+    csr.extend_from_slice(&PERSON);
+    ok(&run(&csr));
+    let (verified, text) = openssl_in(d, &["req", "-verify", "-noout", "-in", "req.pem"]);
+    assert!(verified, "{text}");
+    ok(&ca_init(d, "root", &[]));
+    ok(&run(&[
+        "ca",
+        "issue",
+        "--dir",
+        "root",
+        "--csr",
+        "req.pem",
+        "--profile",
+        "person",
+        "--password-file",
+        "pass",
+        "--out",
+        "user.pem",
+    ]));
+    let (verified, text) = openssl_in(
+        d,
+        &[
+            "verify",
+            "-engine",
+            "gost",
+            "-CAfile",
+            "root/ca.pem",
+            "user.pem",
+        ],
+    );
+    assert!(verified, "{text}");
+}

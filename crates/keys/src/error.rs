@@ -21,6 +21,12 @@ pub enum KeyError {
     Random(String),
     /// Signing failed (the reason follows).
     Signing(String),
+    /// The token refused the PIN (it is not tried again).
+    WrongPin,
+    /// The token's PIN is locked after too many wrong tries.
+    PinLocked,
+    /// A PKCS#11 module, token or key problem (the reason follows).
+    Token(String),
 }
 
 impl fmt::Display for KeyError {
@@ -34,6 +40,11 @@ impl fmt::Display for KeyError {
             Self::UnknownAlgorithm(message) => f.write_str(message),
             Self::Random(reason) => write!(f, "no randomness: {reason}"),
             Self::Signing(reason) => write!(f, "signing failed: {reason}"),
+            Self::WrongPin => {
+                f.write_str("wrong PIN (the token counts failed tries; it was not retried)")
+            }
+            Self::PinLocked => f.write_str("the token's PIN is locked: unlock it with the SO PIN"),
+            Self::Token(reason) => write!(f, "PKCS#11: {reason}"),
         }
     }
 }
