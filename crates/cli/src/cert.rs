@@ -43,6 +43,10 @@ pub struct VerifyArgs {
     /// Validate at this time (2026-01-31 or 2026-01-31T12:00:00Z) instead of now.
     #[arg(long)]
     at: Option<String>,
+    /// Require the qualified profile (GOST R 34.10-2012 key, signature tools named, the
+    /// owner's attributes with valid control digits).
+    #[arg(long)]
+    qualified: bool,
     /// Machine-readable output (the layered report).
     #[arg(long)]
     json: bool,
@@ -154,6 +158,7 @@ fn verify(args: VerifyArgs) -> anyhow::Result<Outcome> {
         );
     }
     options.require_revocation = !options.crls.is_empty() || !options.ocsp.is_empty();
+    options.qualified = args.qualified;
     if let Some(at) = &args.at {
         options.time = parse_time(at)?;
     }

@@ -567,6 +567,19 @@ fn ca_issues_revokes_and_publishes_crls_that_openssl_accepts() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(report(&out)["indication"], "TOTAL_PASSED");
     assert_eq!(report(&out)["chain"].as_array().unwrap().len(), 3);
+    let out = verify("user2.pem", &["--qualified"]);
+    assert_eq!(out.status.code(), Some(0));
+    let checks = report(&out)["checks"].as_array().unwrap().clone();
+    let profile = checks
+        .iter()
+        .find(|c| c["check"] == "qualifiedProfile")
+        .unwrap();
+    assert_eq!(profile["passed"], true, "{profile}");
+    let shown = ok(&podpis(&["cert", "show", "user2.pem"], d));
+    assert!(
+        shown.contains("CA tools: Podpis (нет сертификата соответствия ФСБ (Podpis)); Podpis CA"),
+        "{shown}"
+    );
     let out = verify("user.pem", &["--crl", "2.crl"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(report(&out)["subIndication"], "REVOKED");
@@ -801,6 +814,23 @@ fn ecdsa_rsa_and_ed25519_keys_make_cas_and_certificates_openssl_accepts() {
         assert!(verified, "{alg}: {text}");
         let (verified, text) = openssl_in(d, &["req", "-verify", "-noout", "-in", &req]);
         assert!(verified, "{alg}: {text}");
+        // A valid certificate, but not a qualified one.
+        let trust = format!("{ca}/ca.pem");
+        let verify = |extra: &[&str]| {
+            podpis(
+                &[&["cert", "verify", &cert, "--trust", &trust][..], extra].concat(),
+                d,
+            )
+        };
+        ok(&verify(&[]));
+        let out = verify(&["--qualified"]);
+        assert_eq!(out.status.code(), Some(1), "{alg}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("FAIL #0 qualifiedProfile: not qualified:")
+                && text.contains("not GOST R 34.10-2012"),
+            "{alg}: {text}"
+        );
     }
     fails(
         &podpis(

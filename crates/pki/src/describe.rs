@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::certificate::{Certificate, ExtensionInfo, NameAttribute};
 use crate::identifiers::{self, IdentifierKind};
 use crate::oid;
+use crate::qualified::{self, Qualified};
 
 /// A certificate summary, the `--json` form of `podpis cert show`.
 #[derive(Debug, serde::Serialize)]
@@ -32,6 +33,8 @@ pub struct Summary {
     pub extensions: Vec<ExtensionInfo>,
     /// The Russian identifiers found in the subject and whether their control digits hold.
     pub identifiers: Vec<IdentifierCheck>,
+    /// The qualified profile of an owner's certificate (absent for a CA certificate).
+    pub qualified: Option<Qualified>,
 }
 
 /// An algorithm identifier.
@@ -97,7 +100,21 @@ pub fn summarize(cert: &Certificate) -> Summary {
             name: key_name,
         },
         extensions: cert.extensions(),
+        qualified: (!is_ca(cert)).then(|| qualified::examine(cert)),
     }
+}
+
+/// Whether `cert` is a CA certificate (basicConstraints with cA).
+fn is_ca(cert: &Certificate) -> bool {
+    use der::Decode;
+    use x509_cert::ext::pkix::BasicConstraints;
+    cert.x509()
+        .tbs_certificate()
+        .extensions()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.extn_id == <BasicConstraints as const_oid::AssociatedOid>::OID)
+        .any(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).is_ok_and(|bc| bc.ca))
 }
 
 /// The subject's INN, INN ЮЛ, SNILS, OGRN and OGRNIP with their control-digit verdicts. An INN
@@ -170,6 +187,19 @@ pub fn to_text(s: &Summary) -> String {
         let _ = writeln!(out, "  Идентификаторы / Identifiers:");
         for id in &s.identifiers {
             let _ = writeln!(out, "    {id}");
+        }
+    }
+    if let Some(q) = &s.qualified {
+        let _ = writeln!(out, "  Квалифицированный / Qualified: {}", q.summary());
+        if let Some(tool) = &q.subject_sign_tool {
+            let _ = writeln!(out, "    Средство ЭП владельца / Owner's tool: {tool}");
+        }
+        if let Some(t) = &q.issuer_sign_tool {
+            let _ = writeln!(
+                out,
+                "    Средства УЦ / CA tools: {} ({}); {} ({})",
+                t.sign_tool, t.sign_tool_cert, t.ca_tool, t.ca_tool_cert
+            );
         }
     }
     if !s.extensions.is_empty() {

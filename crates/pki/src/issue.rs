@@ -25,6 +25,7 @@ use crate::certificate::Certificate;
 use crate::encode::{extension, issuer_key_identifier, key_identifier, public_key_of, time};
 use crate::error::Error;
 use crate::oid;
+use crate::qualified::{IssuerSignTool, check_subject_sign_tool};
 use crate::signed;
 use crate::subject::Profile;
 
@@ -57,6 +58,9 @@ pub struct CertificateParams {
     pub ca_issuers_url: Option<String>,
     /// The owner's signature tool (subjectSignTool).
     pub sign_tool: String,
+    /// The centre's tools and their conformance certificates (issuerSignTool), written into
+    /// owners' certificates.
+    pub issuer_sign_tool: Option<IssuerSignTool>,
 }
 
 /// The DER layout of TBSCertificate (RFC 5280 §4.1), for encoding: `x509-cert` keeps its own
@@ -146,6 +150,7 @@ fn extensions(
     use const_oid::db::rfc5280 as ids;
     let is_ca = params.profile == Profile::CertificationCentre;
     let is_responder = params.profile == Profile::OcspResponder;
+    check_subject_sign_tool(&params.sign_tool)?;
     let octets = |v: Vec<u8>| OctetString::new(v).map_err(|e| Error::Encoding(e.to_string()));
     let mut out = vec![
         extension(
@@ -215,6 +220,10 @@ fn extensions(
             ExtendedKeyUsage::OID,
             false,
         )?);
+        if let Some(tools) = &params.issuer_sign_tool {
+            tools.check()?;
+            out.push(extension(tools, oid::ISSUER_SIGN_TOOL, false)?);
+        }
         // identificationKind: 0, the applicant came in person.
         out.push(extension(&0u8, oid::IDENTIFICATION_KIND, false)?);
         let key_end = (params.not_before + PRIVATE_KEY_USAGE_LIMIT).min(params.not_after);

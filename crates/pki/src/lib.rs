@@ -18,6 +18,7 @@ pub mod ocsp;
 pub mod oid;
 mod pem;
 pub mod public_key;
+pub mod qualified;
 mod signed;
 pub mod subject;
 pub mod validate;

@@ -179,7 +179,7 @@ impl SubjectInfo {
     }
 
     /// The attributes `profile` requires, by OID.
-    fn required(profile: Profile) -> &'static [ObjectIdentifier] {
+    pub(crate) fn required(profile: Profile) -> &'static [ObjectIdentifier] {
         const CN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
         const SN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.4");
         const GN: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.42");

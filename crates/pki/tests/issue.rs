@@ -62,6 +62,7 @@ fn issued_certificates_read_back_and_verify_in_podpis() {
             "authorityKeyIdentifier",
             "certificatePolicies",
             "subjectSignTool",
+            "issuerSignTool",
             "identificationKind",
             "privateKeyUsagePeriod",
             "extKeyUsage",

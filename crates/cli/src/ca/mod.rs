@@ -13,6 +13,7 @@ use podpis_pki::Certificate;
 use podpis_pki::crl::{Crl, CrlParams, Reason, Revocation};
 use podpis_pki::csr::Csr;
 use podpis_pki::issue::{CertificateParams, issue};
+use podpis_pki::qualified::IssuerSignTool;
 use podpis_pki::subject::{Profile, SubjectInfo};
 use serde::Serialize;
 
@@ -88,7 +89,23 @@ pub struct InitArgs {
     /// The subjectSignTool written into the certificates it issues.
     #[arg(long, default_value = "Podpis")]
     sign_tool: String,
+    /// The issuerSignTool written into the certificates it issues: the centre's signature tool,
+    #[arg(long, default_value = "Podpis")]
+    issuer_sign_tool: String,
+    /// … its CA software,
+    #[arg(long, default_value = "Podpis CA")]
+    ca_tool: String,
+    /// … the conformance certificate of the signature tool,
+    #[arg(long, default_value = NOT_CERTIFIED)]
+    sign_tool_cert: String,
+    /// … and that of the CA software.
+    #[arg(long, default_value = NOT_CERTIFIED)]
+    ca_tool_cert: String,
 }
+
+/// What the conformance-certificate fields of issuerSignTool say unless told otherwise: Podpis
+/// holds no FSB conformance certificate.
+const NOT_CERTIFIED: &str = "нет сертификата соответствия ФСБ (Podpis)";
 
 #[derive(Args)]
 pub struct IssueArgs {
@@ -252,10 +269,19 @@ fn params_now(
         ocsp_url: settings.ocsp_url.clone(),
         ca_issuers_url: settings.ca_issuers_url.clone(),
         sign_tool: settings.sign_tool.clone(),
+        issuer_sign_tool: settings.issuer_sign_tool.clone(),
     })
 }
 
 fn init(args: InitArgs) -> anyhow::Result<()> {
+    let issuer_sign_tool = IssuerSignTool {
+        sign_tool: args.issuer_sign_tool.clone(),
+        ca_tool: args.ca_tool.clone(),
+        sign_tool_cert: args.sign_tool_cert.clone(),
+        ca_tool_cert: args.ca_tool_cert.clone(),
+    };
+    issuer_sign_tool.check()?;
+    podpis_pki::qualified::check_subject_sign_tool(&args.sign_tool)?;
     let password = output::read_password(&args.password_file)?;
     let subject = args.subject.info().to_name(Profile::CertificationCentre)?;
     // Lock the parent first, then make the new directory: a failure with the parent leaves
@@ -317,6 +343,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
             ocsp_url: args.ocsp_url,
             ca_issuers_url: args.ca_issuers_url,
             sign_tool: args.sign_tool,
+            issuer_sign_tool: Some(issuer_sign_tool),
         },
         crl_number: 0,
         issued: Vec::new(),

@@ -13,6 +13,7 @@ use anyhow::{Context, bail};
 use podpis_keys::SoftwareKey;
 use podpis_pki::Certificate;
 use podpis_pki::crl::Reason;
+use podpis_pki::qualified::IssuerSignTool;
 use serde::{Deserialize, Serialize};
 
 use crate::output;
@@ -35,6 +36,10 @@ pub struct Settings {
     pub ca_issuers_url: Option<String>,
     /// The subjectSignTool written into issued certificates.
     pub sign_tool: String,
+    /// The issuerSignTool written into issued owners' certificates (absent in directories made
+    /// before Podpis wrote it).
+    #[serde(default)]
+    pub issuer_sign_tool: Option<IssuerSignTool>,
 }
 
 /// A certificate this CA issued.

@@ -87,6 +87,8 @@ pub struct Options {
     pub require_revocation: bool,
     /// Extended key usages the end certificate must allow (when it has the extension).
     pub required_eku: Vec<ObjectIdentifier>,
+    /// Whether the end certificate must be a qualified certificate (see [`crate::qualified`]).
+    pub qualified: bool,
     /// The longest path, in certificates, anchor included.
     pub max_depth: usize,
     /// How many candidate issuers path building may try in all.
@@ -101,6 +103,7 @@ impl Default for Options {
             ocsp: Vec::new(),
             require_revocation: false,
             required_eku: Vec::new(),
+            qualified: false,
             max_depth: 10,
             build_budget: 2_000,
         }
@@ -435,6 +438,18 @@ fn check_path(nodes: &[Node<'_>], path: &[usize], options: &Options) -> Report {
         );
         if is_end {
             f.record(pos, "endCertificate", end_constraints(facts, options));
+            if options.qualified {
+                let qualified = crate::qualified::examine(cert);
+                f.record(
+                    pos,
+                    "qualifiedProfile",
+                    if qualified.conforms() {
+                        Ok(qualified.summary())
+                    } else {
+                        Err((S::FormatFailure, qualified.summary()))
+                    },
+                );
+            }
         } else {
             // Position `pos` issued the certificate below it.
             f.record(

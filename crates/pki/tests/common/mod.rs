@@ -5,6 +5,7 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use podpis_pki::issue::CertificateParams;
+use podpis_pki::qualified::IssuerSignTool;
 use podpis_pki::subject::{Profile, SubjectInfo};
 
 pub const DAY: Duration = Duration::from_secs(24 * 3600);
@@ -52,6 +53,16 @@ pub fn params(
         ocsp_url: Some("http://localhost:8080/ocsp".into()),
         ca_issuers_url: Some("http://localhost:8080/ca/test.cer".into()),
         sign_tool: "Podpis 0.1".into(),
+        issuer_sign_tool: Some(issuer_sign_tool()),
+    }
+}
+
+pub fn issuer_sign_tool() -> IssuerSignTool {
+    IssuerSignTool {
+        sign_tool: "Podpis 0.1".into(),
+        ca_tool: "Podpis УЦ 0.1".into(),
+        sign_tool_cert: "без сертификата соответствия (тест)".into(),
+        ca_tool_cert: "без сертификата соответствия (тест)".into(),
     }
 }
 
