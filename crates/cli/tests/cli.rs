@@ -1101,4 +1101,82 @@ fn token_keys_make_requests_a_ca_certifies() {
         ],
     );
     assert!(verified, "{text}");
+
+    // A CA whose key stays on the token: nothing but its place is stored, the PIN is asked
+    // for every signature, and what it signs OpenSSL accepts.
+    ok(&run(&[
+        "key",
+        "generate",
+        "--alg",
+        "ecdsa-p256",
+        "--out",
+        "pkcs11:token=cli;object=ca",
+        "--password-file",
+        "pin",
+    ]));
+    let token_ca = |pin: &str| {
+        let mut args = vec![
+            "ca",
+            "init",
+            "--dir",
+            "tokenca",
+            "--key",
+            "pkcs11:token=cli;object=ca",
+            "--cn",
+            "УЦ на токене",
+            "--org",
+            "ООО \"Подпись\"",
+            "--ogrn",
+            "1027700132195",
+            "--inn-le",
+            "7707083893",
+        ];
+        args.extend(["--password-file", pin]);
+        run(&args)
+    };
+    fails(&token_ca("wrong"), 2, "wrong PIN");
+    assert!(!d.join("tokenca").exists(), "a failed init leaves nothing");
+    ok(&token_ca("pin"));
+    assert!(!d.join("tokenca/ca.key").exists());
+    let issue = |pin: &str| {
+        run(&[
+            "ca",
+            "issue",
+            "--dir",
+            "tokenca",
+            "--csr",
+            "req.pem",
+            "--profile",
+            "person",
+            "--password-file",
+            pin,
+            "--out",
+            "token-user.pem",
+        ])
+    };
+    fails(&issue("wrong"), 2, "wrong PIN");
+    ok(&issue("pin"));
+    ok(&run(&[
+        "ca",
+        "crl",
+        "--dir",
+        "tokenca",
+        "--password-file",
+        "pin",
+        "--out",
+        "token.crl",
+    ]));
+    let (verified, text) = openssl_in(
+        d,
+        &[
+            "verify",
+            "-crl_check",
+            "-CRLfile",
+            "token.crl",
+            "-CAfile",
+            "tokenca/ca.pem",
+            "token-user.pem",
+        ],
+    );
+    assert!(verified, "{text}");
 }

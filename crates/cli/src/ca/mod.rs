@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::Outcome;
 use crate::output;
 use crate::subject::{ProfileArg, SubjectArgs};
-use store::{CaDir, Issued, Revoked, Settings, State, random_serial, unix_seconds};
+use store::{CaDir, Issued, Revoked, Settings, State, TokenKeyPlace, random_serial, unix_seconds};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
@@ -55,11 +55,20 @@ pub struct InitArgs {
     /// The CA key's algorithm, as for `key generate`.
     #[arg(long, default_value = "gost2012-256")]
     alg: KeySpec,
+    /// Keep the CA key on a PKCS#11 token instead of in an encrypted file: the URI of a key
+    /// already made there (`podpis key generate --out pkcs11:…`). --password-file then holds
+    /// the token's PIN, for this and every later command.
+    #[arg(long, conflicts_with = "alg")]
+    key: Option<String>,
+    /// The PKCS#11 module for --key.
+    #[arg(long, env = "PODPIS_PKCS11_MODULE", default_value = output::DEFAULT_PKCS11_MODULE)]
+    module: PathBuf,
     /// The CA's name, organisation, OGRN and INN of the legal entity (--cn, --org, --ogrn,
     /// --inn-le are required).
     #[command(flatten)]
     subject: SubjectArgs,
-    /// A file whose first line is the password that encrypts the CA's key.
+    /// A file whose first line is the password that encrypts the CA's key (with --key: the
+    /// token's PIN).
     #[arg(long)]
     password_file: PathBuf,
     /// Validity of the CA certificate, in days (default: 3650 for a root; for a subordinate CA,
@@ -223,7 +232,7 @@ fn common_name(info: &SubjectInfo) -> String {
 fn certify(
     ca: &CaDir,
     state: &mut State,
-    ca_key: &SoftwareKey,
+    ca_key: &dyn Signer,
     params: CertificateParams,
 ) -> anyhow::Result<Certificate> {
     let ca_cert = ca.certificate()?;
@@ -298,8 +307,26 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let key = SoftwareKey::generate(args.alg)?;
-    let encrypted = podpis_keys::file::encrypt_pem(&key, &password)?;
+    // The key: on a token (nothing stored but where it is), or made here and stored encrypted.
+    let (key, encrypted, token): (Box<dyn Signer>, _, _) = match &args.key {
+        Some(uri) => {
+            let place = TokenKeyPlace {
+                module: args.module.clone(),
+                uri: uri.clone(),
+            };
+            (
+                store::open_token_key(&place, &args.password_file)?,
+                None,
+                Some(place),
+            )
+        }
+        None => {
+            let key = SoftwareKey::generate(args.alg)?;
+            let encrypted = podpis_keys::file::encrypt_pem(&key, &password)?;
+            (Box::new(key), Some(encrypted), None)
+        }
+    };
+    let key = key.as_ref();
     let ca = CaDir::create(&args.dir)?;
     let (cert, parents) = match parent {
         None => {
@@ -314,7 +341,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
                 },
                 args.path_len,
             )?;
-            (issue(&params, &key, None)?, Vec::new())
+            (issue(&params, key, None)?, Vec::new())
         }
         Some((parent, parent_key)) => {
             let mut parent_state = parent.state()?;
@@ -330,12 +357,14 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
             if args.days.is_none() {
                 params.not_after = params.not_after.min(parent_end);
             }
-            let cert = certify(&parent, &mut parent_state, &parent_key, params)?;
+            let cert = certify(&parent, &mut parent_state, parent_key.as_ref(), params)?;
             parent.save(&parent_state)?;
             (cert, parent.chain()?)
         }
     };
-    ca.store_key(&encrypted)?;
+    if let Some(encrypted) = &encrypted {
+        ca.store_key(encrypted)?;
+    }
     ca.store_certificate(&cert, &parents)?;
     ca.save(&State {
         settings: Settings {
@@ -344,6 +373,7 @@ fn init(args: InitArgs) -> anyhow::Result<()> {
             ca_issuers_url: args.ca_issuers_url,
             sign_tool: args.sign_tool,
             issuer_sign_tool: Some(issuer_sign_tool),
+            token,
         },
         crl_number: 0,
         issued: Vec::new(),
@@ -384,7 +414,7 @@ fn issue_from_request(args: IssueArgs) -> anyhow::Result<()> {
         &state.settings,
         None,
     )?;
-    let cert = certify(&ca, &mut state, &key, params)?;
+    let cert = certify(&ca, &mut state, key.as_ref(), params)?;
     ca.save(&state)?;
     output::write(&args.out, cert.to_pem().as_bytes())?;
     eprintln!(
@@ -448,7 +478,7 @@ fn publish_crl(args: CrlArgs) -> anyhow::Result<()> {
         next_update: this_update + days_duration(args.days)?,
         revoked,
     };
-    let crl = Crl::issue(&params, &key, &ca.certificate()?)?;
+    let crl = Crl::issue(&params, key.as_ref(), &ca.certificate()?)?;
     // The number is spent before the CRL is written: a failed write skips a number (allowed)
     // rather than publishing one number twice.
     state.crl_number = params.number;
@@ -486,7 +516,15 @@ fn answer_ocsp(args: OcspArgs) -> anyhow::Result<()> {
     };
     let now = now();
     let next = now + Duration::from_secs(60).saturating_mul(u32::try_from(args.minutes)?);
-    let response = respond(&request, &cert, lookup, &key, &cert, now, Some(next))?;
+    let response = respond(
+        &request,
+        &cert,
+        lookup,
+        key.as_ref(),
+        &cert,
+        now,
+        Some(next),
+    )?;
     output::write(&args.out, response.der())?;
     for status in response.statuses() {
         eprintln!("{}: {}", status.cert_id.serial_hex(), status.status);

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
-use podpis_keys::SoftwareKey;
+use podpis_keys::Signer;
+use podpis_keys::pkcs11::{TokenKey, TokenUri};
 use podpis_pki::Certificate;
 use podpis_pki::crl::Reason;
 use podpis_pki::qualified::IssuerSignTool;
@@ -40,6 +41,18 @@ pub struct Settings {
     /// before Podpis wrote it).
     #[serde(default)]
     pub issuer_sign_tool: Option<IssuerSignTool>,
+    /// Where the CA's key lives when it is on a PKCS#11 token rather than in `ca.key`.
+    #[serde(default)]
+    pub token: Option<TokenKeyPlace>,
+}
+
+/// A CA key on a PKCS#11 token: the module and the key's `pkcs11:` URI.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TokenKeyPlace {
+    /// The PKCS#11 module (shared library).
+    pub module: PathBuf,
+    /// `pkcs11:token=LABEL;object=KEY`.
+    pub uri: String,
 }
 
 /// A certificate this CA issued.
@@ -194,9 +207,16 @@ impl CaDir {
         output::write_new(&path, cert.to_pem().as_bytes())
     }
 
-    /// The CA's private key, decrypted with the password.
-    pub fn key(&self, password_file: &Path) -> anyhow::Result<SoftwareKey> {
-        output::read_signing_key(&self.path.join(KEY), Some(password_file))
+    /// The CA's private key: `ca.key` decrypted with the password in `password_file`, or the
+    /// token key, logged in to with the PIN in `password_file`.
+    pub fn key(&self, password_file: &Path) -> anyhow::Result<Box<dyn Signer>> {
+        match self.state()?.settings.token {
+            Some(place) => open_token_key(&place, password_file),
+            None => Ok(Box::new(output::read_signing_key(
+                &self.path.join(KEY),
+                Some(password_file),
+            )?)),
+        }
     }
 
     /// The CA certificate.
@@ -214,6 +234,15 @@ impl CaDir {
             &self.path.join(CHAIN),
         )?)?)
     }
+}
+
+/// Opens a CA key on a token with the PIN in `pin_file`.
+pub fn open_token_key(place: &TokenKeyPlace, pin_file: &Path) -> anyhow::Result<Box<dyn Signer>> {
+    let uri: TokenUri = place.uri.parse()?;
+    let pin = output::read_password(pin_file)?;
+    let key = TokenKey::open(&place.module, &uri, &pin)
+        .with_context(|| format!("the CA key {}", place.uri))?;
+    Ok(Box::new(key))
 }
 
 #[cfg(unix)]
