@@ -52,8 +52,8 @@ pub const DEFAULT_PKCS11_MODULE: &str = "/usr/lib/softhsm/libsofthsm2.so";
 /// (or the token's PIN) file.
 #[derive(Args)]
 pub struct PrivateKeyArgs {
-    /// The private key: a PKCS#8 file (PEM or DER, plain or encrypted), or a token key
-    /// `pkcs11:token=LABEL;object=KEY`.
+    /// The private key: a PKCS#8 file (PEM or DER, plain or encrypted), a PKCS#12 file, or a
+    /// token key `pkcs11:token=LABEL;object=KEY`.
     #[arg(long)]
     pub key: PathBuf,
     /// A file whose first line is the key's password (for a token key: its PIN).
@@ -92,7 +92,7 @@ impl PrivateKeyArgs {
     }
 }
 
-/// Reads a private key: PKCS#8, PEM or DER, plain or encrypted.
+/// Reads a private key: PKCS#8 (PEM or DER, plain or encrypted) or PKCS#12.
 pub fn read_signing_key(path: &Path, password_file: Option<&Path>) -> anyhow::Result<SoftwareKey> {
     let bytes = Zeroizing::new(read(path)?);
     let password = password_file.map(read_password).transpose()?;

@@ -965,6 +965,16 @@ fn p12_export_and_import_round_trip_with_openssl() {
         std::fs::read(d.join("pub.pem")).unwrap()
     };
     assert_eq!(public("back.key", Some("pass")), public("user.key", None));
+    // A .p12 is a key file too: it signs requests directly.
+    assert_eq!(
+        public("user.p12", Some("p12pass")),
+        public("user.key", None)
+    );
+    let mut csr = vec!["csr", "create", "--key", "user.p12", "--out", "p12.csr"];
+    csr.extend_from_slice(&PERSON);
+    fails(&podpis(&csr, d), 2, "password");
+    csr.extend(["--password-file", "p12pass"]);
+    ok(&podpis(&csr, d));
 
     // A file OpenSSL made, with the chain first.
     openssl(&[

@@ -34,9 +34,14 @@ pub fn plain_pem(key: &SoftwareKey) -> Result<Zeroizing<String>, KeyError> {
         .map_err(|e| KeyError::Malformed(e.to_string()))
 }
 
-/// Loads a private key from PKCS#8 bytes (PEM or DER; plain or encrypted). An encrypted key
-/// needs `password`; a wrong one is [`KeyError::WrongPassword`], and nothing is retried.
+/// Loads a private key from PKCS#8 bytes (PEM or DER; plain or encrypted) or from a PKCS#12
+/// file. An encrypted key or a PKCS#12 file needs `password`; a wrong one is
+/// [`KeyError::WrongPassword`], and nothing is retried.
 pub fn load(bytes: &[u8], password: Option<&[u8]>) -> Result<SoftwareKey, KeyError> {
+    if bytes.first() == Some(&0x30) && crate::pkcs12::is_pkcs12(bytes) {
+        let password = password.ok_or(KeyError::PasswordRequired)?;
+        return crate::pkcs12::import(bytes, password).map(|contents| contents.key);
+    }
     let (label, der) = match der::pem::decode_vec(trim(bytes)) {
         Ok((label, der)) => (label.to_string(), Zeroizing::new(der)),
         Err(_) if bytes.first() == Some(&0x30) => {

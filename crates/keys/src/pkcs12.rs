@@ -329,7 +329,15 @@ fn data_octets(info: &ContentInfo) -> Result<Vec<u8>, KeyError> {
 /// Reads a PKCS#12 file (DER) with `password`: the integrity MAC is checked first, so a wrong
 /// password is [`KeyError::WrongPassword`] before anything is decrypted.
 pub fn import(der: &[u8], password: &[u8]) -> Result<Contents, KeyError> {
-    let pfx = Pfx::from_der(der).map_err(malformed("file"))?;
+    import_pfx(Pfx::from_der(der).map_err(malformed("file"))?, password)
+}
+
+/// Whether `der` is a PKCS#12 file (a PFX) rather than some other DER structure.
+pub(crate) fn is_pkcs12(der: &[u8]) -> bool {
+    Pfx::from_der(der).is_ok()
+}
+
+fn import_pfx(pfx: Pfx, password: &[u8]) -> Result<Contents, KeyError> {
     if pfx.version != 3 {
         return Err(KeyError::Malformed(format!(
             "PKCS#12 version {} (3 expected)",

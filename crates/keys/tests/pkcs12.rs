@@ -204,6 +204,17 @@ fn openssl_files_are_read() {
             import(&p12, "Секрет".as_bytes()).unwrap_err(),
             KeyError::WrongPassword
         );
+        // The same file serves as a key wherever a key file is taken.
+        let loaded = podpis_keys::file::load(&p12, Some("секрет".as_bytes())).unwrap();
+        assert_eq!(public(&loaded), public(&key), "{spec}");
+        assert_eq!(
+            podpis_keys::file::load(&p12, None).unwrap_err(),
+            KeyError::PasswordRequired
+        );
+        assert_eq!(
+            podpis_keys::file::load(&p12, Some(b"wrong")).unwrap_err(),
+            KeyError::WrongPassword
+        );
     }
 }
 
