@@ -406,6 +406,27 @@ fn ca_init(d: &Path, dir: &str, extra: &[&str]) -> Output {
     podpis(&args, d)
 }
 
+/// `podpis ca issue` by the CA in `dir` to `profile`, its key opened with the password file `pass`.
+fn ca_issue(d: &Path, dir: &str, csr: &str, profile: &str, pass: &str, out: &str) -> Output {
+    podpis(
+        &[
+            "ca",
+            "issue",
+            "--dir",
+            dir,
+            "--csr",
+            csr,
+            "--profile",
+            profile,
+            "--password-file",
+            pass,
+            "--out",
+            out,
+        ],
+        d,
+    )
+}
+
 fn openssl_in(d: &Path, args: &[&str]) -> (bool, String) {
     let out = Command::new("openssl")
         .args(args)
@@ -449,25 +470,8 @@ fn ca_issues_revokes_and_publishes_crls_that_openssl_accepts() {
     let mut csr = vec!["csr", "create", "--key", "user.key", "--out", "req.pem"];
     csr.extend_from_slice(&PERSON);
     ok(&podpis(&csr, d));
-    let issue = |profile: &str, pass: &str, out: &str| {
-        podpis(
-            &[
-                "ca",
-                "issue",
-                "--dir",
-                "sub",
-                "--csr",
-                "req.pem",
-                "--profile",
-                profile,
-                "--password-file",
-                pass,
-                "--out",
-                out,
-            ],
-            d,
-        )
-    };
+    let issue =
+        |profile: &str, pass: &str, out: &str| ca_issue(d, "sub", "req.pem", profile, pass, out);
     fails(&issue("person", "wrong", "x.pem"), 2, "wrong password");
     fails(&issue("legal", "pass", "x.pem"), 2, "is required");
     assert!(!d.join("x.pem").exists());
@@ -792,23 +796,7 @@ fn ecdsa_rsa_and_ed25519_keys_make_cas_and_certificates_openssl_accepts() {
         csr.extend_from_slice(&PERSON);
         ok(&podpis(&csr, d));
         let cert = format!("{alg}.pem");
-        ok(&podpis(
-            &[
-                "ca",
-                "issue",
-                "--dir",
-                &ca,
-                "--csr",
-                &req,
-                "--profile",
-                "person",
-                "--password-file",
-                "pass",
-                "--out",
-                &cert,
-            ],
-            d,
-        ));
+        ok(&ca_issue(d, &ca, &req, "person", "pass", &cert));
         let (verified, text) =
             openssl_in(d, &["verify", "-CAfile", &format!("{ca}/ca.pem"), &cert]);
         assert!(verified, "{alg}: {text}");
@@ -854,22 +842,8 @@ fn p12_export_and_import_round_trip_with_openssl() {
     let mut csr = vec!["csr", "create", "--key", "user.key", "--out", "req.pem"];
     csr.extend_from_slice(&PERSON);
     ok(&podpis(&csr, d));
-    ok(&podpis(
-        &[
-            "ca",
-            "issue",
-            "--dir",
-            "root",
-            "--csr",
-            "req.pem",
-            "--profile",
-            "person",
-            "--password-file",
-            "pass",
-            "--out",
-            "user.pem",
-        ],
-        d,
+    ok(&ca_issue(
+        d, "root", "req.pem", "person", "pass", "user.pem",
     ));
     let export = |key: &str, out: &str| {
         podpis(
@@ -1028,8 +1002,8 @@ fn token_keys_make_requests_a_ca_certifies() {
     std::fs::write(d.join("wrong"), "0000\n").unwrap();
     std::fs::write(d.join("pass"), "ca secret\n").unwrap();
     let uri = "pkcs11:token=cli;object=user";
-    fails(
-        &run(&[
+    let generate = |uri: &str, pin: &str| {
+        run(&[
             "key",
             "generate",
             "--alg",
@@ -1037,21 +1011,11 @@ fn token_keys_make_requests_a_ca_certifies() {
             "--out",
             uri,
             "--password-file",
-            "wrong",
-        ]),
-        2,
-        "wrong PIN",
-    );
-    ok(&run(&[
-        "key",
-        "generate",
-        "--alg",
-        "ecdsa-p256",
-        "--out",
-        uri,
-        "--password-file",
-        "pin",
-    ]));
+            pin,
+        ])
+    };
+    fails(&generate(uri, "wrong"), 2, "wrong PIN");
+    ok(&generate(uri, "pin"));
     fails(
         &run(&["key", "public", "--key", uri, "--out", "pub.pem"]),
         2,
@@ -1085,20 +1049,9 @@ fn token_keys_make_requests_a_ca_certifies() {
     let (verified, text) = openssl_in(d, &["req", "-verify", "-noout", "-in", "req.pem"]);
     assert!(verified, "{text}");
     ok(&ca_init(d, "root", &[]));
-    ok(&run(&[
-        "ca",
-        "issue",
-        "--dir",
-        "root",
-        "--csr",
-        "req.pem",
-        "--profile",
-        "person",
-        "--password-file",
-        "pass",
-        "--out",
-        "user.pem",
-    ]));
+    ok(&ca_issue(
+        d, "root", "req.pem", "person", "pass", "user.pem",
+    ));
     let (verified, text) = openssl_in(
         d,
         &[
@@ -1114,16 +1067,7 @@ fn token_keys_make_requests_a_ca_certifies() {
 
     // A CA whose key stays on the token: nothing but its place is stored, the PIN is asked
     // for every signature, and what it signs OpenSSL accepts.
-    ok(&run(&[
-        "key",
-        "generate",
-        "--alg",
-        "ecdsa-p256",
-        "--out",
-        "pkcs11:token=cli;object=ca",
-        "--password-file",
-        "pin",
-    ]));
+    ok(&generate("pkcs11:token=cli;object=ca", "pin"));
     let token_ca = |pin: &str| {
         let mut args = vec![
             "ca",

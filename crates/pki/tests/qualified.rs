@@ -28,6 +28,19 @@ fn root(key: &SoftwareKey) -> Certificate {
     .unwrap()
 }
 
+/// A GOST root and a person's certificate it issued.
+fn gost_person() -> (Certificate, Certificate) {
+    let ca_key = gost();
+    let ca = root(&ca_key);
+    let cert = issue(
+        &params(Profile::Person, &person_subject(), &gost(), 2),
+        &ca_key,
+        Some(&ca),
+    )
+    .unwrap();
+    (ca, cert)
+}
+
 fn entrepreneur() -> SubjectInfo {
     SubjectInfo {
         ogrnip: Some("304500116000157".into()),
@@ -78,15 +91,7 @@ fn issued_owner_certificates_conform() {
 #[test]
 fn openssl_reads_the_issuer_sign_tool_podpis_writes() {
     require_engine();
-    let ca_key = gost();
-    let ca = root(&ca_key);
-    let key = gost();
-    let cert = issue(
-        &params(Profile::Person, &person_subject(), &key, 2),
-        &ca_key,
-        Some(&ca),
-    )
-    .unwrap();
+    let (_, cert) = gost_person();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("person.pem");
     std::fs::write(&path, cert.to_pem()).unwrap();
@@ -193,15 +198,7 @@ fn validation_checks_the_profile_when_asked() {
             .cloned()
     };
     // A GOST person's certificate: qualified.
-    let ca_key = gost();
-    let ca = root(&ca_key);
-    let key = gost();
-    let cert = issue(
-        &params(Profile::Person, &person_subject(), &key, 2),
-        &ca_key,
-        Some(&ca),
-    )
-    .unwrap();
+    let (ca, cert) = gost_person();
     let trust = TrustStore::new(vec![ca]);
     let report = validate(&cert, &[], &trust, &qualified);
     assert_eq!(report.indication, Indication::TotalPassed, "{report:?}");
