@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod cades;
 pub mod certificate;
 pub mod crl;
 pub mod csr;

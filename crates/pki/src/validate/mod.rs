@@ -56,6 +56,10 @@ pub enum SubIndication {
     ChainConstraintsFailure,
     /// Revocation status was required but no usable CRL covers a certificate.
     TryLater,
+    /// The signed document differs from the one signed (its digest does not match).
+    HashFailure,
+    /// The signer's certificate is not at hand.
+    NoSigningCertificateFound,
 }
 
 impl SubIndication {
@@ -65,10 +69,12 @@ impl SubIndication {
             | Self::SigCryptoFailure
             | Self::Revoked
             | Self::Expired
-            | Self::NotYetValid => Indication::TotalFailed,
-            Self::NoCertificateChainFound | Self::ChainConstraintsFailure | Self::TryLater => {
-                Indication::Indeterminate
-            }
+            | Self::NotYetValid
+            | Self::HashFailure => Indication::TotalFailed,
+            Self::NoCertificateChainFound
+            | Self::ChainConstraintsFailure
+            | Self::TryLater
+            | Self::NoSigningCertificateFound => Indication::Indeterminate,
         }
     }
 }
@@ -522,7 +528,8 @@ fn check_path(nodes: &[Node<'_>], path: &[usize], options: &Options) -> Report {
     }
 }
 
-fn subject_text(cert: &Certificate) -> String {
+/// A certificate's subject as `C=RU, CN=…`.
+pub(crate) fn subject_text(cert: &Certificate) -> String {
     cert.subject()
         .iter()
         .map(|a| format!("{}={}", a.short.unwrap_or(&a.oid), a.value))

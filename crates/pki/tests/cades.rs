@@ -1,0 +1,424 @@
+//! CMS / CAdES-BES signatures: Podpis's detached and attached signatures pass
+//! `openssl cms -verify` (with the gost engine for GOST) for every algorithm, OpenSSL's pass
+//! Podpis's checks (DER and streamed BER), co-signatures keep the first signer intact, and a
+//! changed document, a changed signature or a swapped certificate each give their
+//! sub-indication.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::SystemTime;
+
+use podpis_keys::{KeySpec, SoftwareKey};
+use podpis_pki::Certificate;
+use podpis_pki::cades::{
+    DigestAlgorithm, SignRequest, SignedMessage, add_signer, sign, verify_signer,
+};
+use podpis_pki::issue::issue;
+use podpis_pki::subject::Profile;
+use podpis_pki::validate::SubIndication;
+
+mod common;
+use common::*;
+
+const DOCUMENT: &[u8] =
+    b"\xd0\x97\xd0\xb0\xd1\x8f\xd0\xb2\xd0\xbb\xd0\xb5\xd0\xbd\xd0\xb8\xd0\xb5 \
+                          (application), with bytes \x00\x01\xff and no newline at the end";
+
+/// A CA and a person's certificate with keys of `spec`, the person's key in PKCS#8.
+struct Party {
+    ca: Certificate,
+    key: SoftwareKey,
+    cert: Certificate,
+}
+
+fn party(spec: &str) -> Party {
+    party_numbered(spec, 2)
+}
+
+/// A party whose certificate has serial number `serial` (signers are found by issuer and
+/// serial, and all test CAs share one name).
+fn party_numbered(spec: &str, serial: u8) -> Party {
+    let spec: KeySpec = spec.parse().unwrap();
+    let ca_key = SoftwareKey::generate(spec).unwrap();
+    let ca = issue(
+        &params(Profile::CertificationCentre, &ca_subject(), &ca_key, 1),
+        &ca_key,
+        None,
+    )
+    .unwrap();
+    let key = SoftwareKey::generate(spec).unwrap();
+    let cert = issue(
+        &params(Profile::Person, &person_subject(), &key, serial),
+        &ca_key,
+        Some(&ca),
+    )
+    .unwrap();
+    Party { ca, key, cert }
+}
+
+fn digest_for(party: &Party, data: &[u8]) -> Vec<u8> {
+    use podpis_keys::Signer;
+    DigestAlgorithm::for_signature(&party.key.signature_algorithm().oid)
+        .unwrap()
+        .digest(data)
+}
+
+fn podpis_sign(party: &Party, attached: bool) -> SignedMessage {
+    let digest = digest_for(party, DOCUMENT);
+    let request = SignRequest {
+        signer: &party.key,
+        certificate: &party.cert,
+        chain: std::slice::from_ref(&party.ca),
+        digest: &digest,
+        signing_time: SystemTime::now(),
+    };
+    sign(&request, attached.then_some(DOCUMENT)).unwrap()
+}
+
+/// Every signer's checks, for `document`.
+fn check_all(message: &SignedMessage, document: &[u8]) -> Vec<Option<SubIndication>> {
+    message
+        .digest_algorithms()
+        .into_iter()
+        .enumerate()
+        .map(|(i, algorithm)| {
+            let digest = algorithm.unwrap().digest(document);
+            let check = verify_signer(message, i, &digest, &[]);
+            if check.failure().is_none() {
+                assert!(check.certificate.is_some());
+                assert_eq!(check.findings.len(), 6, "{:?}", check.findings);
+            }
+            check.failure()
+        })
+        .collect()
+}
+
+fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// OpenSSL 3.0 has no Ed25519 in CMS ("no default digest"): Podpis's Ed25519 signatures are
+/// checked by Podpis alone (`ed25519_signatures_verify_in_podpis`).
+const SPECS: [&str; 5] = [
+    "gost2012-256",
+    "gost2012-256:tc26-256-a",
+    "gost2012-512",
+    "ecdsa-p256",
+    "rsa-2048",
+];
+
+#[test]
+fn ed25519_signatures_verify_in_podpis() {
+    let party = party("ed25519");
+    for attached in [false, true] {
+        let message = podpis_sign(&party, attached);
+        let again = SignedMessage::from_bytes(&message.to_der().unwrap()).unwrap();
+        assert_eq!(again.digest_algorithms()[0], Ok(DigestAlgorithm::Sha512));
+        assert_eq!(check_all(&again, DOCUMENT), [None]);
+        assert_eq!(
+            check_all(&again, b"another"),
+            [Some(SubIndication::HashFailure)]
+        );
+    }
+}
+
+#[test]
+fn openssl_verifies_podpis_signatures_detached_and_attached() {
+    require_engine();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.bin"), DOCUMENT).unwrap();
+    for spec in SPECS {
+        let party = party(spec);
+        std::fs::write(d.join("ca.pem"), party.ca.to_pem()).unwrap();
+        let detached = podpis_sign(&party, false);
+        assert_eq!(detached.content(), None);
+        assert_eq!(check_all(&detached, DOCUMENT), [None], "{spec}");
+        std::fs::write(d.join("doc.sig"), detached.to_der().unwrap()).unwrap();
+        let (ok, text) = openssl(
+            d,
+            &[
+                "cms",
+                "-verify",
+                "-engine",
+                "gost",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                "doc.sig",
+                "-content",
+                "doc.bin",
+                "-CAfile",
+                "ca.pem",
+                "-purpose",
+                "any",
+                "-out",
+                "/dev/null",
+            ],
+        );
+        assert!(
+            ok && text.contains("Verification successful"),
+            "{spec}: {text}"
+        );
+
+        let attached = podpis_sign(&party, true);
+        assert_eq!(attached.content().as_deref(), Some(DOCUMENT));
+        std::fs::write(d.join("doc.p7m"), attached.to_pem().unwrap()).unwrap();
+        let (ok, text) = openssl(
+            d,
+            &[
+                "cms", "-verify", "-engine", "gost", "-binary", "-inform", "PEM", "-in", "doc.p7m",
+                "-CAfile", "ca.pem", "-purpose", "any", "-out", "out.bin",
+            ],
+        );
+        assert!(ok, "{spec}: {text}");
+        assert_eq!(
+            std::fs::read(d.join("out.bin")).unwrap(),
+            DOCUMENT,
+            "{spec}"
+        );
+        // The PEM form reads back the same.
+        let back = SignedMessage::from_bytes(attached.to_pem().unwrap().as_bytes()).unwrap();
+        assert_eq!(back.to_der().unwrap(), attached.to_der().unwrap());
+    }
+}
+
+#[test]
+fn podpis_verifies_openssl_signatures_der_and_streamed_ber() {
+    require_engine();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.bin"), DOCUMENT).unwrap();
+    for spec in ["gost2012-256", "gost2012-512", "ecdsa-p256", "rsa-2048"] {
+        let party = party(spec);
+        std::fs::write(d.join("cert.pem"), party.cert.to_pem()).unwrap();
+        std::fs::write(
+            d.join("key.pem"),
+            podpis_keys::file::plain_pem(&party.key).unwrap(),
+        )
+        .unwrap();
+        for (name, extra) in [
+            ("detached", &["-outform", "DER"][..]),
+            ("attached", &["-nodetach", "-outform", "DER"][..]),
+            ("cades", &["-cades", "-outform", "DER"][..]),
+            (
+                "streamed BER",
+                &["-nodetach", "-stream", "-outform", "DER"][..],
+            ),
+            ("PEM", &["-outform", "PEM"][..]),
+            ("without certificates", &["-nocerts", "-outform", "DER"][..]),
+        ] {
+            let mut args = vec![
+                "cms",
+                "-sign",
+                "-engine",
+                "gost",
+                "-binary",
+                "-in",
+                "doc.bin",
+                "-signer",
+                "cert.pem",
+                "-inkey",
+                "key.pem",
+                "-out",
+                "openssl.sig",
+            ];
+            args.extend_from_slice(extra);
+            let (ok, text) = openssl(d, &args);
+            assert!(ok, "{spec} {name}: {text}");
+            let bytes = std::fs::read(d.join("openssl.sig")).unwrap();
+            let message =
+                SignedMessage::from_bytes(&bytes).unwrap_or_else(|e| panic!("{spec} {name}: {e}"));
+            if extra.contains(&"-nocerts") {
+                // INDETERMINATE until the certificate is handed in.
+                let algorithm = message.digest_algorithms()[0].clone().unwrap();
+                let digest = algorithm.digest(DOCUMENT);
+                assert_eq!(
+                    verify_signer(&message, 0, &digest, &[]).failure(),
+                    Some(SubIndication::NoSigningCertificateFound)
+                );
+                let given = std::slice::from_ref(&party.cert);
+                assert_eq!(verify_signer(&message, 0, &digest, given).failure(), None);
+                continue;
+            }
+            assert_eq!(check_all(&message, DOCUMENT), [None], "{spec} {name}");
+            if extra.contains(&"-nodetach") {
+                assert_eq!(
+                    message.content().as_deref(),
+                    Some(DOCUMENT),
+                    "{spec} {name}"
+                );
+            }
+            let mut changed = DOCUMENT.to_vec();
+            changed[3] ^= 1;
+            assert_eq!(
+                check_all(&message, &changed),
+                [Some(SubIndication::HashFailure)],
+                "{spec} {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn co_signatures_keep_the_first_and_openssl_checks_both() {
+    require_engine();
+    let first = party("gost2012-256");
+    let second = party_numbered("gost2012-512", 3);
+    let message = podpis_sign(&first, false);
+    let digest = digest_for(&second, DOCUMENT);
+    let both = add_signer(
+        &message,
+        &SignRequest {
+            signer: &second.key,
+            certificate: &second.cert,
+            chain: std::slice::from_ref(&second.ca),
+            digest: &digest,
+            signing_time: SystemTime::now(),
+        },
+    )
+    .unwrap();
+    assert_eq!(both.signer_count(), 2);
+    assert_eq!(check_all(&both, DOCUMENT), [None, None]);
+    assert_eq!(both.certificates().len(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.bin"), DOCUMENT).unwrap();
+    std::fs::write(d.join("both.sig"), both.to_der().unwrap()).unwrap();
+    std::fs::write(d.join("cas.pem"), first.ca.to_pem() + &second.ca.to_pem()).unwrap();
+    let (ok, text) = openssl(
+        d,
+        &[
+            "cms",
+            "-verify",
+            "-engine",
+            "gost",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "both.sig",
+            "-content",
+            "doc.bin",
+            "-CAfile",
+            "cas.pem",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    );
+    assert!(ok, "{text}");
+    let (_, text) = openssl(
+        d,
+        &[
+            "cms", "-cmsout", "-print", "-inform", "DER", "-in", "both.sig", "-engine", "gost",
+        ],
+    );
+    assert_eq!(text.matches("signatureAlgorithm").count(), 2, "{text}");
+}
+
+#[test]
+fn tampering_and_wrong_inputs_are_named() {
+    let party = party("gost2012-256");
+    let message = podpis_sign(&party, false);
+    let der = message.to_der().unwrap();
+    let digest = digest_for(&party, DOCUMENT);
+
+    // One byte of the signature value (the last bytes of the file) changed.
+    let mut forged = der.clone();
+    let last = forged.len() - 1;
+    forged[last] ^= 1;
+    let forged = SignedMessage::from_bytes(&forged).unwrap();
+    assert_eq!(
+        verify_signer(&forged, 0, &digest, &[]).failure(),
+        Some(SubIndication::SigCryptoFailure)
+    );
+
+    // Another certificate with the same names and serial but another key, from a look-alike
+    // CA: swapped into the message, the signature fails against it and signingCertificateV2
+    // names the real one.
+    let look_alike_key = SoftwareKey::generate("gost2012-256".parse().unwrap()).unwrap();
+    let look_alike_ca = issue(
+        &params(
+            Profile::CertificationCentre,
+            &ca_subject(),
+            &look_alike_key,
+            1,
+        ),
+        &look_alike_key,
+        None,
+    )
+    .unwrap();
+    let impostor_key = SoftwareKey::generate("gost2012-256".parse().unwrap()).unwrap();
+    let impostor = issue(
+        &params(Profile::Person, &person_subject(), &impostor_key, 2),
+        &look_alike_key,
+        Some(&look_alike_ca),
+    )
+    .unwrap();
+    let stripped = SignRequest {
+        signer: &party.key,
+        certificate: &party.cert,
+        chain: &[],
+        digest: &digest,
+        signing_time: SystemTime::now(),
+    };
+    let bare_der = sign(&stripped, None).unwrap().to_der().unwrap();
+    let real = party.cert.der();
+    assert_eq!(impostor.der().len(), real.len());
+    let at = bare_der
+        .windows(real.len())
+        .position(|w| w == real)
+        .unwrap();
+    let mut swapped = bare_der.clone();
+    swapped[at..at + real.len()].copy_from_slice(impostor.der());
+    let swapped = SignedMessage::from_bytes(&swapped).unwrap();
+    let check = verify_signer(&swapped, 0, &digest, &[]);
+    let failed: Vec<_> = check.findings.iter().filter(|f| !f.passed).collect();
+    assert_eq!(
+        check.failure(),
+        Some(SubIndication::SigCryptoFailure),
+        "{failed:?}"
+    );
+    assert!(
+        failed.iter().any(|f| f.check == "signingCertificate"),
+        "{failed:?}"
+    );
+
+    // A key that is not the certificate's is refused before anything is written.
+    let other = SoftwareKey::generate("gost2012-256".parse().unwrap()).unwrap();
+    let wrong = SignRequest {
+        signer: &other,
+        ..stripped
+    };
+    assert!(
+        sign(&wrong, None)
+            .unwrap_err()
+            .to_string()
+            .contains("does not belong to the certificate")
+    );
+
+    // Truncated at every length, and garbage: errors, never panics.
+    for cut in 0..der.len() {
+        assert!(
+            SignedMessage::from_bytes(&der[..cut]).is_err(),
+            "cut at {cut}"
+        );
+    }
+    assert!(SignedMessage::from_bytes(b"not a signature at all").is_err());
+    assert!(SignedMessage::from_bytes(party.cert.der()).is_err());
+}
