@@ -83,7 +83,7 @@ fn show(args: ShowArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Every certificate of a file, or of the certificate files of a directory.
-fn certificates(path: &Path) -> anyhow::Result<Vec<Certificate>> {
+pub fn certificates(path: &Path) -> anyhow::Result<Vec<Certificate>> {
     let load = |p: &Path| {
         Certificate::load_all(&output::read(p)?).with_context(|| p.display().to_string())
     };
@@ -111,7 +111,7 @@ fn certificates(path: &Path) -> anyhow::Result<Vec<Certificate>> {
 }
 
 /// `2026-01-31` or `2026-01-31T12:00:00Z` as a time.
-fn parse_time(text: &str) -> anyhow::Result<SystemTime> {
+pub fn parse_time(text: &str) -> anyhow::Result<SystemTime> {
     let bad = || anyhow::anyhow!("--at {text:?}: expected 2026-01-31 or 2026-01-31T12:00:00Z");
     let number = |range: std::ops::Range<usize>| -> anyhow::Result<u16> {
         text.get(range).and_then(|s| s.parse().ok()).ok_or_else(bad)

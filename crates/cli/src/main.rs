@@ -10,6 +10,7 @@ mod key;
 mod output;
 mod p12;
 mod raw;
+mod sign;
 mod subject;
 
 use std::process::ExitCode;
@@ -48,6 +49,11 @@ enum Command {
     /// Keys with their certificates in PKCS#12 files (.p12, .pfx).
     #[command(subcommand)]
     P12(p12::P12Command),
+    /// Sign a document: a CMS / CAdES-BES signature (`DOC.sig`), detached unless --attached.
+    Sign(sign::SignArgs),
+    /// Verify a signed document: every signature, its certificate path and revocation.
+    /// Exit code 0 when every signature is valid, 1 when not (or undetermined).
+    Verify(sign::VerifyArgs),
 }
 
 /// What a command reports back to `main`.
@@ -68,6 +74,8 @@ fn main() -> ExitCode {
         Command::Ca(cmd) => ca::run(cmd),
         Command::Cert(cmd) => cert::run(cmd),
         Command::P12(cmd) => p12::run(cmd),
+        Command::Sign(args) => sign::run_sign(args),
+        Command::Verify(args) => sign::run_verify(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

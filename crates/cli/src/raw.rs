@@ -1,6 +1,5 @@
 //! `podpis raw …` and `podpis digest`: signatures and digests over files, hashed as a stream.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -58,21 +57,10 @@ pub struct DigestArgs {
     alg: String,
 }
 
-/// Hashes a file in 64 KiB pieces, so that any size fits in constant memory.
+/// Hashes a file as a stream.
 fn hash_file(algorithm: Algorithm, path: &Path) -> anyhow::Result<Vec<u8>> {
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut hasher = Hasher::new(algorithm);
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = file
-            .read(&mut buf)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
+    output::read_in_pieces(path, |piece| hasher.update(piece))?;
     Ok(hasher.finalize())
 }
 

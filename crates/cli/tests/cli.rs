@@ -1065,6 +1065,44 @@ fn token_keys_make_requests_a_ca_certifies() {
     );
     assert!(verified, "{text}");
 
+    // A document signed with the token key: OpenSSL verifies the CMS signature.
+    ok(&run(&[
+        "sign",
+        "--key",
+        uri,
+        "--password-file",
+        "pin",
+        "--cert",
+        "user.pem",
+        "--in",
+        "req.pem",
+        "--out",
+        "req.pem.sig",
+    ]));
+    let (verified, text) = openssl_in(
+        d,
+        &[
+            "cms",
+            "-verify",
+            "-engine",
+            "gost",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "req.pem.sig",
+            "-content",
+            "req.pem",
+            "-CAfile",
+            "root/ca.pem",
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    );
+    assert!(verified, "{text}");
+
     // A CA whose key stays on the token: nothing but its place is stored, the PIN is asked
     // for every signature, and what it signs OpenSSL accepts.
     ok(&generate("pkcs11:token=cli;object=ca", "pin"));
@@ -1133,4 +1171,191 @@ fn token_keys_make_requests_a_ca_certifies() {
         ],
     );
     assert!(verified, "{text}");
+}
+
+#[test]
+fn sign_and_verify_documents_with_openssl_agreeing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "ca secret\n").unwrap();
+    ok(&ca_init(d, "ca", &[]));
+    for (key, alg) in [("gost.key", "gost2012-256"), ("ec.key", "ecdsa-p256")] {
+        ok(&podpis(&["key", "generate", "--alg", alg, "--out", key], d));
+        let req = format!("{key}.csr");
+        let mut csr = vec!["csr", "create", "--key", key, "--out", &req];
+        csr.extend_from_slice(&PERSON);
+        ok(&podpis(&csr, d));
+        ok(&ca_issue(
+            d,
+            "ca",
+            &req,
+            "person",
+            "pass",
+            &format!("{key}.pem"),
+        ));
+    }
+    std::fs::write(d.join("doc.pdf"), b"%PDF-1.4 a document\n").unwrap();
+    let sign = |extra: &[&str]| {
+        podpis(
+            &[
+                &[
+                    "sign",
+                    "--key",
+                    "gost.key",
+                    "--cert",
+                    "gost.key.pem",
+                    "--chain",
+                    "ca/ca.pem",
+                    "--in",
+                    "doc.pdf",
+                ][..],
+                extra,
+            ]
+            .concat(),
+            d,
+        )
+    };
+    ok(&sign(&[]));
+    let verify = |extra: &[&str]| {
+        podpis(
+            &[
+                &["verify", "--in", "doc.pdf", "--sig", "doc.pdf.sig"][..],
+                extra,
+            ]
+            .concat(),
+            d,
+        )
+    };
+    let report =
+        |out: &Output| -> serde_json::Value { serde_json::from_slice(&out.stdout).unwrap() };
+    let out = verify(&["--trust", "ca/ca.pem", "--qualified", "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let json = report(&out);
+    assert_eq!(json["indication"], "TOTAL_PASSED");
+    assert_eq!(json["signatures"][0]["signer"]["inn"], "500100732259");
+    assert_eq!(json["signatures"][0]["signer"]["snils"], "11223344595");
+    let ossl = |sig: &str| {
+        openssl_in(
+            d,
+            &[
+                "cms",
+                "-verify",
+                "-engine",
+                "gost",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                sig,
+                "-content",
+                "doc.pdf",
+                "-CAfile",
+                "ca/ca.pem",
+                "-purpose",
+                "any",
+                "-out",
+                "/dev/null",
+            ],
+        )
+    };
+    let (good, text) = ossl("doc.pdf.sig");
+    assert!(good, "{text}");
+    // Without trust anchors: INDETERMINATE, exit 1.
+    let out = verify(&["--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(report(&out)["indication"], "INDETERMINATE");
+
+    // A second, parallel signature by another signer: both verify, here and in OpenSSL.
+    ok(&podpis(
+        &[
+            "sign",
+            "--key",
+            "ec.key",
+            "--cert",
+            "ec.key.pem",
+            "--in",
+            "doc.pdf",
+            "--add-to",
+            "doc.pdf.sig",
+            "--out",
+            "both.sig",
+        ],
+        d,
+    ));
+    let out = podpis(
+        &[
+            "verify",
+            "--in",
+            "doc.pdf",
+            "--sig",
+            "both.sig",
+            "--trust",
+            "ca/ca.pem",
+            "--json",
+        ],
+        d,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(report(&out)["signatures"].as_array().unwrap().len(), 2);
+    let (good, text) = ossl("both.sig");
+    assert!(good, "{text}");
+
+    // A changed document: TOTAL_FAILED / HASH_FAILURE, in words for a person too.
+    std::fs::write(d.join("doc.pdf"), b"%PDF-1.4 a d0cument\n").unwrap();
+    let out = verify(&["--trust", "ca/ca.pem"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("HASH_FAILURE") && text.contains("the document differs"),
+        "{text}"
+    );
+
+    // Attached, PEM: verifies without --in.
+    ok(&sign(&["--attached", "--pem", "--out", "attached.p7m"]));
+    let out = podpis(
+        &["verify", "--sig", "attached.p7m", "--trust", "ca/ca.pem"],
+        d,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    // Unusable input and a wrong key: exit 2, nothing written.
+    fails(
+        &podpis(&["verify", "--sig", "doc.pdf.sig"], d),
+        2,
+        "give the document with --in",
+    );
+    fails(
+        &podpis(&["verify", "--in", "doc.pdf", "--sig", "doc.pdf"], d),
+        2,
+        "not a valid CMS signature",
+    );
+    fails(
+        &podpis(
+            &[
+                "sign",
+                "--key",
+                "ec.key",
+                "--cert",
+                "gost.key.pem",
+                "--in",
+                "doc.pdf",
+                "--out",
+                "wrong.sig",
+            ],
+            d,
+        ),
+        2,
+        "does not belong to the certificate",
+    );
+    assert!(!d.join("wrong.sig").exists());
 }

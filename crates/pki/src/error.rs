@@ -61,6 +61,8 @@ pub enum Error {
     /// An OCSP request or response is malformed, or its signer cannot be trusted (the reason
     /// follows).
     Ocsp(String),
+    /// A CMS signature file that cannot be read.
+    Cms(String),
 }
 
 impl fmt::Display for Error {
@@ -104,6 +106,7 @@ impl fmt::Display for Error {
             Self::Validity(reason) => write!(f, "bad validity period: {reason}"),
             Self::Signing(e) => write!(f, "signing failed: {e}"),
             Self::Ocsp(reason) => write!(f, "OCSP: {reason}"),
+            Self::Cms(reason) => write!(f, "not a valid CMS signature: {reason}"),
             Self::Encoding(reason) => write!(f, "cannot encode: {reason}"),
         }
     }

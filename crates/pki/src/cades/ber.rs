@@ -18,7 +18,7 @@ pub(super) fn to_der(input: &[u8]) -> Result<Vec<u8>, Error> {
 }
 
 fn bad(what: &str) -> Error {
-    Error::Malformed(format!("BER: {what}"))
+    Error::Cms(format!("BER: {what}"))
 }
 
 /// Converts the value at the start of `input`; returns it in DER and what follows it.

@@ -8,9 +8,11 @@
 
 mod attributes;
 mod ber;
+mod report;
 mod sign;
 mod verify;
 
+pub use report::{DocumentReport, SignatureReport, SignerInfo, verify_document};
 pub use sign::{SignRequest, add_signer, sign};
 pub use verify::{SignerCheck, SignerFinding, verify_signer};
 
@@ -156,15 +158,15 @@ impl SignedMessage {
         let binary = match bytes.first() {
             Some(0x30) => bytes.to_vec(),
             Some(_) => text_to_der(bytes)?,
-            None => return Err(Error::Malformed("an empty signature file".into())),
+            None => return Err(Error::Cms("an empty signature file".into())),
         };
         let info = match ContentInfo::from_der(&binary) {
             Ok(info) => info,
             Err(e) => ContentInfo::from_der(&ber::to_der(&binary)?)
-                .map_err(|_| Error::Malformed(format!("not a CMS message: {e}")))?,
+                .map_err(|_| Error::Cms(e.to_string()))?,
         };
         if info.content_type != SIGNED_DATA {
-            return Err(Error::Malformed(format!(
+            return Err(Error::Cms(format!(
                 "a CMS message of type {}, not SignedData",
                 info.content_type
             )));
@@ -172,9 +174,9 @@ impl SignedMessage {
         let signed_data = info
             .content
             .decode_as::<SignedData>()
-            .map_err(|e| Error::Malformed(format!("SignedData: {e}")))?;
+            .map_err(|e| Error::Cms(format!("SignedData: {e}")))?;
         if signed_data.signer_infos.0.is_empty() {
-            return Err(Error::Malformed("a SignedData without signers".into()));
+            return Err(Error::Cms("a SignedData without signers".into()));
         }
         Ok(Self { signed_data })
     }
@@ -243,7 +245,7 @@ fn encoding(e: der::Error) -> Error {
 fn text_to_der(bytes: &[u8]) -> Result<Vec<u8>, Error> {
     use base64::Engine;
     let text = std::str::from_utf8(bytes)
-        .map_err(|_| Error::Malformed("neither DER nor Base64/PEM text".into()))?;
+        .map_err(|_| Error::Cms("neither DER nor Base64/PEM text".into()))?;
     let body: String = text
         .lines()
         .filter(|l| !l.starts_with("-----"))
@@ -252,5 +254,5 @@ fn text_to_der(bytes: &[u8]) -> Result<Vec<u8>, Error> {
         .collect();
     base64::engine::general_purpose::STANDARD
         .decode(body)
-        .map_err(|e| Error::Malformed(format!("Base64: {e}")))
+        .map_err(|e| Error::Cms(format!("Base64: {e}")))
 }

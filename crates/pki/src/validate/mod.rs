@@ -63,7 +63,8 @@ pub enum SubIndication {
 }
 
 impl SubIndication {
-    fn indication(self) -> Indication {
+    /// The indication this sub-indication belongs to.
+    pub fn indication(self) -> Indication {
         match self {
             Self::FormatFailure
             | Self::SigCryptoFailure
