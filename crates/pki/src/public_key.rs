@@ -6,7 +6,6 @@ use const_oid::ObjectIdentifier;
 use der::Encode;
 use rsa::traits::PublicKeyParts;
 use sha2::{Digest, Sha256, Sha384, Sha512};
-use signature::Verifier;
 use signature::hazmat::PrehashVerifier;
 use spki::SubjectPublicKeyInfoOwned;
 
@@ -106,25 +105,35 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), Error> {
-        let bad = |e: signature::Error| Error::BadSignature(e.to_string());
+        if let (Self::Ed25519(key), ED25519) = (self, sig_oid) {
+            let sig = ed25519_dalek::Signature::from_slice(signature).map_err(bad)?;
+            return key.verify_strict(message, &sig).map_err(bad);
+        }
+        self.verify_digest(sig_oid, &digest_for(sig_oid, message)?, signature)
+    }
+
+    /// Checks that this key made `signature` with algorithm `sig_oid` over a message whose
+    /// digest (by that algorithm's hash) is `digest`: how CMS signatures without signed
+    /// attributes are checked against a document hashed as a stream. Ed25519 signs messages,
+    /// not digests, so it cannot be checked this way.
+    pub fn verify_digest(
+        &self,
+        sig_oid: ObjectIdentifier,
+        digest: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
         match (self, sig_oid) {
-            (Self::Gost(key), _) => crate::signed::verify_gost(sig_oid, key, message, signature),
+            (Self::Gost(key), _) => crate::signed::verify_gost(sig_oid, key, digest, signature),
             (Self::EcdsaP256(key), ECDSA_SHA256 | ECDSA_SHA384 | ECDSA_SHA512) => {
                 let sig = p256::ecdsa::DerSignature::from_bytes(signature).map_err(bad)?;
-                let prehash = match sig_oid {
-                    ECDSA_SHA256 => Sha256::digest(message).to_vec(),
-                    ECDSA_SHA384 => Sha384::digest(message).to_vec(),
-                    _ => Sha512::digest(message).to_vec(),
-                };
-                key.verify_prehash(&prehash, &sig).map_err(bad)
+                key.verify_prehash(digest, &sig).map_err(bad)
             }
-            (Self::Ed25519(key), ED25519) => {
-                let sig = ed25519_dalek::Signature::from_slice(signature).map_err(bad)?;
-                key.verify_strict(message, &sig).map_err(bad)
-            }
-            (Self::Rsa(key), RSA_SHA256) => rsa_verify::<Sha256>(key, message, signature),
-            (Self::Rsa(key), RSA_SHA384) => rsa_verify::<Sha384>(key, message, signature),
-            (Self::Rsa(key), RSA_SHA512) => rsa_verify::<Sha512>(key, message, signature),
+            (Self::Ed25519(_), ED25519) => Err(Error::UnsupportedAlgorithm(
+                "Ed25519 over a digest (it signs the message itself)".into(),
+            )),
+            (Self::Rsa(key), RSA_SHA256) => rsa_verify::<Sha256>(key, digest, signature),
+            (Self::Rsa(key), RSA_SHA384) => rsa_verify::<Sha384>(key, digest, signature),
+            (Self::Rsa(key), RSA_SHA512) => rsa_verify::<Sha512>(key, digest, signature),
             (_, ECDSA_SHA256 | ECDSA_SHA384 | ECDSA_SHA512 | ED25519)
             | (_, RSA_SHA256 | RSA_SHA384 | RSA_SHA512) => Err(Error::KeyAlgorithmMismatch {
                 signature: oid::algorithm_name(&sig_oid)
@@ -138,13 +147,35 @@ impl PublicKey {
     }
 }
 
-fn rsa_verify<D>(key: &rsa::RsaPublicKey, message: &[u8], signature: &[u8]) -> Result<(), Error>
+fn bad(e: signature::Error) -> Error {
+    Error::BadSignature(e.to_string())
+}
+
+/// The digest of `message` that signature algorithm `sig_oid` signs.
+fn digest_for(sig_oid: ObjectIdentifier, message: &[u8]) -> Result<Vec<u8>, Error> {
+    use podpis_gost::{Algorithm, oid as g};
+    Ok(match sig_oid {
+        g::GOST_R3411_94_WITH_R3410_2001 => podpis_gost::hash::digest(Algorithm::Gost2001, message),
+        g::SIGN_WITH_STREEBOG_256 => podpis_gost::hash::digest(Algorithm::Gost2012_256, message),
+        g::SIGN_WITH_STREEBOG_512 => podpis_gost::hash::digest(Algorithm::Gost2012_512, message),
+        ECDSA_SHA256 | RSA_SHA256 => Sha256::digest(message).to_vec(),
+        ECDSA_SHA384 | RSA_SHA384 => Sha384::digest(message).to_vec(),
+        ECDSA_SHA512 | RSA_SHA512 => Sha512::digest(message).to_vec(),
+        other => {
+            return Err(match oid::algorithm_name(&other) {
+                Some(name) => Error::UnsupportedAlgorithm(format!("{name} signatures")),
+                None => Error::UnsupportedAlgorithm(format!("signature algorithm {other}")),
+            });
+        }
+    })
+}
+
+fn rsa_verify<D>(key: &rsa::RsaPublicKey, digest: &[u8], signature: &[u8]) -> Result<(), Error>
 where
     D: Digest + const_oid::AssociatedOid,
 {
-    let bad = |e: signature::Error| Error::BadSignature(e.to_string());
     let sig = rsa::pkcs1v15::Signature::try_from(signature).map_err(bad)?;
     rsa::pkcs1v15::VerifyingKey::<D>::new(key.clone())
-        .verify(message, &sig)
+        .verify_prehash(digest, &sig)
         .map_err(bad)
 }

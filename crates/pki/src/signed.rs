@@ -25,11 +25,11 @@ pub(crate) fn verify(
     key.verify(sig_oid, signed, bits)
 }
 
-/// Checks a GOST signature value (`s || r`) over `signed`.
+/// Checks a GOST signature value (`s || r`) over the message whose digest is `digest`.
 pub(crate) fn verify_gost(
     sig_oid: ObjectIdentifier,
     key: &VerifyingKey,
-    signed: &[u8],
+    digest: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
     let algorithm = match sig_oid {
@@ -54,8 +54,7 @@ pub(crate) fn verify_gost(
     }
     let bad = |e: podpis_gost::Error| Error::BadSignature(e.to_string());
     let signature = Signature::from_bytes(signature).map_err(bad)?;
-    let digest = podpis_gost::hash::digest(algorithm, signed);
-    key.verify_digest_bytes(&digest, &signature).map_err(bad)
+    key.verify_digest_bytes(digest, &signature).map_err(bad)
 }
 
 fn key_name(key: &VerifyingKey) -> String {

@@ -124,11 +124,17 @@ pub fn verify_signer(
         ),
     );
     let Some(attrs) = &info.signed_attrs else {
-        check.fail(
+        // The signature covers the document itself: checked against its digest.
+        check.pass(
             "signedAttributes",
-            S::FormatFailure,
-            "a signature without signed attributes (only CMS signatures with them are supported)",
+            "none: the signature covers the document directly",
         );
+        let sig_oid = signature_oid(&info.signature_algorithm.oid, algorithm);
+        let result = cert
+            .public_key()
+            .and_then(|key| key.verify_digest(sig_oid, digest, info.signature.as_bytes()));
+        record_signature(&mut check, sig_oid, result);
+        check.certificate = Some(cert);
         return check;
     };
     let econtent_type = message.signed_data.encap_content_info.econtent_type;
@@ -209,6 +215,15 @@ fn check_signature(
     let result = cert
         .public_key()
         .and_then(|key| key.verify(sig_oid, &signed, info.signature.as_bytes()));
+    record_signature(check, sig_oid, result);
+}
+
+/// Records the outcome of checking the signature value.
+fn record_signature(
+    check: &mut SignerCheck,
+    sig_oid: ObjectIdentifier,
+    result: Result<(), crate::Error>,
+) {
     match result {
         Ok(()) => check.pass(
             "signature",
