@@ -431,6 +431,44 @@ fn tampering_and_wrong_inputs_are_named() {
             .contains("does not belong to the certificate")
     );
 
+    // A signing time outside the certificate's validity.
+    for (offset, expected) in [
+        (-2i64 * 86_400, SubIndication::NotYetValid),
+        (400 * 86_400, SubIndication::Expired),
+    ] {
+        let at = if offset < 0 {
+            SystemTime::now() - std::time::Duration::from_secs(offset.unsigned_abs())
+        } else {
+            SystemTime::now() + std::time::Duration::from_secs(offset as u64)
+        };
+        let message = sign(
+            &SignRequest {
+                signing_time: at,
+                ..stripped
+            },
+            None,
+        )
+        .unwrap();
+        let check = verify_signer(&message, 0, &digest, &[]);
+        assert_eq!(check.failure(), Some(expected), "{:?}", check.findings);
+        assert!(
+            check
+                .findings
+                .iter()
+                .any(|f| f.check == "signingTime" && !f.passed)
+        );
+    }
+
+    // A signed attribute altered after signing (one byte of the signing time).
+    let mut altered = der.clone();
+    let time = message_signing_time_offset(&altered);
+    altered[time] ^= 1;
+    let altered = SignedMessage::from_bytes(&altered).unwrap();
+    assert_eq!(
+        verify_signer(&altered, 0, &digest, &[]).failure(),
+        Some(SubIndication::SigCryptoFailure)
+    );
+
     // Truncated at every length, and garbage: errors, never panics.
     for cut in 0..der.len() {
         assert!(
@@ -440,4 +478,16 @@ fn tampering_and_wrong_inputs_are_named() {
     }
     assert!(SignedMessage::from_bytes(b"not a signature at all").is_err());
     assert!(SignedMessage::from_bytes(party.cert.der()).is_err());
+}
+
+/// Where the last digit of the signingTime value sits in a DER signature: after the attribute's
+/// OID (1.2.840.113549.1.9.5) come the SET, the UTCTime tag and length, then 13 characters.
+fn message_signing_time_offset(der: &[u8]) -> usize {
+    let oid = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x05,
+    ];
+    let at = der.windows(oid.len()).position(|w| w == oid).unwrap();
+    let value = at + oid.len() + 2; // SET tag and length
+    assert_eq!(der[value], 0x17, "a UTCTime");
+    value + 2 + 11 // tag, length, then the last digit of the seconds ("…SSZ")
 }

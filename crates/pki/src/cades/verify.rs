@@ -171,13 +171,60 @@ pub fn verify_signer(
         Ok(Some(t)) => {
             let at = UNIX_EPOCH + t.to_unix_duration();
             check.signing_time = Some(at);
-            check.pass("signingTime", t.to_string());
+            match within_key_periods(&cert, at) {
+                Ok(()) => check.pass("signingTime", t.to_string()),
+                Err((sub, why)) => check.fail("signingTime", sub, format!("{t}: {why}")),
+            }
         }
         Ok(None) => check.pass("signingTime", "not stated"),
         Err(e) => check.fail("signingTime", S::FormatFailure, e),
     }
     check.certificate = Some(cert);
     check
+}
+
+/// A claimed signing time must fall within the certificate's validity and its private key
+/// usage period (`shared/standards/cades-and-verification.md` §5, step 5).
+fn within_key_periods(cert: &Certificate, at: SystemTime) -> Result<(), (SubIndication, String)> {
+    use const_oid::AssociatedOid;
+    use der::Decode;
+    use x509_cert::ext::pkix::PrivateKeyUsagePeriod;
+    let t = at.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let (from, to) = cert.validity();
+    let (start, end) = cert.validity_text();
+    if t < from {
+        return Err((
+            SubIndication::NotYetValid,
+            format!("before the certificate's validity (from {start})"),
+        ));
+    }
+    if t > to {
+        return Err((
+            SubIndication::Expired,
+            format!("after the certificate's validity (until {end})"),
+        ));
+    }
+    let period = cert
+        .x509()
+        .tbs_certificate()
+        .extensions()
+        .into_iter()
+        .flatten()
+        .find(|e| e.extn_id == PrivateKeyUsagePeriod::OID)
+        .and_then(|e| PrivateKeyUsagePeriod::from_der(e.extn_value.as_bytes()).ok());
+    let key_end = period.and_then(|p| p.not_after);
+    if let Some(key_end) = key_end
+        && t > key_end.to_unix_duration()
+    {
+        return Err((
+            SubIndication::Expired,
+            format!(
+                "after the private key's usage period (until {})",
+                key_end.to_date_time()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `cert` is the one `sid` names.
