@@ -26,10 +26,11 @@ pub struct SignArgs {
     /// Certificates of the issuing CAs to carry in the signature.
     #[arg(long)]
     chain: Vec<PathBuf>,
-    /// The document.
-    #[arg(long = "in")]
-    input: PathBuf,
-    /// Where to write the signature (default: the document's name + `.sig`).
+    /// The documents: files, or folders whose files are all signed (one PIN for the batch;
+    /// each gets its own `.sig` beside it).
+    #[arg(long = "in", required = true, num_args = 1..)]
+    input: Vec<PathBuf>,
+    /// Where to write the signature of a single document (default: its name + `.sig`).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Put the document inside the signature (it is then read into memory).
@@ -98,15 +99,77 @@ pub fn run_sign(args: SignArgs) -> anyhow::Result<Outcome> {
     for path in &args.chain {
         chain.extend(certificates(path)?);
     }
+    let documents = documents(&args.input)?;
+    if documents.len() > 1 && (args.out.is_some() || args.add_to.is_some()) {
+        bail!("--out and --add-to take a single document");
+    }
     let signer = args.key.signer()?;
+    let progress = indicatif::ProgressBar::new(documents.len() as u64);
+    if documents.len() == 1 {
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    for document in &documents {
+        let out = args.out.clone().unwrap_or_else(|| {
+            let mut name = document.clone().into_os_string();
+            name.push(".sig");
+            PathBuf::from(name)
+        });
+        let count = sign_one(&args, signer.as_ref(), &cert, &chain, document, &out, now)
+            .with_context(|| document.display().to_string())?;
+        progress.inc(1);
+        progress.suspend(|| {
+            eprintln!(
+                "signed {} → {} ({count} signature{})",
+                document.display(),
+                out.display(),
+                if count == 1 { "" } else { "s" }
+            )
+        });
+    }
+    progress.finish_and_clear();
+    Ok(Outcome::Ok)
+}
+
+/// The documents named: files, and the files of folders (not their `.sig` files), in order.
+fn documents(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            out.push(input.clone());
+            continue;
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(input)
+            .with_context(|| format!("cannot list {}", input.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_none_or(|e| e != "sig"))
+            .collect();
+        if files.is_empty() {
+            bail!("{} holds no documents to sign", input.display());
+        }
+        files.sort();
+        out.extend(files);
+    }
+    Ok(out)
+}
+
+/// Signs one document into `out`; returns how many signatures the file holds.
+fn sign_one(
+    args: &SignArgs,
+    signer: &dyn podpis_keys::Signer,
+    cert: &podpis_pki::Certificate,
+    chain: &[podpis_pki::Certificate],
+    document: &Path,
+    out: &Path,
+    now: SystemTime,
+) -> anyhow::Result<usize> {
     let algorithm = DigestAlgorithm::for_signature(&signer.signature_algorithm().oid)?;
     let mut hasher = algorithm.hasher();
-    output::read_in_pieces(&args.input, |piece| hasher.update(piece))?;
+    output::read_in_pieces(document, |piece| hasher.update(piece))?;
     let digest = hasher.finalize();
     let request = SignRequest {
-        signer: signer.as_ref(),
-        certificate: &cert,
-        chain: &chain,
+        signer,
+        certificate: cert,
+        chain,
         digest: &digest,
         signing_time: now,
     };
@@ -117,32 +180,17 @@ pub fn run_sign(args: SignArgs) -> anyhow::Result<Outcome> {
             add_signer(&existing, &request)?
         }
         None => {
-            let content = args
-                .attached
-                .then(|| output::read(&args.input))
-                .transpose()?;
+            let content = args.attached.then(|| output::read(document)).transpose()?;
             sign(&request, content.as_deref())?
         }
     };
-    let out = args.out.clone().unwrap_or_else(|| {
-        let mut name = args.input.clone().into_os_string();
-        name.push(".sig");
-        PathBuf::from(name)
-    });
     let bytes = if args.pem {
         message.to_pem()?.into_bytes()
     } else {
         message.to_der()?
     };
-    output::write(&out, &bytes)?;
-    eprintln!(
-        "signed {} → {} ({} signature{})",
-        args.input.display(),
-        out.display(),
-        message.signer_count(),
-        if message.signer_count() == 1 { "" } else { "s" }
-    );
-    Ok(Outcome::Ok)
+    output::write(out, &bytes)?;
+    Ok(message.signer_count())
 }
 
 /// Runs `podpis verify`.

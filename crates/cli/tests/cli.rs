@@ -1328,6 +1328,44 @@ fn sign_and_verify_documents_with_openssl_agreeing() {
         String::from_utf8_lossy(&out.stdout)
     );
 
+    // A batch: a folder and a file, one key opening, one .sig each, each verifies.
+    std::fs::create_dir(d.join("batch")).unwrap();
+    for i in 0..3 {
+        std::fs::write(d.join(format!("batch/{i}.txt")), format!("document {i}")).unwrap();
+    }
+    let batch = |extra: &[&str]| {
+        podpis(
+            &[
+                &[
+                    "sign",
+                    "--key",
+                    "gost.key",
+                    "--cert",
+                    "gost.key.pem",
+                    "--in",
+                    "batch",
+                    "doc.pdf",
+                ][..],
+                extra,
+            ]
+            .concat(),
+            d,
+        )
+    };
+    fails(&batch(&["--out", "x.sig"]), 2, "a single document");
+    ok(&batch(&[]));
+    for doc in ["batch/0.txt", "batch/1.txt", "batch/2.txt", "doc.pdf"] {
+        let sig = format!("{doc}.sig");
+        let out = podpis(
+            &["verify", "--in", doc, "--sig", &sig, "--trust", "ca/ca.pem"],
+            d,
+        );
+        assert_eq!(out.status.code(), Some(0), "{doc}");
+    }
+    // Signing the folder again skips the .sig files beside the documents.
+    ok(&batch(&[]));
+    assert_eq!(std::fs::read_dir(d.join("batch")).unwrap().count(), 6);
+
     // Unusable input and a wrong key: exit 2, nothing written.
     fails(
         &podpis(&["verify", "--sig", "doc.pdf.sig"], d),
