@@ -1397,3 +1397,55 @@ fn sign_and_verify_documents_with_openssl_agreeing() {
     );
     assert!(!d.join("wrong.sig").exists());
 }
+
+/// The peak resident memory of the children this process has waited for, in KiB.
+fn children_peak_memory_kib() -> i64 {
+    // SAFETY: getrusage fills the zeroed struct it is given and reads nothing else.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(rc, 0);
+    usage.ru_maxrss
+}
+
+#[test]
+fn a_2_gib_document_signs_and_verifies_in_constant_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("pass"), "ca secret\n").unwrap();
+    ok(&ca_init(d, "ca", &[]));
+    ok(&podpis(&["key", "generate", "--out", "user.key"], d));
+    let mut csr = vec!["csr", "create", "--key", "user.key", "--out", "user.csr"];
+    csr.extend_from_slice(&PERSON);
+    ok(&podpis(&csr, d));
+    ok(&ca_issue(d, "ca", "user.csr", "person", "pass", "user.pem"));
+    // A sparse file: 2 GiB to read and hash, no disk used.
+    let big = std::fs::File::create(d.join("big.bin")).unwrap();
+    big.set_len(2 << 30).unwrap();
+    drop(big);
+    ok(&podpis(
+        &[
+            "sign", "--key", "user.key", "--cert", "user.pem", "--in", "big.bin",
+        ],
+        d,
+    ));
+    let out = podpis(
+        &[
+            "verify",
+            "--in",
+            "big.bin",
+            "--sig",
+            "big.bin.sig",
+            "--trust",
+            "ca/ca.pem",
+        ],
+        d,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let peak = children_peak_memory_kib();
+    assert!(peak < 64 * 1024, "a child used {peak} KiB");
+}
