@@ -1328,6 +1328,66 @@ fn sign_and_verify_documents_with_openssl_agreeing() {
         String::from_utf8_lossy(&out.stdout)
     );
 
+    // The signer's certificate expired at the validation time, then revoked: TOTAL_FAILED
+    // with EXPIRED and REVOKED.
+    ok(&sign(&["--out", "fresh.sig"]));
+    let check = |extra: &[&str]| {
+        let out = podpis(
+            &[
+                &[
+                    "verify",
+                    "--in",
+                    "doc.pdf",
+                    "--sig",
+                    "fresh.sig",
+                    "--trust",
+                    "ca/ca.pem",
+                    "--json",
+                ][..],
+                extra,
+            ]
+            .concat(),
+            d,
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let json = report(&out);
+        assert_eq!(json["indication"], "TOTAL_FAILED");
+        json["signatures"][0]["subIndication"].clone()
+    };
+    assert_eq!(check(&["--at", "2099-01-01"]), "EXPIRED");
+    let shown = ok(&podpis(&["cert", "show", "gost.key.pem", "--json"], d));
+    let serial = serde_json::from_str::<serde_json::Value>(&shown).unwrap()[0]["serial"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(&podpis(
+        &[
+            "ca",
+            "revoke",
+            "--dir",
+            "ca",
+            "--serial",
+            &serial,
+            "--reason",
+            "keyCompromise",
+        ],
+        d,
+    ));
+    ok(&podpis(
+        &[
+            "ca",
+            "crl",
+            "--dir",
+            "ca",
+            "--password-file",
+            "pass",
+            "--out",
+            "ca.crl",
+        ],
+        d,
+    ));
+    assert_eq!(check(&["--crl", "ca.crl"]), "REVOKED");
+
     // A batch: a folder and a file, one key opening, one .sig each, each verifies.
     std::fs::create_dir(d.join("batch")).unwrap();
     for i in 0..3 {
