@@ -1388,6 +1388,75 @@ fn sign_and_verify_documents_with_openssl_agreeing() {
     ));
     assert_eq!(check(&["--crl", "ca.crl"]), "REVOKED");
 
+    // A certificate no longer valid (OpenSSL's -days 0 ends it the second it begins) is refused
+    // unless --allow-expired; a wrong password is named; nothing is written.
+    let (made, text) = openssl_in(
+        d,
+        &[
+            "req", "-new", "-engine", "gost", "-key", "gost.key", "-subj", "/CN=old", "-out",
+            "old.csr",
+        ],
+    );
+    assert!(made, "{text}");
+    let (made, text) = openssl_in(
+        d,
+        &[
+            "x509", "-req", "-engine", "gost", "-in", "old.csr", "-signkey", "gost.key", "-days",
+            "0", "-out", "old.pem",
+        ],
+    );
+    assert!(made, "{text}");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let old = |extra: &[&str]| {
+        podpis(
+            &[
+                &[
+                    "sign", "--key", "gost.key", "--cert", "old.pem", "--in", "doc.pdf", "--out",
+                    "old.sig",
+                ][..],
+                extra,
+            ]
+            .concat(),
+            d,
+        )
+    };
+    fails(&old(&[]), 2, "--allow-expired");
+    assert!(!d.join("old.sig").exists());
+    ok(&old(&["--allow-expired"]));
+    ok(&podpis(
+        &[
+            "key",
+            "generate",
+            "--out",
+            "enc.key",
+            "--password-file",
+            "pass",
+        ],
+        d,
+    ));
+    std::fs::write(d.join("wrong"), "guess\n").unwrap();
+    fails(
+        &podpis(
+            &[
+                "sign",
+                "--key",
+                "enc.key",
+                "--password-file",
+                "wrong",
+                "--cert",
+                "gost.key.pem",
+                "--in",
+                "doc.pdf",
+                "--out",
+                "enc.sig",
+            ],
+            d,
+        ),
+        2,
+        "wrong password",
+    );
+    assert!(!d.join("enc.sig").exists());
+
     // A batch: a folder and a file, one key opening, one .sig each, each verifies.
     std::fs::create_dir(d.join("batch")).unwrap();
     for i in 0..3 {
