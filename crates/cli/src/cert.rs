@@ -30,7 +30,18 @@ pub struct VerifyArgs {
     /// Trust anchors: a PEM file of certificates, or a directory of .pem/.cer/.crt files.
     #[arg(long)]
     trust: PathBuf,
-    /// Intermediate certificates offered for building the chain (PEM bundles).
+    #[command(flatten)]
+    validation: ValidationArgs,
+    /// Machine-readable output (the layered report).
+    #[arg(long)]
+    json: bool,
+}
+
+/// How certificates are validated: the options `cert verify` and `verify` share.
+#[derive(Args)]
+pub struct ValidationArgs {
+    /// Further certificates offered for building chains (and, for `verify`, for finding
+    /// signers): PEM bundles.
     #[arg(long)]
     untrusted: Vec<PathBuf>,
     /// CRLs to take revocation status from; with any CRL or OCSP response given, every
@@ -47,9 +58,36 @@ pub struct VerifyArgs {
     /// owner's attributes with valid control digits).
     #[arg(long)]
     qualified: bool,
-    /// Machine-readable output (the layered report).
-    #[arg(long)]
-    json: bool,
+}
+
+impl ValidationArgs {
+    /// The untrusted certificates and the validation options these arguments name.
+    pub fn load(&self) -> anyhow::Result<(Vec<Certificate>, Options)> {
+        let mut untrusted = Vec::new();
+        for path in &self.untrusted {
+            untrusted.extend(certificates(path)?);
+        }
+        let mut options = Options {
+            qualified: self.qualified,
+            ..Options::default()
+        };
+        for path in &self.crl {
+            let crl =
+                Crl::load(&output::read(path)?).with_context(|| path.display().to_string())?;
+            options.crls.push(crl);
+        }
+        for path in &self.ocsp {
+            options.ocsp.push(
+                podpis_pki::ocsp::OcspResponse::from_der(&output::read(path)?)
+                    .with_context(|| path.display().to_string())?,
+            );
+        }
+        options.require_revocation = !options.crls.is_empty() || !options.ocsp.is_empty();
+        if let Some(at) = &self.at {
+            options.time = parse_time(at)?;
+        }
+        Ok((untrusted, options))
+    }
 }
 
 #[derive(Args)]
@@ -111,7 +149,7 @@ pub fn certificates(path: &Path) -> anyhow::Result<Vec<Certificate>> {
 }
 
 /// `2026-01-31` or `2026-01-31T12:00:00Z` as a time.
-pub fn parse_time(text: &str) -> anyhow::Result<SystemTime> {
+fn parse_time(text: &str) -> anyhow::Result<SystemTime> {
     let bad = || anyhow::anyhow!("--at {text:?}: expected 2026-01-31 or 2026-01-31T12:00:00Z");
     let number = |range: std::ops::Range<usize>| -> anyhow::Result<u16> {
         text.get(range).and_then(|s| s.parse().ok()).ok_or_else(bad)
@@ -141,27 +179,7 @@ fn verify(args: VerifyArgs) -> anyhow::Result<Outcome> {
         .next()
         .context("no certificate")?;
     let trust = TrustStore::new(certificates(&args.trust)?);
-    let mut intermediates = Vec::new();
-    for path in &args.untrusted {
-        intermediates.extend(certificates(path)?);
-    }
-    let mut options = Options::default();
-    for path in &args.crl {
-        options
-            .crls
-            .push(Crl::load(&output::read(path)?).with_context(|| path.display().to_string())?);
-    }
-    for path in &args.ocsp {
-        options.ocsp.push(
-            podpis_pki::ocsp::OcspResponse::from_der(&output::read(path)?)
-                .with_context(|| path.display().to_string())?,
-        );
-    }
-    options.require_revocation = !options.crls.is_empty() || !options.ocsp.is_empty();
-    options.qualified = args.qualified;
-    if let Some(at) = &args.at {
-        options.time = parse_time(at)?;
-    }
+    let (intermediates, options) = args.validation.load()?;
     let report = validate(&cert, &intermediates, &trust, &options);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

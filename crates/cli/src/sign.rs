@@ -9,11 +9,10 @@ use clap::Args;
 use podpis_pki::cades::{
     DigestAlgorithm, DocumentReport, SignRequest, SignedMessage, add_signer, sign, verify_document,
 };
-use podpis_pki::crl::Crl;
-use podpis_pki::validate::{Indication, Options, TrustStore};
+use podpis_pki::validate::{Indication, TrustStore};
 
 use crate::Outcome;
-use crate::cert::{certificates, parse_time};
+use crate::cert::{ValidationArgs, certificates};
 use crate::output::{self, PrivateKeyArgs};
 
 #[derive(Args)]
@@ -59,19 +58,8 @@ pub struct VerifyArgs {
     /// certificate path can be built and the result is INDETERMINATE.
     #[arg(long)]
     trust: Option<PathBuf>,
-    /// Further certificates for finding signers and building paths.
-    #[arg(long)]
-    untrusted: Vec<PathBuf>,
-    /// CRLs to take revocation status from; with any given, every certificate must be covered.
-    #[arg(long)]
-    crl: Vec<PathBuf>,
-    /// Validate the certificates at this time (2026-01-31 or 2026-01-31T12:00:00Z) instead of
-    /// now.
-    #[arg(long)]
-    at: Option<String>,
-    /// Require signers' certificates to be qualified.
-    #[arg(long)]
-    qualified: bool,
+    #[command(flatten)]
+    validation: ValidationArgs,
     /// Machine-readable output (the layered report, see the README).
     #[arg(long)]
     json: bool,
@@ -203,27 +191,11 @@ pub fn run_verify(args: VerifyArgs) -> anyhow::Result<Outcome> {
         .filter_map(Result::ok)
         .collect();
     let digests = digests(&message, args.input.as_deref(), &algorithms)?;
-    let mut untrusted = Vec::new();
-    for path in &args.untrusted {
-        untrusted.extend(certificates(path)?);
-    }
     let trust = TrustStore::new(match &args.trust {
         Some(path) => certificates(path)?,
         None => Vec::new(),
     });
-    let mut options = Options {
-        qualified: args.qualified,
-        ..Options::default()
-    };
-    for path in &args.crl {
-        options
-            .crls
-            .push(Crl::load(&output::read(path)?).with_context(|| path.display().to_string())?);
-    }
-    options.require_revocation = !options.crls.is_empty();
-    if let Some(at) = &args.at {
-        options.time = parse_time(at)?;
-    }
+    let (untrusted, options) = args.validation.load()?;
     let digest_of = |algorithm: DigestAlgorithm| {
         digests
             .iter()

@@ -406,6 +406,17 @@ fn ca_init(d: &Path, dir: &str, extra: &[&str]) -> Output {
     podpis(&args, d)
 }
 
+/// A new key of `alg` in `key` and a person's certificate for it in `cert`, from the CA in `ca`
+/// (password file `pass`).
+fn person_certificate(d: &Path, ca: &str, alg: &str, key: &str, cert: &str) {
+    ok(&podpis(&["key", "generate", "--alg", alg, "--out", key], d));
+    let req = format!("{key}.csr");
+    let mut csr = vec!["csr", "create", "--key", key, "--out", &req];
+    csr.extend_from_slice(&PERSON);
+    ok(&podpis(&csr, d));
+    ok(&ca_issue(d, ca, &req, "person", "pass", cert));
+}
+
 /// `podpis ca issue` by the CA in `dir` to `profile`, its key opened with the password file `pass`.
 fn ca_issue(d: &Path, dir: &str, csr: &str, profile: &str, pass: &str, out: &str) -> Output {
     podpis(
@@ -1180,19 +1191,7 @@ fn sign_and_verify_documents_with_openssl_agreeing() {
     std::fs::write(d.join("pass"), "ca secret\n").unwrap();
     ok(&ca_init(d, "ca", &[]));
     for (key, alg) in [("gost.key", "gost2012-256"), ("ec.key", "ecdsa-p256")] {
-        ok(&podpis(&["key", "generate", "--alg", alg, "--out", key], d));
-        let req = format!("{key}.csr");
-        let mut csr = vec!["csr", "create", "--key", key, "--out", &req];
-        csr.extend_from_slice(&PERSON);
-        ok(&podpis(&csr, d));
-        ok(&ca_issue(
-            d,
-            "ca",
-            &req,
-            "person",
-            "pass",
-            &format!("{key}.pem"),
-        ));
+        person_certificate(d, "ca", alg, key, &format!("{key}.pem"));
     }
     std::fs::write(d.join("doc.pdf"), b"%PDF-1.4 a document\n").unwrap();
     let sign = |extra: &[&str]| {
@@ -1542,11 +1541,7 @@ fn a_2_gib_document_signs_and_verifies_in_constant_memory() {
     let d = dir.path();
     std::fs::write(d.join("pass"), "ca secret\n").unwrap();
     ok(&ca_init(d, "ca", &[]));
-    ok(&podpis(&["key", "generate", "--out", "user.key"], d));
-    let mut csr = vec!["csr", "create", "--key", "user.key", "--out", "user.csr"];
-    csr.extend_from_slice(&PERSON);
-    ok(&podpis(&csr, d));
-    ok(&ca_issue(d, "ca", "user.csr", "person", "pass", "user.pem"));
+    person_certificate(d, "ca", "gost2012-256", "user.key", "user.pem");
     // A sparse file: 2 GiB to read and hash, no disk used.
     let big = std::fs::File::create(d.join("big.bin")).unwrap();
     big.set_len(2 << 30).unwrap();

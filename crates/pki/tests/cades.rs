@@ -117,6 +117,32 @@ fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
     )
 }
 
+/// `openssl cms -verify` of the detached DER signature `sig` over doc.bin, trusting `cas`.
+fn openssl_cms_verify(dir: &Path, sig: &str, cas: &str) -> (bool, String) {
+    openssl(
+        dir,
+        &[
+            "cms",
+            "-verify",
+            "-engine",
+            "gost",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            sig,
+            "-content",
+            "doc.bin",
+            "-CAfile",
+            cas,
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    )
+}
+
 /// OpenSSL 3.0 has no Ed25519 in CMS ("no default digest"): Podpis's Ed25519 signatures are
 /// checked by Podpis alone (`ed25519_signatures_verify_in_podpis`).
 const SPECS: [&str; 5] = [
@@ -155,28 +181,7 @@ fn openssl_verifies_podpis_signatures_detached_and_attached() {
         assert_eq!(detached.content(), None);
         assert_eq!(check_all(&detached, DOCUMENT), [None], "{spec}");
         std::fs::write(d.join("doc.sig"), detached.to_der().unwrap()).unwrap();
-        let (ok, text) = openssl(
-            d,
-            &[
-                "cms",
-                "-verify",
-                "-engine",
-                "gost",
-                "-binary",
-                "-inform",
-                "DER",
-                "-in",
-                "doc.sig",
-                "-content",
-                "doc.bin",
-                "-CAfile",
-                "ca.pem",
-                "-purpose",
-                "any",
-                "-out",
-                "/dev/null",
-            ],
-        );
+        let (ok, text) = openssl_cms_verify(d, "doc.sig", "ca.pem");
         assert!(
             ok && text.contains("Verification successful"),
             "{spec}: {text}"
@@ -318,28 +323,7 @@ fn co_signatures_keep_the_first_and_openssl_checks_both() {
     std::fs::write(d.join("doc.bin"), DOCUMENT).unwrap();
     std::fs::write(d.join("both.sig"), both.to_der().unwrap()).unwrap();
     std::fs::write(d.join("cas.pem"), first.ca.to_pem() + &second.ca.to_pem()).unwrap();
-    let (ok, text) = openssl(
-        d,
-        &[
-            "cms",
-            "-verify",
-            "-engine",
-            "gost",
-            "-binary",
-            "-inform",
-            "DER",
-            "-in",
-            "both.sig",
-            "-content",
-            "doc.bin",
-            "-CAfile",
-            "cas.pem",
-            "-purpose",
-            "any",
-            "-out",
-            "/dev/null",
-        ],
-    );
+    let (ok, text) = openssl_cms_verify(d, "both.sig", "cas.pem");
     assert!(ok, "{text}");
     let (_, text) = openssl(
         d,
