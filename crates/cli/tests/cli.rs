@@ -438,6 +438,32 @@ fn ca_issue(d: &Path, dir: &str, csr: &str, profile: &str, pass: &str, out: &str
     )
 }
 
+/// `openssl cms -verify` of the detached DER signature `sig` over `content`, trusting `cas`.
+fn openssl_cms_verify(d: &Path, sig: &str, content: &str, cas: &str) -> (bool, String) {
+    openssl_in(
+        d,
+        &[
+            "cms",
+            "-verify",
+            "-engine",
+            "gost",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            sig,
+            "-content",
+            content,
+            "-CAfile",
+            cas,
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    )
+}
+
 fn openssl_in(d: &Path, args: &[&str]) -> (bool, String) {
     let out = Command::new("openssl")
         .args(args)
@@ -1090,28 +1116,7 @@ fn token_keys_make_requests_a_ca_certifies() {
         "--out",
         "req.pem.sig",
     ]));
-    let (verified, text) = openssl_in(
-        d,
-        &[
-            "cms",
-            "-verify",
-            "-engine",
-            "gost",
-            "-binary",
-            "-inform",
-            "DER",
-            "-in",
-            "req.pem.sig",
-            "-content",
-            "req.pem",
-            "-CAfile",
-            "root/ca.pem",
-            "-purpose",
-            "any",
-            "-out",
-            "/dev/null",
-        ],
-    );
+    let (verified, text) = openssl_cms_verify(d, "req.pem.sig", "req.pem", "root/ca.pem");
     assert!(verified, "{text}");
 
     // A CA whose key stays on the token: nothing but its place is stored, the PIN is asked
@@ -1238,30 +1243,7 @@ fn sign_and_verify_documents_with_openssl_agreeing() {
     assert_eq!(json["indication"], "TOTAL_PASSED");
     assert_eq!(json["signatures"][0]["signer"]["inn"], "500100732259");
     assert_eq!(json["signatures"][0]["signer"]["snils"], "11223344595");
-    let ossl = |sig: &str| {
-        openssl_in(
-            d,
-            &[
-                "cms",
-                "-verify",
-                "-engine",
-                "gost",
-                "-binary",
-                "-inform",
-                "DER",
-                "-in",
-                sig,
-                "-content",
-                "doc.pdf",
-                "-CAfile",
-                "ca/ca.pem",
-                "-purpose",
-                "any",
-                "-out",
-                "/dev/null",
-            ],
-        )
-    };
+    let ossl = |sig: &str| openssl_cms_verify(d, sig, "doc.pdf", "ca/ca.pem");
     let (good, text) = ossl("doc.pdf.sig");
     assert!(good, "{text}");
     // Without trust anchors: INDETERMINATE, exit 1.
