@@ -475,3 +475,72 @@ fn message_signing_time_offset(der: &[u8]) -> usize {
     assert_eq!(der[value], 0x17, "a UTCTime");
     value + 2 + 11 // tag, length, then the last digit of the seconds ("…SSZ")
 }
+
+/// `message` with attribute `drop` taken out of signer 0's signed attributes, signed again by `key` so
+/// that only the missing attribute is wrong.
+fn without_attribute(message: &SignedMessage, key: &SoftwareKey, drop: &str) -> SignedMessage {
+    use cms::content_info::ContentInfo;
+    use cms::signed_data::SignedData;
+    use der::{Decode, Encode};
+    use podpis_keys::Signer;
+    let drop = const_oid::ObjectIdentifier::new(drop).unwrap();
+    let info = ContentInfo::from_der(&message.to_der().unwrap()).unwrap();
+    let mut data: SignedData = info.content.decode_as().unwrap();
+    let mut signers = data.signer_infos.0.into_vec();
+    let attrs: Vec<_> = signers[0]
+        .signed_attrs
+        .take()
+        .unwrap()
+        .into_vec()
+        .into_iter()
+        .filter(|a| a.oid != drop)
+        .collect();
+    let attrs = der::asn1::SetOfVec::try_from(attrs).unwrap();
+    let signature = key.sign(&attrs.to_der().unwrap()).unwrap();
+    signers[0].signature = der::asn1::OctetString::new(signature).unwrap();
+    signers[0].signed_attrs = Some(attrs);
+    data.signer_infos = cms::signed_data::SignerInfos::try_from(signers).unwrap();
+    let info = ContentInfo {
+        content_type: info.content_type,
+        content: der::Any::encode_from(&data).unwrap(),
+    };
+    SignedMessage::from_bytes(&info.to_der().unwrap()).unwrap()
+}
+
+#[test]
+fn missing_signed_attributes_are_named() {
+    let party = party("gost2012-256");
+    let message = podpis_sign(&party, false);
+    let digest = digest_for(&party, DOCUMENT);
+    for (oid, check, expected) in [
+        (
+            "1.2.840.113549.1.9.4",
+            "messageDigest",
+            Some(SubIndication::FormatFailure),
+        ),
+        (
+            "1.2.840.113549.1.9.3",
+            "contentType",
+            Some(SubIndication::FormatFailure),
+        ),
+        // Without signingCertificateV2 it is a plain CMS signature, still valid.
+        ("1.2.840.113549.1.9.16.2.47", "signingCertificate", None),
+        // Without signingTime there is no claimed time: still valid.
+        ("1.2.840.113549.1.9.5", "signingTime", None),
+    ] {
+        let stripped = without_attribute(&message, &party.key, oid);
+        let result = verify_signer(&stripped, 0, &digest, &[]);
+        assert_eq!(result.failure(), expected, "{check}: {:?}", result.findings);
+        let finding = result.findings.iter().find(|f| f.check == check).unwrap();
+        assert_eq!(finding.passed, expected.is_none(), "{finding:?}");
+        // The signature itself still verifies: only the attribute is at fault.
+        assert!(
+            result
+                .findings
+                .iter()
+                .any(|f| f.check == "signature" && f.passed),
+            "{check}: {:?}",
+            result.findings
+        );
+    }
+}
