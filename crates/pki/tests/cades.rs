@@ -237,6 +237,10 @@ fn podpis_verifies_openssl_signatures_der_and_streamed_ber() {
                 "without signed attributes",
                 &["-noattr", "-outform", "DER"][..],
             ),
+            (
+                "signer by key identifier",
+                &["-keyid", "-outform", "DER"][..],
+            ),
         ] {
             let mut args = vec![
                 "cms",
