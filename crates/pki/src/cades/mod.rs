@@ -12,7 +12,7 @@ mod report;
 mod sign;
 mod verify;
 
-pub use report::{DocumentReport, SignatureReport, SignerInfo, verify_document};
+pub use report::{DocumentReport, SignatureReport, SignerIdentity, verify_document};
 pub use sign::{SignRequest, add_signer, sign};
 pub use verify::{SignerCheck, SignerFinding, verify_signer};
 

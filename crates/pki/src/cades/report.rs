@@ -32,7 +32,7 @@ pub struct SignatureReport {
     /// Why, unless TOTAL_PASSED.
     pub sub_indication: Option<SubIndication>,
     /// Who signed, as the certificate says.
-    pub signer: Option<SignerInfo>,
+    pub signer: Option<SignerIdentity>,
     /// The signing time the signer claims (RFC 3339), if stated.
     pub signing_time: Option<String>,
     /// The digest algorithm (e.g. `Streebog256`).
@@ -46,7 +46,7 @@ pub struct SignatureReport {
 /// The signer, from the certificate's subject.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SignerInfo {
+pub struct SignerIdentity {
     /// Common name: the person's full name or the organisation.
     pub name: Option<String>,
     /// ИНН (of the person).
@@ -69,7 +69,7 @@ pub struct SignerInfo {
     pub algorithm: String,
 }
 
-impl SignerInfo {
+impl SignerIdentity {
     /// Reads the signer's data from `cert`.
     pub fn of(cert: &Certificate) -> Self {
         let subject = cert.subject();
@@ -138,7 +138,7 @@ pub fn verify_document(
             SignatureReport {
                 indication: sub_indication.map_or(Indication::TotalPassed, |s| s.indication()),
                 sub_indication,
-                signer: check.certificate.as_ref().map(SignerInfo::of),
+                signer: check.certificate.as_ref().map(SignerIdentity::of),
                 signing_time: check.signing_time.map(rfc3339),
                 digest_algorithm: check.digest_algorithm.map(|a| format!("{a:?}")),
                 checks: check.findings,
