@@ -1,7 +1,8 @@
-//! X.509 for Russian qualified certificates (FSB order No. 795, RFC 9215): parsing on RustCrypto's
-//! `x509-cert`, the qualified attributes and extensions named, INN/SNILS/OGRN/OGRNIP checked with
-//! their control digits, and certificate signatures (GOST R 34.10-2001/2012) verified against the
-//! issuer's key. Pure computation: no I/O.
+//! X.509 and CMS for Russian qualified certificates (FSB order No. 795, RFC 9215): parsing on
+//! RustCrypto's `x509-cert`, the qualified attributes and extensions named, INN/SNILS/OGRN/OGRNIP
+//! checked with their control digits, certificates, CSRs, CRLs and OCSP responses issued and
+//! checked, path validation with a layered report, and CAdES-BES signatures of documents
+//! (`cades`). Pure computation: no I/O.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
