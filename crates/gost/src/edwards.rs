@@ -176,10 +176,13 @@ impl<const N: usize, C: EdwardsParams<N>> Group<N> for ExtendedPoint<N, C> {
         }
     }
 
-    fn to_affine(&self) -> Self::Affine {
-        let zinv = self.z.invert();
-        let u = self.u * zinv;
-        let v = self.v * zinv;
+    fn denominator(&self) -> C::Fe {
+        self.z
+    }
+
+    fn to_affine_with(&self, zinv: &C::Fe) -> Self::Affine {
+        let u = self.u * *zinv;
+        let v = self.v * *zinv;
         AffineNiels {
             u,
             v,

@@ -34,7 +34,13 @@ pub(crate) trait Group<const N: usize>: Copy + ConditionallySelectable + 'static
     /// `−a` for a table entry.
     fn neg_affine(a: &Self::Affine) -> Self::Affine;
     /// Normalises (one field inversion).
-    fn to_affine(&self) -> Self::Affine;
+    fn to_affine(&self) -> Self::Affine {
+        self.to_affine_with(&self.denominator().invert())
+    }
+    /// The projective denominator `Z`, so that many points normalise with one inversion.
+    fn denominator(&self) -> Self::Fe;
+    /// Normalises with `z_inverse`, the inverse of [`Group::denominator`].
+    fn to_affine_with(&self, z_inverse: &Self::Fe) -> Self::Affine;
     /// Whether this is the neutral element.
     fn is_identity(&self) -> Choice;
     /// The Weierstrass affine coordinates `(x, y)`; meaningless for the identity.

@@ -21,29 +21,57 @@ pub(crate) struct BaseTables<G: Group<N>, const N: usize> {
     wnaf: Vec<G::Affine>,
 }
 
+/// Normalises public points with one field inversion (Montgomery's trick); a point at infinity
+/// among them (never in the base tables) falls back to one inversion each.
+fn batch_to_affine<G: Group<N>, const N: usize>(points: &[G]) -> Vec<G::Affine> {
+    use crate::field::Field;
+    if points.iter().any(|p| bool::from(p.denominator().is_zero())) {
+        return points.iter().map(G::to_affine).collect();
+    }
+    // prefix[i] = z_0 · … · z_(i-1)
+    let mut prefix = Vec::with_capacity(points.len());
+    let mut product = G::Fe::ONE;
+    for p in points {
+        prefix.push(product);
+        product = product * p.denominator();
+    }
+    let mut inverse = product.invert_vartime();
+    let mut out = alloc::vec![G::AFFINE_IDENTITY; points.len()];
+    for (i, p) in points.iter().enumerate().rev() {
+        out[i] = p.to_affine_with(&(inverse * prefix[i]));
+        inverse = inverse * p.denominator();
+    }
+    out
+}
+
 impl<G: Group<N>, const N: usize> BaseTables<G, N> {
     /// Computes the tables for base point `p` (done once per curve, on first use).
     pub(crate) fn new(p: G) -> Self {
-        let mut comb = Vec::with_capacity(16 * N + 1);
+        // Every entry is computed projectively, then all are normalised with one inversion.
+        let mut points = Vec::with_capacity((16 * N + 1) * 8);
         let mut row_base = p;
         for _ in 0..=16 * N {
-            let mut row = [G::AFFINE_IDENTITY; 8];
             let mut acc = row_base;
-            for entry in row.iter_mut() {
-                *entry = acc.to_affine();
+            for _ in 0..8 {
+                points.push(acc);
                 acc = acc.add(&row_base);
             }
-            comb.push(row);
             for _ in 0..4 {
                 row_base = row_base.double();
             }
         }
+        let affine = batch_to_affine(&points);
+        let comb = affine
+            .chunks_exact(8)
+            .map(|row| {
+                let mut entries = [G::AFFINE_IDENTITY; 8];
+                entries.copy_from_slice(row);
+                entries
+            })
+            .collect();
         Self {
             comb,
-            wnaf: odd_multiples(&p, BASE_WNAF_WIDTH)
-                .iter()
-                .map(G::to_affine)
-                .collect(),
+            wnaf: batch_to_affine(&odd_multiples(&p, BASE_WNAF_WIDTH)),
         }
     }
 
@@ -177,6 +205,38 @@ mod tests {
             .iter()
             .rev()
             .fold(0i128, |acc, &d| (acc << radix_bits) + d as i128)
+    }
+
+    /// Normalising many points with one inversion gives what one inversion each gives,
+    /// with a point at infinity among them too (then one inversion each).
+    fn normalises_like_one_by_one<G: Group<N>, const N: usize>(p: G) {
+        use crate::field::Field;
+        let agree = |points: &[G], batch: &[G::Affine]| {
+            points.iter().zip(batch).all(|(point, affine)| {
+                let (x1, y1) = G::IDENTITY.add_affine(affine).to_weierstrass();
+                let (x2, y2) = point.to_weierstrass();
+                x1.to_uint() == x2.to_uint() && y1.to_uint() == y2.to_uint()
+            })
+        };
+        let mut points = odd_multiples(&p, 5);
+        points.push(p.double());
+        assert!(agree(&points, &batch_to_affine(&points)));
+        points.push(G::IDENTITY);
+        let batch = batch_to_affine(&points);
+        assert_eq!(batch.len(), points.len());
+        assert!(agree(&points[..points.len() - 1], &batch));
+    }
+
+    #[test]
+    fn one_inversion_normalises_a_batch() {
+        use crate::curves::{CryptoProA, Tc26_256A, Tc26_512A};
+        normalises_like_one_by_one(
+            crate::weierstrass::ProjectivePoint::<4, CryptoProA>::generator(),
+        );
+        normalises_like_one_by_one(crate::edwards::ExtendedPoint::<4, Tc26_256A>::generator());
+        normalises_like_one_by_one(
+            crate::weierstrass::ProjectivePoint::<8, Tc26_512A>::generator(),
+        );
     }
 
     #[test]

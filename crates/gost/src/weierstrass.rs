@@ -206,11 +206,14 @@ impl<const N: usize, C: WeierstrassParams<N>> Group<N> for ProjectivePoint<N, C>
         }
     }
 
-    fn to_affine(&self) -> Self::Affine {
-        let zinv = self.z.invert();
+    fn denominator(&self) -> C::Fe {
+        self.z
+    }
+
+    fn to_affine_with(&self, zinv: &C::Fe) -> Self::Affine {
         AffinePoint {
-            x: self.x * zinv,
-            y: self.y * zinv,
+            x: self.x * *zinv,
+            y: self.y * *zinv,
             infinity: self.z.is_zero().unwrap_u8(),
         }
     }
