@@ -129,16 +129,10 @@ pub fn certificates(path: &Path) -> anyhow::Result<Vec<Certificate>> {
         return load(path);
     }
     let mut out = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("cannot list {}", path.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.extension().is_some_and(|e| {
-                ["pem", "cer", "crt", "der"].contains(&e.to_string_lossy().as_ref())
-            })
-        })
-        .collect();
-    entries.sort();
+    let entries = output::files_in(path, |p| {
+        p.extension()
+            .is_some_and(|e| ["pem", "cer", "crt", "der"].contains(&e.to_string_lossy().as_ref()))
+    })?;
     for entry in entries {
         out.extend(load(&entry)?);
     }

@@ -33,6 +33,17 @@ pub fn read_in_pieces(path: &Path, mut f: impl FnMut(&[u8])) -> anyhow::Result<(
     }
 }
 
+/// The files of folder `dir` that `keep` accepts, sorted by name.
+pub fn files_in(dir: &Path, keep: impl Fn(&Path) -> bool) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| keep(p))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// Writes a file, naming it in the error.
 pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))

@@ -2,7 +2,7 @@
 //! detached by default, and the layered report on them.
 
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -72,10 +72,7 @@ pub fn run_sign(args: SignArgs) -> anyhow::Result<Outcome> {
         .next()
         .context("no certificate")?;
     let now = SystemTime::now();
-    let (from, to) = cert.validity();
-    let since_epoch = now.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let valid_now = from <= since_epoch && since_epoch <= to;
-    if !valid_now && !args.allow_expired {
+    if !cert.is_valid_at(now) && !args.allow_expired {
         let (start, end) = cert.validity_text();
         bail!(
             "{}: the certificate is valid from {start} to {end}, not now (--allow-expired signs \
@@ -126,15 +123,12 @@ fn documents(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
             out.push(input.clone());
             continue;
         }
-        let mut files: Vec<PathBuf> = std::fs::read_dir(input)
-            .with_context(|| format!("cannot list {}", input.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_none_or(|e| e != "sig"))
-            .collect();
+        let files = output::files_in(input, |p| {
+            p.is_file() && p.extension().is_none_or(|e| e != "sig")
+        })?;
         if files.is_empty() {
             bail!("{} holds no documents to sign", input.display());
         }
-        files.sort();
         out.extend(files);
     }
     Ok(out)

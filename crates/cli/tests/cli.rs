@@ -438,6 +438,19 @@ fn ca_issue(d: &Path, dir: &str, csr: &str, profile: &str, pass: &str, out: &str
     )
 }
 
+/// An OpenSSL configuration that loads the gost engine, for commands without `-engine`; pass
+/// it as `OPENSSL_CONF`.
+fn gost_openssl_conf(d: &Path) -> std::path::PathBuf {
+    let conf = d.join("gost.cnf");
+    std::fs::write(
+        &conf,
+        "openssl_conf = d\n[d]\nengines = e\n[e]\ngost = g\n[g]\nengine_id = gost\n\
+         default_algorithms = ALL\n",
+    )
+    .unwrap();
+    conf
+}
+
 /// `openssl cms -verify` of the detached DER signature `sig` over `content`, trusting `cas`.
 fn openssl_cms_verify(d: &Path, sig: &str, content: &str, cas: &str) -> (bool, String) {
     openssl_in(
@@ -649,13 +662,7 @@ fn ca_issues_revokes_and_publishes_crls_that_openssl_accepts() {
     );
 
     // OCSP: OpenSSL asks, the CA answers from its records, OpenSSL and Podpis check the answer.
-    let conf = d.join("gost.cnf");
-    std::fs::write(
-        &conf,
-        "openssl_conf = d\n[d]\nengines = e\n[e]\ngost = g\n[g]\nengine_id = gost\n\
-         default_algorithms = ALL\n",
-    )
-    .unwrap();
+    let conf = gost_openssl_conf(d);
     let ocsp = |args: &[&str]| {
         let out = Command::new("openssl")
             .arg("ocsp")
@@ -908,13 +915,7 @@ fn p12_export_and_import_round_trip_with_openssl() {
     assert!(!d.join("x.p12").exists());
     ok(&export("user.key", "user.p12"));
 
-    let conf = d.join("gost.cnf");
-    std::fs::write(
-        &conf,
-        "openssl_conf = d\n[d]\nengines = e\n[e]\ngost = g\n[g]\nengine_id = gost\n\
-         default_algorithms = ALL\n",
-    )
-    .unwrap();
+    let conf = gost_openssl_conf(d);
     let openssl = |args: &[&str]| {
         let out = Command::new("openssl")
             .args(args)

@@ -234,6 +234,14 @@ impl Algorithm {
         }
     }
 
+    /// The algorithm of a signature-with-digest OID.
+    pub fn from_signature_oid(oid: &ObjectIdentifier) -> Result<Self, Error> {
+        [Self::Gost2001, Self::Gost2012_256, Self::Gost2012_512]
+            .into_iter()
+            .find(|a| a.signature_oid() == *oid)
+            .ok_or(Error::UnknownAlgorithm(*oid))
+    }
+
     /// The OID of the signature-with-digest algorithm (certificates, CRLs, CMS).
     pub fn signature_oid(self) -> ObjectIdentifier {
         match self {

@@ -13,16 +13,20 @@ use crate::software::SoftwareKey;
 /// `key` as an `ENCRYPTED PRIVATE KEY` PEM, encrypted under `password` with PBKDF2-HMAC-SHA-256
 /// (600,000 iterations, random salt) and AES-256-CBC.
 pub fn encrypt_pem(key: &SoftwareKey, password: &[u8]) -> Result<Zeroizing<String>, KeyError> {
+    encrypt(key, password)?
+        .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
+        .map_err(|e| KeyError::Encryption(e.to_string()))
+}
+
+/// `key` as a DER EncryptedPrivateKeyInfo under `password` (PBES2: PBKDF2-HMAC-SHA-256 with a
+/// random salt, AES-256-CBC), for key files and PKCS#12 key bags alike.
+pub(crate) fn encrypt(key: &SoftwareKey, password: &[u8]) -> Result<der::SecretDocument, KeyError> {
     let plain = key.to_pkcs8_der()?;
     let info =
         PrivateKeyInfoRef::from_der(&plain).map_err(|e| KeyError::Encryption(e.to_string()))?;
     let params = pbes2::Parameters::generate_pbkdf2(&mut getrandom::SysRng)
         .map_err(|e| KeyError::Encryption(e.to_string()))?;
-    let encrypted = info
-        .encrypt_with_params(params, password)
-        .map_err(|e| KeyError::Encryption(e.to_string()))?;
-    encrypted
-        .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
+    info.encrypt_with_params(params, password)
         .map_err(|e| KeyError::Encryption(e.to_string()))
 }
 

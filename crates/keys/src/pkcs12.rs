@@ -8,8 +8,8 @@ use der::asn1::{Any, BmpString, OctetString, SetOfVec};
 use der::{Decode, Encode, Sequence};
 use hmac::{Hmac, KeyInit, Mac};
 use pkcs5::EncryptionScheme;
-use pkcs5::pbes2;
-use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
+
+use pkcs8::EncryptedPrivateKeyInfoRef;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use spki::{AlgorithmIdentifierOwned, ObjectIdentifier};
@@ -253,14 +253,7 @@ pub fn export(
     name: Option<&str>,
 ) -> Result<Vec<u8>, KeyError> {
     let local_key_id = Sha1::digest(certificate).to_vec();
-    let plain = key.to_pkcs8_der()?;
-    let info =
-        PrivateKeyInfoRef::from_der(&plain).map_err(|e| KeyError::Malformed(e.to_string()))?;
-    let params = pbes2::Parameters::generate_pbkdf2(&mut getrandom::SysRng)
-        .map_err(|e| KeyError::Encryption(e.to_string()))?;
-    let shrouded = info
-        .encrypt_with_params(params, password)
-        .map_err(|e| KeyError::Encryption(e.to_string()))?;
+    let shrouded = crate::file::encrypt(key, password)?;
     let key_bag = SafeBag {
         bag_id: SHROUDED_KEY_BAG,
         bag_value: Any::from_der(shrouded.as_bytes()).map_err(encode_err)?,

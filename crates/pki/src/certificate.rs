@@ -1,7 +1,7 @@
 //! An X.509 certificate as Podpis reads it: decoded with RustCrypto's `x509-cert`, with the raw
 //! bytes kept for signatures and name matching, and the Russian attributes made readable.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use const_oid::ObjectIdentifier;
 use der::asn1::Any;
@@ -145,6 +145,13 @@ impl Certificate {
             v.not_before.to_unix_duration(),
             v.not_after.to_unix_duration(),
         )
+    }
+
+    /// Whether `time` falls within `notBefore`…`notAfter`.
+    pub fn is_valid_at(&self, time: SystemTime) -> bool {
+        let (from, to) = self.validity();
+        let t = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+        from <= t && t <= to
     }
 
     /// `notBefore` and `notAfter` as RFC 3339 text.

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use crate::certificate::{Certificate, ExtensionInfo, NameAttribute};
 use crate::identifiers::{self, IdentifierKind};
@@ -68,10 +68,6 @@ impl core::fmt::Display for IdentifierCheck {
 pub fn summarize(cert: &Certificate) -> Summary {
     let subject = cert.subject();
     let (not_before, not_after) = cert.validity_text();
-    let (from, to) = cert.validity();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
     let sig = cert.signature_algorithm();
     let key_oid = cert.public_key_algorithm();
     let key_name = match cert.public_key() {
@@ -94,7 +90,7 @@ pub fn summarize(cert: &Certificate) -> Summary {
         subject,
         not_before,
         not_after,
-        valid_now: from <= now && now <= to,
+        valid_now: cert.is_valid_at(SystemTime::now()),
         public_key: AlgorithmInfo {
             oid: key_oid.to_string(),
             name: key_name,
@@ -106,15 +102,10 @@ pub fn summarize(cert: &Certificate) -> Summary {
 
 /// Whether `cert` is a CA certificate (basicConstraints with cA).
 fn is_ca(cert: &Certificate) -> bool {
-    use der::Decode;
-    use x509_cert::ext::pkix::BasicConstraints;
     cert.x509()
         .tbs_certificate()
-        .extensions()
-        .into_iter()
-        .flatten()
-        .filter(|e| e.extn_id == <BasicConstraints as const_oid::AssociatedOid>::OID)
-        .any(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).is_ok_and(|bc| bc.ca))
+        .get_extension::<x509_cert::ext::pkix::BasicConstraints>()
+        .is_ok_and(|bc| bc.is_some_and(|(_, bc)| bc.ca))
 }
 
 /// The subject's INN, INN ЮЛ, SNILS, OGRN and OGRNIP with their control-digit verdicts. An INN

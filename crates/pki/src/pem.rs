@@ -36,14 +36,17 @@ pub(crate) fn der_blocks(bytes: &[u8], labels: &[&str]) -> Result<Vec<Vec<u8>>, 
 
 /// Decodes the Base64 body after a PEM `BEGIN` line.
 fn body(block: &str) -> Result<Vec<u8>, Error> {
+    base64_text(block).map_err(|e| Error::Malformed(format!("PEM Base64: {e}")))
+}
+
+/// Decodes Base64 text of any line width, skipping PEM `-----BEGIN/END …-----` lines.
+pub(crate) fn base64_text(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
     use base64::Engine;
-    let body: String = block
+    let body: String = text
         .lines()
-        .skip(1)
+        .filter(|line| !line.starts_with("-----"))
         .flat_map(|line| line.chars())
         .filter(|c| !c.is_ascii_whitespace())
         .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|e| Error::Malformed(format!("PEM Base64: {e}")))
+    base64::engine::general_purpose::STANDARD.decode(body)
 }

@@ -32,19 +32,14 @@ pub(crate) fn verify_gost(
     digest: &[u8],
     signature: &[u8],
 ) -> Result<(), Error> {
-    let algorithm = match sig_oid {
-        podpis_gost::oid::GOST_R3411_94_WITH_R3410_2001 => Algorithm::Gost2001,
-        podpis_gost::oid::SIGN_WITH_STREEBOG_256 => Algorithm::Gost2012_256,
-        podpis_gost::oid::SIGN_WITH_STREEBOG_512 => Algorithm::Gost2012_512,
-        other => {
-            return Err(match oid::algorithm_name(&other) {
-                Some(name) => Error::KeyAlgorithmMismatch {
-                    signature: name.into(),
-                    key: key_name(key),
-                },
-                None => Error::UnsupportedAlgorithm(format!("signature algorithm {other}")),
-            });
-        }
+    let Ok(algorithm) = Algorithm::from_signature_oid(&sig_oid) else {
+        return Err(match oid::algorithm_name(&sig_oid) {
+            Some(name) => Error::KeyAlgorithmMismatch {
+                signature: name.into(),
+                key: key_name(key),
+            },
+            None => Error::UnsupportedAlgorithm(format!("signature algorithm {sig_oid}")),
+        });
     };
     if key.algorithm() != algorithm {
         return Err(Error::KeyAlgorithmMismatch {

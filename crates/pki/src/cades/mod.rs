@@ -79,11 +79,15 @@ impl DigestAlgorithm {
     /// The digest a key signing with `signature_algorithm` (as a [`podpis_keys::Signer`] names
     /// it) pairs with in CMS.
     pub fn for_signature(signature_algorithm: &ObjectIdentifier) -> Result<Self, Error> {
-        use podpis_gost::oid as g;
+        use podpis_gost::Algorithm as A;
+        if let Ok(gost) = A::from_signature_oid(signature_algorithm) {
+            return Ok(match gost {
+                A::Gost2012_256 => Self::Streebog256,
+                A::Gost2012_512 => Self::Streebog512,
+                A::Gost2001 => Self::Gost94,
+            });
+        }
         Ok(match *signature_algorithm {
-            g::SIGN_WITH_STREEBOG_256 => Self::Streebog256,
-            g::SIGN_WITH_STREEBOG_512 => Self::Streebog512,
-            g::GOST_R3411_94_WITH_R3410_2001 => Self::Gost94,
             oid::ECDSA_SHA256 | oid::RSA_SHA256 => Self::Sha256,
             oid::ED25519 => Self::Sha512,
             other => {
@@ -243,16 +247,7 @@ fn encoding(e: der::Error) -> Error {
 
 /// PEM or bare Base64 (with any line breaks) to binary.
 fn text_to_der(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    use base64::Engine;
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Error::Cms("neither DER nor Base64/PEM text".into()))?;
-    let body: String = text
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .flat_map(|l| l.chars())
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|e| Error::Cms(format!("Base64: {e}")))
+    crate::pem::base64_text(text).map_err(|e| Error::Cms(format!("Base64: {e}")))
 }

@@ -85,12 +85,7 @@ impl SignerIdentity {
                 .find(|i| kinds.contains(&i.kind))
                 .map(|i| i.value.clone())
         };
-        let issuer = cert
-            .issuer()
-            .iter()
-            .map(|a| format!("{}={}", a.short.unwrap_or(&a.oid), a.value))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let issuer = crate::validate::name_text(&cert.issuer());
         Self {
             name: attr("CN"),
             inn: id(&[IdentifierKind::Inn]),

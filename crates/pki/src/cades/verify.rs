@@ -186,45 +186,27 @@ pub fn verify_signer(
 /// A claimed signing time must fall within the certificate's validity and its private key
 /// usage period (`shared/standards/cades-and-verification.md` §5, step 5).
 fn within_key_periods(cert: &Certificate, at: SystemTime) -> Result<(), (SubIndication, String)> {
-    use const_oid::AssociatedOid;
-    use der::Decode;
     use x509_cert::ext::pkix::PrivateKeyUsagePeriod;
-    let t = at.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let (from, to) = cert.validity();
-    let (start, end) = cert.validity_text();
-    if t < from {
-        return Err((
-            SubIndication::NotYetValid,
-            format!("before the certificate's validity (from {start})"),
-        ));
-    }
-    if t > to {
-        return Err((
-            SubIndication::Expired,
-            format!("after the certificate's validity (until {end})"),
-        ));
-    }
-    let period = cert
+    crate::validate::validity(cert, at)?;
+    let key_end = cert
         .x509()
         .tbs_certificate()
-        .extensions()
-        .into_iter()
+        .get_extension::<PrivateKeyUsagePeriod>()
+        .ok()
         .flatten()
-        .find(|e| e.extn_id == PrivateKeyUsagePeriod::OID)
-        .and_then(|e| PrivateKeyUsagePeriod::from_der(e.extn_value.as_bytes()).ok());
-    let key_end = period.and_then(|p| p.not_after);
-    if let Some(key_end) = key_end
-        && t > key_end.to_unix_duration()
-    {
-        return Err((
-            SubIndication::Expired,
-            format!(
-                "after the private key's usage period (until {})",
-                key_end.to_date_time()
-            ),
-        ));
+        .and_then(|(_, period)| period.not_after);
+    match key_end {
+        Some(end) if at.duration_since(UNIX_EPOCH).unwrap_or_default() > end.to_unix_duration() => {
+            Err((
+                SubIndication::Expired,
+                format!(
+                    "after the private key's usage period (until {})",
+                    end.to_date_time()
+                ),
+            ))
+        }
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Whether `cert` is the one `sid` names.
@@ -234,9 +216,9 @@ fn identifies(sid: &SignerIdentifier, cert: &Certificate) -> bool {
         SignerIdentifier::IssuerAndSerialNumber(isn) => {
             isn.serial_number == *tbs.serial_number() && isn.issuer == *tbs.issuer()
         }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => {
-            crate::validate::facts::Facts::of(cert).ski.as_deref() == Some(ski.0.as_bytes())
-        }
+        SignerIdentifier::SubjectKeyIdentifier(ski) => tbs
+            .get_extension::<x509_cert::ext::pkix::SubjectKeyIdentifier>()
+            .is_ok_and(|found| found.is_some_and(|(_, own)| own == *ski)),
     }
 }
 

@@ -531,7 +531,12 @@ fn check_path(nodes: &[Node<'_>], path: &[usize], options: &Options) -> Report {
 
 /// A certificate's subject as `C=RU, CN=…`.
 pub(crate) fn subject_text(cert: &Certificate) -> String {
-    cert.subject()
+    name_text(&cert.subject())
+}
+
+/// A name as `C=RU, CN=…`.
+pub(crate) fn name_text(attributes: &[crate::certificate::NameAttribute]) -> String {
+    attributes
         .iter()
         .map(|a| format!("{}={}", a.short.unwrap_or(&a.oid), a.value))
         .collect::<Vec<_>>()
@@ -540,7 +545,8 @@ pub(crate) fn subject_text(cert: &Certificate) -> String {
 
 type Outcome = Result<String, (SubIndication, String)>;
 
-fn validity(cert: &Certificate, time: SystemTime) -> Outcome {
+/// Whether `time` falls within `cert`'s validity period.
+pub(crate) fn validity(cert: &Certificate, time: SystemTime) -> Outcome {
     let (from, to) = cert.validity();
     let t = time.duration_since(UNIX_EPOCH).unwrap_or_default();
     let (start, end) = cert.validity_text();
