@@ -1,0 +1,247 @@
+//! The portal's storage: one schema on SQLite (the embedded default) or PostgreSQL (for several
+//! `podpis serve` nodes), through sqlx's `Any` driver.
+//!
+//! Every change goes through a [`Tx`]: the change, its journal entry and its outbox messages are
+//! written in one transaction, so a crash leaves all of them or none. The schema is portable
+//! (TEXT and BIGINT, Unix-second times, identifiers made by the caller), so one set of migrations
+//! and one set of queries serve both databases; where the dialects differ (row locks, the way a
+//! write transaction starts) [`Dialect`] says which to use.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), podpis_store::Error> {
+//! let store = podpis_store::Store::connect("sqlite://podpis.db").await?;
+//! store.migrate().await?;
+//! let mut tx = store.begin().await?;
+//! let head = tx.journal_head().await?;
+//! tx.commit().await?;
+//! # let _ = head; Ok(()) }
+//! ```
+
+mod accounts;
+mod codes;
+mod journal;
+mod migrate;
+mod outbox;
+mod passkeys;
+mod rate_limit;
+mod sessions;
+mod settings;
+
+use core::fmt;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
+
+pub use accounts::{Account, Profile};
+pub use codes::Code;
+pub use journal::{Breach, Entry, JournalFilter, NewEntry, GENESIS_HASH};
+pub use outbox::{Delivery, Message, NewMessage};
+pub use passkeys::{Ceremony, Passkey};
+pub use sessions::Session;
+
+/// Which SQL database a [`Store`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    /// An SQLite file: one writer at a time, transactions serialised by the file lock.
+    Sqlite,
+    /// PostgreSQL: many nodes, rows locked with `FOR UPDATE` where order matters.
+    Postgres,
+}
+
+/// What went wrong in storage.
+#[derive(Debug)]
+pub enum Error {
+    /// A row with the same unique value exists already; the text names the constraint.
+    Duplicate(String),
+    /// The database refused or failed.
+    Database(sqlx::Error),
+    /// A migration could not be applied.
+    Migration(String),
+    /// The URL names no database Podpis knows.
+    UnsupportedUrl(String),
+}
+
+impl Error {
+    /// Whether this is a unique-constraint violation on `column` (as both databases name it in
+    /// their messages: `accounts.phone` or `accounts_phone_key`).
+    pub fn is_duplicate_of(&self, column: &str) -> bool {
+        matches!(self, Self::Duplicate(text) if text.contains(column))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Duplicate(what) => write!(f, "a record with this value exists already ({what})"),
+            Self::Database(e) => write!(f, "database error: {e}"),
+            Self::Migration(what) => write!(f, "migration failed: {what}"),
+            Self::UnsupportedUrl(url) => write!(
+                f,
+                "unsupported database URL {url:?}: use sqlite://FILE or postgres://USER@HOST/DB"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e
+            && db.is_unique_violation()
+        {
+            return Self::Duplicate(db.message().to_owned());
+        }
+        Self::Database(e)
+    }
+}
+
+/// Storage results.
+pub type Result<T> = core::result::Result<T, Error>;
+
+/// A pool of connections to the portal's database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl Store {
+    /// Connects to `url`: `sqlite://FILE` (created if missing, in WAL mode) or
+    /// `postgres://…`. Does not migrate; call [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let (dialect, url) = if url.starts_with("sqlite:") {
+            let url = if url.contains("mode=") {
+                url.to_owned()
+            } else if url.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (Dialect::Sqlite, url)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Dialect::Postgres, url.to_owned())
+        } else {
+            return Err(Error::UnsupportedUrl(url.to_owned()));
+        };
+        let options = AnyPoolOptions::new().max_connections(match dialect {
+            Dialect::Sqlite => 8,
+            Dialect::Postgres => 16,
+        });
+        let options = if dialect == Dialect::Sqlite {
+            options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            })
+        } else {
+            options
+        };
+        let pool = options.connect(&url).await?;
+        if dialect == Dialect::Sqlite {
+            // WAL lets readers run beside the one writer; the setting is kept in the file.
+            pool.execute("PRAGMA journal_mode = WAL").await?;
+        }
+        Ok(Self { pool, dialect })
+    }
+
+    /// The database behind this store.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing when one upgrades.
+    pub async fn begin(&self) -> Result<Tx> {
+        let inner = match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx { inner, dialect: self.dialect })
+    }
+
+    /// Starts a transaction that only reads: a consistent snapshot, no write lock.
+    pub async fn read(&self) -> Result<Tx> {
+        Ok(Tx { inner: self.pool.begin().await?, dialect: self.dialect })
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.pool.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Creates the PostgreSQL database `name` (letters, digits and `_` only), for set-up and
+    /// tests; refused on SQLite, whose databases are files.
+    pub async fn create_database(&self, name: &str) -> Result<()> {
+        if self.dialect != Dialect::Postgres
+            || name.is_empty()
+            || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(Error::UnsupportedUrl(format!("cannot create database {name:?} here")));
+        }
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes every connection (at shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// One transaction: reads and writes inside it commit together or not at all. Dropped without
+/// [`Tx::commit`], it rolls back.
+pub struct Tx {
+    inner: Transaction<'static, Any>,
+    dialect: Dialect,
+}
+
+impl Tx {
+    /// Makes every write of the transaction permanent.
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await?;
+        Ok(())
+    }
+
+    /// The database this transaction runs on.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+
+    /// `FOR UPDATE` on PostgreSQL (a row lock other nodes wait for), nothing on SQLite (whose
+    /// write transactions hold the whole file).
+    fn for_update(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+/// Reads column `name` of `row`.
+fn col<T>(row: &AnyRow, name: &str) -> Result<T>
+where
+    T: for<'r> sqlx::Decode<'r, Any> + sqlx::Type<Any>,
+{
+    Ok(row.try_get(name)?)
+}
+
+/// A 0/1 column as a flag.
+fn flag(row: &AnyRow, name: &str) -> Result<bool> {
+    Ok(col::<i64>(row, name)? != 0)
+}
+
+/// A query whose text is put together from this crate's own constants — column lists and
+/// dialect words, never input (every value is bound).
+fn dynamic(sql: String) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+}

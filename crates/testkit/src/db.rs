@@ -1,0 +1,60 @@
+//! Fresh, migrated databases: an SQLite file in a temporary folder, or a new PostgreSQL
+//! database on the server `PODPIS_TEST_POSTGRES` names (scripts/postgres starts one and prints
+//! its URL). PostgreSQL tests fail without it — they never pass empty — unless
+//! `PODPIS_SKIP_POSTGRES=1` says to skip them knowingly.
+
+use podpis_store::Store;
+
+/// A migrated store that lives as long as this value.
+pub struct TestDb {
+    /// The store.
+    pub store: Store,
+    /// Its URL (to open it again, as a second node would).
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh SQLite database.
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}", dir.path().join("podpis.db").display());
+    let store = Store::connect(&url).await.expect("open SQLite");
+    store.migrate().await.expect("migrate SQLite");
+    TestDb { store, url, _dir: Some(dir) }
+}
+
+/// A fresh PostgreSQL database, or `None` when `PODPIS_SKIP_POSTGRES` is set.
+///
+/// # Panics
+/// When `PODPIS_TEST_POSTGRES` is not set (and skipping was not asked for), or the server
+/// refuses.
+pub async fn postgres() -> Option<TestDb> {
+    let Ok(admin_url) = std::env::var("PODPIS_TEST_POSTGRES") else {
+        if std::env::var_os("PODPIS_SKIP_POSTGRES").is_some() {
+            eprintln!("PostgreSQL test skipped: PODPIS_SKIP_POSTGRES is set");
+            return None;
+        }
+        panic!(
+            "PostgreSQL tests need a server: set PODPIS_TEST_POSTGRES (scripts/postgres starts one \
+             and prints its URL), or PODPIS_SKIP_POSTGRES=1 to skip them knowingly"
+        );
+    };
+    let name = format!("podpis_test_{}", crate::random_hex(8));
+    let admin = Store::connect(&admin_url).await.expect("connect to PODPIS_TEST_POSTGRES");
+    admin.create_database(&name).await.expect("CREATE DATABASE");
+    admin.close().await;
+    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+    let url = format!("{base}/{name}");
+    let store = Store::connect(&url).await.expect("open the test database");
+    store.migrate().await.expect("migrate PostgreSQL");
+    Some(TestDb { store, url, _dir: None })
+}
+
+/// Runs `sql` on the database at `url` over a connection of its own, as someone with direct
+/// access to the database would (to tamper with rows in a test).
+pub async fn raw_sql(url: &str, sql: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.expect("direct connection");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.expect(sql);
+    pool.close().await;
+}
