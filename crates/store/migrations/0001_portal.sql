@@ -24,6 +24,7 @@ CREATE TABLE accounts (
     role TEXT NOT NULL DEFAULT 'citizen',
     operator_ca TEXT,
     totp_secret TEXT,
+    totp_last_step BIGINT NOT NULL DEFAULT 0,
     failed_logins BIGINT NOT NULL DEFAULT 0,
     locked_until BIGINT NOT NULL DEFAULT 0,
     language TEXT NOT NULL DEFAULT 'ru',

@@ -39,6 +39,8 @@ pub struct Account {
     pub operator_ca: Option<String>,
     /// The TOTP secret (Base32), when the user enrolled one.
     pub totp_secret: Option<String>,
+    /// The last TOTP time step accepted (a code is accepted once).
+    pub totp_last_step: i64,
     /// Failed sign-in attempts since the last success.
     pub failed_logins: i64,
     /// Until when sign-in is locked (Unix seconds; 0 = not locked).
@@ -70,7 +72,7 @@ pub struct Profile {
 
 const COLUMNS: &str = "id, phone, email, snils, inn, surname, given_name, patronymic, birth_date, \
      passport, password_hash, phone_confirmed, email_confirmed, role, operator_ca, totp_secret, \
-     failed_logins, locked_until, language, created_at";
+     totp_last_step, failed_logins, locked_until, language, created_at";
 
 fn account(row: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -90,6 +92,7 @@ fn account(row: &AnyRow) -> Result<Account> {
         role: col(row, "role")?,
         operator_ca: col(row, "operator_ca")?,
         totp_secret: col(row, "totp_secret")?,
+        totp_last_step: col(row, "totp_last_step")?,
         failed_logins: col(row, "failed_logins")?,
         locked_until: col(row, "locked_until")?,
         language: col(row, "language")?,
@@ -102,7 +105,7 @@ impl Tx {
     pub async fn insert_account(&mut self, a: &Account) -> Result<()> {
         dynamic(format!(
             "INSERT INTO accounts ({COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
         ))
         .bind(&a.id)
         .bind(&a.phone)
@@ -120,6 +123,7 @@ impl Tx {
         .bind(&a.role)
         .bind(&a.operator_ca)
         .bind(&a.totp_secret)
+        .bind(a.totp_last_step)
         .bind(a.failed_logins)
         .bind(a.locked_until)
         .bind(&a.language)
@@ -136,13 +140,19 @@ impl Tx {
         row.as_ref().map(account).transpose()
     }
 
-    /// The account whose phone, e-mail or SNILS is `login` (already normalised by the caller).
-    pub async fn account_by_login(&mut self, login: &str) -> Result<Option<Account>> {
+    /// The account with this phone, e-mail or SNILS (each already normalised by the caller;
+    /// `None` for a form the login cannot have).
+    pub async fn account_by_login(
+        &mut self,
+        phone: Option<&str>,
+        email: Option<&str>,
+        snils: Option<&str>,
+    ) -> Result<Option<Account>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM accounts WHERE phone = $1 OR email = $1 OR snils = $1{}",
+            "SELECT {COLUMNS} FROM accounts WHERE phone = $1 OR email = $2 OR snils = $3{}",
             self.for_update()
         );
-        let row = dynamic(sql).bind(login).fetch_optional(self.conn()).await?;
+        let row = dynamic(sql).bind(phone).bind(email).bind(snils).fetch_optional(self.conn()).await?;
         row.as_ref().map(account).transpose()
     }
 
@@ -204,6 +214,17 @@ impl Tx {
             .execute(self.conn())
             .await?;
         Ok(())
+    }
+
+    /// Records the TOTP time step just accepted; false when it (or a later one) was accepted
+    /// already, so that one code signs in once.
+    pub async fn use_totp_step(&mut self, id: &str, step: i64) -> Result<bool> {
+        let done = sqlx::query("UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2")
+            .bind(id)
+            .bind(step)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Sets (or, with `None`, removes) the TOTP secret.

@@ -58,6 +58,7 @@ fn account(n: u32) -> Account {
         role: "citizen".into(),
         operator_ca: None,
         totp_secret: None,
+        totp_last_step: 0,
         failed_logins: 0,
         locked_until: 0,
         language: "ru".into(),
@@ -113,10 +114,11 @@ async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
         assert!(e.is_duplicate_of(field), "{field}: {e}");
     }
     let mut tx = db.store.read().await.unwrap();
-    for login in [&a.phone, &a.email, a.snils.as_ref().unwrap()] {
-        assert_eq!(tx.account_by_login(login).await.unwrap().as_ref(), Some(&a), "{login}");
+    let snils = a.snils.as_deref();
+    for (phone, email, snils) in [(Some(a.phone.as_str()), None, None), (None, Some(a.email.as_str()), None), (None, None, snils)] {
+        assert_eq!(tx.account_by_login(phone, email, snils).await.unwrap().as_ref(), Some(&a));
     }
-    assert_eq!(tx.account_by_login("nobody").await.unwrap(), None);
+    assert_eq!(tx.account_by_login(Some("+70000000009"), Some("nobody@x.ru"), None).await.unwrap(), None);
     assert_eq!(tx.account("acc1").await.unwrap(), Some(a));
 }
 
@@ -138,6 +140,9 @@ async fn profile_and_flags_update(db: TestDb) {
     assert_eq!(tx.add_login_failure("acc2", Some(5_000)).await.unwrap(), 2);
     tx.set_role("acc2", "operator", Some("ca1")).await.unwrap();
     tx.set_totp_secret("acc2", Some("JBSWY3DPEHPK3PXP")).await.unwrap();
+    assert!(tx.use_totp_step("acc2", 10).await.unwrap());
+    assert!(!tx.use_totp_step("acc2", 10).await.unwrap(), "a step is accepted once");
+    assert!(!tx.use_totp_step("acc2", 9).await.unwrap(), "nor an older one");
     tx.commit().await.unwrap();
     let mut tx = db.store.read().await.unwrap();
     let a = tx.account("acc2").await.unwrap().unwrap();
