@@ -192,19 +192,23 @@ impl Tx {
         Ok(())
     }
 
-    /// Counts one more failed sign-in and, when `lock_until` is given, locks sign-in until then.
-    /// Returns the count.
-    pub async fn add_login_failure(&mut self, id: &str, lock_until: Option<i64>) -> Result<i64> {
+    /// Counts one more failed sign-in. At the `lock_after`-th in a row, sign-in locks until
+    /// `lock_until` and the count starts again. Returns the count (this one included) and
+    /// whether this failure locked the account.
+    pub async fn add_login_failure(&mut self, id: &str, lock_after: i64, lock_until: i64) -> Result<(i64, bool)> {
         let row = sqlx::query(
-            "UPDATE accounts SET failed_logins = failed_logins + 1, \
-             locked_until = CASE WHEN $2 > locked_until THEN $2 ELSE locked_until END \
-             WHERE id = $1 RETURNING failed_logins",
+            "UPDATE accounts SET \
+             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END, \
+             failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END \
+             WHERE id = $1 RETURNING failed_logins, locked_until",
         )
         .bind(id)
-        .bind(lock_until.unwrap_or(0))
+        .bind(lock_after)
+        .bind(lock_until)
         .fetch_one(self.conn())
         .await?;
-        col(&row, "failed_logins")
+        let locked = col::<i64>(&row, "locked_until")? == lock_until && col::<i64>(&row, "failed_logins")? == 0;
+        Ok(if locked { (lock_after, true) } else { (col(&row, "failed_logins")?, false) })
     }
 
     /// Forgets failed sign-ins after a success.

@@ -7,22 +7,7 @@ use podpis_store::{
 };
 use podpis_testkit::{TestDb, raw_sql as raw};
 
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::$name(podpis_testkit::sqlite().await).await }) *
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                if let Some(db) = podpis_testkit::postgres().await { super::$name(db).await }
-            }) *
-        }
-    };
-}
-
-on_both!(
+podpis_testkit::on_both!(
     migrations_run_once,
     accounts_are_unique_by_phone_email_and_snils,
     profile_and_flags_update,
@@ -136,8 +121,10 @@ async fn profile_and_flags_update(db: TestDb) {
     };
     tx.update_profile("acc2", &p).await.unwrap();
     tx.confirm_contact("acc2", true).await.unwrap();
-    assert_eq!(tx.add_login_failure("acc2", None).await.unwrap(), 1);
-    assert_eq!(tx.add_login_failure("acc2", Some(5_000)).await.unwrap(), 2);
+    assert_eq!(tx.add_login_failure("acc2", 3, 5_000).await.unwrap(), (1, false));
+    assert_eq!(tx.add_login_failure("acc2", 3, 5_000).await.unwrap(), (2, false));
+    assert_eq!(tx.add_login_failure("acc2", 3, 5_000).await.unwrap(), (3, true), "the third locks");
+    assert_eq!(tx.add_login_failure("acc2", 3, 6_000).await.unwrap(), (1, false), "and the count starts again");
     tx.set_role("acc2", "operator", Some("ca1")).await.unwrap();
     tx.set_totp_secret("acc2", Some("JBSWY3DPEHPK3PXP")).await.unwrap();
     assert!(tx.use_totp_step("acc2", 10).await.unwrap());
@@ -148,7 +135,7 @@ async fn profile_and_flags_update(db: TestDb) {
     let a = tx.account("acc2").await.unwrap().unwrap();
     assert_eq!((a.surname.as_str(), a.inn.as_deref(), a.passport.as_deref()), ("Петрова", Some("500100732259"), Some("4510 123456")));
     assert!(a.phone_confirmed && !a.email_confirmed);
-    assert_eq!((a.failed_logins, a.locked_until), (2, 5_000));
+    assert_eq!((a.failed_logins, a.locked_until), (1, 5_000));
     assert_eq!((a.role.as_str(), a.operator_ca.as_deref()), ("operator", Some("ca1")));
     assert_eq!(a.totp_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
     drop(tx);

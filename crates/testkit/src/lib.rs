@@ -13,3 +13,21 @@ pub fn random_hex(bytes: usize) -> String {
     getrandom::fill(&mut b).expect("OS randomness");
     hex::encode(b)
 }
+
+/// Instantiates each named test, an `async fn(TestDb)`, twice: in a module `sqlite` and in a
+/// module `postgres`, so one suite runs against both databases.
+#[macro_export]
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::$name($crate::sqlite().await).await }) *
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(db) = $crate::postgres().await { super::$name(db).await }
+            }) *
+        }
+    };
+}

@@ -1,0 +1,196 @@
+//! The action journal as the portal writes and shows it: the actions by name, entries built from
+//! a request's [`Context`], a user's own journal, and the administrator's chain check.
+
+use podpis_store::{Breach, Entry, JournalFilter, NewEntry, Tx};
+
+use crate::{Context, Lang, Portal, Principal, Result};
+
+/// Every action the journal records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// An account was registered.
+    Registered,
+    /// A one-time code was sent.
+    CodeSent,
+    /// A one-time code was answered wrongly (or too late).
+    CodeRejected,
+    /// A phone or e-mail was confirmed.
+    ContactConfirmed,
+    /// The password step of sign-in (ok: a code was sent; failed: wrong password).
+    PasswordChecked,
+    /// A sign-in completed: a session began.
+    SignedIn,
+    /// A sign-in was refused at its last step.
+    SignInFailed,
+    /// Sign-in was locked after repeated failures.
+    Locked,
+    /// A session was ended by sign-out.
+    SignedOut,
+    /// A session was ended from the session list.
+    SessionEnded,
+    /// Every session was ended.
+    SignedOutEverywhere,
+    /// The profile was changed.
+    ProfileChanged,
+    /// A TOTP authenticator was enrolled.
+    TotpEnrolled,
+    /// The TOTP authenticator was removed.
+    TotpRemoved,
+    /// A passkey was registered.
+    PasskeyAdded,
+    /// A passkey was removed.
+    PasskeyRemoved,
+    /// An administrator changed an account's role.
+    RoleChanged,
+    /// The journal's chain was checked.
+    JournalVerified,
+}
+
+impl Action {
+    /// Every action, in the order the journal page lists them in its filter.
+    pub const ALL: [Action; 18] = [
+        Self::Registered,
+        Self::CodeSent,
+        Self::CodeRejected,
+        Self::ContactConfirmed,
+        Self::PasswordChecked,
+        Self::SignedIn,
+        Self::SignInFailed,
+        Self::Locked,
+        Self::SignedOut,
+        Self::SessionEnded,
+        Self::SignedOutEverywhere,
+        Self::ProfileChanged,
+        Self::TotpEnrolled,
+        Self::TotpRemoved,
+        Self::PasskeyAdded,
+        Self::PasskeyRemoved,
+        Self::RoleChanged,
+        Self::JournalVerified,
+    ];
+
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Registered => "registered",
+            Self::CodeSent => "code_sent",
+            Self::CodeRejected => "code_rejected",
+            Self::ContactConfirmed => "contact_confirmed",
+            Self::PasswordChecked => "password_checked",
+            Self::SignedIn => "signed_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::Locked => "locked",
+            Self::SignedOut => "signed_out",
+            Self::SessionEnded => "session_ended",
+            Self::SignedOutEverywhere => "signed_out_everywhere",
+            Self::ProfileChanged => "profile_changed",
+            Self::TotpEnrolled => "totp_enrolled",
+            Self::TotpRemoved => "totp_removed",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
+            Self::RoleChanged => "role_changed",
+            Self::JournalVerified => "journal_verified",
+        }
+    }
+
+    /// The action with this stored name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// What a person reads.
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (ru, en) = match self {
+            Self::Registered => ("Регистрация", "Registration"),
+            Self::CodeSent => ("Отправлен код подтверждения", "Confirmation code sent"),
+            Self::CodeRejected => ("Неверный код подтверждения", "Confirmation code refused"),
+            Self::ContactConfirmed => ("Подтверждение контакта", "Contact confirmed"),
+            Self::PasswordChecked => ("Проверка пароля", "Password checked"),
+            Self::SignedIn => ("Вход", "Sign-in"),
+            Self::SignInFailed => ("Неудачный вход", "Failed sign-in"),
+            Self::Locked => ("Вход заблокирован", "Sign-in locked"),
+            Self::SignedOut => ("Выход", "Sign-out"),
+            Self::SessionEnded => ("Завершение сеанса", "Session ended"),
+            Self::SignedOutEverywhere => ("Выход на всех устройствах", "Signed out everywhere"),
+            Self::ProfileChanged => ("Изменение профиля", "Profile changed"),
+            Self::TotpEnrolled => ("Подключено приложение для кодов", "Authenticator app enrolled"),
+            Self::TotpRemoved => ("Отключено приложение для кодов", "Authenticator app removed"),
+            Self::PasskeyAdded => ("Добавлен ключ доступа", "Passkey added"),
+            Self::PasskeyRemoved => ("Удалён ключ доступа", "Passkey removed"),
+            Self::RoleChanged => ("Изменение роли", "Role changed"),
+            Self::JournalVerified => ("Проверка журнала", "Journal verified"),
+        };
+        lang.pick(ru, en)
+    }
+}
+
+/// An entry about `account` done by `actor`.
+pub(crate) struct Record<'a> {
+    pub account: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    pub action: Action,
+    pub object: Option<String>,
+    pub ok: bool,
+    pub details: String,
+}
+
+impl Portal {
+    /// Appends `r` inside `tx`, stamped with the time and the request's context.
+    pub(crate) async fn record(&self, tx: &mut Tx, ctx: &Context, r: Record<'_>) -> Result<()> {
+        tx.append_journal(&NewEntry {
+            at: self.now(),
+            account_id: r.account.map(str::to_owned),
+            actor: r.actor.map(str::to_owned),
+            action: r.action.name().to_owned(),
+            object: r.object,
+            status: if r.ok { "ok" } else { "failed" }.to_owned(),
+            ip: ctx.ip.clone(),
+            user_agent: ctx.user_agent.clone(),
+            details: r.details,
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Writes `r` in a transaction of its own (for failures, whose other changes were none).
+    pub(crate) async fn record_alone(&self, ctx: &Context, r: Record<'_>) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        self.record(&mut tx, ctx, r).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The principal's own journal, newest first, filtered. An administrator may name another
+    /// account in `filter`; anyone else sees only their own entries, whatever the filter says.
+    pub async fn journal(&self, who: &Principal, mut filter: JournalFilter) -> Result<Vec<Entry>> {
+        if who.require_admin().is_err() || filter.account_id.is_none() {
+            filter.account_id = Some(who.account_id.clone());
+        }
+        filter.limit = filter.limit.clamp(1, 10_000);
+        let mut tx = self.store.read().await?;
+        Ok(tx.journal(&filter).await?)
+    }
+
+    /// Walks the whole chain (administrators only); the check itself is journaled.
+    pub async fn verify_journal(&self, ctx: &Context, who: &Principal) -> Result<core::result::Result<i64, Breach>> {
+        who.require_admin()?;
+        let verdict = self.store.verify_journal().await?;
+        let details = match &verdict {
+            Ok(n) => format!("{n} entries hold"),
+            Err(b) => b.to_string(),
+        };
+        self.record_alone(
+            ctx,
+            Record {
+                account: Some(&who.account_id),
+                actor: Some(&who.account_id),
+                action: Action::JournalVerified,
+                object: None,
+                ok: verdict.is_ok(),
+                details,
+            },
+        )
+        .await?;
+        Ok(verdict)
+    }
+}

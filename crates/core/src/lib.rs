@@ -1,0 +1,174 @@
+//! The portal's domain: the rules of accounts, sign-in, sessions, roles, the action journal and
+//! notifications, over [`podpis_store`] and a few traits for the outside world ([`Clock`],
+//! [`notify::Sender`]). Nothing here knows HTTP: the web crate calls [`Portal`]'s methods, and
+//! so do the CLI and the tests.
+//!
+//! Every method that changes something writes the change, its journal entry and its outbox
+//! messages in one transaction. Failures that matter (a wrong password, a wrong code) are
+//! journaled too, and then returned as an [`Error`] whose text says what to do.
+//!
+//! The sign-in flow, step by step:
+//!
+//! | step | call | checks | result |
+//! |---|---|---|---|
+//! | 1 | [`Portal::login_password`] | rate limits (address, login), lock, argon2id | a challenge; a code to the confirmed phone |
+//! | 2 | [`Portal::login_code`] or [`Portal::login_totp`] | the challenge's code (5 min, 3 tries) or the TOTP | a session |
+//! | — | [`Portal::passkey_login_finish`] | a WebAuthn assertion of a registered passkey | a session |
+//!
+//! Unknown logins go through the same steps with a decoy challenge, so neither the answers nor
+//! their timing tell whether a login exists.
+
+mod accounts;
+mod admin;
+mod clock;
+mod error;
+mod journal;
+mod login;
+pub mod notify;
+pub mod passkey;
+mod policy;
+mod secret;
+mod sessions;
+mod totp;
+pub mod validate;
+
+use std::sync::Arc;
+
+use podpis_store::Store;
+
+pub use accounts::{CodeTicket, Registration, RegistrationForm};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{Error, Lang, Result};
+pub use journal::Action;
+pub use login::{LoginChallenge, SecondFactor};
+pub use passkey::RelyingParty;
+pub use policy::Policy;
+pub use sessions::{NewSession, SessionKind};
+pub use totp::{TotpEnrolment, code_at as totp_code};
+
+/// Where a request came from, for the journal and the rate limits.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The client's address.
+    pub ip: Option<String>,
+    /// The client's user agent.
+    pub user_agent: Option<String>,
+}
+
+/// What an account may do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A citizen: their own data only.
+    Citizen,
+    /// An operator of one certification centre.
+    Operator {
+        /// The centre.
+        ca: String,
+    },
+    /// The portal's administrator.
+    Admin,
+}
+
+impl Role {
+    /// Reads the stored form (`citizen`, `operator` with its centre, `admin`).
+    pub fn from_stored(role: &str, ca: Option<&str>) -> Self {
+        match (role, ca) {
+            ("admin", _) => Self::Admin,
+            ("operator", Some(ca)) => Self::Operator { ca: ca.to_owned() },
+            _ => Self::Citizen,
+        }
+    }
+
+    /// The stored name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Citizen => "citizen",
+            Self::Operator { .. } => "operator",
+            Self::Admin => "admin",
+        }
+    }
+}
+
+/// A signed-in user, as a session shows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    /// The account.
+    pub account_id: String,
+    /// Its role.
+    pub role: Role,
+    /// The session's public id.
+    pub session_id: String,
+    /// The session's CSRF token (for the pages' forms).
+    pub csrf: String,
+    /// The account's interface language.
+    pub lang: Lang,
+}
+
+impl Principal {
+    /// Refuses unless the principal is an administrator.
+    pub fn require_admin(&self) -> Result<()> {
+        match self.role {
+            Role::Admin => Ok(()),
+            _ => Err(Error::Forbidden),
+        }
+    }
+
+    /// Refuses unless the principal is an operator of `ca` (or an administrator).
+    pub fn require_operator_of(&self, ca: &str) -> Result<()> {
+        match &self.role {
+            Role::Admin => Ok(()),
+            Role::Operator { ca: mine } if mine == ca => Ok(()),
+            _ => Err(Error::Forbidden),
+        }
+    }
+}
+
+/// The portal: the store, the clock, the policy and the server's secret key.
+#[derive(Clone)]
+pub struct Portal {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    policy: Policy,
+    secret: secret::ServerKey,
+    rp: RelyingParty,
+}
+
+impl Portal {
+    /// Opens the portal on a migrated store. The server key is read from the store (made by the
+    /// first node that starts), so every node hashes codes and signs tokens alike.
+    pub async fn open(store: Store, clock: Arc<dyn Clock>, policy: Policy, rp: RelyingParty) -> Result<Self> {
+        let secret = secret::ServerKey::load(&store).await?;
+        Ok(Self { store, clock, policy, secret, rp })
+    }
+
+    /// The store (for the delivery worker and health checks).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The time now, in Unix seconds.
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// A keyed MAC of `data` for `purpose` (hex), for tokens the web layer hands out and checks
+    /// without storing them (such as the CSRF token of a form shown before sign-in).
+    pub fn mac(&self, purpose: &str, data: &str) -> String {
+        self.secret.mac(purpose, data)
+    }
+
+    /// Whether `mac` is [`Portal::mac`] of `data` for `purpose` (compared in constant time).
+    pub fn check_mac(&self, purpose: &str, data: &str, mac: &str) -> bool {
+        self.secret.check_mac(purpose, data, mac)
+    }
+}

@@ -1,0 +1,108 @@
+//! Notifications: messages are queued in the outbox in the same transaction as their event
+//! ([`Portal::queue`]), and a [`Worker`] delivers them through pluggable [`Sender`]s — e-mail by
+//! SMTP ([`SmtpSender`]), SMS through an HTTP gateway ([`SmsGateway`]), or, in development, the
+//! administrator's mailbox page ([`Mailbox`]) — retrying with backoff and recording delivery.
+
+mod smtp;
+mod sms;
+mod worker;
+
+use core::future::Future;
+use core::pin::Pin;
+
+use podpis_store::{NewMessage, Tx};
+
+pub use smtp::SmtpSender;
+pub use sms::SmsGateway;
+pub use worker::Worker;
+
+use crate::{Portal, Result, secret};
+
+/// A message's channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    /// E-mail.
+    Email,
+    /// SMS.
+    Sms,
+}
+
+impl Channel {
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+}
+
+/// What a sender is given: where, what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Address or phone number.
+    pub recipient: String,
+    /// Subject (e-mail).
+    pub subject: String,
+    /// Text.
+    pub body: String,
+}
+
+/// A future a sender returns.
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = core::result::Result<(), String>> + Send + 'a>>;
+
+/// Something that delivers messages of one channel. An error is a text for the outbox's
+/// `last_error` (never the message itself, which may carry a code).
+pub trait Sender: Send + Sync {
+    /// The name recorded as `delivered_by`.
+    fn name(&self) -> &'static str;
+    /// Whether the message text stays in the outbox after delivery (only the development
+    /// mailbox, which is where it is read, keeps it).
+    fn keeps_text(&self) -> bool {
+        false
+    }
+    /// Delivers one message.
+    fn send<'a>(&'a self, message: &'a Outgoing) -> SendFuture<'a>;
+}
+
+/// The development mailbox: "delivers" by leaving the message for the administrator's mailbox
+/// page, which shows what would have been sent.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Mailbox;
+
+impl Sender for Mailbox {
+    fn name(&self) -> &'static str {
+        "mailbox"
+    }
+    fn keeps_text(&self) -> bool {
+        true
+    }
+    fn send<'a>(&'a self, _message: &'a Outgoing) -> SendFuture<'a> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+impl Portal {
+    /// Queues a message inside `tx`; it goes out when `tx` commits.
+    pub(crate) async fn queue(
+        &self,
+        tx: &mut Tx,
+        channel: Channel,
+        recipient: &str,
+        subject: &str,
+        body: String,
+        sensitive: bool,
+    ) -> Result<()> {
+        tx.enqueue(&NewMessage {
+            id: secret::new_ordered_id(),
+            channel: channel.name().to_owned(),
+            recipient: recipient.to_owned(),
+            subject: subject.to_owned(),
+            body,
+            sensitive,
+            created_at: self.now(),
+        })
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,146 @@
+//! The delivery worker: claims due messages for a lease, sends each, records the result. A
+//! worker killed between its claim and its record loses nothing — the lease runs out and the
+//! message is claimed again (delivery is at least once). Any number of workers, on any number of
+//! nodes, share the outbox without sending a message twice at the same time.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use podpis_store::{Message, Store};
+use tokio::sync::watch;
+
+use super::{Outgoing, Sender};
+use crate::{Clock, Result};
+
+/// Counters of what a worker did (for `/metrics`).
+#[derive(Debug, Default)]
+pub struct WorkerStats {
+    /// Messages delivered.
+    pub delivered: AtomicU64,
+    /// Attempts that failed and will be retried.
+    pub retried: AtomicU64,
+    /// Messages given up after the last attempt.
+    pub failed: AtomicU64,
+}
+
+/// Delivers the outbox.
+#[derive(Clone)]
+pub struct Worker {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    email: Arc<dyn Sender>,
+    sms: Arc<dyn Sender>,
+    /// How long a claim holds, in seconds.
+    pub lease: i64,
+    /// Attempts before a message is given up.
+    pub max_attempts: i64,
+    /// How long to wait when nothing is due.
+    pub idle: Duration,
+    stats: Arc<WorkerStats>,
+}
+
+impl Worker {
+    /// A worker over `store` sending e-mail with `email` and SMS with `sms`: leases of 60 s,
+    /// 8 attempts, a look at the outbox every second when idle.
+    pub fn new(store: Store, clock: Arc<dyn Clock>, email: Arc<dyn Sender>, sms: Arc<dyn Sender>) -> Self {
+        Self {
+            store,
+            clock,
+            email,
+            sms,
+            lease: 60,
+            max_attempts: 8,
+            idle: Duration::from_secs(1),
+            stats: Arc::default(),
+        }
+    }
+
+    /// The worker's counters.
+    pub fn stats(&self) -> Arc<WorkerStats> {
+        self.stats.clone()
+    }
+
+    /// Seconds to wait before attempt `attempts + 1`: 15 s, doubling, at most an hour.
+    pub fn backoff(attempts: i64) -> i64 {
+        (15i64 << (attempts - 1).clamp(0, 8)).min(3600)
+    }
+
+    /// Claims what is due and delivers it; returns how many messages it handled.
+    pub async fn run_once(&self) -> Result<usize> {
+        let mut tx = self.store.begin().await?;
+        let claimed = tx.claim_messages(self.clock.now(), self.lease, 20).await?;
+        tx.commit().await?;
+        for m in &claimed {
+            self.deliver(m).await?;
+        }
+        Ok(claimed.len())
+    }
+
+    async fn deliver(&self, m: &Message) -> Result<()> {
+        let sender = if m.message.channel == "sms" { &self.sms } else { &self.email };
+        let out = Outgoing {
+            recipient: m.message.recipient.clone(),
+            subject: m.message.subject.clone(),
+            body: m.message.body.clone(),
+        };
+        // Give up on this attempt well before the lease ends, so no second worker sends it while
+        // this one still might.
+        let limit = Duration::from_secs((self.lease / 2).max(1) as u64);
+        let outcome = match tokio::time::timeout(limit, sender.send(&out)).await {
+            Ok(result) => result,
+            Err(_) => Err(format!("no answer within {} s", limit.as_secs())),
+        };
+        let now = self.clock.now();
+        let mut tx = self.store.begin().await?;
+        match outcome {
+            Ok(()) => {
+                tx.mark_delivered(&m.message.id, now, sender.name(), sender.keeps_text()).await?;
+                self.stats.delivered.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(id = %m.message.id, channel = %m.message.channel, by = sender.name(), "message delivered");
+            }
+            Err(error) => {
+                let retry = (m.attempts < self.max_attempts).then(|| now + Self::backoff(m.attempts));
+                tx.mark_attempt_failed(&m.message.id, now, &error, retry).await?;
+                let counter = if retry.is_some() { &self.stats.retried } else { &self.stats.failed };
+                counter.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!(id = %m.message.id, channel = %m.message.channel, attempt = m.attempts, %error, "delivery failed");
+            }
+        }
+        tx.commit().await
+            .map_err(Into::into)
+    }
+
+    /// Delivers until `shutdown` turns true; a storage error is logged and retried after a pause.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            let handled = match self.run_once().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = %e, "outbox worker");
+                    0
+                }
+            };
+            if *shutdown.borrow() {
+                return;
+            }
+            if handled == 0 {
+                tokio::select! {
+                    _ = tokio::time::sleep(self.idle) => {}
+                    _ = shutdown.changed() => return,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_stops_at_an_hour() {
+        assert_eq!([1, 2, 3, 4].map(Worker::backoff), [15, 30, 60, 120]);
+        assert_eq!(Worker::backoff(20), 3600);
+    }
+}
