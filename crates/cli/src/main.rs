@@ -1,4 +1,4 @@
-//! `podpis`: the one binary of Podpis.
+//! `podpis`: the one binary of Podpis — the command-line tools and the portal server.
 //!
 //! Conventions: `podpis <noun> <verb>`, `--help` everywhere, `--json` for machine output; exit
 //! code 0 for success, 1 for a verification that failed, 2 for bad usage or unusable input.
@@ -10,6 +10,7 @@ mod key;
 mod output;
 mod p12;
 mod raw;
+mod serve;
 mod sign;
 mod subject;
 
@@ -54,6 +55,22 @@ enum Command {
     /// Verify a signed document: every signature, its certificate path and revocation.
     /// Exit code 0 when every signature is valid, 1 when not (or undetermined).
     Verify(sign::VerifyArgs),
+    /// Run the portal: web pages and API on an SQLite file (default) or PostgreSQL.
+    Serve {
+        #[command(flatten)]
+        db: serve::DbArgs,
+        #[command(flatten)]
+        args: serve::ServeArgs,
+    },
+    /// The portal's database.
+    #[command(subcommand)]
+    Db(serve::DbCommand),
+    /// The portal's action journal.
+    #[command(subcommand)]
+    Journal(serve::JournalCommand),
+    /// The portal's accounts (roles, staff accounts).
+    #[command(subcommand)]
+    Account(serve::AccountCommand),
 }
 
 /// What a command reports back to `main`.
@@ -76,6 +93,10 @@ fn main() -> ExitCode {
         Command::P12(cmd) => p12::run(cmd),
         Command::Sign(args) => sign::run_sign(args),
         Command::Verify(args) => sign::run_verify(args),
+        Command::Serve { db, args } => serve::serve(db, args),
+        Command::Db(cmd) => serve::db(cmd),
+        Command::Journal(cmd) => serve::journal(cmd),
+        Command::Account(cmd) => serve::account(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

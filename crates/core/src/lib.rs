@@ -43,8 +43,19 @@ pub use journal::Action;
 pub use login::{LoginChallenge, SecondFactor};
 pub use passkey::RelyingParty;
 pub use policy::Policy;
-pub use sessions::{NewSession, SessionKind};
+pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
+
+/// A fresh random token (256 bits, base64url), for nonces the web layer needs.
+pub fn random_token() -> String {
+    secret::new_token()
+}
+
+/// Whether two secrets are equal, compared in constant time.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
 
 /// Where a request came from, for the journal and the rate limits.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

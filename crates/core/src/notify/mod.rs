@@ -14,7 +14,7 @@ use podpis_store::{NewMessage, Tx};
 
 pub use smtp::SmtpSender;
 pub use sms::SmsGateway;
-pub use worker::Worker;
+pub use worker::{Worker, WorkerStats};
 
 use crate::{Portal, Result, secret};
 
