@@ -238,7 +238,7 @@ struct CodeForm {
     sent_to: String,
     #[serde(default)]
     expires: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     totp: bool,
 }
 
@@ -273,7 +273,7 @@ struct ResendForm {
     csrf: String,
     #[serde(default)]
     challenge: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     totp: bool,
 }
 
@@ -293,6 +293,13 @@ async fn login_resend(s: State<AppState>, c: Client, Form(form): Form<ResendForm
             html(&LoginPage { l: f.l, login: String::new() }, error_status(&e), f.cookie)
         }
     }
+}
+
+/// A form's yes/no field: `true` or `on` is yes, anything else no. (Form fields are text; a
+/// flattened form loses serde's hint that the field is a boolean.)
+fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let text = String::deserialize(d)?;
+    Ok(matches!(text.as_str(), "true" | "on" | "1"))
 }
 
 /// The JSON calls of the pages' passkey buttons: CSRF token in `X-CSRF-Token`.
@@ -381,9 +388,9 @@ struct ConfirmState {
     phone_to: String,
     #[serde(default)]
     email_to: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     phone_done: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     email_done: bool,
 }
 

@@ -1,0 +1,173 @@
+//! A portal served over real TCP on loopback for the HTTP tests, and a small client that keeps
+//! cookies by hand (the session cookie is `Secure`, which cookie jars do not send to
+//! `http://127.0.0.1`; browsers do for localhost).
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use podpis_core::{ManualClock, Policy, Portal, RelyingParty};
+use podpis_testkit::TestDb;
+use podpis_web::{AppState, Metrics, WebConfig};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::Value;
+
+/// A running portal.
+pub struct Server {
+    pub base: String,
+    pub portal: Portal,
+    pub clock: Arc<ManualClock>,
+    pub db: TestDb,
+}
+
+pub const T0: i64 = 1_800_000_000;
+
+/// Serves `portal` on a free port; returns the base URL.
+pub async fn serve(portal: Portal, dev_mailbox: bool) -> String {
+    let state = AppState {
+        portal,
+        config: Arc::new(WebConfig { secure_cookies: true, trust_proxy: false, dev_mailbox }),
+        metrics: Arc::new(Metrics::default()),
+        worker: None,
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = podpis_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// A portal on `db` with a manual clock and `policy`, served.
+pub async fn server_with(db: TestDb, policy: Policy) -> Server {
+    let clock = Arc::new(ManualClock::new(T0));
+    let portal = Portal::open(db.store.clone(), clock.clone(), policy, RelyingParty::for_url("http://localhost:8080")).await.unwrap();
+    let base = serve(portal.clone(), true).await;
+    Server { base, portal, clock, db }
+}
+
+pub async fn server(db: TestDb) -> Server {
+    server_with(db, Policy::default()).await
+}
+
+impl Server {
+    /// The newest code queued to `recipient`.
+    pub async fn code_to(&self, recipient: &str) -> String {
+        let mut tx = self.db.store.read().await.unwrap();
+        let all = tx.messages(200, 0).await.unwrap();
+        let m = all.iter().find(|m| m.message.recipient == recipient).unwrap_or_else(|| panic!("nothing to {recipient}"));
+        m.message.body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a code").to_owned()
+    }
+
+    /// Registers citizen `n` through the API and confirms both contacts; returns the login.
+    pub async fn citizen(&self, n: u32) -> (String, String) {
+        let http = reqwest::Client::new();
+        let phone = format!("+7999100{n:04}");
+        let email = format!("person{n}@example.ru");
+        let r = http
+            .post(format!("{}/api/v1/register", self.base))
+            .json(&serde_json::json!({ "phone": phone, "email": email, "password": "Пароль-2026", "surname": "Петров", "given_name": "Пётр" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let reg: Value = r.json().await.unwrap();
+        for (id, to) in [(&reg["phone_code"]["id"], &phone), (&reg["email_code"]["id"], &email)] {
+            let code = self.code_to(to).await;
+            let r = http.post(format!("{}/api/v1/confirm", self.base)).json(&serde_json::json!({ "code_id": id, "code": code })).send().await.unwrap();
+            assert_eq!(r.status(), 204);
+        }
+        (email, phone)
+    }
+
+    /// Signs citizen `n` in through the API: a bearer token.
+    pub async fn token(&self, email: &str, phone: &str) -> String {
+        let http = reqwest::Client::new();
+        let ch: Value = http
+            .post(format!("{}/api/v1/login", self.base))
+            .json(&serde_json::json!({ "login": email, "password": "Пароль-2026" }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let code = self.code_to(phone).await;
+        let t: Value = http
+            .post(format!("{}/api/v1/login/code", self.base))
+            .json(&serde_json::json!({ "challenge": ch["challenge"], "code": code }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        t["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// A registered, signed-in citizen's token.
+    pub async fn signed_in(&self, n: u32) -> String {
+        let (email, phone) = self.citizen(n).await;
+        self.token(&email, &phone).await
+    }
+}
+
+/// A browser-like client: cookies kept by hand, redirects not followed.
+pub struct Browser {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookies: Vec<(String, String)>,
+    /// The `Set-Cookie` headers of the last response.
+    pub last_set_cookie: Vec<String>,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Self {
+        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Self { http, base: base.to_owned(), cookies: Vec::new(), last_set_cookie: Vec::new() }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn keep(&mut self, r: &reqwest::Response) {
+        self.last_set_cookie.clear();
+        for v in r.headers().get_all(SET_COOKIE) {
+            let v = v.to_str().unwrap().to_owned();
+            let pair = v.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != name);
+            if !v.contains("Max-Age=0") {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+            self.last_set_cookie.push(v);
+        }
+    }
+
+    /// GET: status, Location, body.
+    pub async fn get(&mut self, path: &str) -> (u16, Option<String>, String) {
+        let r = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        self.finish(r).await
+    }
+
+    /// POST a form.
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, Option<String>, String) {
+        let r = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(form).send().await.unwrap();
+        self.finish(r).await
+    }
+
+    async fn finish(&mut self, r: reqwest::Response) -> (u16, Option<String>, String) {
+        self.keep(&r);
+        let status = r.status().as_u16();
+        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        (status, location, r.text().await.unwrap())
+    }
+}
+
+/// The value of hidden input `name` in a page.
+pub fn hidden(page: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = page.find(&needle).unwrap_or_else(|| panic!("no field {name} in {page}")) + needle.len();
+    page[start..].split('"').next().unwrap().to_owned()
+}
