@@ -25,13 +25,18 @@ pub const T0: i64 = 1_800_000_000;
 
 /// Serves `portal` on a free port; returns the base URL.
 pub async fn serve(portal: Portal, dev_mailbox: bool) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    serve_on(listener, portal, dev_mailbox).await
+}
+
+/// Serves `portal` on `listener`; returns the base URL.
+pub async fn serve_on(listener: tokio::net::TcpListener, portal: Portal, dev_mailbox: bool) -> String {
     let state = AppState {
         portal,
         config: Arc::new(WebConfig { secure_cookies: true, trust_proxy: false, dev_mailbox }),
         metrics: Arc::new(Metrics::default()),
         worker: None,
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = podpis_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
