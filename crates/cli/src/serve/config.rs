@@ -49,6 +49,10 @@ pub struct ServeArgs {
     /// Do not run the outbox worker on this node (another node delivers).
     #[arg(long, env = "PODPIS_NO_WORKER")]
     pub no_worker: bool,
+    /// How long a delivery worker holds a claimed message, in seconds, before another may take
+    /// it (a worker that died mid-send is covered after this long).
+    #[arg(long, env = "PODPIS_OUTBOX_LEASE", default_value_t = 60, value_parser = clap::value_parser!(i64).range(2..))]
+    pub outbox_lease: i64,
     /// Seed demo accounts (an administrator and a citizen) and print how to sign in.
     #[arg(long)]
     pub demo: bool,

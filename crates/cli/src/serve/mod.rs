@@ -294,7 +294,8 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
     let (worker, stats) = if args.no_worker {
         (None, None)
     } else {
-        let w = Worker::new(store.clone(), Arc::new(SystemClock), email, sms);
+        let mut w = Worker::new(store.clone(), Arc::new(SystemClock), email, sms);
+        w.lease = args.outbox_lease;
         let stats = w.stats();
         (Some(tokio::spawn(w.run(stopped))), Some(stats))
     };
