@@ -113,6 +113,8 @@ pub struct Principal {
     pub csrf: String,
     /// The account's interface language.
     pub lang: Lang,
+    /// The given name, for the pages' header.
+    pub name: String,
 }
 
 impl Principal {

@@ -91,6 +91,7 @@ impl Portal {
             session_id: session.id,
             csrf: session.csrf,
             lang: Lang::parse(&account.language),
+            name: account.given_name,
         })
     }
 

@@ -207,15 +207,16 @@ impl Tx {
 }
 
 impl Store {
-    /// Walks the whole chain from the first entry: every sequence number present, every
-    /// `prev_hash` the previous entry's hash, every hash recomputed from the content, and the head
-    /// naming the last entry. Returns how many entries hold, or the first that does not.
+    /// Walks the whole chain from the first entry up to the entry the head names: every
+    /// sequence number present, every `prev_hash` the previous entry's hash, every hash
+    /// recomputed from the content, and the last one the head's. Entries appended while it walks
+    /// are left for the next check. Returns how many entries hold, or the first that does not.
     pub async fn verify_journal(&self) -> Result<core::result::Result<i64, Breach>> {
         let mut tx = self.read().await?;
         let (head_seq, head_hash) = tx.journal_head().await?;
         let (mut seq, mut hash) = (0i64, GENESIS_HASH.to_owned());
-        loop {
-            let batch = tx.journal_after(seq, 1000).await?;
+        while seq < head_seq {
+            let batch = tx.journal_after(seq, (head_seq - seq).min(1000)).await?;
             if batch.is_empty() {
                 break;
             }
@@ -244,12 +245,18 @@ impl Store {
                 hash = e.hash;
             }
         }
-        if head_seq != seq || head_hash != hash {
+        if head_seq != seq {
             return Ok(Err(Breach {
                 seq: seq + 1,
                 reason: format!(
                     "missing: the journal's head names entry {head_seq}, but the chain ends at {seq}"
                 ),
+            }));
+        }
+        if head_hash != hash {
+            return Ok(Err(Breach {
+                seq,
+                reason: format!("the journal's head records the hash {head_hash} for it, not {hash}"),
             }));
         }
         Ok(Ok(seq))

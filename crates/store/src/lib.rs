@@ -29,8 +29,12 @@ mod settings;
 
 use core::fmt;
 
+use std::sync::Arc;
+
 use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use accounts::{Account, Profile};
 pub use codes::Code;
@@ -104,6 +108,9 @@ pub type Result<T> = core::result::Result<T, Error>;
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// SQLite takes one writer at a time: writers queue here, in order, instead of polling the
+    /// file lock (which is unfair and burns time under load).
+    writer: Arc<Mutex<()>>,
 }
 
 impl Store {
@@ -144,7 +151,7 @@ impl Store {
             // WAL lets readers run beside the one writer; the setting is kept in the file.
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self { pool, dialect })
+        Ok(Self { pool, dialect, writer: Arc::new(Mutex::new(())) })
     }
 
     /// The database behind this store.
@@ -152,19 +159,23 @@ impl Store {
         self.dialect
     }
 
-    /// Starts a transaction that will write. On SQLite it takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing when one upgrades.
+    /// Starts a transaction that will write. On SQLite writers take turns (in this process, in
+    /// the order they asked) and each takes the file's write lock at once (`BEGIN IMMEDIATE`).
     pub async fn begin(&self) -> Result<Tx> {
-        let inner = match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Dialect::Postgres => self.pool.begin().await?,
+        let (inner, writer) = match self.dialect {
+            Dialect::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                (self.pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
+            Dialect::Postgres => (self.pool.begin().await?, None),
         };
-        Ok(Tx { inner, dialect: self.dialect })
+        Ok(Tx { inner: Conn::Transaction(inner), dialect: self.dialect, _writer: writer })
     }
 
-    /// Starts a transaction that only reads: a consistent snapshot, no write lock.
+    /// A connection for reads: each statement sees the committed state when it runs (no
+    /// transaction is opened, so a read costs one round trip).
     pub async fn read(&self) -> Result<Tx> {
-        Ok(Tx { inner: self.pool.begin().await?, dialect: self.dialect })
+        Ok(Tx { inner: Conn::Plain(self.pool.acquire().await?), dialect: self.dialect, _writer: None })
     }
 
     /// Whether the database answers (for `/healthz`).
@@ -194,17 +205,27 @@ impl Store {
     }
 }
 
-/// One transaction: reads and writes inside it commit together or not at all. Dropped without
-/// [`Tx::commit`], it rolls back.
+/// One transaction ([`Store::begin`]): reads and writes inside it commit together or not at
+/// all; dropped without [`Tx::commit`], it rolls back. From [`Store::read`], a plain connection
+/// whose statements each stand alone.
 pub struct Tx {
-    inner: Transaction<'static, Any>,
+    inner: Conn,
     dialect: Dialect,
+    /// Held until the transaction ends (SQLite).
+    _writer: Option<OwnedMutexGuard<()>>,
+}
+
+enum Conn {
+    Transaction(Transaction<'static, Any>),
+    Plain(PoolConnection<Any>),
 }
 
 impl Tx {
     /// Makes every write of the transaction permanent.
     pub async fn commit(self) -> Result<()> {
-        self.inner.commit().await?;
+        if let Conn::Transaction(t) = self.inner {
+            t.commit().await?;
+        }
         Ok(())
     }
 
@@ -214,7 +235,10 @@ impl Tx {
     }
 
     fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.inner
+        match &mut self.inner {
+            Conn::Transaction(t) => t,
+            Conn::Plain(c) => c,
+        }
     }
 
     /// `FOR UPDATE` on PostgreSQL (a row lock other nodes wait for), nothing on SQLite (whose

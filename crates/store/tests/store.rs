@@ -18,6 +18,7 @@ podpis_testkit::on_both!(
     journal_finds_an_edited_entry,
     journal_finds_deleted_entries,
     journal_appends_in_parallel_form_one_chain,
+    journal_checks_beside_appends_find_no_breach,
     journal_filters,
     outbox_claims_leases_and_retries,
     outbox_claims_in_parallel_never_double,
@@ -283,6 +284,24 @@ async fn journal_appends_in_parallel_form_one_chain(db: TestDb) {
         done.unwrap();
     }
     assert_eq!(db.store.verify_journal().await.unwrap(), Ok(80));
+}
+
+async fn journal_checks_beside_appends_find_no_breach(db: TestDb) {
+    let store = db.store.clone();
+    let writer = tokio::spawn(async move {
+        for i in 0..60 {
+            append(&store, &entry("w", "login", i)).await;
+        }
+    });
+    let mut checks = 0;
+    while !writer.is_finished() {
+        let verdict = db.store.verify_journal().await.unwrap();
+        assert!(verdict.is_ok(), "{verdict:?}");
+        checks += 1;
+    }
+    writer.await.unwrap();
+    assert!(checks > 0);
+    assert_eq!(db.store.verify_journal().await.unwrap(), Ok(60));
 }
 
 async fn journal_filters(db: TestDb) {

@@ -89,10 +89,9 @@ fn anon_frame(s: &AppState, c: &Client, title: fn(&Texts) -> &'static str) -> Fr
     Frame { l: Layout { t, title: title(t), csrf, user: None, error: None, notice: None }, cookie }
 }
 
-async fn user_frame(s: &AppState, u: &PageUser, title: fn(&Texts) -> &'static str) -> Frame {
+fn user_frame(u: &PageUser, title: fn(&Texts) -> &'static str) -> Frame {
     let t = texts::of(u.lang());
-    let name = s.portal.account(&u.who).await.map(|a| a.given_name).unwrap_or_default();
-    let user = UserNav { name, admin: u.who.role == Role::Admin };
+    let user = UserNav { name: u.who.name.clone(), admin: u.who.role == Role::Admin };
     Frame { l: Layout { t, title: title(t), csrf: u.who.csrf.clone(), user: Some(user), error: None, notice: None }, cookie: None }
 }
 
@@ -503,7 +502,7 @@ struct CabinetPage {
 }
 
 async fn cabinet(s: State<AppState>, u: PageUser) -> Response {
-    let f = user_frame(&s, &u, |t| t.cabinet_title).await;
+    let f = user_frame(&u, |t| t.cabinet_title);
     match s.portal.account(&u.who).await {
         Ok(a) => html(&CabinetPage { l: f.l, a }, StatusCode::OK, None),
         Err(e) => page_error(f, e, u.lang()),
@@ -559,7 +558,7 @@ struct ProfilePage {
 }
 
 async fn profile_page(s: State<AppState>, u: PageUser) -> Response {
-    let f = user_frame(&s, &u, |t| t.profile_title).await;
+    let f = user_frame(&u, |t| t.profile_title);
     match s.portal.account(&u.who).await {
         Ok(a) => html(&ProfilePage { l: f.l, p: ProfileFields::of(a), field: "" }, StatusCode::OK, None),
         Err(e) => page_error(f, e, u.lang()),
@@ -567,7 +566,7 @@ async fn profile_page(s: State<AppState>, u: PageUser) -> Response {
 }
 
 async fn profile(s: State<AppState>, u: PageUser, Form(form): Form<ProfileFields>) -> Response {
-    let mut f = user_frame(&s, &u, |t| t.profile_title).await;
+    let mut f = user_frame(&u, |t| t.profile_title);
     if !csrf_ok(&s, &u.client, Some(&u.who), &form.csrf) {
         return csrf_refused(f);
     }
@@ -615,7 +614,7 @@ struct SecurityPage {
 }
 
 async fn security(s: &AppState, u: &PageUser, enrolment: Option<Enrolment>, error: Option<Error>, notice_text: Option<String>) -> Response {
-    let mut f = user_frame(s, u, |t| t.security_title).await;
+    let mut f = user_frame(u, |t| t.security_title);
     let (account, passkeys) = match (s.portal.account(&u.who).await, s.portal.passkeys(&u.who).await) {
         (Ok(a), Ok(p)) => (a, p),
         (Err(e), _) | (_, Err(e)) => return page_error(f, e, u.lang()),
@@ -638,16 +637,16 @@ struct CsrfOnly {
 }
 
 /// Refuses a form whose CSRF token is not the session's.
-async fn guard(s: &AppState, u: &PageUser, token: &str) -> Option<Response> {
+fn guard(s: &AppState, u: &PageUser, token: &str) -> Option<Response> {
     if csrf_ok(s, &u.client, Some(&u.who), token) {
         None
     } else {
-        Some(csrf_refused(user_frame(s, u, |t| t.error_title).await))
+        Some(csrf_refused(user_frame(u, |t| t.error_title)))
     }
 }
 
 async fn totp_begin(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
     match s.portal.totp_begin(&u.who).await {
@@ -667,7 +666,7 @@ struct TotpConfirmForm {
 }
 
 async fn totp_confirm(s: State<AppState>, u: PageUser, Form(form): Form<TotpConfirmForm>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
     match s.portal.totp_confirm(&u.client.ctx, &u.who, &form.enrolment.id, &form.code).await {
@@ -677,7 +676,7 @@ async fn totp_confirm(s: State<AppState>, u: PageUser, Form(form): Form<TotpConf
 }
 
 async fn totp_remove(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
     let result = s.portal.totp_remove(&u.client.ctx, &u.who).await;
@@ -717,7 +716,7 @@ struct IdForm {
 }
 
 async fn passkey_remove(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
     let result = s.portal.passkey_remove(&u.client.ctx, &u.who, &form.id).await;
@@ -744,7 +743,7 @@ struct SessionsPage {
 }
 
 async fn sessions(s: &AppState, u: &PageUser, error: Option<Error>) -> Response {
-    let mut f = user_frame(s, u, |t| t.sessions_title).await;
+    let mut f = user_frame(u, |t| t.sessions_title);
     let list = match s.portal.sessions(&u.who).await {
         Ok(l) => l,
         Err(e) => return page_error(f, e, u.lang()),
@@ -770,7 +769,7 @@ async fn sessions_page(s: State<AppState>, u: PageUser) -> Response {
 }
 
 async fn end_session(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
     let result = s.portal.end_session(&u.client.ctx, &u.who, &form.id).await;
@@ -784,7 +783,7 @@ fn signed_out(s: &AppState) -> Response {
 }
 
 async fn end_all(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
     match s.portal.logout_everywhere(&u.client.ctx, &u.who).await {
@@ -794,7 +793,7 @@ async fn end_all(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>) ->
 }
 
 async fn logout(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
     match s.portal.logout(&u.client.ctx, &u.who).await {
@@ -824,7 +823,7 @@ fn filter_query(q: &JournalQuery) -> String {
 }
 
 async fn journal_page(s: State<AppState>, u: PageUser, Query(mut q): Query<JournalQuery>) -> Response {
-    let mut f = user_frame(&s, &u, |t| t.journal_title).await;
+    let mut f = user_frame(&u, |t| t.journal_title);
     let lang = u.lang();
     q.account = None;
     let page_size = 50;
@@ -920,8 +919,8 @@ fn forbidden(f: Frame, lang: Lang) -> Response {
     page_error(f, Error::Forbidden, lang)
 }
 
-async fn admin_page(s: State<AppState>, u: PageUser) -> Response {
-    let f = user_frame(&s, &u, |t| t.admin_title).await;
+async fn admin_page(u: PageUser) -> Response {
+    let f = user_frame(&u, |t| t.admin_title);
     if u.who.require_admin().is_err() {
         return forbidden(f, u.lang());
     }
@@ -929,10 +928,10 @@ async fn admin_page(s: State<AppState>, u: PageUser) -> Response {
 }
 
 async fn admin_verify(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf).await {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
-    let f = user_frame(&s, &u, |t| t.admin_title).await;
+    let f = user_frame(&u, |t| t.admin_title);
     match s.portal.verify_journal(&u.client.ctx, &u.who).await {
         Ok(v) => html(&AdminPage { l: f.l, verdict: Some(api::verify_dto(v)) }, StatusCode::OK, None),
         Err(e) => page_error(f, e, u.lang()),
@@ -948,7 +947,7 @@ struct MailboxPage {
 }
 
 async fn mailbox_page(s: State<AppState>, u: PageUser) -> Response {
-    let f = user_frame(&s, &u, |t| t.mailbox_title).await;
+    let f = user_frame(&u, |t| t.mailbox_title);
     match s.portal.mailbox(&u.who, 200, 0).await {
         Ok(list) => {
             let page = MailboxPage { l: f.l, messages: list.into_iter().map(api::message_dto).collect(), dev: s.config.dev_mailbox };
