@@ -43,6 +43,7 @@ pub use journal::Action;
 pub use login::{LoginChallenge, SecondFactor};
 pub use passkey::RelyingParty;
 pub use policy::Policy;
+pub use secret::argon2 as password_hasher;
 pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
 

@@ -47,10 +47,11 @@ impl SecondFactor {
 impl Portal {
     /// Step one: checks the password of `login` (phone, e-mail or SNILS) and sends a code by SMS.
     pub async fn login_password(&self, ctx: &Context, login: &str, password: &str) -> Result<LoginChallenge> {
-        self.limit_address(ctx, "login").await?;
         let (phone, email, snils) = validate::login(login);
         let key = phone.clone().or(email.clone()).or(snils.clone()).unwrap_or_else(|| login.trim().to_lowercase());
-        self.limit(&format!("login:{key}"), self.policy.per_login).await?;
+        let mut buckets: Vec<_> = self.address_bucket(ctx, "login").into_iter().collect();
+        buckets.push((format!("login:{key}"), self.policy.per_login));
+        self.limit(&buckets).await?;
         let account = {
             let mut tx = self.store.read().await?;
             tx.account_by_login(phone.as_deref(), email.as_deref(), snils.as_deref()).await?

@@ -77,8 +77,7 @@ impl Portal {
         let now = self.now();
         let hash = secret::token_hash(token);
         let mut tx = self.store.read().await?;
-        let session = tx.live_session(&hash, now).await?.ok_or(Error::Unauthenticated)?;
-        let account = tx.account(&session.account_id).await?.ok_or(Error::Unauthenticated)?;
+        let (session, account) = tx.live_session_and_account(&hash, now).await?.ok_or(Error::Unauthenticated)?;
         drop(tx);
         if now - session.last_seen_at >= 60 {
             let mut tx = self.store.begin().await?;
@@ -143,24 +142,29 @@ impl Portal {
         Ok(ended)
     }
 
-    /// Counts a hit on `bucket`; refuses beyond `max` in the policy's window.
-    pub(crate) async fn limit(&self, bucket: &str, max: i64) -> Result<()> {
+    /// Counts a hit on each `(bucket, max)`, in one statement; refuses when any goes beyond its
+    /// `max` in the policy's window.
+    pub(crate) async fn limit(&self, buckets: &[(String, i64)]) -> Result<()> {
         let now = self.now();
         let window = self.policy.rate_window;
+        let names: Vec<&str> = buckets.iter().map(|(b, _)| b.as_str()).collect();
         let mut tx = self.store.begin().await?;
-        let hits = tx.hit_rate_limit(bucket, now, window).await?;
+        let hits = tx.hit_rate_limits(&names, now, window).await?;
         tx.commit().await?;
-        if hits > max {
+        if hits.iter().zip(buckets).any(|(hits, (_, max))| hits > max) {
             return Err(Error::TooManyRequests { retry_after: window - now.rem_euclid(window) });
         }
         Ok(())
     }
 
-    /// The per-address limit for `what` (`login`, `code`, `register`).
+    /// The per-address bucket for `what` (`login`, `code`, `register`), if the address is known.
+    pub(crate) fn address_bucket(&self, ctx: &Context, what: &str) -> Option<(String, i64)> {
+        ctx.ip.as_ref().map(|ip| (format!("{what}@{ip}"), self.policy.per_address))
+    }
+
+    /// The per-address limit for `what`.
     pub(crate) async fn limit_address(&self, ctx: &Context, what: &str) -> Result<()> {
-        match &ctx.ip {
-            Some(ip) => self.limit(&format!("{what}@{ip}"), self.policy.per_address).await,
-            None => Ok(()),
-        }
+        let buckets: Vec<_> = self.address_bucket(ctx, what).into_iter().collect();
+        self.limit(&buckets).await
     }
 }

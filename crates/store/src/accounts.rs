@@ -74,7 +74,7 @@ const COLUMNS: &str = "id, phone, email, snils, inn, surname, given_name, patron
      passport, password_hash, phone_confirmed, email_confirmed, role, operator_ca, totp_secret, \
      totp_last_step, failed_logins, locked_until, language, created_at";
 
-fn account(row: &AnyRow) -> Result<Account> {
+pub(crate) fn account(row: &AnyRow) -> Result<Account> {
     Ok(Account {
         id: col(row, "id")?,
         phone: col(row, "phone")?,

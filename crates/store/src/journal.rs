@@ -146,7 +146,10 @@ impl Tx {
 
     /// Appends `e` to the chain; returns its sequence number.
     pub async fn append_journal(&mut self, e: &NewEntry) -> Result<i64> {
-        let (last, prev_hash) = self.journal_head().await?;
+        let (last, prev_hash) = match self.journal_head.take() {
+            Some(head) => head,
+            None => self.journal_head().await?,
+        };
         let seq = last + 1;
         let hash = entry_hash(seq, &prev_hash, e);
         dynamic(format!(
@@ -171,25 +174,42 @@ impl Tx {
             .bind(&hash)
             .execute(self.conn())
             .await?;
+        self.journal_head = Some((seq, hash));
         Ok(seq)
     }
 
     /// Entries matching `filter`, newest first.
     pub async fn journal(&mut self, filter: &JournalFilter) -> Result<Vec<Entry>> {
-        // Absent filters bind as values that match everything, so one statement serves all.
-        let rows = dynamic(format!(
-            "SELECT {COLUMNS} FROM journal WHERE ($1 = '' OR account_id = $1) \
-             AND ($2 = '' OR action = $2) AND at >= $3 AND at < $4 AND seq < $5 \
-             ORDER BY seq DESC LIMIT $6"
-        ))
-        .bind(filter.account_id.clone().unwrap_or_default())
-        .bind(filter.action.clone().unwrap_or_default())
-        .bind(filter.from.unwrap_or(i64::MIN))
-        .bind(filter.to.unwrap_or(i64::MAX))
-        .bind(filter.before_seq.unwrap_or(i64::MAX))
-        .bind(filter.limit)
-        .fetch_all(self.conn())
-        .await?;
+        // Only the conditions asked for, so that SQLite walks the (account_id, seq) index
+        // instead of the whole journal.
+        let mut sql = format!("SELECT {COLUMNS} FROM journal WHERE seq < $1");
+        let mut n = 1;
+        let mut cond = |sql: &mut String, c: &str| {
+            n += 1;
+            sql.push_str(&format!(" AND {c} ${n}"));
+        };
+        let texts = [("account_id =", &filter.account_id), ("action =", &filter.action)];
+        let times = [("at >=", filter.from), ("at <", filter.to)];
+        for (c, v) in &texts {
+            if v.is_some() {
+                cond(&mut sql, c);
+            }
+        }
+        for (c, v) in &times {
+            if v.is_some() {
+                cond(&mut sql, c);
+            }
+        }
+        n += 1;
+        sql.push_str(&format!(" ORDER BY seq DESC LIMIT ${n}"));
+        let mut q = dynamic(sql).bind(filter.before_seq.unwrap_or(i64::MAX));
+        for v in texts.into_iter().filter_map(|(_, v)| v.clone()) {
+            q = q.bind(v);
+        }
+        for v in times.into_iter().filter_map(|(_, v)| v) {
+            q = q.bind(v);
+        }
+        let rows = q.bind(filter.limit).fetch_all(self.conn()).await?;
         rows.iter().map(entry).collect()
     }
 

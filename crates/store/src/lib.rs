@@ -169,13 +169,13 @@ impl Store {
             }
             Dialect::Postgres => (self.pool.begin().await?, None),
         };
-        Ok(Tx { inner: Conn::Transaction(inner), dialect: self.dialect, _writer: writer })
+        Ok(Tx { inner: Conn::Transaction(inner), dialect: self.dialect, _writer: writer, journal_head: None })
     }
 
     /// A connection for reads: each statement sees the committed state when it runs (no
     /// transaction is opened, so a read costs one round trip).
     pub async fn read(&self) -> Result<Tx> {
-        Ok(Tx { inner: Conn::Plain(self.pool.acquire().await?), dialect: self.dialect, _writer: None })
+        Ok(Tx { inner: Conn::Plain(self.pool.acquire().await?), dialect: self.dialect, _writer: None, journal_head: None })
     }
 
     /// Whether the database answers (for `/healthz`).
@@ -213,6 +213,9 @@ pub struct Tx {
     dialect: Dialect,
     /// Held until the transaction ends (SQLite).
     _writer: Option<OwnedMutexGuard<()>>,
+    /// The journal's head as this transaction last wrote it (it holds the head's lock, so the
+    /// next append need not read it again).
+    journal_head: Option<(i64, String)>,
 }
 
 enum Conn {

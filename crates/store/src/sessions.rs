@@ -1,6 +1,11 @@
 //! Sessions: a browser's cookie or an API client's bearer token, stored by the token's hash.
 
+use std::sync::LazyLock;
+
 use sqlx::any::AnyRow;
+
+use crate::Account;
+use crate::accounts::account;
 
 use crate::{dynamic, Result, Tx, col};
 
@@ -34,19 +39,29 @@ pub struct Session {
 const COLUMNS: &str = "id, token_hash, account_id, kind, csrf, created_at, last_seen_at, \
                        expires_at, ip, user_agent, ended_at";
 
+/// The session columns named `s_…`, for a query that selects the account's columns beside them.
+static PREFIXED: LazyLock<String> = LazyLock::new(|| {
+    COLUMNS.split(',').map(|c| format!("s.{0} AS s_{0}", c.trim())).collect::<Vec<_>>().join(", ")
+});
+
 fn session(row: &AnyRow) -> Result<Session> {
+    session_with_prefix(row, "")
+}
+
+fn session_with_prefix(row: &AnyRow, prefix: &str) -> Result<Session> {
+    let c = |name: &str| format!("{prefix}{name}");
     Ok(Session {
-        id: col(row, "id")?,
-        token_hash: col(row, "token_hash")?,
-        account_id: col(row, "account_id")?,
-        kind: col(row, "kind")?,
-        csrf: col(row, "csrf")?,
-        created_at: col(row, "created_at")?,
-        last_seen_at: col(row, "last_seen_at")?,
-        expires_at: col(row, "expires_at")?,
-        ip: col(row, "ip")?,
-        user_agent: col(row, "user_agent")?,
-        ended_at: col(row, "ended_at")?,
+        id: col(row, &c("id"))?,
+        token_hash: col(row, &c("token_hash"))?,
+        account_id: col(row, &c("account_id"))?,
+        kind: col(row, &c("kind"))?,
+        csrf: col(row, &c("csrf"))?,
+        created_at: col(row, &c("created_at"))?,
+        last_seen_at: col(row, &c("last_seen_at"))?,
+        expires_at: col(row, &c("expires_at"))?,
+        ip: col(row, &c("ip"))?,
+        user_agent: col(row, &c("user_agent"))?,
+        ended_at: col(row, &c("ended_at"))?,
     })
 }
 
@@ -72,16 +87,19 @@ impl Tx {
         Ok(())
     }
 
-    /// The live session whose token hashes to `token_hash` at time `now`.
-    pub async fn live_session(&mut self, token_hash: &str, now: i64) -> Result<Option<Session>> {
+    /// The live session whose token hashes to `token_hash`, with its account, in one query (every
+    /// signed-in request asks this).
+    pub async fn live_session_and_account(&mut self, token_hash: &str, now: i64) -> Result<Option<(Session, Account)>> {
         let row = dynamic(format!(
-            "SELECT {COLUMNS} FROM sessions WHERE token_hash = $1 AND ended_at IS NULL AND expires_at > $2"
+            "SELECT {}, a.* FROM sessions s JOIN accounts a ON a.id = s.account_id \
+             WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
+            *PREFIXED
         ))
         .bind(token_hash)
         .bind(now)
         .fetch_optional(self.conn())
         .await?;
-        row.as_ref().map(session).transpose()
+        row.map(|r| Ok((session_with_prefix(&r, "s_")?, account(&r)?))).transpose()
     }
 
     /// Records that session `id` was used at `now`.

@@ -204,27 +204,29 @@ async fn sessions_live_end_and_expire(db: TestDb) {
     for (id, at) in [("s1", 100), ("s2", 200), ("s3", 300)] {
         tx.insert_session(&session(id, at)).await.unwrap();
     }
-    assert_eq!(tx.live_session("token-s1", 500).await.unwrap().unwrap().id, "s1");
-    assert_eq!(tx.live_session("token-s1", 1100).await.unwrap(), None, "expired");
+    let (s, a) = tx.live_session_and_account("token-s1", 500).await.unwrap().unwrap();
+    assert_eq!((s, a.id), (session("s1", 100), "acc4".to_owned()), "the session and its account");
+    assert_eq!(tx.live_session_and_account("token-s1", 1100).await.unwrap(), None, "expired");
     let ids: Vec<String> = tx.sessions_of("acc4", 500).await.unwrap().into_iter().map(|s| s.id).collect();
     assert_eq!(ids, ["s3", "s2", "s1"]);
     assert!(tx.end_session("acc4", "s2", 600).await.unwrap());
     assert!(!tx.end_session("acc4", "s2", 600).await.unwrap(), "already ended");
     assert!(!tx.end_session("other", "s1", 600).await.unwrap(), "not the owner's");
-    assert_eq!(tx.live_session("token-s2", 601).await.unwrap(), None);
+    assert_eq!(tx.live_session_and_account("token-s2", 601).await.unwrap(), None);
     tx.touch_session("s1", 700).await.unwrap();
-    assert_eq!(tx.live_session("token-s1", 701).await.unwrap().unwrap().last_seen_at, 700);
+    assert_eq!(tx.live_session_and_account("token-s1", 701).await.unwrap().unwrap().0.last_seen_at, 700);
     assert_eq!(tx.end_all_sessions("acc4", 800).await.unwrap(), 2);
     assert!(tx.sessions_of("acc4", 801).await.unwrap().is_empty());
 }
 
 async fn rate_limit_windows(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
-    assert_eq!(tx.hit_rate_limit("ip:1", 600, 60).await.unwrap(), 1);
-    assert_eq!(tx.hit_rate_limit("ip:1", 630, 60).await.unwrap(), 2);
-    assert_eq!(tx.hit_rate_limit("ip:2", 630, 60).await.unwrap(), 1, "buckets are separate");
-    assert_eq!(tx.hit_rate_limit("ip:1", 659, 60).await.unwrap(), 3);
-    assert_eq!(tx.hit_rate_limit("ip:1", 660, 60).await.unwrap(), 1, "a new window");
+    assert_eq!(tx.hit_rate_limits(&["ip:1"], 600, 60).await.unwrap(), [1]);
+    assert_eq!(tx.hit_rate_limits(&["ip:1"], 630, 60).await.unwrap(), [2]);
+    assert_eq!(tx.hit_rate_limits(&["ip:2", "ip:1"], 640, 60).await.unwrap(), [1, 3], "buckets are separate, in one statement");
+    assert_eq!(tx.hit_rate_limits(&["ip:1"], 659, 60).await.unwrap(), [4]);
+    assert_eq!(tx.hit_rate_limits(&["ip:1"], 660, 60).await.unwrap(), [1], "a new window");
+    assert!(tx.hit_rate_limits(&[], 660, 60).await.unwrap().is_empty());
     assert_eq!(tx.prune_rate_limits(660).await.unwrap(), 1);
 }
 
