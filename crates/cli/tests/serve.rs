@@ -16,7 +16,14 @@ use serde_json::{Value, json};
 
 fn podpis() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_podpis"));
-    for var in ["PODPIS_CONFIG", "PODPIS_DATABASE", "PODPIS_LISTEN", "PODPIS_SMTP", "PODPIS_SMS_URL", "PODPIS_PUBLIC_URL"] {
+    for var in [
+        "PODPIS_CONFIG",
+        "PODPIS_DATABASE",
+        "PODPIS_LISTEN",
+        "PODPIS_SMTP",
+        "PODPIS_SMS_URL",
+        "PODPIS_PUBLIC_URL",
+    ] {
         c.env_remove(var);
     }
     c
@@ -32,7 +39,12 @@ struct Node {
 impl Node {
     fn start(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Self {
         let mut cmd = podpis();
-        cmd.current_dir(dir).arg("serve").args(["--listen", "127.0.0.1:0"]).args(args).stdout(Stdio::piped()).stderr(Stdio::null());
+        cmd.current_dir(dir)
+            .arg("serve")
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -49,9 +61,16 @@ impl Node {
         });
         let started = Instant::now();
         loop {
-            let line = lines.recv_timeout(Duration::from_secs(60)).expect("podpis serve says where it listens");
+            let line = lines
+                .recv_timeout(Duration::from_secs(60))
+                .expect("podpis serve says where it listens");
             if let Some(rest) = line.split("listening on 127.0.0.1:").nth(1) {
-                let port = rest.split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap();
+                let port = rest
+                    .split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
                 return Self { child, port, lines };
             }
             assert!(started.elapsed() < Duration::from_secs(60));
@@ -104,15 +123,23 @@ fn http(port: u16, method: &str, path: &str, body: Option<Value>) -> (u16, Strin
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     let status = out.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let body = out
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     (status, body)
 }
 
 fn register(port: u16, n: u32) -> Value {
-    let (status, body) = http(port, "POST", "/api/v1/register", Some(json!({
-        "phone": format!("+7999400{n:04}"), "email": format!("node{n}@example.ru"), "password": "Пароль-2026",
-        "surname": "Узлов", "given_name": "Николай"
-    })));
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/register",
+        Some(json!({
+            "phone": format!("+7999400{n:04}"), "email": format!("node{n}@example.ru"), "password": "Пароль-2026",
+            "surname": "Узлов", "given_name": "Николай"
+        })),
+    );
     assert_eq!(status, 201, "{body}");
     serde_json::from_str(&body).unwrap()
 }
@@ -120,15 +147,29 @@ fn register(port: u16, n: u32) -> Value {
 #[test]
 fn serves_from_a_config_file_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("podpis.toml"), "database = \"sqlite://from-file.db\"\npublic_url = \"http://localhost:9999\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("podpis.toml"),
+        "database = \"sqlite://from-file.db\"\npublic_url = \"http://localhost:9999\"\n",
+    )
+    .unwrap();
     // A variable beats the file.
-    let node = Node::start(dir.path(), &[], &[("PODPIS_DATABASE", "sqlite://from-env.db")]);
+    let node = Node::start(
+        dir.path(),
+        &[],
+        &[("PODPIS_DATABASE", "sqlite://from-env.db")],
+    );
     assert!(dir.path().join("from-env.db").exists());
     assert!(!dir.path().join("from-file.db").exists());
-    assert_eq!(http(node.port, "GET", "/healthz", None), (200, "ok\n".into()));
+    assert_eq!(
+        http(node.port, "GET", "/healthz", None),
+        (200, "ok\n".into())
+    );
     register(node.port, 1);
     let sms = node.wait_line("[mailbox] SMS to +79994000001");
-    assert!(sms.contains("код подтверждения телефона"), "the development mailbox prints the SMS: {sms}");
+    assert!(
+        sms.contains("код подтверждения телефона"),
+        "the development mailbox prints the SMS: {sms}"
+    );
     let (status, metrics) = http(node.port, "GET", "/metrics", None);
     assert_eq!(status, 200);
     assert!(metrics.contains("podpis_http_requests_total{method=\"POST\",route=\"/api/v1/register\",status=\"201\"} 1"), "{metrics}");
@@ -152,8 +193,16 @@ fn database_commands_migrate_verify_and_make_staff() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("p.db").display());
     let run = |args: &[&str]| {
-        let out = podpis().args(args).args(["--database", &url]).output().unwrap();
-        (out.status.code().unwrap(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+        let out = podpis()
+            .args(args)
+            .args(["--database", &url])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (code, out, _) = run(&["db", "migrate"]);
     assert_eq!(code, 0);
@@ -162,29 +211,87 @@ fn database_commands_migrate_verify_and_make_staff() {
     assert!(out.contains("up to date"), "{out}");
     std::fs::write(dir.path().join("pw"), "Пароль-Админа-1\n").unwrap();
     let pw = dir.path().join("pw");
-    let (code, out, err) = run(&["account", "create", "--phone", "+79995550001", "--email", "admin@example.ru", "--surname", "Главная", "--given-name", "Ольга", "--password-file", pw.to_str().unwrap(), "--role", "admin"]);
+    let (code, out, err) = run(&[
+        "account",
+        "create",
+        "--phone",
+        "+79995550001",
+        "--email",
+        "admin@example.ru",
+        "--surname",
+        "Главная",
+        "--given-name",
+        "Ольга",
+        "--password-file",
+        pw.to_str().unwrap(),
+        "--role",
+        "admin",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("is admin"), "{out}");
-    let (code, out, _) = run(&["account", "create", "--phone", "+79995550002", "--email", "op@example.ru", "--surname", "Операторов", "--given-name", "Олег", "--password-file", pw.to_str().unwrap()]);
+    let (code, out, _) = run(&[
+        "account",
+        "create",
+        "--phone",
+        "+79995550002",
+        "--email",
+        "op@example.ru",
+        "--surname",
+        "Операторов",
+        "--given-name",
+        "Олег",
+        "--password-file",
+        pw.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{out}");
-    let (code, _, err) = run(&["account", "grant", "--login", "op@example.ru", "--role", "operator"]);
+    let (code, _, err) = run(&[
+        "account",
+        "grant",
+        "--login",
+        "op@example.ru",
+        "--role",
+        "operator",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("--ca"), "{err}");
-    let (code, out, _) = run(&["account", "grant", "--login", "op@example.ru", "--role", "operator", "--ca", "test-ca"]);
+    let (code, out, _) = run(&[
+        "account",
+        "grant",
+        "--login",
+        "op@example.ru",
+        "--role",
+        "operator",
+        "--ca",
+        "test-ca",
+    ]);
     assert_eq!(code, 0);
     assert!(out.contains("is now operator"), "{out}");
-    let (code, out, _) = run(&["account", "grant", "--login", "nobody@example.ru", "--role", "admin"]);
+    let (code, out, _) = run(&[
+        "account",
+        "grant",
+        "--login",
+        "nobody@example.ru",
+        "--role",
+        "admin",
+    ]);
     assert_eq!(code, 2, "{out}");
 
     let (code, out, _) = run(&["journal", "verify"]);
     assert_eq!(code, 0);
     assert!(out.contains("the journal holds: 3 entries"), "{out}");
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(podpis_testkit::raw_sql(&url, "UPDATE journal SET actor = 'someone' WHERE seq = 2"));
+    rt.block_on(podpis_testkit::raw_sql(
+        &url,
+        "UPDATE journal SET actor = 'someone' WHERE seq = 2",
+    ));
     let (code, out, _) = run(&["journal", "verify", "--json"]);
     assert_eq!(code, 1, "a broken journal fails the check");
     let v: Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!((v["intact"].as_bool(), v["brokenAt"].as_i64()), (Some(false), Some(2)), "{v}");
+    assert_eq!(
+        (v["intact"].as_bool(), v["brokenAt"].as_i64()),
+        (Some(false), Some(2)),
+        "{v}"
+    );
 }
 
 #[test]
@@ -206,10 +313,18 @@ fn a_node_killed_before_sending_loses_no_message() {
     smtp.set_stalled(false);
     let again = Node::start(dir.path(), &args, &[]);
     let restarted = Instant::now();
-    let mail = rt.block_on(async { tokio::time::timeout(Duration::from_secs(20), smtp.wait_for("node7@example.ru")).await }).expect("delivered after the restart");
+    let mail = rt
+        .block_on(async {
+            tokio::time::timeout(Duration::from_secs(20), smtp.wait_for("node7@example.ru")).await
+        })
+        .expect("delivered after the restart");
     // Within the dead node's 4-second lease, not after a 15-second retry: the first node died
     // holding the claim, before it could record any attempt.
-    assert!(restarted.elapsed() < Duration::from_secs(12), "{:?}", restarted.elapsed());
+    assert!(
+        restarted.elapsed() < Duration::from_secs(12),
+        "{:?}",
+        restarted.elapsed()
+    );
     assert!(mail.code().is_some(), "the code arrived: {}", mail.text);
     again.signal(libc::SIGTERM);
     assert!(again.wait().success());

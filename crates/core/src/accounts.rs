@@ -55,13 +55,20 @@ pub struct Registration {
 /// `+7 *** ***-45-67`.
 pub(crate) fn mask_phone(phone: &str) -> String {
     let tail = &phone[phone.len().saturating_sub(4)..];
-    format!("{} *** ***-{}-{}", &phone[..phone.len().min(2)], &tail[..2.min(tail.len())], &tail[2.min(tail.len())..])
+    format!(
+        "{} *** ***-{}-{}",
+        &phone[..phone.len().min(2)],
+        &tail[..2.min(tail.len())],
+        &tail[2.min(tail.len())..]
+    )
 }
 
 /// `iv***@example.ru`.
 pub(crate) fn mask_email(email: &str) -> String {
     match email.split_once('@') {
-        Some((local, domain)) => format!("{}***@{domain}", local.chars().take(2).collect::<String>()),
+        Some((local, domain)) => {
+            format!("{}***@{domain}", local.chars().take(2).collect::<String>())
+        }
         None => "***".into(),
     }
 }
@@ -111,37 +118,58 @@ impl Portal {
         let mut tx = self.store.begin().await?;
         match tx.insert_account(&account).await {
             Ok(()) => {}
-            Err(e) if ["phone", "email", "snils"].iter().any(|c| e.is_duplicate_of(c)) => {
+            Err(e)
+                if ["phone", "email", "snils"]
+                    .iter()
+                    .any(|c| e.is_duplicate_of(c)) =>
+            {
                 drop(tx);
                 return self.registration_decoy(ctx, &account).await;
             }
             Err(e) => return Err(e.into()),
         }
-        self.record(&mut tx, ctx, Record {
-            account: Some(&account.id),
-            actor: Some(&account.id),
-            action: Action::Registered,
-            object: Some(format!("account:{}", account.id)),
-            ok: true,
-            details: String::new(),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &account.id,
+                Action::Registered,
+                Some(format!("account:{}", account.id)),
+                String::new(),
+            ),
+        )
         .await?;
-        let phone_code = self.send_code(&mut tx, ctx, &account, CONFIRM_PHONE).await?;
-        let email_code = self.send_code(&mut tx, ctx, &account, CONFIRM_EMAIL).await?;
+        let phone_code = self
+            .send_code(&mut tx, ctx, &account, CONFIRM_PHONE)
+            .await?;
+        let email_code = self
+            .send_code(&mut tx, ctx, &account, CONFIRM_EMAIL)
+            .await?;
         tx.commit().await?;
-        Ok(Registration { phone_code, email_code })
+        Ok(Registration {
+            phone_code,
+            email_code,
+        })
     }
 
     /// Makes an account with its phone and e-mail already confirmed and the given role — for
     /// the server's own use (`podpis serve --demo`, `podpis account create`), never for a form.
     /// An account with the same phone, e-mail or SNILS is left as it is and returned.
-    pub async fn create_confirmed_account(&self, ctx: &Context, form: RegistrationForm, role: &Role) -> Result<Account> {
+    pub async fn create_confirmed_account(
+        &self,
+        ctx: &Context,
+        form: RegistrationForm,
+        role: &Role,
+    ) -> Result<Account> {
         let phone = validate::phone(&form.phone)?;
         let email = validate::email(&form.email)?;
         validate::password(&form.password)?;
         let snils = validate::snils(&form.snils)?;
         let mut tx = self.store.begin().await?;
-        if let Some(existing) = tx.account_by_login(Some(&phone), Some(&email), snils.as_deref()).await? {
+        if let Some(existing) = tx
+            .account_by_login(Some(&phone), Some(&email), snils.as_deref())
+            .await?
+        {
             return Ok(existing);
         }
         let operator_ca = match role {
@@ -172,14 +200,18 @@ impl Portal {
             created_at: self.now(),
         };
         tx.insert_account(&account).await?;
-        self.record(&mut tx, ctx, Record {
-            account: Some(&account.id),
-            actor: None,
-            action: Action::Registered,
-            object: Some(format!("account:{}", account.id)),
-            ok: true,
-            details: format!("made by the server as {}", role.name()),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record {
+                account: Some(&account.id),
+                actor: None,
+                action: Action::Registered,
+                object: Some(format!("account:{}", account.id)),
+                ok: true,
+                details: format!("made by the server as {}", role.name()),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(account)
@@ -190,7 +222,11 @@ impl Portal {
     async fn registration_decoy(&self, ctx: &Context, attempted: &Account) -> Result<Registration> {
         let mut tx = self.store.begin().await?;
         let existing = tx
-            .account_by_login(Some(&attempted.phone), Some(&attempted.email), attempted.snils.as_deref())
+            .account_by_login(
+                Some(&attempted.phone),
+                Some(&attempted.email),
+                attempted.snils.as_deref(),
+            )
             .await?;
         if let Some(owner) = &existing {
             let lang = Lang::parse(&owner.language);
@@ -201,15 +237,27 @@ impl Portal {
                  sign in or reset your password. If not, there is nothing to do.",
             );
             let subject = lang.pick("Попытка регистрации", "Registration attempt");
-            self.queue(&mut tx, Channel::Email, &owner.email, subject, body.to_owned(), false).await?;
-            self.record(&mut tx, ctx, Record {
-                account: Some(&owner.id),
-                actor: None,
-                action: Action::Registered,
-                object: Some(format!("account:{}", owner.id)),
-                ok: false,
-                details: "a registration named this account's phone, e-mail or SNILS".into(),
-            })
+            self.queue(
+                &mut tx,
+                Channel::Email,
+                &owner.email,
+                subject,
+                body.to_owned(),
+                false,
+            )
+            .await?;
+            self.record(
+                &mut tx,
+                ctx,
+                Record {
+                    account: Some(&owner.id),
+                    actor: None,
+                    action: Action::Registered,
+                    object: Some(format!("account:{}", owner.id)),
+                    ok: false,
+                    details: "a registration named this account's phone, e-mail or SNILS".into(),
+                },
+            )
             .await?;
         }
         let now = self.now();
@@ -229,16 +277,33 @@ impl Portal {
         tx.insert_code(&phone).await?;
         tx.insert_code(&email).await?;
         tx.commit().await?;
-        let ticket = |c: &Code| CodeTicket { id: c.id.clone(), sent_to: c.destination.clone(), expires_at: c.expires_at };
-        Ok(Registration { phone_code: ticket(&phone), email_code: ticket(&email) })
+        let ticket = |c: &Code| CodeTicket {
+            id: c.id.clone(),
+            sent_to: c.destination.clone(),
+            expires_at: c.expires_at,
+        };
+        Ok(Registration {
+            phone_code: ticket(&phone),
+            email_code: ticket(&email),
+        })
     }
 
     /// Makes a code for `purpose`, queues it by SMS (phone, sign-in) or e-mail, and journals it.
-    pub(crate) async fn send_code(&self, tx: &mut Tx, ctx: &Context, account: &Account, purpose: &str) -> Result<CodeTicket> {
+    pub(crate) async fn send_code(
+        &self,
+        tx: &mut Tx,
+        ctx: &Context,
+        account: &Account,
+        purpose: &str,
+    ) -> Result<CodeTicket> {
         let now = self.now();
-        let sent = tx.codes_sent_since(&account.id, purpose, now - self.policy.code_send_window).await?;
+        let sent = tx
+            .codes_sent_since(&account.id, purpose, now - self.policy.code_send_window)
+            .await?;
         if sent >= self.policy.code_sends {
-            return Err(Error::TooManyRequests { retry_after: self.policy.code_send_window });
+            return Err(Error::TooManyRequests {
+                retry_after: self.policy.code_send_window,
+            });
         }
         let code = secret::new_code();
         let id = secret::new_id();
@@ -268,52 +333,86 @@ impl Portal {
         };
         let minutes = self.policy.code_ttl / 60;
         let body = match lang {
-            Lang::Ru => format!("Podpis: код {what} {code}. Действует {minutes} мин. Никому его не сообщайте."),
-            Lang::En => format!("Podpis: your code {what} is {code}. Valid {minutes} min. Never tell it to anyone."),
+            Lang::Ru => format!(
+                "Podpis: код {what} {code}. Действует {minutes} мин. Никому его не сообщайте."
+            ),
+            Lang::En => format!(
+                "Podpis: your code {what} is {code}. Valid {minutes} min. Never tell it to anyone."
+            ),
         };
-        let subject = if by_email { lang.pick("Код подтверждения", "Confirmation code") } else { "" };
-        self.queue(tx, channel, recipient, subject, body, true).await?;
-        self.record(tx, ctx, Record {
-            account: Some(&account.id),
-            actor: Some(&account.id),
-            action: Action::CodeSent,
-            object: Some(format!("code:{id}")),
-            ok: true,
-            details: format!("{purpose} to {sent_to}"),
-        })
+        let subject = if by_email {
+            lang.pick("Код подтверждения", "Confirmation code")
+        } else {
+            ""
+        };
+        self.queue(tx, channel, recipient, subject, body, true)
+            .await?;
+        self.record(
+            tx,
+            ctx,
+            Record::own(
+                &account.id,
+                Action::CodeSent,
+                Some(format!("code:{id}")),
+                format!("{purpose} to {sent_to}"),
+            ),
+        )
         .await?;
-        Ok(CodeTicket { id, sent_to, expires_at: now + self.policy.code_ttl })
+        Ok(CodeTicket {
+            id,
+            sent_to,
+            expires_at: now + self.policy.code_ttl,
+        })
     }
 
     /// Checks the answer to code `code_id`; on success the code is used up (inside `tx`) and its
     /// stored form returned. A wrong answer costs a try and is journaled, in a transaction of its
     /// own so that it counts even though the caller's is abandoned.
-    pub(crate) async fn check_code(&self, tx: &mut Tx, ctx: &Context, code_id: &str, answer: &str, purposes: &[&str]) -> Result<Code> {
+    pub(crate) async fn check_code(
+        &self,
+        tx: &mut Tx,
+        ctx: &Context,
+        code_id: &str,
+        answer: &str,
+        purposes: &[&str],
+    ) -> Result<Code> {
         let now = self.now();
         let Some(code) = tx.code(code_id).await? else {
             return Err(Error::CodeExpired);
         };
-        if !purposes.contains(&code.purpose.as_str()) || code.used_at.is_some() || code.expires_at <= now {
+        if !purposes.contains(&code.purpose.as_str())
+            || code.used_at.is_some()
+            || code.expires_at <= now
+        {
             return Err(Error::CodeExpired);
         }
         if code.tries_left <= 0 {
             return Err(Error::WrongCode { tries_left: 0 });
         }
         let answer: String = answer.chars().filter(char::is_ascii_digit).collect();
-        let right = code.account_id.is_some() && self.secret.check_mac("one-time-code", &format!("{code_id}:{answer}"), &code.code_hash);
+        let right = code.account_id.is_some()
+            && self.secret.check_mac(
+                "one-time-code",
+                &format!("{code_id}:{answer}"),
+                &code.code_hash,
+            );
         if right {
             tx.use_code(code_id, now).await?;
             return Ok(code);
         }
         let tries_left = tx.spend_code_try(code_id).await?;
-        self.record(tx, ctx, Record {
-            account: code.account_id.as_deref(),
-            actor: None,
-            action: Action::CodeRejected,
-            object: Some(format!("code:{code_id}")),
-            ok: false,
-            details: format!("{}; tries left: {tries_left}", code.purpose),
-        })
+        self.record(
+            tx,
+            ctx,
+            Record {
+                account: code.account_id.as_deref(),
+                actor: None,
+                action: Action::CodeRejected,
+                object: Some(format!("code:{code_id}")),
+                ok: false,
+                details: format!("{}; tries left: {tries_left}", code.purpose),
+            },
+        )
         .await?;
         Err(Error::WrongCode { tries_left })
     }
@@ -322,7 +421,16 @@ impl Portal {
     pub async fn confirm_contact(&self, ctx: &Context, code_id: &str, answer: &str) -> Result<()> {
         self.limit_address(ctx, "code").await?;
         let mut tx = self.store.begin().await?;
-        let code = match self.check_code(&mut tx, ctx, code_id, answer, &[CONFIRM_PHONE, CONFIRM_EMAIL]).await {
+        let code = match self
+            .check_code(
+                &mut tx,
+                ctx,
+                code_id,
+                answer,
+                &[CONFIRM_PHONE, CONFIRM_EMAIL],
+            )
+            .await
+        {
             Ok(code) => code,
             Err(e @ Error::WrongCode { .. }) => {
                 tx.commit().await?;
@@ -333,14 +441,20 @@ impl Portal {
         let account = code.account_id.as_deref().ok_or(Error::CodeExpired)?;
         let phone = code.purpose == CONFIRM_PHONE;
         tx.confirm_contact(account, phone).await?;
-        self.record(&mut tx, ctx, Record {
-            account: Some(account),
-            actor: Some(account),
-            action: Action::ContactConfirmed,
-            object: Some(format!("account:{account}")),
-            ok: true,
-            details: format!("{} {}", if phone { "phone" } else { "e-mail" }, code.destination),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                account,
+                Action::ContactConfirmed,
+                Some(format!("account:{account}")),
+                format!(
+                    "{} {}",
+                    if phone { "phone" } else { "e-mail" },
+                    code.destination
+                ),
+            ),
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -354,10 +468,19 @@ impl Portal {
         let old = tx.code(code_id).await?.ok_or(Error::CodeExpired)?;
         let Some(account_id) = &old.account_id else {
             let now = self.now();
-            let fresh = Code { id: secret::new_id(), expires_at: now + self.policy.code_ttl, created_at: now, ..old };
+            let fresh = Code {
+                id: secret::new_id(),
+                expires_at: now + self.policy.code_ttl,
+                created_at: now,
+                ..old
+            };
             tx.insert_code(&fresh).await?;
             tx.commit().await?;
-            return Ok(CodeTicket { id: fresh.id, sent_to: fresh.destination, expires_at: fresh.expires_at });
+            return Ok(CodeTicket {
+                id: fresh.id,
+                sent_to: fresh.destination,
+                expires_at: fresh.expires_at,
+            });
         };
         let account = tx.account(account_id).await?.ok_or(Error::CodeExpired)?;
         let ticket = self.send_code(&mut tx, ctx, &account, &old.purpose).await?;
@@ -368,40 +491,76 @@ impl Portal {
     /// The principal's account.
     pub async fn account(&self, who: &Principal) -> Result<Account> {
         let mut tx = self.store.read().await?;
-        tx.account(&who.account_id).await?.ok_or(Error::Unauthenticated)
+        tx.account(&who.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)
     }
 
     /// Replaces the principal's profile (names, INN, SNILS, birth date, passport), each field
     /// checked as at registration.
-    pub async fn update_profile(&self, ctx: &Context, who: &Principal, form: Profile) -> Result<Account> {
+    pub async fn update_profile(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        form: Profile,
+    ) -> Result<Account> {
         let profile = Profile {
             surname: validate::name("surname", &form.surname, true)?,
             given_name: validate::name("given_name", &form.given_name, true)?,
             patronymic: validate::name("patronymic", &form.patronymic, false)?,
             inn: validate::inn(form.inn.as_deref().unwrap_or_default())?,
             snils: validate::snils(form.snils.as_deref().unwrap_or_default())?,
-            birth_date: form.birth_date.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty()).map(validate_date).transpose()?,
-            passport: form.passport.map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).map(validate_passport).transpose()?,
+            birth_date: form
+                .birth_date
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty())
+                .map(validate_date)
+                .transpose()?,
+            passport: form
+                .passport
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .map(validate_passport)
+                .transpose()?,
         };
         let mut tx = self.store.begin().await?;
-        let before = tx.account(&who.account_id).await?.ok_or(Error::Unauthenticated)?;
+        let before = tx
+            .account(&who.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         match tx.update_profile(&who.account_id, &profile).await {
             Err(e) if e.is_duplicate_of("snils") => {
-                return Err(Error::invalid("snils", "СНИЛС: этот номер указан в другой учётной записи.", "SNILS: this number belongs to another account."));
+                return Err(Error::invalid(
+                    "snils",
+                    "СНИЛС: этот номер указан в другой учётной записи.",
+                    "SNILS: this number belongs to another account.",
+                ));
             }
             other => other?,
         }
         let changed = changed_fields(&before, &profile);
-        self.record(&mut tx, ctx, Record {
-            account: Some(&who.account_id),
-            actor: Some(&who.account_id),
-            action: Action::ProfileChanged,
-            object: Some(format!("account:{}", who.account_id)),
-            ok: true,
-            details: format!("changed: {}", if changed.is_empty() { "nothing".into() } else { changed.join(", ") }),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::ProfileChanged,
+                Some(format!("account:{}", who.account_id)),
+                format!(
+                    "changed: {}",
+                    if changed.is_empty() {
+                        "nothing".into()
+                    } else {
+                        changed.join(", ")
+                    }
+                ),
+            ),
+        )
         .await?;
-        let after = tx.account(&who.account_id).await?.ok_or(Error::Unauthenticated)?;
+        let after = tx
+            .account(&who.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         tx.commit().await?;
         Ok(after)
     }
@@ -449,7 +608,11 @@ fn validate_date(d: String) -> Result<String> {
     if ok {
         Ok(d)
     } else {
-        Err(Error::invalid("birth_date", "Дата рождения: укажите в виде ГГГГ-ММ-ДД.", "Birth date: write it as YYYY-MM-DD."))
+        Err(Error::invalid(
+            "birth_date",
+            "Дата рождения: укажите в виде ГГГГ-ММ-ДД.",
+            "Birth date: write it as YYYY-MM-DD.",
+        ))
     }
 }
 
@@ -459,7 +622,11 @@ fn validate_passport(p: String) -> Result<String> {
     if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
         Ok(format!("{} {}", &digits[..4], &digits[4..]))
     } else {
-        Err(Error::invalid("passport", "Паспорт: серия (4 цифры) и номер (6 цифр).", "Passport: series (4 digits) and number (6 digits)."))
+        Err(Error::invalid(
+            "passport",
+            "Паспорт: серия (4 цифры) и номер (6 цифр).",
+            "Passport: series (4 digits) and number (6 digits).",
+        ))
     }
 }
 
@@ -473,7 +640,10 @@ mod tests {
         assert_eq!(mask_email("ivan@example.ru"), "iv***@example.ru");
         assert!(validate_date("1990-02-30".into()).is_err());
         assert_eq!(validate_date("1990-02-28".into()).unwrap(), "1990-02-28");
-        assert_eq!(validate_passport("4510123456".into()).unwrap(), "4510 123456");
+        assert_eq!(
+            validate_passport("4510123456".into()).unwrap(),
+            "4510 123456"
+        );
         assert!(validate_passport("4510 12345".into()).is_err());
     }
 }

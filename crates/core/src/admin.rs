@@ -9,7 +9,13 @@ impl Portal {
     /// Gives the account with `login` a role. `by` is the administrator doing it, or `None` when
     /// it is done on the server itself (`podpis account grant`), which is how the first
     /// administrator is made.
-    pub async fn grant_role(&self, ctx: &Context, by: Option<&Principal>, login: &str, role: &Role) -> Result<Account> {
+    pub async fn grant_role(
+        &self,
+        ctx: &Context,
+        by: Option<&Principal>,
+        login: &str,
+        role: &Role,
+    ) -> Result<Account> {
         if let Some(admin) = by {
             admin.require_admin()?;
         }
@@ -24,19 +30,26 @@ impl Portal {
             _ => None,
         };
         tx.set_role(&account.id, role.name(), ca).await?;
-        self.record(&mut tx, ctx, Record {
-            account: Some(&account.id),
-            actor: by.map(|p| p.account_id.as_str()),
-            action: Action::RoleChanged,
-            object: Some(format!("account:{}", account.id)),
-            ok: true,
-            details: match ca {
-                Some(ca) => format!("{} → operator of {ca}", account.role),
-                None => format!("{} → {}", account.role, role.name()),
+        self.record(
+            &mut tx,
+            ctx,
+            Record {
+                account: Some(&account.id),
+                actor: by.map(|p| p.account_id.as_str()),
+                action: Action::RoleChanged,
+                object: Some(format!("account:{}", account.id)),
+                ok: true,
+                details: match ca {
+                    Some(ca) => format!("{} → operator of {ca}", account.role),
+                    None => format!("{} → {}", account.role, role.name()),
+                },
             },
-        })
+        )
         .await?;
-        let updated = tx.account(&account.id).await?.ok_or(Error::NotFound("account"))?;
+        let updated = tx
+            .account(&account.id)
+            .await?
+            .ok_or(Error::NotFound("account"))?;
         tx.commit().await?;
         Ok(updated)
     }

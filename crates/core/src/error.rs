@@ -16,7 +16,11 @@ pub enum Lang {
 impl Lang {
     /// `ru` or `en`; anything else is Russian.
     pub fn parse(code: &str) -> Self {
-        if code.trim().to_ascii_lowercase().starts_with("en") { Self::En } else { Self::Ru }
+        if code.trim().to_ascii_lowercase().starts_with("en") {
+            Self::En
+        } else {
+            Self::Ru
+        }
     }
 
     /// The code (`ru`, `en`).
@@ -90,8 +94,16 @@ pub type Result<T> = core::result::Result<T, Error>;
 
 impl Error {
     /// An invalid field, with both texts.
-    pub(crate) fn invalid(field: &'static str, ru: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::Invalid { field, ru: ru.into(), en: en.into() }
+    pub(crate) fn invalid(
+        field: &'static str,
+        ru: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self::Invalid {
+            field,
+            ru: ru.into(),
+            en: en.into(),
+        }
     }
 
     /// The stable identifier of the kind of error (`bad-credentials`, `wrong-code`, …): the API
@@ -117,7 +129,10 @@ impl Error {
     pub fn status(&self) -> u16 {
         match self {
             Self::Invalid { .. } => 422,
-            Self::BadCredentials | Self::Unauthenticated | Self::WrongCode { .. } | Self::Passkey(_) => 401,
+            Self::BadCredentials
+            | Self::Unauthenticated
+            | Self::WrongCode { .. }
+            | Self::Passkey(_) => 401,
             Self::CodeExpired => 410,
             Self::NotConfirmed | Self::Forbidden => 403,
             Self::TooManyRequests { .. } => 429,
@@ -153,11 +168,20 @@ impl Error {
                 "The code is no longer valid (expired, used, or replaced by a newer one). Ask for a new code.",
             ),
             Self::TooManyRequests { retry_after } => match lang {
-                Lang::Ru => format!("Слишком много попыток. Повторите через {} мин.", ((retry_after + 59) / 60).max(1)),
-                Lang::En => format!("Too many attempts. Try again in {} min.", ((retry_after + 59) / 60).max(1)),
+                Lang::Ru => format!(
+                    "Слишком много попыток. Повторите через {} мин.",
+                    ((retry_after + 59) / 60).max(1)
+                ),
+                Lang::En => format!(
+                    "Too many attempts. Try again in {} min.",
+                    ((retry_after + 59) / 60).max(1)
+                ),
             },
             Self::Unauthenticated => t("Войдите в личный кабинет.", "Please sign in."),
-            Self::Forbidden => t("Недостаточно прав для этого действия.", "You are not allowed to do this."),
+            Self::Forbidden => t(
+                "Недостаточно прав для этого действия.",
+                "You are not allowed to do this.",
+            ),
             Self::NotFound(what) => match lang {
                 Lang::Ru => format!("Не найдено: {what}."),
                 Lang::En => format!("Not found: {what}."),

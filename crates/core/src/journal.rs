@@ -113,8 +113,14 @@ impl Action {
             Self::SessionEnded => ("Завершение сеанса", "Session ended"),
             Self::SignedOutEverywhere => ("Выход на всех устройствах", "Signed out everywhere"),
             Self::ProfileChanged => ("Изменение профиля", "Profile changed"),
-            Self::TotpEnrolled => ("Подключено приложение для кодов", "Authenticator app enrolled"),
-            Self::TotpRemoved => ("Отключено приложение для кодов", "Authenticator app removed"),
+            Self::TotpEnrolled => (
+                "Подключено приложение для кодов",
+                "Authenticator app enrolled",
+            ),
+            Self::TotpRemoved => (
+                "Отключено приложение для кодов",
+                "Authenticator app removed",
+            ),
             Self::PasskeyAdded => ("Добавлен ключ доступа", "Passkey added"),
             Self::PasskeyRemoved => ("Удалён ключ доступа", "Passkey removed"),
             Self::RoleChanged => ("Изменение роли", "Role changed"),
@@ -132,6 +138,25 @@ pub(crate) struct Record<'a> {
     pub object: Option<String>,
     pub ok: bool,
     pub details: String,
+}
+
+impl<'a> Record<'a> {
+    /// Something a user did to their own account, done.
+    pub(crate) fn own(
+        who: &'a str,
+        action: Action,
+        object: Option<String>,
+        details: String,
+    ) -> Self {
+        Self {
+            account: Some(who),
+            actor: Some(who),
+            action,
+            object,
+            ok: true,
+            details,
+        }
+    }
 }
 
 impl Portal {
@@ -172,7 +197,11 @@ impl Portal {
     }
 
     /// Walks the whole chain (administrators only); the check itself is journaled.
-    pub async fn verify_journal(&self, ctx: &Context, who: &Principal) -> Result<core::result::Result<i64, Breach>> {
+    pub async fn verify_journal(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+    ) -> Result<core::result::Result<i64, Breach>> {
         who.require_admin()?;
         let verdict = self.store.verify_journal().await?;
         let details = match &verdict {

@@ -150,9 +150,20 @@ pub struct Portal {
 impl Portal {
     /// Opens the portal on a migrated store. The server key is read from the store (made by the
     /// first node that starts), so every node hashes codes and signs tokens alike.
-    pub async fn open(store: Store, clock: Arc<dyn Clock>, policy: Policy, rp: RelyingParty) -> Result<Self> {
+    pub async fn open(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        policy: Policy,
+        rp: RelyingParty,
+    ) -> Result<Self> {
         let secret = secret::ServerKey::load(&store).await?;
-        Ok(Self { store, clock, policy, secret, rp })
+        Ok(Self {
+            store,
+            clock,
+            policy,
+            secret,
+            rp,
+        })
     }
 
     /// The store (for the delivery worker and health checks).

@@ -46,39 +46,62 @@ impl SecondFactor {
 
 impl Portal {
     /// Step one: checks the password of `login` (phone, e-mail or SNILS) and sends a code by SMS.
-    pub async fn login_password(&self, ctx: &Context, login: &str, password: &str) -> Result<LoginChallenge> {
+    pub async fn login_password(
+        &self,
+        ctx: &Context,
+        login: &str,
+        password: &str,
+    ) -> Result<LoginChallenge> {
         let (phone, email, snils) = validate::login(login);
-        let key = phone.clone().or(email.clone()).or(snils.clone()).unwrap_or_else(|| login.trim().to_lowercase());
+        let key = phone
+            .clone()
+            .or(email.clone())
+            .or(snils.clone())
+            .unwrap_or_else(|| login.trim().to_lowercase());
         let mut buckets: Vec<_> = self.address_bucket(ctx, "login").into_iter().collect();
         buckets.push((format!("login:{key}"), self.policy.per_login));
         self.limit(&buckets).await?;
         let account = {
             let mut tx = self.store.read().await?;
-            tx.account_by_login(phone.as_deref(), email.as_deref(), snils.as_deref()).await?
+            tx.account_by_login(phone.as_deref(), email.as_deref(), snils.as_deref())
+                .await?
         };
-        let right = secret::verify_password(password.to_owned(), account.as_ref().map(|a| a.password_hash.clone())).await;
+        let right = secret::verify_password(
+            password.to_owned(),
+            account.as_ref().map(|a| a.password_hash.clone()),
+        )
+        .await;
         let now = self.now();
         let Some(account) = account else {
-            self.record_alone(ctx, Record {
-                account: None,
-                actor: None,
-                action: Action::PasswordChecked,
-                object: None,
-                ok: false,
-                details: "unknown login".into(),
-            })
+            self.record_alone(
+                ctx,
+                Record {
+                    account: None,
+                    actor: None,
+                    action: Action::PasswordChecked,
+                    object: None,
+                    ok: false,
+                    details: "unknown login".into(),
+                },
+            )
             .await?;
             return Err(Error::BadCredentials);
         };
         if account.locked_until > now {
-            self.record_alone(ctx, Record {
-                account: Some(&account.id),
-                actor: None,
-                action: Action::PasswordChecked,
-                object: Some(format!("account:{}", account.id)),
-                ok: false,
-                details: format!("sign-in is locked until {}", crate::sessions::timestamp(account.locked_until)),
-            })
+            self.record_alone(
+                ctx,
+                Record {
+                    account: Some(&account.id),
+                    actor: None,
+                    action: Action::PasswordChecked,
+                    object: Some(format!("account:{}", account.id)),
+                    ok: false,
+                    details: format!(
+                        "sign-in is locked until {}",
+                        crate::sessions::timestamp(account.locked_until)
+                    ),
+                },
+            )
             .await?;
             return Err(Error::BadCredentials);
         }
@@ -87,14 +110,16 @@ impl Portal {
             return Err(Error::BadCredentials);
         }
         let mut tx = self.store.begin().await?;
-        self.record(&mut tx, ctx, Record {
-            account: Some(&account.id),
-            actor: Some(&account.id),
-            action: Action::PasswordChecked,
-            object: Some(format!("account:{}", account.id)),
-            ok: true,
-            details: String::new(),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &account.id,
+                Action::PasswordChecked,
+                Some(format!("account:{}", account.id)),
+                String::new(),
+            ),
+        )
         .await?;
         let ticket = self.send_code(&mut tx, ctx, &account, LOGIN).await?;
         tx.commit().await?;
@@ -102,7 +127,12 @@ impl Portal {
         if account.totp_secret.is_some() {
             factors.push(SecondFactor::Totp);
         }
-        Ok(LoginChallenge { id: ticket.id, sent_to: ticket.sent_to, expires_at: ticket.expires_at, factors })
+        Ok(LoginChallenge {
+            id: ticket.id,
+            sent_to: ticket.sent_to,
+            expires_at: ticket.expires_at,
+            factors,
+        })
     }
 
     /// Counts a failed sign-in of `account`, locking it (and telling the owner) at the limit.
@@ -110,16 +140,22 @@ impl Portal {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let until = now + self.policy.lock_for;
-        let (failures, locked) = tx.add_login_failure(&account.id, self.policy.lock_after, until).await?;
+        let (failures, locked) = tx
+            .add_login_failure(&account.id, self.policy.lock_after, until)
+            .await?;
         let lock = locked.then_some(until);
-        self.record(&mut tx, ctx, Record {
-            account: Some(&account.id),
-            actor: None,
-            action: Action::SignInFailed,
-            object: Some(format!("account:{}", account.id)),
-            ok: false,
-            details: format!("{why}; failed attempts: {failures}"),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record {
+                account: Some(&account.id),
+                actor: None,
+                action: Action::SignInFailed,
+                object: Some(format!("account:{}", account.id)),
+                ok: false,
+                details: format!("{why}; failed attempts: {failures}"),
+            },
+        )
         .await?;
         if let Some(until) = lock {
             let lang = Lang::parse(&account.language);
@@ -134,16 +170,36 @@ impl Portal {
                      If it was not you, change your password."
                 ),
             };
-            self.queue(&mut tx, Channel::Sms, &account.phone, "", body.clone(), false).await?;
-            self.queue(&mut tx, Channel::Email, &account.email, lang.pick("Вход заблокирован", "Sign-in locked"), body, false).await?;
-            self.record(&mut tx, ctx, Record {
-                account: Some(&account.id),
-                actor: None,
-                action: Action::Locked,
-                object: Some(format!("account:{}", account.id)),
-                ok: true,
-                details: format!("until {}", crate::sessions::timestamp(until)),
-            })
+            self.queue(
+                &mut tx,
+                Channel::Sms,
+                &account.phone,
+                "",
+                body.clone(),
+                false,
+            )
+            .await?;
+            self.queue(
+                &mut tx,
+                Channel::Email,
+                &account.email,
+                lang.pick("Вход заблокирован", "Sign-in locked"),
+                body,
+                false,
+            )
+            .await?;
+            self.record(
+                &mut tx,
+                ctx,
+                Record {
+                    account: Some(&account.id),
+                    actor: None,
+                    action: Action::Locked,
+                    object: Some(format!("account:{}", account.id)),
+                    ok: true,
+                    details: format!("until {}", crate::sessions::timestamp(until)),
+                },
+            )
             .await?;
         }
         tx.commit().await?;
@@ -151,10 +207,18 @@ impl Portal {
     }
 
     /// Step two with the SMS code. Answering it also confirms the phone, if it was not yet.
-    pub async fn login_code(&self, ctx: &Context, challenge: &str, code: &str, kind: SessionKind) -> Result<NewSession> {
+    pub async fn login_code(
+        &self,
+        ctx: &Context,
+        challenge: &str,
+        code: &str,
+        kind: SessionKind,
+    ) -> Result<NewSession> {
         self.limit_address(ctx, "code").await?;
         let mut tx = self.store.begin().await?;
-        let checked = self.check_code(&mut tx, ctx, challenge, code, &[LOGIN]).await;
+        let checked = self
+            .check_code(&mut tx, ctx, challenge, code, &[LOGIN])
+            .await;
         let stored = match checked {
             Ok(c) => c,
             Err(e @ Error::WrongCode { .. }) => {
@@ -178,13 +242,21 @@ impl Portal {
         if !account.phone_confirmed {
             tx.confirm_contact(&account.id, true).await?;
         }
-        let session = self.sign_in(&mut tx, ctx, &account, kind, "password and SMS code").await?;
+        let session = self
+            .sign_in(&mut tx, ctx, &account, kind, "password and SMS code")
+            .await?;
         tx.commit().await?;
         Ok(session)
     }
 
     /// Step two with a TOTP code instead of the SMS code.
-    pub async fn login_totp(&self, ctx: &Context, challenge: &str, code: &str, kind: SessionKind) -> Result<NewSession> {
+    pub async fn login_totp(
+        &self,
+        ctx: &Context,
+        challenge: &str,
+        code: &str,
+        kind: SessionKind,
+    ) -> Result<NewSession> {
         self.limit_address(ctx, "code").await?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
@@ -214,11 +286,20 @@ impl Portal {
         if !fresh || account.locked_until > now {
             let tries_left = tx.spend_code_try(challenge).await?;
             tx.commit().await?;
-            self.count_failure(ctx, &account, "wrong authenticator code").await?;
+            self.count_failure(ctx, &account, "wrong authenticator code")
+                .await?;
             return Err(Error::WrongCode { tries_left });
         }
         tx.use_code(challenge, now).await?;
-        let session = self.sign_in(&mut tx, ctx, &account, kind, "password and authenticator code").await?;
+        let session = self
+            .sign_in(
+                &mut tx,
+                ctx,
+                &account,
+                kind,
+                "password and authenticator code",
+            )
+            .await?;
         tx.commit().await?;
         Ok(session)
     }
@@ -235,14 +316,16 @@ impl Portal {
     ) -> Result<NewSession> {
         tx.clear_login_failures(&account.id).await?;
         let session = self.create_session(tx, account, kind, ctx).await?;
-        self.record(tx, ctx, Record {
-            account: Some(&account.id),
-            actor: Some(&account.id),
-            action: Action::SignedIn,
-            object: Some(format!("session:{}", session.session.id)),
-            ok: true,
-            details: format!("{how}; {}", kind.name()),
-        })
+        self.record(
+            tx,
+            ctx,
+            Record::own(
+                &account.id,
+                Action::SignedIn,
+                Some(format!("session:{}", session.session.id)),
+                format!("{how}; {}", kind.name()),
+            ),
+        )
         .await?;
         let lang = Lang::parse(&account.language);
         let when = crate::sessions::timestamp(self.now());
@@ -255,8 +338,15 @@ impl Portal {
                 "Sign-in to your account at {when} (UTC) from {from}. If it was not you, end the sessions on the Sessions page and change your password."
             ),
         };
-        self.queue(tx, Channel::Email, &account.email, lang.pick("Вход в личный кабинет", "Sign-in to your account"), body, false)
-            .await?;
+        self.queue(
+            tx,
+            Channel::Email,
+            &account.email,
+            lang.pick("Вход в личный кабинет", "Sign-in to your account"),
+            body,
+            false,
+        )
+        .await?;
         Ok(session)
     }
 }

@@ -40,8 +40,18 @@ impl RelyingParty {
         let origin = public_url.trim_end_matches('/').to_owned();
         let host = origin.split("://").nth(1).unwrap_or(&origin);
         let host = host.split('/').next().unwrap_or(host);
-        let id = host.rsplit_once(':').map_or(host, |(h, port)| if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host });
-        Self { id: id.to_owned(), origin, name: "Podpis".into() }
+        let id = host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
+        Self {
+            id: id.to_owned(),
+            origin,
+            name: "Podpis".into(),
+        }
     }
 }
 
@@ -89,7 +99,8 @@ pub struct NewCredential {
 }
 
 fn unb64(field: &str, s: &str) -> core::result::Result<Vec<u8>, String> {
-    B64.decode(s.trim_end_matches('=')).map_err(|_| format!("{field} is not base64url"))
+    B64.decode(s.trim_end_matches('='))
+        .map_err(|_| format!("{field} is not base64url"))
 }
 
 /// The parts of authenticator data (§6.1) the checks need.
@@ -116,12 +127,19 @@ fn auth_data(b: &[u8]) -> core::result::Result<AuthData<'_>, String> {
             return Err("the attested credential data is cut short".into());
         }
         let len = usize::from(u16::from_be_bytes([rest[16], rest[17]]));
-        let id = rest.get(18..18 + len).ok_or("the credential id is cut short")?;
+        let id = rest
+            .get(18..18 + len)
+            .ok_or("the credential id is cut short")?;
         Some((id, &rest[18 + len..]))
     } else {
         None
     };
-    Ok(AuthData { rp_id_hash: &b[..32], flags, sign_count, attested })
+    Ok(AuthData {
+        rp_id_hash: &b[..32],
+        flags,
+        sign_count,
+        attested,
+    })
 }
 
 fn cbor_get<'a>(map: &'a [(Value, Value)], key: &Value) -> Option<&'a Value> {
@@ -130,14 +148,26 @@ fn cbor_get<'a>(map: &'a [(Value, Value)], key: &Value) -> Option<&'a Value> {
 
 /// An ES256 COSE key (RFC 9053 §7.1.1: kty 2, alg −7, crv 1, x, y) as a SEC1 point.
 fn cose_p256(key: &[u8]) -> core::result::Result<Vec<u8>, String> {
-    let value: Value = ciborium::from_reader(key).map_err(|_| "the credential public key is not CBOR")?;
-    let map = value.as_map().ok_or("the credential public key is not a COSE map")?;
+    let value: Value =
+        ciborium::from_reader(key).map_err(|_| "the credential public key is not CBOR")?;
+    let map = value
+        .as_map()
+        .ok_or("the credential public key is not a COSE map")?;
     let int = |k: i64| cbor_get(map, &Value::Integer(k.into()));
-    let is = |k: i64, want: i64| int(k).and_then(Value::as_integer).is_some_and(|v| i128::from(v) == i128::from(want));
+    let is = |k: i64, want: i64| {
+        int(k)
+            .and_then(Value::as_integer)
+            .is_some_and(|v| i128::from(v) == i128::from(want))
+    };
     if !(is(1, 2) && is(3, -7) && is(-1, 1)) {
         return Err("only ES256 (ECDSA P-256) passkeys are accepted".into());
     }
-    let coord = |k: i64| int(k).and_then(Value::as_bytes).filter(|b| b.len() == 32).ok_or("the key's coordinates are not 32 bytes");
+    let coord = |k: i64| {
+        int(k)
+            .and_then(Value::as_bytes)
+            .filter(|b| b.len() == 32)
+            .ok_or("the key's coordinates are not 32 bytes")
+    };
     let mut point = vec![4u8];
     point.extend_from_slice(coord(-2)?);
     point.extend_from_slice(coord(-3)?);
@@ -147,7 +177,14 @@ fn cose_p256(key: &[u8]) -> core::result::Result<Vec<u8>, String> {
 
 impl RelyingParty {
     /// `PublicKeyCredentialCreationOptions` for `navigator.credentials.create`.
-    pub fn registration_options(&self, challenge: &str, user_id: &str, user_name: &str, display_name: &str, exclude: &[String]) -> serde_json::Value {
+    pub fn registration_options(
+        &self,
+        challenge: &str,
+        user_id: &str,
+        user_name: &str,
+        display_name: &str,
+        exclude: &[String],
+    ) -> serde_json::Value {
         json!({
             "challenge": challenge,
             "rp": { "id": self.id, "name": self.name },
@@ -168,21 +205,36 @@ impl RelyingParty {
 
     /// §7.1 steps 5–12 and 13–14: client data, origin, challenge, RP ID hash, flags, and the ES256
     /// key. Returns the client data's hash for the caller's use.
-    fn client_data(&self, c: &Credential, kind: &str, challenge: &str) -> core::result::Result<Vec<u8>, String> {
+    fn client_data(
+        &self,
+        c: &Credential,
+        kind: &str,
+        challenge: &str,
+    ) -> core::result::Result<Vec<u8>, String> {
         if c.kind != "public-key" {
             return Err("the credential is not of type public-key".into());
         }
         let raw = unb64("clientDataJSON", &c.response.client_data_json)?;
-        let data: serde_json::Value = serde_json::from_slice(&raw).map_err(|_| "clientDataJSON is not JSON")?;
+        let data: serde_json::Value =
+            serde_json::from_slice(&raw).map_err(|_| "clientDataJSON is not JSON")?;
         if data["type"] != kind {
-            return Err(format!("the client data is for {}, not {kind}", data["type"]));
+            return Err(format!(
+                "the client data is for {}, not {kind}",
+                data["type"]
+            ));
         }
-        let got = data["challenge"].as_str().map(|s| unb64("challenge", s)).transpose()?;
+        let got = data["challenge"]
+            .as_str()
+            .map(|s| unb64("challenge", s))
+            .transpose()?;
         if got.is_none() || got != Some(unb64("challenge", challenge)?) {
             return Err("the challenge is not the one this ceremony issued".into());
         }
         if data["origin"] != self.origin.as_str() {
-            return Err(format!("the origin {} is not {}", data["origin"], self.origin));
+            return Err(format!(
+                "the origin {} is not {}",
+                data["origin"], self.origin
+            ));
         }
         if data["crossOrigin"] == true {
             return Err("the ceremony ran in a cross-origin frame".into());
@@ -192,7 +244,10 @@ impl RelyingParty {
 
     fn check_auth_data(&self, a: &AuthData<'_>) -> core::result::Result<(), String> {
         if a.rp_id_hash != Sha256::digest(self.id.as_bytes()).as_slice() {
-            return Err(format!("the authenticator data is for another site than {}", self.id));
+            return Err(format!(
+                "the authenticator data is for another site than {}",
+                self.id
+            ));
         }
         if a.flags & USER_PRESENT == 0 {
             return Err("the authenticator did not see the user present".into());
@@ -201,31 +256,67 @@ impl RelyingParty {
     }
 
     /// Checks a registration response against the ceremony's `challenge`.
-    pub fn verify_registration(&self, challenge: &str, c: &Credential) -> core::result::Result<NewCredential, String> {
+    pub fn verify_registration(
+        &self,
+        challenge: &str,
+        c: &Credential,
+    ) -> core::result::Result<NewCredential, String> {
         self.client_data(c, "webauthn.create", challenge)?;
-        let att = unb64("attestationObject", c.response.attestation_object.as_deref().ok_or("no attestationObject")?)?;
-        let value: Value = ciborium::from_reader(att.as_slice()).map_err(|_| "the attestation object is not CBOR")?;
-        let map = value.as_map().ok_or("the attestation object is not a map")?;
+        let att = unb64(
+            "attestationObject",
+            c.response
+                .attestation_object
+                .as_deref()
+                .ok_or("no attestationObject")?,
+        )?;
+        let value: Value = ciborium::from_reader(att.as_slice())
+            .map_err(|_| "the attestation object is not CBOR")?;
+        let map = value
+            .as_map()
+            .ok_or("the attestation object is not a map")?;
         let text = |k: &str| Value::Text(k.to_owned());
-        let fmt = cbor_get(map, &text("fmt")).and_then(Value::as_text).ok_or("the attestation object has no fmt")?;
+        let fmt = cbor_get(map, &text("fmt"))
+            .and_then(Value::as_text)
+            .ok_or("the attestation object has no fmt")?;
         if fmt != "none" {
-            return Err(format!("attestation format {fmt:?}: this portal asks for, and takes, \"none\""));
+            return Err(format!(
+                "attestation format {fmt:?}: this portal asks for, and takes, \"none\""
+            ));
         }
-        let raw = cbor_get(map, &text("authData")).and_then(Value::as_bytes).ok_or("the attestation object has no authData")?;
+        let raw = cbor_get(map, &text("authData"))
+            .and_then(Value::as_bytes)
+            .ok_or("the attestation object has no authData")?;
         let a = auth_data(raw)?;
         self.check_auth_data(&a)?;
-        let (id, key) = a.attested.ok_or("the authenticator data carries no credential")?;
+        let (id, key) = a
+            .attested
+            .ok_or("the authenticator data carries no credential")?;
         if id != unb64("rawId", &c.raw_id)?.as_slice() {
             return Err("the credential id differs from the one in the authenticator data".into());
         }
-        Ok(NewCredential { id: B64.encode(id), public_key: cose_p256(key)?, sign_count: a.sign_count })
+        Ok(NewCredential {
+            id: B64.encode(id),
+            public_key: cose_p256(key)?,
+            sign_count: a.sign_count,
+        })
     }
 
     /// Checks a sign-in assertion against the ceremony's `challenge` and the stored key, counter
     /// and owner; returns the new counter.
-    pub fn verify_assertion(&self, challenge: &str, c: &Credential, stored: &Passkey) -> core::result::Result<u32, String> {
+    pub fn verify_assertion(
+        &self,
+        challenge: &str,
+        c: &Credential,
+        stored: &Passkey,
+    ) -> core::result::Result<u32, String> {
         let client_hash = self.client_data(c, "webauthn.get", challenge)?;
-        let raw = unb64("authenticatorData", c.response.authenticator_data.as_deref().ok_or("no authenticatorData")?)?;
+        let raw = unb64(
+            "authenticatorData",
+            c.response
+                .authenticator_data
+                .as_deref()
+                .ok_or("no authenticatorData")?,
+        )?;
         let a = auth_data(&raw)?;
         self.check_auth_data(&a)?;
         if let Some(handle) = &c.response.user_handle
@@ -233,13 +324,19 @@ impl RelyingParty {
         {
             return Err("the passkey belongs to another account".into());
         }
-        let key = VerifyingKey::from_sec1_bytes(&hex::decode(&stored.public_key).map_err(|_| "stored key")?)
-            .map_err(|_| "the stored key is not a P-256 point")?;
-        let sig = Signature::from_der(&unb64("signature", c.response.signature.as_deref().ok_or("no signature")?)?)
-            .map_err(|_| "the signature is not a DER ECDSA signature")?;
+        let key = VerifyingKey::from_sec1_bytes(
+            &hex::decode(&stored.public_key).map_err(|_| "stored key")?,
+        )
+        .map_err(|_| "the stored key is not a P-256 point")?;
+        let sig = Signature::from_der(&unb64(
+            "signature",
+            c.response.signature.as_deref().ok_or("no signature")?,
+        )?)
+        .map_err(|_| "the signature is not a DER ECDSA signature")?;
         let mut signed = raw.clone();
         signed.extend_from_slice(&client_hash);
-        key.verify(&signed, &sig).map_err(|_| "the signature does not verify with the registered key")?;
+        key.verify(&signed, &sig)
+            .map_err(|_| "the signature does not verify with the registered key")?;
         let before = u32::try_from(stored.sign_count).unwrap_or(u32::MAX);
         if (a.sign_count != 0 || before != 0) && a.sign_count <= before {
             return Err(format!(
@@ -273,54 +370,98 @@ impl Portal {
         Ok((id, challenge))
     }
 
-    async fn take_ceremony(&self, tx: &mut podpis_store::Tx, id: &str, kind: &str) -> Result<Ceremony> {
+    async fn take_ceremony(
+        &self,
+        tx: &mut podpis_store::Tx,
+        id: &str,
+        kind: &str,
+    ) -> Result<Ceremony> {
         let now = self.now();
         tx.take_ceremony(id)
             .await?
             .filter(|c| c.kind == kind && c.expires_at > now)
-            .ok_or_else(|| Error::Passkey("the ceremony expired or was answered already; start again".into()))
+            .ok_or_else(|| {
+                Error::Passkey("the ceremony expired or was answered already; start again".into())
+            })
     }
 
     /// Begins registering a passkey for the signed-in principal: the ceremony's id and the
     /// options for `navigator.credentials.create`.
-    pub async fn passkey_register_begin(&self, who: &Principal) -> Result<(String, serde_json::Value)> {
+    pub async fn passkey_register_begin(
+        &self,
+        who: &Principal,
+    ) -> Result<(String, serde_json::Value)> {
         let account = self.account(who).await?;
-        let existing: Vec<String> = self.passkeys(who).await?.into_iter().map(|p| p.credential_id).collect();
+        let existing: Vec<String> = self
+            .passkeys(who)
+            .await?
+            .into_iter()
+            .map(|p| p.credential_id)
+            .collect();
         let (id, challenge) = self.new_ceremony(Some(&account.id), "register").await?;
         let display = format!("{} {}", account.given_name, account.surname);
-        Ok((id, self.rp.registration_options(&challenge, &account.id, &account.email, &display, &existing)))
+        Ok((
+            id,
+            self.rp.registration_options(
+                &challenge,
+                &account.id,
+                &account.email,
+                &display,
+                &existing,
+            ),
+        ))
     }
 
     /// Finishes the registration with the browser's answer.
-    pub async fn passkey_register_finish(&self, ctx: &Context, who: &Principal, ceremony: &str, c: &Credential, name: &str) -> Result<Passkey> {
+    pub async fn passkey_register_finish(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        ceremony: &str,
+        c: &Credential,
+        name: &str,
+    ) -> Result<Passkey> {
         let mut tx = self.store.begin().await?;
         let cer = self.take_ceremony(&mut tx, ceremony, "register").await?;
         if cer.account_id.as_deref() != Some(&who.account_id) {
-            return Err(Error::Passkey("the ceremony was begun by another account".into()));
+            return Err(Error::Passkey(
+                "the ceremony was begun by another account".into(),
+            ));
         }
-        let new = self.rp.verify_registration(&cer.challenge, c).map_err(Error::Passkey)?;
+        let new = self
+            .rp
+            .verify_registration(&cer.challenge, c)
+            .map_err(Error::Passkey)?;
         let name = name.trim();
         let passkey = Passkey {
             credential_id: new.id,
             account_id: who.account_id.clone(),
             public_key: hex::encode(&new.public_key),
             sign_count: i64::from(new.sign_count),
-            name: if name.is_empty() { "passkey".into() } else { name.chars().take(60).collect() },
+            name: if name.is_empty() {
+                "passkey".into()
+            } else {
+                name.chars().take(60).collect()
+            },
             created_at: self.now(),
             last_used_at: None,
         };
         match tx.insert_passkey(&passkey).await {
-            Err(e) if e.is_duplicate_of("passkeys") => return Err(Error::Passkey("this passkey is registered already".into())),
+            Err(e) if e.is_duplicate_of("passkeys") => {
+                return Err(Error::Passkey("this passkey is registered already".into()));
+            }
             other => other?,
         }
-        self.record(&mut tx, ctx, Record {
-            account: Some(&who.account_id),
-            actor: Some(&who.account_id),
-            action: Action::PasskeyAdded,
-            object: Some(format!("passkey:{}", passkey.credential_id)),
-            ok: true,
-            details: passkey.name.clone(),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::PasskeyAdded,
+                Some(format!("passkey:{}", passkey.credential_id)),
+                passkey.name.clone(),
+            ),
+        )
         .await?;
         tx.commit().await?;
         Ok(passkey)
@@ -334,33 +475,54 @@ impl Portal {
     }
 
     /// Finishes a passkey sign-in: a session, without a password or code.
-    pub async fn passkey_login_finish(&self, ctx: &Context, ceremony: &str, c: &Credential, kind: SessionKind) -> Result<NewSession> {
+    pub async fn passkey_login_finish(
+        &self,
+        ctx: &Context,
+        ceremony: &str,
+        c: &Credential,
+        kind: SessionKind,
+    ) -> Result<NewSession> {
         let mut tx = self.store.begin().await?;
         let cer = self.take_ceremony(&mut tx, ceremony, "login").await?;
         let id = B64.encode(unb64("rawId", &c.raw_id).map_err(Error::Passkey)?);
         let Some(stored) = tx.passkey(&id).await? else {
             return Err(Error::Passkey("this passkey is not registered here".into()));
         };
-        let account = tx.account(&stored.account_id).await?.ok_or(Error::Unauthenticated)?;
+        let account = tx
+            .account(&stored.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         match self.rp.verify_assertion(&cer.challenge, c, &stored) {
             Ok(count) => {
                 if account.locked_until > self.now() {
                     return Err(Error::BadCredentials);
                 }
                 tx.use_passkey(&id, i64::from(count), self.now()).await?;
-                let session = self.sign_in(&mut tx, ctx, &account, kind, &format!("passkey {}", stored.name)).await?;
+                let session = self
+                    .sign_in(
+                        &mut tx,
+                        ctx,
+                        &account,
+                        kind,
+                        &format!("passkey {}", stored.name),
+                    )
+                    .await?;
                 tx.commit().await?;
                 Ok(session)
             }
             Err(why) => {
-                self.record(&mut tx, ctx, Record {
-                    account: Some(&account.id),
-                    actor: None,
-                    action: Action::SignInFailed,
-                    object: Some(format!("passkey:{id}")),
-                    ok: false,
-                    details: why.clone(),
-                })
+                self.record(
+                    &mut tx,
+                    ctx,
+                    Record {
+                        account: Some(&account.id),
+                        actor: None,
+                        action: Action::SignInFailed,
+                        object: Some(format!("passkey:{id}")),
+                        ok: false,
+                        details: why.clone(),
+                    },
+                )
                 .await?;
                 tx.commit().await?;
                 Err(Error::Passkey(why))
@@ -375,19 +537,26 @@ impl Portal {
     }
 
     /// Removes one of the principal's passkeys.
-    pub async fn passkey_remove(&self, ctx: &Context, who: &Principal, credential_id: &str) -> Result<()> {
+    pub async fn passkey_remove(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        credential_id: &str,
+    ) -> Result<()> {
         let mut tx = self.store.begin().await?;
         if !tx.delete_passkey(&who.account_id, credential_id).await? {
             return Err(Error::NotFound("passkey"));
         }
-        self.record(&mut tx, ctx, Record {
-            account: Some(&who.account_id),
-            actor: Some(&who.account_id),
-            action: Action::PasskeyRemoved,
-            object: Some(format!("passkey:{credential_id}")),
-            ok: true,
-            details: String::new(),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::PasskeyRemoved,
+                Some(format!("passkey:{credential_id}")),
+                String::new(),
+            ),
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -420,14 +589,21 @@ pub mod soft {
     }
 
     fn client_data(kind: &str, challenge: &str, origin: &str) -> Vec<u8> {
-        json!({ "type": kind, "challenge": challenge, "origin": origin, "crossOrigin": false }).to_string().into_bytes()
+        json!({ "type": kind, "challenge": challenge, "origin": origin, "crossOrigin": false })
+            .to_string()
+            .into_bytes()
     }
 
     impl SoftAuthenticator {
         /// A new credential.
         pub fn new() -> Self {
             let key = SigningKey::from_slice(&secret::random_bytes(32)).expect("a random scalar");
-            Self { key, id: secret::random_bytes(16), counter: 0, user: Vec::new() }
+            Self {
+                key,
+                id: secret::random_bytes(16),
+                counter: 0,
+                user: Vec::new(),
+            }
         }
 
         fn auth_data(&self, rp_id: &str, flags: u8, attested: bool) -> Vec<u8> {
@@ -444,8 +620,14 @@ pub mod soft {
                     (Value::Integer(1.into()), Value::Integer(2.into())),
                     (Value::Integer(3.into()), Value::Integer((-7).into())),
                     (Value::Integer((-1).into()), Value::Integer(1.into())),
-                    (Value::Integer((-2).into()), Value::Bytes(bytes[1..33].to_vec())),
-                    (Value::Integer((-3).into()), Value::Bytes(bytes[33..65].to_vec())),
+                    (
+                        Value::Integer((-2).into()),
+                        Value::Bytes(bytes[1..33].to_vec()),
+                    ),
+                    (
+                        Value::Integer((-3).into()),
+                        Value::Bytes(bytes[33..65].to_vec()),
+                    ),
                 ]);
                 d.extend_from_slice(&cbor(&cose));
             }
@@ -455,12 +637,21 @@ pub mod soft {
         /// The answer to `navigator.credentials.create(options)` at `origin`.
         pub fn register(&mut self, options: &serde_json::Value, origin: &str) -> Credential {
             let rp_id = options["rp"]["id"].as_str().expect("rp.id");
-            self.user = B64.decode(options["user"]["id"].as_str().expect("user.id")).expect("user id");
-            let client = client_data("webauthn.create", options["challenge"].as_str().expect("challenge"), origin);
+            self.user = B64
+                .decode(options["user"]["id"].as_str().expect("user.id"))
+                .expect("user id");
+            let client = client_data(
+                "webauthn.create",
+                options["challenge"].as_str().expect("challenge"),
+                origin,
+            );
             let att = Value::Map(vec![
                 (Value::Text("fmt".into()), Value::Text("none".into())),
                 (Value::Text("attStmt".into()), Value::Map(vec![])),
-                (Value::Text("authData".into()), Value::Bytes(self.auth_data(rp_id, 0x45, true))),
+                (
+                    Value::Text("authData".into()),
+                    Value::Bytes(self.auth_data(rp_id, 0x45, true)),
+                ),
             ]);
             Credential {
                 raw_id: B64.encode(&self.id),
@@ -479,7 +670,11 @@ pub mod soft {
         pub fn assert(&mut self, options: &serde_json::Value, origin: &str) -> Credential {
             self.counter += 1;
             let rp_id = options["rpId"].as_str().expect("rpId");
-            let client = client_data("webauthn.get", options["challenge"].as_str().expect("challenge"), origin);
+            let client = client_data(
+                "webauthn.get",
+                options["challenge"].as_str().expect("challenge"),
+                origin,
+            );
             let data = self.auth_data(rp_id, 0x05, false);
             let mut signed = data.clone();
             signed.extend_from_slice(&Sha256::digest(&client));
@@ -530,7 +725,10 @@ mod tests {
     fn rp_id_from_url() {
         assert_eq!(rp().id, "localhost");
         assert_eq!(rp().origin, "http://localhost:8080");
-        assert_eq!(RelyingParty::for_url("https://podpis.example.ru/").id, "podpis.example.ru");
+        assert_eq!(
+            RelyingParty::for_url("https://podpis.example.ru/").id,
+            "podpis.example.ru"
+        );
     }
 
     #[test]
@@ -538,7 +736,9 @@ mod tests {
         let rp = rp();
         let mut auth = SoftAuthenticator::new();
         let opts = rp.registration_options("Y2hhbGxlbmdl", "acc1", "a@b.ru", "A B", &[]);
-        let new = rp.verify_registration("Y2hhbGxlbmdl", &auth.register(&opts, &rp.origin)).unwrap();
+        let new = rp
+            .verify_registration("Y2hhbGxlbmdl", &auth.register(&opts, &rp.origin))
+            .unwrap();
         assert_eq!(new.public_key.len(), 65);
         let pk = stored(&new, "acc1");
         let login = rp.login_options("bG9naW4");
@@ -552,11 +752,27 @@ mod tests {
         let mut auth = SoftAuthenticator::new();
         let opts = rp.registration_options("Y2hhbGxlbmdl", "acc1", "a@b.ru", "A B", &[]);
         let reg = auth.register(&opts, &rp.origin);
-        assert!(rp.verify_registration("b3RoZXI", &reg).unwrap_err().contains("challenge"));
+        assert!(
+            rp.verify_registration("b3RoZXI", &reg)
+                .unwrap_err()
+                .contains("challenge")
+        );
         let evil = auth.register(&opts, "http://evil.example");
-        assert!(rp.verify_registration("Y2hhbGxlbmdl", &evil).unwrap_err().contains("origin"));
-        let other_site = RelyingParty { id: "example.org".into(), ..rp.clone() };
-        assert!(other_site.verify_registration("Y2hhbGxlbmdl", &reg).unwrap_err().contains("another site"));
+        assert!(
+            rp.verify_registration("Y2hhbGxlbmdl", &evil)
+                .unwrap_err()
+                .contains("origin")
+        );
+        let other_site = RelyingParty {
+            id: "example.org".into(),
+            ..rp.clone()
+        };
+        assert!(
+            other_site
+                .verify_registration("Y2hhbGxlbmdl", &reg)
+                .unwrap_err()
+                .contains("another site")
+        );
         let new = rp.verify_registration("Y2hhbGxlbmdl", &reg).unwrap();
         let mut pk = stored(&new, "acc1");
 
@@ -567,19 +783,41 @@ mod tests {
         other.id = auth.id.clone();
         other.user = auth.user.clone();
         let forged = other.assert(&login, &rp.origin);
-        assert!(rp.verify_assertion("bG9naW4", &forged, &pk).unwrap_err().contains("does not verify"));
+        assert!(
+            rp.verify_assertion("bG9naW4", &forged, &pk)
+                .unwrap_err()
+                .contains("does not verify")
+        );
         // The owner named in the credential must be the stored owner.
-        assert!(rp.verify_assertion("bG9naW4", &answer, &stored(&new, "acc2")).unwrap_err().contains("another account"));
+        assert!(
+            rp.verify_assertion("bG9naW4", &answer, &stored(&new, "acc2"))
+                .unwrap_err()
+                .contains("another account")
+        );
         // A counter that does not move forward.
         pk.sign_count = 5;
-        assert!(rp.verify_assertion("bG9naW4", &answer, &pk).unwrap_err().contains("cloned"));
+        assert!(
+            rp.verify_assertion("bG9naW4", &answer, &pk)
+                .unwrap_err()
+                .contains("cloned")
+        );
         pk.sign_count = 0;
         // Tampered authenticator data breaks the signature.
-        let mut data = B64.decode(answer.response.authenticator_data.clone().unwrap()).unwrap();
+        let mut data = B64
+            .decode(answer.response.authenticator_data.clone().unwrap())
+            .unwrap();
         data[33] ^= 1;
         answer.response.authenticator_data = Some(B64.encode(data));
-        assert!(rp.verify_assertion("bG9naW4", &answer, &pk).unwrap_err().contains("does not verify"));
+        assert!(
+            rp.verify_assertion("bG9naW4", &answer, &pk)
+                .unwrap_err()
+                .contains("does not verify")
+        );
         // A registration response offered at sign-in.
-        assert!(rp.verify_assertion("Y2hhbGxlbmdl", &reg, &pk).unwrap_err().contains("webauthn.create"));
+        assert!(
+            rp.verify_assertion("Y2hhbGxlbmdl", &reg, &pk)
+                .unwrap_err()
+                .contains("webauthn.create")
+        );
     }
 }

@@ -63,10 +63,16 @@ impl ServerKey {
     /// Reads the key from the store, making it first if this is the first node.
     pub(crate) async fn load(store: &Store) -> Result<Self> {
         let mut tx = store.begin().await?;
-        let stored = tx.setting_or_insert("server_key", &hex::encode(random_bytes(32))).await?;
+        let stored = tx
+            .setting_or_insert("server_key", &hex::encode(random_bytes(32)))
+            .await?;
         tx.commit().await?;
-        let bytes = hex::decode(&stored).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
-        bytes.map(Self).ok_or_else(|| Error::Internal("the stored server key is not 32 bytes of hex".into()))
+        let bytes = hex::decode(&stored)
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok());
+        bytes
+            .map(Self)
+            .ok_or_else(|| Error::Internal("the stored server key is not 32 bytes of hex".into()))
     }
 
     /// HMAC-SHA-256 of `purpose` and `data`, hex.
@@ -80,7 +86,10 @@ impl ServerKey {
 
     /// Whether `mac` is the MAC of `purpose` and `data`, in constant time.
     pub(crate) fn check_mac(&self, purpose: &str, data: &str, mac: &str) -> bool {
-        self.mac(purpose, data).as_bytes().ct_eq(mac.as_bytes()).into()
+        self.mac(purpose, data)
+            .as_bytes()
+            .ct_eq(mac.as_bytes())
+            .into()
     }
 
     /// The stored form of a one-time code: keyed by the server key and bound to the code's id,
@@ -109,8 +118,13 @@ static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
 
 /// Runs `f` (an argon2 computation) on a blocking thread when a core is free for it.
 async fn with_hashing_turn<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let _turn = HASHING.acquire().await.map_err(|e| Error::Internal(format!("argon2 queue: {e}")))?;
-    tokio::task::spawn_blocking(f).await.map_err(|e| Error::Internal(format!("argon2 task: {e}")))
+    let _turn = HASHING
+        .acquire()
+        .await
+        .map_err(|e| Error::Internal(format!("argon2 queue: {e}")))?;
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Internal(format!("argon2 task: {e}")))
 }
 
 /// Hashes a password (PHC string). Runs on a blocking thread: it takes tens of milliseconds.
@@ -129,15 +143,16 @@ pub(crate) async fn hash_password(password: String) -> Result<String> {
 pub(crate) async fn verify_password(password: String, hash: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let hash = hash.unwrap_or_else(|| DECOY_HASH.to_owned());
-        argon2().verify_password(password.as_bytes(), hash.as_str()).is_ok()
+        argon2()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
     })
     .await
     .unwrap_or(false)
 }
 
 /// An argon2id hash (same parameters) of a random password nobody knows.
-const DECOY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9eH8hJ0qN0c9CF1YvZ8Sx0r0xq8m7l1Yt1xK7Zc0pWk";
+const DECOY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9eH8hJ0qN0c9CF1YvZ8Sx0r0xq8m7l1Yt1xK7Zc0pWk";
 
 #[cfg(test)]
 mod tests {

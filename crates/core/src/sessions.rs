@@ -77,7 +77,10 @@ impl Portal {
         let now = self.now();
         let hash = secret::token_hash(token);
         let mut tx = self.store.read().await?;
-        let (session, account) = tx.live_session_and_account(&hash, now).await?.ok_or(Error::Unauthenticated)?;
+        let (session, account) = tx
+            .live_session_and_account(&hash, now)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
         drop(tx);
         if now - session.last_seen_at >= 60 {
             let mut tx = self.store.begin().await?;
@@ -101,20 +104,36 @@ impl Portal {
     }
 
     /// Ends one of the principal's sessions (another device, or this one).
-    pub async fn end_session(&self, ctx: &Context, who: &Principal, session_id: &str) -> Result<()> {
+    pub async fn end_session(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        session_id: &str,
+    ) -> Result<()> {
         let mut tx = self.store.begin().await?;
-        if !tx.end_session(&who.account_id, session_id, self.now()).await? {
+        if !tx
+            .end_session(&who.account_id, session_id, self.now())
+            .await?
+        {
             return Err(Error::NotFound("session"));
         }
-        let action = if session_id == who.session_id { Action::SignedOut } else { Action::SessionEnded };
-        self.record(&mut tx, ctx, Record {
-            account: Some(&who.account_id),
-            actor: Some(&who.account_id),
-            action,
-            object: Some(format!("session:{session_id}")),
-            ok: true,
-            details: String::new(),
-        })
+        let action = if session_id == who.session_id {
+            Action::SignedOut
+        } else {
+            Action::SessionEnded
+        };
+        self.record(
+            &mut tx,
+            ctx,
+            Record {
+                account: Some(&who.account_id),
+                actor: Some(&who.account_id),
+                action,
+                object: Some(format!("session:{session_id}")),
+                ok: true,
+                details: String::new(),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -129,14 +148,16 @@ impl Portal {
     pub async fn logout_everywhere(&self, ctx: &Context, who: &Principal) -> Result<u64> {
         let mut tx = self.store.begin().await?;
         let ended = tx.end_all_sessions(&who.account_id, self.now()).await?;
-        self.record(&mut tx, ctx, Record {
-            account: Some(&who.account_id),
-            actor: Some(&who.account_id),
-            action: Action::SignedOutEverywhere,
-            object: None,
-            ok: true,
-            details: format!("{ended} sessions ended"),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::SignedOutEverywhere,
+                None,
+                format!("{ended} sessions ended"),
+            ),
+        )
         .await?;
         tx.commit().await?;
         Ok(ended)
@@ -152,14 +173,18 @@ impl Portal {
         let hits = tx.hit_rate_limits(&names, now, window).await?;
         tx.commit().await?;
         if hits.iter().zip(buckets).any(|(hits, (_, max))| hits > max) {
-            return Err(Error::TooManyRequests { retry_after: window - now.rem_euclid(window) });
+            return Err(Error::TooManyRequests {
+                retry_after: window - now.rem_euclid(window),
+            });
         }
         Ok(())
     }
 
     /// The per-address bucket for `what` (`login`, `code`, `register`), if the address is known.
     pub(crate) fn address_bucket(&self, ctx: &Context, what: &str) -> Option<(String, i64)> {
-        ctx.ip.as_ref().map(|ip| (format!("{what}@{ip}"), self.policy.per_address))
+        ctx.ip
+            .as_ref()
+            .map(|ip| (format!("{what}@{ip}"), self.policy.per_address))
     }
 
     /// The per-address limit for `what`.

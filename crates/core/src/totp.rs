@@ -59,19 +59,37 @@ impl Portal {
         })
         .await?;
         tx.commit().await?;
-        let label = format!("Podpis:{}", account.email).replace(' ', "%20").replace('@', "%40");
-        let uri = format!("otpauth://totp/{label}?secret={seed}&issuer=Podpis&algorithm=SHA1&digits=6&period=30");
-        Ok(TotpEnrolment { id, secret: seed, uri })
+        let label = format!("Podpis:{}", account.email)
+            .replace(' ', "%20")
+            .replace('@', "%40");
+        let uri = format!(
+            "otpauth://totp/{label}?secret={seed}&issuer=Podpis&algorithm=SHA1&digits=6&period=30"
+        );
+        Ok(TotpEnrolment {
+            id,
+            secret: seed,
+            uri,
+        })
     }
 
     /// Confirms the enrolment with a code from the app; from then on sign-in takes TOTP codes.
-    pub async fn totp_confirm(&self, ctx: &Context, who: &Principal, enrolment: &str, code: &str) -> Result<()> {
+    pub async fn totp_confirm(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        enrolment: &str,
+        code: &str,
+    ) -> Result<()> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let ceremony = tx
             .take_ceremony(enrolment)
             .await?
-            .filter(|c| c.kind == "totp" && c.account_id.as_deref() == Some(&who.account_id) && c.expires_at > now)
+            .filter(|c| {
+                c.kind == "totp"
+                    && c.account_id.as_deref() == Some(&who.account_id)
+                    && c.expires_at > now
+            })
             .ok_or(Error::CodeExpired)?;
         let Some(step) = accepted_step(&ceremony.challenge, code, now) else {
             // The enrolment stays open for another try (the rollback keeps it).
@@ -82,16 +100,19 @@ impl Portal {
                 "The code does not match: check the phone's clock and enter the code the app shows now.",
             ));
         };
-        tx.set_totp_secret(&who.account_id, Some(&ceremony.challenge)).await?;
+        tx.set_totp_secret(&who.account_id, Some(&ceremony.challenge))
+            .await?;
         tx.use_totp_step(&who.account_id, step).await?;
-        self.record(&mut tx, ctx, Record {
-            account: Some(&who.account_id),
-            actor: Some(&who.account_id),
-            action: Action::TotpEnrolled,
-            object: Some(format!("account:{}", who.account_id)),
-            ok: true,
-            details: String::new(),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::TotpEnrolled,
+                Some(format!("account:{}", who.account_id)),
+                String::new(),
+            ),
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -101,14 +122,16 @@ impl Portal {
     pub async fn totp_remove(&self, ctx: &Context, who: &Principal) -> Result<()> {
         let mut tx = self.store.begin().await?;
         tx.set_totp_secret(&who.account_id, None).await?;
-        self.record(&mut tx, ctx, Record {
-            account: Some(&who.account_id),
-            actor: Some(&who.account_id),
-            action: Action::TotpRemoved,
-            object: Some(format!("account:{}", who.account_id)),
-            ok: true,
-            details: String::new(),
-        })
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::TotpRemoved,
+                Some(format!("account:{}", who.account_id)),
+                String::new(),
+            ),
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -132,12 +155,22 @@ mod tests {
             (2_000_000_000, "69279037"),
             (20_000_000_000, "65353130"),
         ] {
-            assert_eq!(code_at(&seed, time).unwrap(), eight_digits[2..], "t = {time}");
-            assert_eq!(accepted_step(&seed, &eight_digits[2..], time), Some(time / 30));
+            assert_eq!(
+                code_at(&seed, time).unwrap(),
+                eight_digits[2..],
+                "t = {time}"
+            );
+            assert_eq!(
+                accepted_step(&seed, &eight_digits[2..], time),
+                Some(time / 30)
+            );
         }
         let now = 1_234_567_890;
         let code = code_at(&seed, now).unwrap();
-        assert!(accepted_step(&seed, &code, now + 30).is_some(), "one step of skew");
+        assert!(
+            accepted_step(&seed, &code, now + 30).is_some(),
+            "one step of skew"
+        );
         assert!(accepted_step(&seed, &code, now + 90).is_none(), "not three");
     }
 }

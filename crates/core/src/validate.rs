@@ -9,7 +9,10 @@ use crate::{Error, Result};
 /// `+7…`. Spaces, dashes and brackets are ignored.
 pub fn phone(input: &str) -> Result<String> {
     let plus = input.trim_start().starts_with('+');
-    let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+')).collect();
+    let digits: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+'))
+        .collect();
     let refuse = || {
         Error::invalid(
             "phone",
@@ -63,12 +66,20 @@ pub fn name(field: &'static str, input: &str, required: bool) -> Result<String> 
     };
     if n.is_empty() {
         return if required {
-            Err(Error::invalid(field, format!("{ru}: обязательное поле."), format!("{en}: required.")))
+            Err(Error::invalid(
+                field,
+                format!("{ru}: обязательное поле."),
+                format!("{en}: required."),
+            ))
         } else {
             Ok(n)
         };
     }
-    if n.chars().count() > 100 || !n.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’')) {
+    if n.chars().count() > 100
+        || !n
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’'))
+    {
         return Err(Error::invalid(
             field,
             format!("{ru}: только буквы, пробел, дефис и апостроф, не длиннее 100 знаков."),
@@ -137,7 +148,8 @@ pub fn login(input: &str) -> (Option<String>, Option<String>, Option<String>) {
         return (None, email(input).ok(), None);
     }
     let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
-    let snils = (digits.len() == 11 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits);
+    let snils =
+        (digits.len() == 11 && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits);
     (phone(input).ok(), None, snils)
 }
 
@@ -163,15 +175,23 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(email(" Ivan.Petrov@Example.RU ").unwrap(), "ivan.petrov@example.ru");
-        for bad in ["", "no-at", "a@b", "a@@b.ru", "a b@c.ru", "@c.ru", "a@.ru", "a@c.ru."] {
+        assert_eq!(
+            email(" Ivan.Petrov@Example.RU ").unwrap(),
+            "ivan.petrov@example.ru"
+        );
+        for bad in [
+            "", "no-at", "a@b", "a@@b.ru", "a b@c.ru", "@c.ru", "a@.ru", "a@c.ru.",
+        ] {
             assert!(email(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn names_and_passwords() {
-        assert_eq!(name("surname", " Салтыков-Щедрин ", true).unwrap(), "Салтыков-Щедрин");
+        assert_eq!(
+            name("surname", " Салтыков-Щедрин ", true).unwrap(),
+            "Салтыков-Щедрин"
+        );
         assert_eq!(name("patronymic", "", false).unwrap(), "");
         assert!(name("surname", "", true).is_err());
         assert!(name("given_name", "Иван1", true).is_err());
@@ -183,24 +203,49 @@ mod tests {
 
     #[test]
     fn identifiers_with_control_digits() {
-        assert_eq!(inn("500100732259").unwrap().as_deref(), Some("500100732259"));
-        assert_eq!(snils("112-233-445 95").unwrap().as_deref(), Some("11223344595"));
+        assert_eq!(
+            inn("500100732259").unwrap().as_deref(),
+            Some("500100732259")
+        );
+        assert_eq!(
+            snils("112-233-445 95").unwrap().as_deref(),
+            Some("11223344595")
+        );
         assert_eq!(inn("  ").unwrap(), None);
         let e = inn("500100732258").unwrap_err();
-        assert!(e.text(crate::Lang::Ru).contains("контрольная цифра"), "{}", e.text(crate::Lang::Ru));
+        assert!(
+            e.text(crate::Lang::Ru).contains("контрольная цифра"),
+            "{}",
+            e.text(crate::Lang::Ru)
+        );
         assert!(snils("112-233-445 96").is_err());
-        assert!(snils("1122334459").unwrap_err().text(crate::Lang::Ru).contains("11 цифр"));
+        assert!(
+            snils("1122334459")
+                .unwrap_err()
+                .text(crate::Lang::Ru)
+                .contains("11 цифр")
+        );
     }
 
     #[test]
     fn login_forms() {
         assert_eq!(login("a@b.ru"), (None, Some("a@b.ru".into()), None));
-        assert_eq!(login("+7 999 123-45-67"), (Some("+79991234567".into()), None, None));
+        assert_eq!(
+            login("+7 999 123-45-67"),
+            (Some("+79991234567".into()), None, None)
+        );
         assert_eq!(
             login("89991234567"),
-            (Some("+79991234567".into()), None, Some("89991234567".into())),
+            (
+                Some("+79991234567".into()),
+                None,
+                Some("89991234567".into())
+            ),
             "11 digits may be a phone or a SNILS"
         );
-        assert_eq!(login("112-233-445 95"), (None, None, Some("11223344595".into())));
+        assert_eq!(
+            login("112-233-445 95"),
+            (None, None, Some("11223344595".into()))
+        );
     }
 }

@@ -2,7 +2,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::{dynamic, Result, Tx, col, flag};
+use crate::{Result, Tx, col, dynamic, flag};
 
 /// An account as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -135,7 +135,10 @@ impl Tx {
 
     /// The account with this identifier.
     pub async fn account(&mut self, id: &str) -> Result<Option<Account>> {
-        let sql = format!("SELECT {COLUMNS} FROM accounts WHERE id = $1{}", self.for_update());
+        let sql = format!(
+            "SELECT {COLUMNS} FROM accounts WHERE id = $1{}",
+            self.for_update()
+        );
         let row = dynamic(sql).bind(id).fetch_optional(self.conn()).await?;
         row.as_ref().map(account).transpose()
     }
@@ -152,14 +155,24 @@ impl Tx {
             "SELECT {COLUMNS} FROM accounts WHERE phone = $1 OR email = $2 OR snils = $3{}",
             self.for_update()
         );
-        let row = dynamic(sql).bind(phone).bind(email).bind(snils).fetch_optional(self.conn()).await?;
+        let row = dynamic(sql)
+            .bind(phone)
+            .bind(email)
+            .bind(snils)
+            .fetch_optional(self.conn())
+            .await?;
         row.as_ref().map(account).transpose()
     }
 
     /// Accounts in order of creation, for the administrator.
     pub async fn accounts(&mut self, limit: i64, offset: i64) -> Result<Vec<Account>> {
-        let sql = format!("SELECT {COLUMNS} FROM accounts ORDER BY created_at, id LIMIT $1 OFFSET $2");
-        let rows = dynamic(sql).bind(limit).bind(offset).fetch_all(self.conn()).await?;
+        let sql =
+            format!("SELECT {COLUMNS} FROM accounts ORDER BY created_at, id LIMIT $1 OFFSET $2");
+        let rows = dynamic(sql)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.conn())
+            .await?;
         rows.iter().map(account).collect()
     }
 
@@ -184,7 +197,11 @@ impl Tx {
 
     /// Marks the phone (`phone`) or e-mail (`email`) of account `id` confirmed.
     pub async fn confirm_contact(&mut self, id: &str, phone: bool) -> Result<()> {
-        let column = if phone { "phone_confirmed" } else { "email_confirmed" };
+        let column = if phone {
+            "phone_confirmed"
+        } else {
+            "email_confirmed"
+        };
         dynamic(format!("UPDATE accounts SET {column} = 1 WHERE id = $1"))
             .bind(id)
             .execute(self.conn())
@@ -195,7 +212,12 @@ impl Tx {
     /// Counts one more failed sign-in. At the `lock_after`-th in a row, sign-in locks until
     /// `lock_until` and the count starts again. Returns the count (this one included) and
     /// whether this failure locked the account.
-    pub async fn add_login_failure(&mut self, id: &str, lock_after: i64, lock_until: i64) -> Result<(i64, bool)> {
+    pub async fn add_login_failure(
+        &mut self,
+        id: &str,
+        lock_after: i64,
+        lock_until: i64,
+    ) -> Result<(i64, bool)> {
         let row = sqlx::query(
             "UPDATE accounts SET \
              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END, \
@@ -207,8 +229,13 @@ impl Tx {
         .bind(lock_until)
         .fetch_one(self.conn())
         .await?;
-        let locked = col::<i64>(&row, "locked_until")? == lock_until && col::<i64>(&row, "failed_logins")? == 0;
-        Ok(if locked { (lock_after, true) } else { (col(&row, "failed_logins")?, false) })
+        let locked = col::<i64>(&row, "locked_until")? == lock_until
+            && col::<i64>(&row, "failed_logins")? == 0;
+        Ok(if locked {
+            (lock_after, true)
+        } else {
+            (col(&row, "failed_logins")?, false)
+        })
     }
 
     /// Forgets failed sign-ins after a success.
@@ -223,11 +250,13 @@ impl Tx {
     /// Records the TOTP time step just accepted; false when it (or a later one) was accepted
     /// already, so that one code signs in once.
     pub async fn use_totp_step(&mut self, id: &str, step: i64) -> Result<bool> {
-        let done = sqlx::query("UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2")
-            .bind(id)
-            .bind(step)
-            .execute(self.conn())
-            .await?;
+        let done = sqlx::query(
+            "UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+        )
+        .bind(id)
+        .bind(step)
+        .execute(self.conn())
+        .await?;
         Ok(done.rows_affected() > 0)
     }
 
@@ -252,7 +281,12 @@ impl Tx {
     }
 
     /// Gives account `id` a role (and, for an operator, the centre).
-    pub async fn set_role(&mut self, id: &str, role: &str, operator_ca: Option<&str>) -> Result<()> {
+    pub async fn set_role(
+        &mut self,
+        id: &str,
+        role: &str,
+        operator_ca: Option<&str>,
+    ) -> Result<()> {
         sqlx::query("UPDATE accounts SET role = $2, operator_ca = $3 WHERE id = $1")
             .bind(id)
             .bind(role)

@@ -2,7 +2,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::{dynamic, Result, Tx, col};
+use crate::{Result, Tx, col, dynamic};
 
 /// A one-time code as stored (never the code itself).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,7 +106,12 @@ impl Tx {
     }
 
     /// How many codes of `purpose` went to account `account` since `since` (for the send limit).
-    pub async fn codes_sent_since(&mut self, account: &str, purpose: &str, since: i64) -> Result<i64> {
+    pub async fn codes_sent_since(
+        &mut self,
+        account: &str,
+        purpose: &str,
+        since: i64,
+    ) -> Result<i64> {
         let row = sqlx::query(
             "SELECT COUNT(*) AS n FROM codes WHERE account_id = $1 AND purpose = $2 AND created_at >= $3",
         )

@@ -10,7 +10,7 @@ use core::fmt;
 use sqlx::any::AnyRow;
 use streebog::{Digest, Streebog256};
 
-use crate::{dynamic, Result, Store, Tx, col};
+use crate::{Result, Store, Tx, col, dynamic};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -139,7 +139,10 @@ fn entry(row: &AnyRow) -> Result<Entry> {
 impl Tx {
     /// The last sequence number and hash of the chain.
     pub async fn journal_head(&mut self) -> Result<(i64, String)> {
-        let sql = format!("SELECT seq, hash FROM journal_head WHERE id = 1{}", self.for_update());
+        let sql = format!(
+            "SELECT seq, hash FROM journal_head WHERE id = 1{}",
+            self.for_update()
+        );
         let row = dynamic(sql).fetch_one(self.conn()).await?;
         Ok((col(&row, "seq")?, col(&row, "hash")?))
     }
@@ -188,7 +191,10 @@ impl Tx {
             n += 1;
             sql.push_str(&format!(" AND {c} ${n}"));
         };
-        let texts = [("account_id =", &filter.account_id), ("action =", &filter.action)];
+        let texts = [
+            ("account_id =", &filter.account_id),
+            ("action =", &filter.action),
+        ];
         let times = [("at >=", filter.from), ("at <", filter.to)];
         for (c, v) in &texts {
             if v.is_some() {
@@ -276,7 +282,9 @@ impl Store {
         if head_hash != hash {
             return Ok(Err(Breach {
                 seq,
-                reason: format!("the journal's head records the hash {head_hash} for it, not {hash}"),
+                reason: format!(
+                    "the journal's head records the hash {head_hash} for it, not {hash}"
+                ),
             }));
         }
         Ok(Ok(seq))
@@ -303,15 +311,42 @@ mod tests {
         let h = entry_hash(1, GENESIS_HASH, &base);
         assert_eq!(h.len(), 64);
         let variants = [
-            NewEntry { at: 2, ..base.clone() },
-            NewEntry { account_id: None, ..base.clone() },
-            NewEntry { actor: Some("b".into()), ..base.clone() },
-            NewEntry { action: "logout".into(), ..base.clone() },
-            NewEntry { object: Some(String::new()), ..base.clone() },
-            NewEntry { status: "failed".into(), ..base.clone() },
-            NewEntry { ip: None, ..base.clone() },
-            NewEntry { user_agent: Some("ub".into()), ..base.clone() },
-            NewEntry { details: "x".into(), ..base.clone() },
+            NewEntry {
+                at: 2,
+                ..base.clone()
+            },
+            NewEntry {
+                account_id: None,
+                ..base.clone()
+            },
+            NewEntry {
+                actor: Some("b".into()),
+                ..base.clone()
+            },
+            NewEntry {
+                action: "logout".into(),
+                ..base.clone()
+            },
+            NewEntry {
+                object: Some(String::new()),
+                ..base.clone()
+            },
+            NewEntry {
+                status: "failed".into(),
+                ..base.clone()
+            },
+            NewEntry {
+                ip: None,
+                ..base.clone()
+            },
+            NewEntry {
+                user_agent: Some("ub".into()),
+                ..base.clone()
+            },
+            NewEntry {
+                details: "x".into(),
+                ..base.clone()
+            },
         ];
         for v in &variants {
             assert_ne!(entry_hash(1, GENESIS_HASH, v), h, "{v:?}");
@@ -322,8 +357,19 @@ mod tests {
 
     #[test]
     fn field_boundaries_are_unambiguous() {
-        let a = NewEntry { action: "ab".into(), status: "c".into(), ..Default::default() };
-        let b = NewEntry { action: "a".into(), status: "bc".into(), ..Default::default() };
-        assert_ne!(entry_hash(1, GENESIS_HASH, &a), entry_hash(1, GENESIS_HASH, &b));
+        let a = NewEntry {
+            action: "ab".into(),
+            status: "c".into(),
+            ..Default::default()
+        };
+        let b = NewEntry {
+            action: "a".into(),
+            status: "bc".into(),
+            ..Default::default()
+        };
+        assert_ne!(
+            entry_hash(1, GENESIS_HASH, &a),
+            entry_hash(1, GENESIS_HASH, &b)
+        );
     }
 }

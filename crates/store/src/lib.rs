@@ -38,7 +38,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use accounts::{Account, Profile};
 pub use codes::Code;
-pub use journal::{Breach, Entry, JournalFilter, NewEntry, GENESIS_HASH};
+pub use journal::{Breach, Entry, GENESIS_HASH, JournalFilter, NewEntry};
 pub use outbox::{Delivery, Message, NewMessage};
 pub use passkeys::{Ceremony, Passkey};
 pub use sessions::Session;
@@ -151,7 +151,11 @@ impl Store {
             // WAL lets readers run beside the one writer; the setting is kept in the file.
             pool.execute("PRAGMA journal_mode = WAL").await?;
         }
-        Ok(Self { pool, dialect, writer: Arc::new(Mutex::new(())) })
+        Ok(Self {
+            pool,
+            dialect,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 
     /// The database behind this store.
@@ -169,13 +173,23 @@ impl Store {
             }
             Dialect::Postgres => (self.pool.begin().await?, None),
         };
-        Ok(Tx { inner: Conn::Transaction(inner), dialect: self.dialect, _writer: writer, journal_head: None })
+        Ok(Tx {
+            inner: Conn::Transaction(inner),
+            dialect: self.dialect,
+            _writer: writer,
+            journal_head: None,
+        })
     }
 
     /// A connection for reads: each statement sees the committed state when it runs (no
     /// transaction is opened, so a read costs one round trip).
     pub async fn read(&self) -> Result<Tx> {
-        Ok(Tx { inner: Conn::Plain(self.pool.acquire().await?), dialect: self.dialect, _writer: None, journal_head: None })
+        Ok(Tx {
+            inner: Conn::Plain(self.pool.acquire().await?),
+            dialect: self.dialect,
+            _writer: None,
+            journal_head: None,
+        })
     }
 
     /// Whether the database answers (for `/healthz`).
@@ -191,7 +205,9 @@ impl Store {
             || name.is_empty()
             || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
         {
-            return Err(Error::UnsupportedUrl(format!("cannot create database {name:?} here")));
+            return Err(Error::UnsupportedUrl(format!(
+                "cannot create database {name:?} here"
+            )));
         }
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&self.pool)

@@ -29,7 +29,9 @@ impl Store {
     pub async fn migrate(&self) -> Result<Vec<i64>> {
         let mut tx = self.begin().await?;
         if self.dialect() == Dialect::Postgres {
-            tx.conn().execute("SELECT pg_advisory_xact_lock(7270001)").await?;
+            tx.conn()
+                .execute("SELECT pg_advisory_xact_lock(7270001)")
+                .await?;
         }
         tx.conn()
             .execute(
@@ -52,16 +54,21 @@ impl Store {
                 continue;
             }
             for statement in statements(sql) {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone())).execute(tx.conn()).await.map_err(|e| {
-                    Error::Migration(format!("{version:04}_{name}: {e} in: {statement}"))
-                })?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
+                    .execute(tx.conn())
+                    .await
+                    .map_err(|e| {
+                        Error::Migration(format!("{version:04}_{name}: {e} in: {statement}"))
+                    })?;
             }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(version)
-                .bind(name)
-                .bind(now)
-                .execute(tx.conn())
-                .await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            )
+            .bind(version)
+            .bind(name)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
             applied.push(version);
         }
         tx.commit().await?;
@@ -82,15 +89,28 @@ mod tests {
     fn splits_statements_and_drops_comments() {
         let sql = "-- a comment; with a semicolon\nCREATE TABLE a (x TEXT);\n\nINSERT INTO a VALUES ('1');\n";
         let parts: Vec<String> = statements(sql).collect();
-        assert_eq!(parts, ["CREATE TABLE a (x TEXT)", "INSERT INTO a VALUES ('1')"]);
+        assert_eq!(
+            parts,
+            ["CREATE TABLE a (x TEXT)", "INSERT INTO a VALUES ('1')"]
+        );
     }
 
     #[test]
     fn the_first_migration_has_every_table() {
         let parts: Vec<String> = statements(MIGRATIONS[0].2).collect();
-        for table in ["accounts", "codes", "sessions", "rate_limits", "journal", "outbox", "passkeys"] {
+        for table in [
+            "accounts",
+            "codes",
+            "sessions",
+            "rate_limits",
+            "journal",
+            "outbox",
+            "passkeys",
+        ] {
             assert!(
-                parts.iter().any(|s| s.starts_with(&format!("CREATE TABLE {table} "))),
+                parts
+                    .iter()
+                    .any(|s| s.starts_with(&format!("CREATE TABLE {table} "))),
                 "{table}"
             );
         }

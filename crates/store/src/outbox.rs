@@ -5,7 +5,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::{dynamic, Dialect, Result, Tx, col, flag};
+use crate::{Dialect, Result, Tx, col, dynamic, flag};
 
 /// A message to queue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,9 +68,14 @@ fn message(row: &AnyRow) -> Result<Message> {
     let delivered_at: Option<i64> = col(row, "delivered_at")?;
     let failed_at: Option<i64> = col(row, "failed_at")?;
     let delivery = match (delivered_at, failed_at) {
-        (Some(at), _) => Delivery::Delivered { at, by: col::<Option<String>>(row, "delivered_by")?.unwrap_or_default() },
+        (Some(at), _) => Delivery::Delivered {
+            at,
+            by: col::<Option<String>>(row, "delivered_by")?.unwrap_or_default(),
+        },
         (None, Some(at)) => Delivery::Failed { at },
-        (None, None) => Delivery::Pending { next_attempt_at: col(row, "next_attempt_at")? },
+        (None, None) => Delivery::Pending {
+            next_attempt_at: col(row, "next_attempt_at")?,
+        },
     };
     Ok(Message {
         message: NewMessage {
@@ -109,7 +114,12 @@ impl Tx {
 
     /// Claims up to `limit` due messages until `now + lease` and counts the attempt; another
     /// worker does not get them until then.
-    pub async fn claim_messages(&mut self, now: i64, lease: i64, limit: i64) -> Result<Vec<Message>> {
+    pub async fn claim_messages(
+        &mut self,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
         let lock = match self.dialect() {
             Dialect::Sqlite => "",
             Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
@@ -126,12 +136,20 @@ impl Tx {
         .fetch_all(self.conn())
         .await?;
         let mut claimed = rows.iter().map(message).collect::<Result<Vec<_>>>()?;
-        claimed.sort_by(|a, b| (a.message.created_at, &a.message.id).cmp(&(b.message.created_at, &b.message.id)));
+        claimed.sort_by(|a, b| {
+            (a.message.created_at, &a.message.id).cmp(&(b.message.created_at, &b.message.id))
+        });
         Ok(claimed)
     }
 
     /// Records a delivery; a sensitive text is erased then.
-    pub async fn mark_delivered(&mut self, id: &str, now: i64, by: &str, keep_text: bool) -> Result<()> {
+    pub async fn mark_delivered(
+        &mut self,
+        id: &str,
+        now: i64,
+        by: &str,
+        keep_text: bool,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE outbox SET delivered_at = $2, delivered_by = $3, claimed_until = 0, last_error = NULL, \
              body = CASE WHEN sensitive = 1 AND $4 = 0 THEN '[erased after delivery]' ELSE body END \
@@ -147,7 +165,13 @@ impl Tx {
     }
 
     /// Records a failed attempt: tried again at `retry_at`, or, with `None`, given up.
-    pub async fn mark_attempt_failed(&mut self, id: &str, now: i64, error: &str, retry_at: Option<i64>) -> Result<()> {
+    pub async fn mark_attempt_failed(
+        &mut self,
+        id: &str,
+        now: i64,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE outbox SET claimed_until = 0, last_error = $3, \
              next_attempt_at = CASE WHEN $4 > 0 THEN $4 ELSE next_attempt_at END, \
@@ -176,9 +200,11 @@ impl Tx {
 
     /// Messages not yet delivered nor given up.
     pub async fn pending_messages(&mut self) -> Result<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL")
-            .fetch_one(self.conn())
-            .await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL",
+        )
+        .fetch_one(self.conn())
+        .await?;
         col(&row, "n")
     }
 }

@@ -2,7 +2,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::{dynamic, Result, Tx, col};
+use crate::{Result, Tx, col, dynamic};
 
 /// A registered passkey.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +38,8 @@ pub struct Ceremony {
     pub expires_at: i64,
 }
 
-const COLUMNS: &str = "credential_id, account_id, public_key, sign_count, name, created_at, last_used_at";
+const COLUMNS: &str =
+    "credential_id, account_id, public_key, sign_count, name, created_at, last_used_at";
 
 fn passkey(row: &AnyRow) -> Result<Passkey> {
     Ok(Passkey {
@@ -55,23 +56,31 @@ fn passkey(row: &AnyRow) -> Result<Passkey> {
 impl Tx {
     /// Stores a passkey; [`crate::Error::Duplicate`] when the credential is registered already.
     pub async fn insert_passkey(&mut self, p: &Passkey) -> Result<()> {
-        dynamic(format!("INSERT INTO passkeys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
-            .bind(&p.credential_id)
-            .bind(&p.account_id)
-            .bind(&p.public_key)
-            .bind(p.sign_count)
-            .bind(&p.name)
-            .bind(p.created_at)
-            .bind(p.last_used_at)
-            .execute(self.conn())
-            .await?;
+        dynamic(format!(
+            "INSERT INTO passkeys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        ))
+        .bind(&p.credential_id)
+        .bind(&p.account_id)
+        .bind(&p.public_key)
+        .bind(p.sign_count)
+        .bind(&p.name)
+        .bind(p.created_at)
+        .bind(p.last_used_at)
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 
     /// The passkey with this credential id.
     pub async fn passkey(&mut self, credential_id: &str) -> Result<Option<Passkey>> {
-        let sql = format!("SELECT {COLUMNS} FROM passkeys WHERE credential_id = $1{}", self.for_update());
-        let row = dynamic(sql).bind(credential_id).fetch_optional(self.conn()).await?;
+        let sql = format!(
+            "SELECT {COLUMNS} FROM passkeys WHERE credential_id = $1{}",
+            self.for_update()
+        );
+        let row = dynamic(sql)
+            .bind(credential_id)
+            .fetch_optional(self.conn())
+            .await?;
         row.as_ref().map(passkey).transpose()
     }
 
@@ -87,13 +96,20 @@ impl Tx {
     }
 
     /// Records a use of the passkey with its new signature counter.
-    pub async fn use_passkey(&mut self, credential_id: &str, sign_count: i64, now: i64) -> Result<()> {
-        sqlx::query("UPDATE passkeys SET sign_count = $2, last_used_at = $3 WHERE credential_id = $1")
-            .bind(credential_id)
-            .bind(sign_count)
-            .bind(now)
-            .execute(self.conn())
-            .await?;
+    pub async fn use_passkey(
+        &mut self,
+        credential_id: &str,
+        sign_count: i64,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE passkeys SET sign_count = $2, last_used_at = $3 WHERE credential_id = $1",
+        )
+        .bind(credential_id)
+        .bind(sign_count)
+        .bind(now)
+        .execute(self.conn())
+        .await?;
         Ok(())
     }
 

@@ -6,12 +6,19 @@ impl Tx {
     /// Counts one hit on each of `buckets` in the window of `window` seconds that contains
     /// `now`, in one statement, and returns the hits in that window so far (this one included),
     /// in the order of `buckets`.
-    pub async fn hit_rate_limits(&mut self, buckets: &[&str], now: i64, window: i64) -> Result<Vec<i64>> {
+    pub async fn hit_rate_limits(
+        &mut self,
+        buckets: &[&str],
+        now: i64,
+        window: i64,
+    ) -> Result<Vec<i64>> {
         if buckets.is_empty() {
             return Ok(Vec::new());
         }
         let start = now - now.rem_euclid(window.max(1));
-        let values: Vec<String> = (0..buckets.len()).map(|i| format!("(${}, $1, 1)", i + 2)).collect();
+        let values: Vec<String> = (0..buckets.len())
+            .map(|i| format!("(${}, $1, 1)", i + 2))
+            .collect();
         let mut q = dynamic(format!(
             "INSERT INTO rate_limits (bucket, window_start, hits) VALUES {} \
              ON CONFLICT (bucket) DO UPDATE SET \

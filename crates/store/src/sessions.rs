@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use crate::Account;
 use crate::accounts::account;
 
-use crate::{dynamic, Result, Tx, col};
+use crate::{Result, Tx, col, dynamic};
 
 /// A session as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,7 +41,11 @@ const COLUMNS: &str = "id, token_hash, account_id, kind, csrf, created_at, last_
 
 /// The session columns named `s_…`, for a query that selects the account's columns beside them.
 static PREFIXED: LazyLock<String> = LazyLock::new(|| {
-    COLUMNS.split(',').map(|c| format!("s.{0} AS s_{0}", c.trim())).collect::<Vec<_>>().join(", ")
+    COLUMNS
+        .split(',')
+        .map(|c| format!("s.{0} AS s_{0}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
 });
 
 fn session(row: &AnyRow) -> Result<Session> {
@@ -89,7 +93,11 @@ impl Tx {
 
     /// The live session whose token hashes to `token_hash`, with its account, in one query (every
     /// signed-in request asks this).
-    pub async fn live_session_and_account(&mut self, token_hash: &str, now: i64) -> Result<Option<(Session, Account)>> {
+    pub async fn live_session_and_account(
+        &mut self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<(Session, Account)>> {
         let row = dynamic(format!(
             "SELECT {}, a.* FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.ended_at IS NULL AND s.expires_at > $2",
@@ -99,7 +107,8 @@ impl Tx {
         .bind(now)
         .fetch_optional(self.conn())
         .await?;
-        row.map(|r| Ok((session_with_prefix(&r, "s_")?, account(&r)?))).transpose()
+        row.map(|r| Ok((session_with_prefix(&r, "s_")?, account(&r)?)))
+            .transpose()
     }
 
     /// Records that session `id` was used at `now`.
@@ -140,11 +149,13 @@ impl Tx {
 
     /// Ends every live session of `account`; returns how many.
     pub async fn end_all_sessions(&mut self, account: &str, now: i64) -> Result<u64> {
-        let done = sqlx::query("UPDATE sessions SET ended_at = $2 WHERE account_id = $1 AND ended_at IS NULL")
-            .bind(account)
-            .bind(now)
-            .execute(self.conn())
-            .await?;
+        let done = sqlx::query(
+            "UPDATE sessions SET ended_at = $2 WHERE account_id = $1 AND ended_at IS NULL",
+        )
+        .bind(account)
+        .bind(now)
+        .execute(self.conn())
+        .await?;
         Ok(done.rows_affected())
     }
 }

@@ -82,7 +82,10 @@ async fn append(store: &Store, e: &NewEntry) -> i64 {
 }
 
 async fn migrations_run_once(db: TestDb) {
-    assert!(db.store.migrate().await.unwrap().is_empty(), "second run applies nothing");
+    assert!(
+        db.store.migrate().await.unwrap().is_empty(),
+        "second run applies nothing"
+    );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
     assert_eq!(Store::latest_migration(), 1);
@@ -91,9 +94,33 @@ async fn migrations_run_once(db: TestDb) {
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
     let a = with_account(&db.store, 1).await;
     for (field, b) in [
-        ("phone", Account { id: "x1".into(), email: "o@x.ru".into(), snils: None, ..a.clone() }),
-        ("email", Account { id: "x2".into(), phone: "+70000000000".into(), snils: None, ..a.clone() }),
-        ("snils", Account { id: "x3".into(), phone: "+70000000001".into(), email: "p@x.ru".into(), ..a.clone() }),
+        (
+            "phone",
+            Account {
+                id: "x1".into(),
+                email: "o@x.ru".into(),
+                snils: None,
+                ..a.clone()
+            },
+        ),
+        (
+            "email",
+            Account {
+                id: "x2".into(),
+                phone: "+70000000000".into(),
+                snils: None,
+                ..a.clone()
+            },
+        ),
+        (
+            "snils",
+            Account {
+                id: "x3".into(),
+                phone: "+70000000001".into(),
+                email: "p@x.ru".into(),
+                ..a.clone()
+            },
+        ),
     ] {
         let mut tx = db.store.begin().await.unwrap();
         let e = tx.insert_account(&b).await.unwrap_err();
@@ -101,10 +128,25 @@ async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
     }
     let mut tx = db.store.read().await.unwrap();
     let snils = a.snils.as_deref();
-    for (phone, email, snils) in [(Some(a.phone.as_str()), None, None), (None, Some(a.email.as_str()), None), (None, None, snils)] {
-        assert_eq!(tx.account_by_login(phone, email, snils).await.unwrap().as_ref(), Some(&a));
+    for (phone, email, snils) in [
+        (Some(a.phone.as_str()), None, None),
+        (None, Some(a.email.as_str()), None),
+        (None, None, snils),
+    ] {
+        assert_eq!(
+            tx.account_by_login(phone, email, snils)
+                .await
+                .unwrap()
+                .as_ref(),
+            Some(&a)
+        );
     }
-    assert_eq!(tx.account_by_login(Some("+70000000009"), Some("nobody@x.ru"), None).await.unwrap(), None);
+    assert_eq!(
+        tx.account_by_login(Some("+70000000009"), Some("nobody@x.ru"), None)
+            .await
+            .unwrap(),
+        None
+    );
     assert_eq!(tx.account("acc1").await.unwrap(), Some(a));
 }
 
@@ -122,28 +164,64 @@ async fn profile_and_flags_update(db: TestDb) {
     };
     tx.update_profile("acc2", &p).await.unwrap();
     tx.confirm_contact("acc2", true).await.unwrap();
-    assert_eq!(tx.add_login_failure("acc2", 3, 5_000).await.unwrap(), (1, false));
-    assert_eq!(tx.add_login_failure("acc2", 3, 5_000).await.unwrap(), (2, false));
-    assert_eq!(tx.add_login_failure("acc2", 3, 5_000).await.unwrap(), (3, true), "the third locks");
-    assert_eq!(tx.add_login_failure("acc2", 3, 6_000).await.unwrap(), (1, false), "and the count starts again");
+    assert_eq!(
+        tx.add_login_failure("acc2", 3, 5_000).await.unwrap(),
+        (1, false)
+    );
+    assert_eq!(
+        tx.add_login_failure("acc2", 3, 5_000).await.unwrap(),
+        (2, false)
+    );
+    assert_eq!(
+        tx.add_login_failure("acc2", 3, 5_000).await.unwrap(),
+        (3, true),
+        "the third locks"
+    );
+    assert_eq!(
+        tx.add_login_failure("acc2", 3, 6_000).await.unwrap(),
+        (1, false),
+        "and the count starts again"
+    );
     tx.set_role("acc2", "operator", Some("ca1")).await.unwrap();
-    tx.set_totp_secret("acc2", Some("JBSWY3DPEHPK3PXP")).await.unwrap();
+    tx.set_totp_secret("acc2", Some("JBSWY3DPEHPK3PXP"))
+        .await
+        .unwrap();
     assert!(tx.use_totp_step("acc2", 10).await.unwrap());
-    assert!(!tx.use_totp_step("acc2", 10).await.unwrap(), "a step is accepted once");
-    assert!(!tx.use_totp_step("acc2", 9).await.unwrap(), "nor an older one");
+    assert!(
+        !tx.use_totp_step("acc2", 10).await.unwrap(),
+        "a step is accepted once"
+    );
+    assert!(
+        !tx.use_totp_step("acc2", 9).await.unwrap(),
+        "nor an older one"
+    );
     tx.commit().await.unwrap();
     let mut tx = db.store.read().await.unwrap();
     let a = tx.account("acc2").await.unwrap().unwrap();
-    assert_eq!((a.surname.as_str(), a.inn.as_deref(), a.passport.as_deref()), ("Петрова", Some("500100732259"), Some("4510 123456")));
+    assert_eq!(
+        (a.surname.as_str(), a.inn.as_deref(), a.passport.as_deref()),
+        ("Петрова", Some("500100732259"), Some("4510 123456"))
+    );
     assert!(a.phone_confirmed && !a.email_confirmed);
     assert_eq!((a.failed_logins, a.locked_until), (1, 5_000));
-    assert_eq!((a.role.as_str(), a.operator_ca.as_deref()), ("operator", Some("ca1")));
+    assert_eq!(
+        (a.role.as_str(), a.operator_ca.as_deref()),
+        ("operator", Some("ca1"))
+    );
     assert_eq!(a.totp_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
     drop(tx);
     let mut tx = db.store.begin().await.unwrap();
     tx.clear_login_failures("acc2").await.unwrap();
     tx.commit().await.unwrap();
-    let a = db.store.read().await.unwrap().account("acc2").await.unwrap().unwrap();
+    let a = db
+        .store
+        .read()
+        .await
+        .unwrap()
+        .account("acc2")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((a.failed_logins, a.locked_until), (0, 0));
 }
 
@@ -166,7 +244,11 @@ async fn codes_void_older_ones_and_count_tries(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
     tx.insert_code(&code("c1", 100)).await.unwrap();
     tx.insert_code(&code("c2", 110)).await.unwrap();
-    assert_eq!(tx.code("c1").await.unwrap().unwrap().used_at, Some(110), "the older code is void");
+    assert_eq!(
+        tx.code("c1").await.unwrap().unwrap().used_at,
+        Some(110),
+        "the older code is void"
+    );
     assert_eq!(tx.code("c2").await.unwrap().unwrap().used_at, None);
     assert_eq!(tx.spend_code_try("c2").await.unwrap(), 2);
     assert_eq!(tx.spend_code_try("c2").await.unwrap(), 1);
@@ -174,9 +256,21 @@ async fn codes_void_older_ones_and_count_tries(db: TestDb) {
     assert_eq!(tx.codes_sent_since("acc3", "login", 105).await.unwrap(), 1);
     assert_eq!(tx.codes_sent_since("acc3", "login", 0).await.unwrap(), 2);
     tx.commit().await.unwrap();
-    let c = db.store.read().await.unwrap().code("c2").await.unwrap().unwrap();
+    let c = db
+        .store
+        .read()
+        .await
+        .unwrap()
+        .code("c2")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((c.tries_left, c.used_at), (1, Some(120)));
-    let decoy = Code { id: "d1".into(), account_id: None, ..code("d1", 130) };
+    let decoy = Code {
+        id: "d1".into(),
+        account_id: None,
+        ..code("d1", 130)
+    };
     let mut tx = db.store.begin().await.unwrap();
     tx.insert_code(&decoy).await.unwrap();
     assert_eq!(tx.code("d1").await.unwrap().unwrap().account_id, None);
@@ -204,17 +298,52 @@ async fn sessions_live_end_and_expire(db: TestDb) {
     for (id, at) in [("s1", 100), ("s2", 200), ("s3", 300)] {
         tx.insert_session(&session(id, at)).await.unwrap();
     }
-    let (s, a) = tx.live_session_and_account("token-s1", 500).await.unwrap().unwrap();
-    assert_eq!((s, a.id), (session("s1", 100), "acc4".to_owned()), "the session and its account");
-    assert_eq!(tx.live_session_and_account("token-s1", 1100).await.unwrap(), None, "expired");
-    let ids: Vec<String> = tx.sessions_of("acc4", 500).await.unwrap().into_iter().map(|s| s.id).collect();
+    let (s, a) = tx
+        .live_session_and_account("token-s1", 500)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s, a.id),
+        (session("s1", 100), "acc4".to_owned()),
+        "the session and its account"
+    );
+    assert_eq!(
+        tx.live_session_and_account("token-s1", 1100).await.unwrap(),
+        None,
+        "expired"
+    );
+    let ids: Vec<String> = tx
+        .sessions_of("acc4", 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
     assert_eq!(ids, ["s3", "s2", "s1"]);
     assert!(tx.end_session("acc4", "s2", 600).await.unwrap());
-    assert!(!tx.end_session("acc4", "s2", 600).await.unwrap(), "already ended");
-    assert!(!tx.end_session("other", "s1", 600).await.unwrap(), "not the owner's");
-    assert_eq!(tx.live_session_and_account("token-s2", 601).await.unwrap(), None);
+    assert!(
+        !tx.end_session("acc4", "s2", 600).await.unwrap(),
+        "already ended"
+    );
+    assert!(
+        !tx.end_session("other", "s1", 600).await.unwrap(),
+        "not the owner's"
+    );
+    assert_eq!(
+        tx.live_session_and_account("token-s2", 601).await.unwrap(),
+        None
+    );
     tx.touch_session("s1", 700).await.unwrap();
-    assert_eq!(tx.live_session_and_account("token-s1", 701).await.unwrap().unwrap().0.last_seen_at, 700);
+    assert_eq!(
+        tx.live_session_and_account("token-s1", 701)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .last_seen_at,
+        700
+    );
     assert_eq!(tx.end_all_sessions("acc4", 800).await.unwrap(), 2);
     assert!(tx.sessions_of("acc4", 801).await.unwrap().is_empty());
 }
@@ -223,17 +352,34 @@ async fn rate_limit_windows(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
     assert_eq!(tx.hit_rate_limits(&["ip:1"], 600, 60).await.unwrap(), [1]);
     assert_eq!(tx.hit_rate_limits(&["ip:1"], 630, 60).await.unwrap(), [2]);
-    assert_eq!(tx.hit_rate_limits(&["ip:2", "ip:1"], 640, 60).await.unwrap(), [1, 3], "buckets are separate, in one statement");
+    assert_eq!(
+        tx.hit_rate_limits(&["ip:2", "ip:1"], 640, 60)
+            .await
+            .unwrap(),
+        [1, 3],
+        "buckets are separate, in one statement"
+    );
     assert_eq!(tx.hit_rate_limits(&["ip:1"], 659, 60).await.unwrap(), [4]);
-    assert_eq!(tx.hit_rate_limits(&["ip:1"], 660, 60).await.unwrap(), [1], "a new window");
+    assert_eq!(
+        tx.hit_rate_limits(&["ip:1"], 660, 60).await.unwrap(),
+        [1],
+        "a new window"
+    );
     assert!(tx.hit_rate_limits(&[], 660, 60).await.unwrap().is_empty());
     assert_eq!(tx.prune_rate_limits(660).await.unwrap(), 1);
 }
 
 async fn journal_chain_holds(db: TestDb) {
-    assert_eq!(db.store.verify_journal().await.unwrap(), Ok(0), "an empty journal holds");
+    assert_eq!(
+        db.store.verify_journal().await.unwrap(),
+        Ok(0),
+        "an empty journal holds"
+    );
     for i in 0..5 {
-        assert_eq!(append(&db.store, &entry("a", "login", 100 + i)).await, i + 1);
+        assert_eq!(
+            append(&db.store, &entry("a", "login", 100 + i)).await,
+            i + 1
+        );
     }
     assert_eq!(db.store.verify_journal().await.unwrap(), Ok(5));
     let (seq, hash) = db.store.read().await.unwrap().journal_head().await.unwrap();
@@ -242,19 +388,34 @@ async fn journal_chain_holds(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
     tx.append_journal(&entry("a", "logout", 200)).await.unwrap();
     drop(tx);
-    assert_eq!(db.store.verify_journal().await.unwrap(), Ok(5), "a rolled-back append leaves no trace");
+    assert_eq!(
+        db.store.verify_journal().await.unwrap(),
+        Ok(5),
+        "a rolled-back append leaves no trace"
+    );
 }
 
 async fn journal_finds_an_edited_entry(db: TestDb) {
     for i in 0..4 {
         append(&db.store, &entry("a", "login", 100 + i)).await;
     }
-    raw(&db.url, "UPDATE journal SET status = 'failed' WHERE seq = 3").await;
+    raw(
+        &db.url,
+        "UPDATE journal SET status = 'failed' WHERE seq = 3",
+    )
+    .await;
     let breach = db.store.verify_journal().await.unwrap().unwrap_err();
     assert_eq!(breach.seq, 3, "{breach}");
     assert!(breach.reason.contains("altered"), "{breach}");
     // An entry whose stored hash is replaced too is still caught, at the same place.
-    raw(&db.url, &format!("UPDATE journal SET hash = '{}' WHERE seq = 3", "ab".repeat(32))).await;
+    raw(
+        &db.url,
+        &format!(
+            "UPDATE journal SET hash = '{}' WHERE seq = 3",
+            "ab".repeat(32)
+        ),
+    )
+    .await;
     let breach = db.store.verify_journal().await.unwrap().unwrap_err();
     assert_eq!(breach.seq, 3, "{breach}");
 }
@@ -265,7 +426,10 @@ async fn journal_finds_deleted_entries(db: TestDb) {
     }
     raw(&db.url, "DELETE FROM journal WHERE seq = 4").await;
     let breach = db.store.verify_journal().await.unwrap().unwrap_err();
-    assert_eq!(breach.seq, 4, "a cut-off tail is found through the head: {breach}");
+    assert_eq!(
+        breach.seq, 4,
+        "a cut-off tail is found through the head: {breach}"
+    );
     raw(&db.url, "DELETE FROM journal WHERE seq = 2").await;
     let breach = db.store.verify_journal().await.unwrap().unwrap_err();
     assert_eq!(breach.seq, 2, "{breach}");
@@ -307,11 +471,23 @@ async fn journal_checks_beside_appends_find_no_breach(db: TestDb) {
 }
 
 async fn journal_filters(db: TestDb) {
-    for (i, (who, what)) in [("a", "login"), ("b", "login"), ("a", "profile_changed"), ("a", "login")].iter().enumerate() {
+    for (i, (who, what)) in [
+        ("a", "login"),
+        ("b", "login"),
+        ("a", "profile_changed"),
+        ("a", "login"),
+    ]
+    .iter()
+    .enumerate()
+    {
         append(&db.store, &entry(who, what, 100 * (i as i64 + 1))).await;
     }
     let mut tx = db.store.read().await.unwrap();
-    let list = |account: Option<&str>, action: Option<&str>, from: Option<i64>, to: Option<i64>, before: Option<i64>| JournalFilter {
+    let list = |account: Option<&str>,
+                action: Option<&str>,
+                from: Option<i64>,
+                to: Option<i64>,
+                before: Option<i64>| JournalFilter {
         account_id: account.map(Into::into),
         action: action.map(Into::into),
         from,
@@ -320,11 +496,46 @@ async fn journal_filters(db: TestDb) {
         limit: 10,
     };
     let seqs = |v: Vec<podpis_store::Entry>| v.into_iter().map(|e| e.seq).collect::<Vec<_>>();
-    assert_eq!(seqs(tx.journal(&list(None, None, None, None, None)).await.unwrap()), [4, 3, 2, 1]);
-    assert_eq!(seqs(tx.journal(&list(Some("a"), None, None, None, None)).await.unwrap()), [4, 3, 1]);
-    assert_eq!(seqs(tx.journal(&list(Some("a"), Some("login"), None, None, None)).await.unwrap()), [4, 1]);
-    assert_eq!(seqs(tx.journal(&list(Some("a"), None, Some(200), Some(400), None)).await.unwrap()), [3]);
-    assert_eq!(seqs(tx.journal(&list(Some("a"), None, None, None, Some(4))).await.unwrap()), [3, 1]);
+    assert_eq!(
+        seqs(
+            tx.journal(&list(None, None, None, None, None))
+                .await
+                .unwrap()
+        ),
+        [4, 3, 2, 1]
+    );
+    assert_eq!(
+        seqs(
+            tx.journal(&list(Some("a"), None, None, None, None))
+                .await
+                .unwrap()
+        ),
+        [4, 3, 1]
+    );
+    assert_eq!(
+        seqs(
+            tx.journal(&list(Some("a"), Some("login"), None, None, None))
+                .await
+                .unwrap()
+        ),
+        [4, 1]
+    );
+    assert_eq!(
+        seqs(
+            tx.journal(&list(Some("a"), None, Some(200), Some(400), None))
+                .await
+                .unwrap()
+        ),
+        [3]
+    );
+    assert_eq!(
+        seqs(
+            tx.journal(&list(Some("a"), None, None, None, Some(4)))
+                .await
+                .unwrap()
+        ),
+        [3, 1]
+    );
     let mut limited = list(None, None, None, None, None);
     limited.limit = 2;
     assert_eq!(seqs(tx.journal(&limited).await.unwrap()), [4, 3]);
@@ -349,33 +560,66 @@ async fn outbox_claims_leases_and_retries(db: TestDb) {
     tx.commit().await.unwrap();
     let mut tx = db.store.begin().await.unwrap();
     let claimed = tx.claim_messages(200, 60, 10).await.unwrap();
-    assert_eq!(claimed.iter().map(|m| m.message.id.as_str()).collect::<Vec<_>>(), ["m1", "m2"]);
+    assert_eq!(
+        claimed
+            .iter()
+            .map(|m| m.message.id.as_str())
+            .collect::<Vec<_>>(),
+        ["m1", "m2"]
+    );
     assert!(claimed.iter().all(|m| m.attempts == 1));
-    assert!(tx.claim_messages(230, 60, 10).await.unwrap().is_empty(), "leased");
+    assert!(
+        tx.claim_messages(230, 60, 10).await.unwrap().is_empty(),
+        "leased"
+    );
     // m1 delivered (its code erased), m2 fails once and waits for its retry.
-    tx.mark_delivered("m1", 231, "sms-http", false).await.unwrap();
-    tx.mark_attempt_failed("m2", 231, "gateway said 503", Some(300)).await.unwrap();
-    assert!(tx.claim_messages(299, 60, 10).await.unwrap().is_empty(), "not due yet");
+    tx.mark_delivered("m1", 231, "sms-http", false)
+        .await
+        .unwrap();
+    tx.mark_attempt_failed("m2", 231, "gateway said 503", Some(300))
+        .await
+        .unwrap();
+    assert!(
+        tx.claim_messages(299, 60, 10).await.unwrap().is_empty(),
+        "not due yet"
+    );
     assert_eq!(tx.pending_messages().await.unwrap(), 1);
     let again = tx.claim_messages(300, 60, 10).await.unwrap();
     assert_eq!((again.len(), again[0].attempts), (1, 2));
     // A lease that runs out (the worker died) gives the message to the next claim.
     let third = tx.claim_messages(361, 60, 10).await.unwrap();
     assert_eq!((third.len(), third[0].attempts), (1, 3));
-    tx.mark_attempt_failed("m2", 362, "still down", None).await.unwrap();
+    tx.mark_attempt_failed("m2", 362, "still down", None)
+        .await
+        .unwrap();
     assert_eq!(tx.pending_messages().await.unwrap(), 0);
     let all = tx.messages(10, 0).await.unwrap();
     let m1 = all.iter().find(|m| m.message.id == "m1").unwrap();
-    assert_eq!(m1.delivery, Delivery::Delivered { at: 231, by: "sms-http".into() });
-    assert!(!m1.message.body.contains("123456"), "a delivered code is erased: {}", m1.message.body);
+    assert_eq!(
+        m1.delivery,
+        Delivery::Delivered {
+            at: 231,
+            by: "sms-http".into()
+        }
+    );
+    assert!(
+        !m1.message.body.contains("123456"),
+        "a delivered code is erased: {}",
+        m1.message.body
+    );
     let m2 = all.iter().find(|m| m.message.id == "m2").unwrap();
-    assert_eq!((m2.delivery.clone(), m2.last_error.as_deref()), (Delivery::Failed { at: 362 }, Some("still down")));
+    assert_eq!(
+        (m2.delivery.clone(), m2.last_error.as_deref()),
+        (Delivery::Failed { at: 362 }, Some("still down"))
+    );
 }
 
 async fn outbox_claims_in_parallel_never_double(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
     for i in 0..60 {
-        tx.enqueue(&message(&format!("m{i:02}"), i, false)).await.unwrap();
+        tx.enqueue(&message(&format!("m{i:02}"), i, false))
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
     let mut tasks = tokio::task::JoinSet::new();
@@ -401,15 +645,25 @@ async fn outbox_claims_in_parallel_never_double(db: TestDb) {
     all.sort();
     let before = all.len();
     all.dedup();
-    assert_eq!((before, all.len()), (60, 60), "each message claimed exactly once");
+    assert_eq!(
+        (before, all.len()),
+        (60, 60),
+        "each message claimed exactly once"
+    );
 }
 
 async fn settings_first_writer_wins(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
-    assert_eq!(tx.setting_or_insert("secret", "first").await.unwrap(), "first");
+    assert_eq!(
+        tx.setting_or_insert("secret", "first").await.unwrap(),
+        "first"
+    );
     tx.commit().await.unwrap();
     let mut tx = db.store.begin().await.unwrap();
-    assert_eq!(tx.setting_or_insert("secret", "second").await.unwrap(), "first");
+    assert_eq!(
+        tx.setting_or_insert("secret", "second").await.unwrap(),
+        "first"
+    );
 }
 
 async fn passkeys_and_ceremonies(db: TestDb) {
@@ -435,10 +689,20 @@ async fn passkeys_and_ceremonies(db: TestDb) {
     let got = tx.passkey("cred").await.unwrap().unwrap();
     assert_eq!((got.sign_count, got.last_used_at), (7, Some(20)));
     assert_eq!(tx.passkeys_of("acc5").await.unwrap().len(), 1);
-    let c = Ceremony { id: "cer".into(), account_id: None, kind: "login".into(), challenge: "abc".into(), expires_at: 99 };
+    let c = Ceremony {
+        id: "cer".into(),
+        account_id: None,
+        kind: "login".into(),
+        challenge: "abc".into(),
+        expires_at: 99,
+    };
     tx.insert_ceremony(&c).await.unwrap();
     assert_eq!(tx.take_ceremony("cer").await.unwrap(), Some(c));
-    assert_eq!(tx.take_ceremony("cer").await.unwrap(), None, "answered once");
+    assert_eq!(
+        tx.take_ceremony("cer").await.unwrap(),
+        None,
+        "answered once"
+    );
     assert!(!tx.delete_passkey("someone-else", "cred").await.unwrap());
     assert!(tx.delete_passkey("acc5", "cred").await.unwrap());
 }

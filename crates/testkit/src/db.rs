@@ -20,7 +20,11 @@ pub async fn sqlite() -> TestDb {
     let url = format!("sqlite://{}", dir.path().join("podpis.db").display());
     let store = Store::connect(&url).await.expect("open SQLite");
     store.migrate().await.expect("migrate SQLite");
-    TestDb { store, url, _dir: Some(dir) }
+    TestDb {
+        store,
+        url,
+        _dir: Some(dir),
+    }
 }
 
 /// A fresh PostgreSQL database, or `None` when `PODPIS_SKIP_POSTGRES` is set.
@@ -40,21 +44,34 @@ pub async fn postgres() -> Option<TestDb> {
         );
     };
     let name = format!("podpis_test_{}", crate::random_hex(8));
-    let admin = Store::connect(&admin_url).await.expect("connect to PODPIS_TEST_POSTGRES");
+    let admin = Store::connect(&admin_url)
+        .await
+        .expect("connect to PODPIS_TEST_POSTGRES");
     admin.create_database(&name).await.expect("CREATE DATABASE");
     admin.close().await;
-    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url.as_str(), |(base, _)| base);
     let url = format!("{base}/{name}");
     let store = Store::connect(&url).await.expect("open the test database");
     store.migrate().await.expect("migrate PostgreSQL");
-    Some(TestDb { store, url, _dir: None })
+    Some(TestDb {
+        store,
+        url,
+        _dir: None,
+    })
 }
 
 /// Runs `sql` on the database at `url` over a connection of its own, as someone with direct
 /// access to the database would (to tamper with rows in a test).
 pub async fn raw_sql(url: &str, sql: &str) {
     sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(url).await.expect("direct connection");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&pool).await.expect(sql);
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .expect("direct connection");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&pool)
+        .await
+        .expect(sql);
     pool.close().await;
 }

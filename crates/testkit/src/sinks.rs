@@ -50,7 +50,10 @@ fn unescape(s: &str, marker: u8) -> String {
     let mut i = 0;
     while i < b.len() {
         let hex = (b[i] == marker && i + 2 < b.len())
-            .then(|| s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()))
+            .then(|| {
+                s.get(i + 1..i + 3)
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+            })
             .flatten();
         match (hex, b[i]) {
             (Some(v), _) => {
@@ -91,7 +94,10 @@ async fn wait_for<T>(log: &Log, mut pick: impl FnMut(&[Received]) -> Option<T>) 
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("nothing matching arrived at the sink within 10 s; it holds {:?}", log.all());
+    panic!(
+        "nothing matching arrived at the sink within 10 s; it holds {:?}",
+        log.all()
+    );
 }
 
 /// An SMTP server on loopback that accepts every message.
@@ -105,7 +111,9 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts one on a free port.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP sink");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind SMTP sink");
         let port = listener.local_addr().expect("address").port();
         let log = Log::default();
         let stalled = Arc::new(Mutex::new(false));
@@ -134,11 +142,18 @@ impl SmtpSink {
 
     /// Waits for a message to `recipient` and returns it.
     pub async fn wait_for(&self, recipient: &str) -> Received {
-        wait_for(&self.log, |all| all.iter().rev().find(|r| r.to == recipient).cloned()).await
+        wait_for(&self.log, |all| {
+            all.iter().rev().find(|r| r.to == recipient).cloned()
+        })
+        .await
     }
 }
 
-async fn smtp_session(stream: TcpStream, log: Log, stalled: Arc<Mutex<bool>>) -> std::io::Result<()> {
+async fn smtp_session(
+    stream: TcpStream,
+    log: Log,
+    stalled: Arc<Mutex<bool>>,
+) -> std::io::Result<()> {
     if *stalled.lock().expect("flag") {
         tokio::time::sleep(Duration::from_secs(3600)).await;
         return Ok(());
@@ -160,7 +175,10 @@ async fn smtp_session(stream: TcpStream, log: Log, stalled: Arc<Mutex<bool>>) ->
             recipients.clear();
             write.write_all(b"250 OK\r\n").await?;
         } else if command.starts_with("RCPT TO") {
-            let to = line.trim_end()[8..].trim().trim_start_matches('<').trim_end_matches('>');
+            let to = line.trim_end()[8..]
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>');
             recipients.push(to.to_owned());
             write.write_all(b"250 OK\r\n").await?;
         } else if command == "DATA" {
@@ -174,10 +192,18 @@ async fn smtp_session(stream: TcpStream, log: Log, stalled: Arc<Mutex<bool>>) ->
                 if line == ".\r\n" || line == ".\n" {
                     break;
                 }
-                data.push_str(line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line));
+                data.push_str(
+                    line.strip_prefix('.')
+                        .filter(|_| line.starts_with(".."))
+                        .unwrap_or(&line),
+                );
             }
             for to in &recipients {
-                log.push(Received { channel: "smtp", to: to.clone(), text: decode_mail(&data) });
+                log.push(Received {
+                    channel: "smtp",
+                    to: to.clone(),
+                    text: decode_mail(&data),
+                });
             }
             write.write_all(b"250 queued\r\n").await?;
         } else if command == "QUIT" {
@@ -208,7 +234,9 @@ fn base64_decode(s: &str) -> String {
     let mut out = Vec::new();
     let (mut acc, mut bits) = (0u32, 0);
     for c in s.bytes() {
-        let Some(v) = ALPHABET.iter().position(|&a| a == c) else { continue };
+        let Some(v) = ALPHABET.iter().position(|&a| a == c) else {
+            continue;
+        };
         acc = (acc << 6) | v as u32;
         bits += 6;
         if bits >= 8 {
@@ -240,7 +268,9 @@ impl HttpSink {
     }
 
     async fn start_with(log: Log) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind HTTP sink");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind HTTP sink");
         let port = listener.local_addr().expect("address").port();
         let failures = Arc::new(Mutex::new(0));
         let (l, f) = (log.clone(), failures.clone());
@@ -252,7 +282,11 @@ impl HttpSink {
                 });
             }
         });
-        Self { port, log, failures }
+        Self {
+            port,
+            log,
+            failures,
+        }
     }
 
     /// The next `n` requests are answered `503 Service Unavailable` (and still kept).
@@ -275,14 +309,21 @@ impl HttpSink {
         wait_for(&self.log, |all| {
             all.iter()
                 .rev()
-                .find(|r| r.channel == "http" && (percent_decode(&r.to).contains(needle) || r.text.contains(needle)))
+                .find(|r| {
+                    r.channel == "http"
+                        && (percent_decode(&r.to).contains(needle) || r.text.contains(needle))
+                })
                 .cloned()
         })
         .await
     }
 }
 
-async fn http_session(stream: TcpStream, log: Log, failures: Arc<Mutex<u32>>) -> std::io::Result<()> {
+async fn http_session(
+    stream: TcpStream,
+    log: Log,
+    failures: Arc<Mutex<u32>>,
+) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     loop {
@@ -357,11 +398,23 @@ mod tests {
 
     #[test]
     fn finds_the_code() {
-        let r = Received { channel: "http", to: "/send?to=%2B79990001122&text=Code%3A+123456".into(), text: String::new() };
+        let r = Received {
+            channel: "http",
+            to: "/send?to=%2B79990001122&text=Code%3A+123456".into(),
+            text: String::new(),
+        };
         assert_eq!(r.code().as_deref(), Some("123456"));
-        let r = Received { channel: "smtp", to: "a@b".into(), text: "your code 654321, 5 minutes".into() };
+        let r = Received {
+            channel: "smtp",
+            to: "a@b".into(),
+            text: "your code 654321, 5 minutes".into(),
+        };
         assert_eq!(r.code().as_deref(), Some("654321"));
-        let r = Received { channel: "smtp", to: "a@b".into(), text: "phone 79990001122".into() };
+        let r = Received {
+            channel: "smtp",
+            to: "a@b".into(),
+            text: "phone 79990001122".into(),
+        };
         assert_eq!(r.code(), None);
     }
 }

@@ -3,10 +3,10 @@
 //! The OpenAPI document is generated from these handlers ([`ApiDoc`]).
 
 use axum::Json;
+use axum::Router;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
-use axum::Router;
 use podpis_core::passkey::Credential;
 use podpis_core::{Error, Lang, LoginChallenge, RegistrationForm, Role, SessionKind, timestamp};
 use podpis_store::{Account, Delivery, Entry, JournalFilter, Message, Passkey, Profile, Session};
@@ -70,7 +70,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = api.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -116,7 +119,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Self(v)),
             Err(e) => Err(Problem {
-                error: Error::Invalid { field: "body", ru: format!("Тело запроса не подходит: {}", e.body_text()), en: format!("The request body does not fit: {}", e.body_text()) },
+                error: Error::Invalid {
+                    field: "body",
+                    ru: format!("Тело запроса не подходит: {}", e.body_text()),
+                    en: format!("The request body does not fit: {}", e.body_text()),
+                },
                 lang,
             }),
         }
@@ -168,7 +175,11 @@ struct CodeTicketDto {
 
 impl From<podpis_core::CodeTicket> for CodeTicketDto {
     fn from(t: podpis_core::CodeTicket) -> Self {
-        Self { id: t.id, sent_to: t.sent_to, expires_at: timestamp(t.expires_at) }
+        Self {
+            id: t.id,
+            sent_to: t.sent_to,
+            expires_at: timestamp(t.expires_at),
+        }
     }
 }
 
@@ -184,7 +195,11 @@ struct RegistrationDto {
 /// Registers an account; codes go to the phone and the e-mail.
 #[utoipa::path(post, path = "/api/v1/register", request_body = RegisterRequest,
     responses((status = 201, body = RegistrationDto), (status = 422, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
-async fn register(State(s): State<AppState>, c: Client, Body(r): Body<RegisterRequest>) -> ApiResult<(StatusCode, Json<RegistrationDto>)> {
+async fn register(
+    State(s): State<AppState>,
+    c: Client,
+    Body(r): Body<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<RegistrationDto>)> {
     let form = RegistrationForm {
         phone: r.phone,
         email: r.email,
@@ -195,8 +210,18 @@ async fn register(State(s): State<AppState>, c: Client, Body(r): Body<RegisterRe
         inn: r.inn,
         snils: r.snils,
     };
-    let reg = s.portal.register(&c.ctx, form).await.map_err(fail(c.lang))?;
-    Ok((StatusCode::CREATED, Json(RegistrationDto { phone_code: reg.phone_code.into(), email_code: reg.email_code.into() })))
+    let reg = s
+        .portal
+        .register(&c.ctx, form)
+        .await
+        .map_err(fail(c.lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RegistrationDto {
+            phone_code: reg.phone_code.into(),
+            email_code: reg.email_code.into(),
+        }),
+    ))
 }
 
 /// An answer to a code.
@@ -211,16 +236,33 @@ struct ConfirmRequest {
 /// Confirms a phone or e-mail with its code.
 #[utoipa::path(post, path = "/api/v1/confirm", request_body = ConfirmRequest,
     responses((status = 204), (status = 401, body = ProblemDoc), (status = 410, body = ProblemDoc)))]
-async fn confirm(State(s): State<AppState>, c: Client, Body(r): Body<ConfirmRequest>) -> ApiResult<StatusCode> {
-    s.portal.confirm_contact(&c.ctx, &r.code_id, &r.code).await.map_err(fail(c.lang))?;
+async fn confirm(
+    State(s): State<AppState>,
+    c: Client,
+    Body(r): Body<ConfirmRequest>,
+) -> ApiResult<StatusCode> {
+    s.portal
+        .confirm_contact(&c.ctx, &r.code_id, &r.code)
+        .await
+        .map_err(fail(c.lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Sends a new code in place of code `id`.
 #[utoipa::path(post, path = "/api/v1/codes/{id}/resend", params(("id" = String, Path)),
     responses((status = 200, body = CodeTicketDto), (status = 410, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
-async fn resend(State(s): State<AppState>, c: Client, Path(id): Path<String>) -> ApiResult<Json<CodeTicketDto>> {
-    Ok(Json(s.portal.resend_code(&c.ctx, &id).await.map_err(fail(c.lang))?.into()))
+async fn resend(
+    State(s): State<AppState>,
+    c: Client,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CodeTicketDto>> {
+    Ok(Json(
+        s.portal
+            .resend_code(&c.ctx, &id)
+            .await
+            .map_err(fail(c.lang))?
+            .into(),
+    ))
 }
 
 // ---- Sign-in ----
@@ -259,8 +301,18 @@ impl From<LoginChallenge> for ChallengeDto {
 /// Checks the password and sends a code by SMS.
 #[utoipa::path(post, path = "/api/v1/login", request_body = LoginRequest,
     responses((status = 200, body = ChallengeDto), (status = 401, body = ProblemDoc), (status = 429, body = ProblemDoc)))]
-async fn login(State(s): State<AppState>, c: Client, Body(r): Body<LoginRequest>) -> ApiResult<Json<ChallengeDto>> {
-    Ok(Json(s.portal.login_password(&c.ctx, &r.login, &r.password).await.map_err(fail(c.lang))?.into()))
+async fn login(
+    State(s): State<AppState>,
+    c: Client,
+    Body(r): Body<LoginRequest>,
+) -> ApiResult<Json<ChallengeDto>> {
+    Ok(Json(
+        s.portal
+            .login_password(&c.ctx, &r.login, &r.password)
+            .await
+            .map_err(fail(c.lang))?
+            .into(),
+    ))
 }
 
 /// The second factor.
@@ -283,17 +335,33 @@ struct TokenDto {
 
 impl From<podpis_core::NewSession> for TokenDto {
     fn from(s: podpis_core::NewSession) -> Self {
-        Self { token: s.token, session_id: s.session.id, expires_at: timestamp(s.session.expires_at) }
+        Self {
+            token: s.token,
+            session_id: s.session.id,
+            expires_at: timestamp(s.session.expires_at),
+        }
     }
 }
 
 /// Completes sign-in with the SMS code or a TOTP code: a bearer token.
 #[utoipa::path(post, path = "/api/v1/login/code", request_body = CodeLoginRequest,
     responses((status = 200, body = TokenDto), (status = 401, body = ProblemDoc), (status = 410, body = ProblemDoc)))]
-async fn login_code(State(s): State<AppState>, c: Client, Body(r): Body<CodeLoginRequest>) -> ApiResult<Json<TokenDto>> {
+async fn login_code(
+    State(s): State<AppState>,
+    c: Client,
+    Body(r): Body<CodeLoginRequest>,
+) -> ApiResult<Json<TokenDto>> {
     let session = match r.factor.as_deref() {
-        Some("totp") => s.portal.login_totp(&c.ctx, &r.challenge, &r.code, SessionKind::Bearer).await,
-        _ => s.portal.login_code(&c.ctx, &r.challenge, &r.code, SessionKind::Bearer).await,
+        Some("totp") => {
+            s.portal
+                .login_totp(&c.ctx, &r.challenge, &r.code, SessionKind::Bearer)
+                .await
+        }
+        _ => {
+            s.portal
+                .login_code(&c.ctx, &r.challenge, &r.code, SessionKind::Bearer)
+                .await
+        }
     };
     Ok(Json(session.map_err(fail(c.lang))?.into()))
 }
@@ -321,22 +389,37 @@ pub(crate) struct CeremonyAnswer {
 
 /// Reads the credential of an answer.
 pub(crate) fn credential(a: &CeremonyAnswer) -> Result<Credential, Error> {
-    serde_json::from_value(a.credential.clone()).map_err(|e| Error::Passkey(format!("the credential is malformed: {e}")))
+    serde_json::from_value(a.credential.clone())
+        .map_err(|e| Error::Passkey(format!("the credential is malformed: {e}")))
 }
 
 /// Begins a passkey sign-in.
 #[utoipa::path(post, path = "/api/v1/login/passkey/begin", responses((status = 200, body = CeremonyDto)))]
 async fn passkey_login_begin(State(s): State<AppState>, c: Client) -> ApiResult<Json<CeremonyDto>> {
-    let (ceremony, public_key) = s.portal.passkey_login_begin(&c.ctx).await.map_err(fail(c.lang))?;
-    Ok(Json(CeremonyDto { ceremony, public_key }))
+    let (ceremony, public_key) = s
+        .portal
+        .passkey_login_begin(&c.ctx)
+        .await
+        .map_err(fail(c.lang))?;
+    Ok(Json(CeremonyDto {
+        ceremony,
+        public_key,
+    }))
 }
 
 /// Signs in with a passkey alone: a bearer token.
 #[utoipa::path(post, path = "/api/v1/login/passkey/finish", request_body = CeremonyAnswer,
     responses((status = 200, body = TokenDto), (status = 401, body = ProblemDoc)))]
-async fn passkey_login_finish(State(s): State<AppState>, c: Client, Body(a): Body<CeremonyAnswer>) -> ApiResult<Json<TokenDto>> {
+async fn passkey_login_finish(
+    State(s): State<AppState>,
+    c: Client,
+    Body(a): Body<CeremonyAnswer>,
+) -> ApiResult<Json<TokenDto>> {
     let cred = credential(&a).map_err(fail(c.lang))?;
-    let session = s.portal.passkey_login_finish(&c.ctx, &a.ceremony, &cred, SessionKind::Bearer).await;
+    let session = s
+        .portal
+        .passkey_login_finish(&c.ctx, &a.ceremony, &cred, SessionKind::Bearer)
+        .await;
     Ok(Json(session.map_err(fail(c.lang))?.into()))
 }
 
@@ -393,7 +476,13 @@ impl From<Account> for AccountDto {
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])), responses((status = 200, body = AccountDto), (status = 401, body = ProblemDoc)))]
 async fn me(State(s): State<AppState>, u: ApiUser) -> ApiResult<Json<AccountDto>> {
-    Ok(Json(s.portal.account(&u.who).await.map_err(fail(u.who.lang))?.into()))
+    Ok(Json(
+        s.portal
+            .account(&u.who)
+            .await
+            .map_err(fail(u.who.lang))?
+            .into(),
+    ))
 }
 
 /// The profile's fields.
@@ -432,8 +521,18 @@ impl From<ProfileRequest> for Profile {
 /// Replaces the profile (each field checked; INN and SNILS with their control digits).
 #[utoipa::path(put, path = "/api/v1/me/profile", security(("bearer" = [])), request_body = ProfileRequest,
     responses((status = 200, body = AccountDto), (status = 422, body = ProblemDoc)))]
-async fn update_profile(State(s): State<AppState>, u: ApiUser, Body(p): Body<ProfileRequest>) -> ApiResult<Json<AccountDto>> {
-    Ok(Json(s.portal.update_profile(&u.client.ctx, &u.who, p.into()).await.map_err(fail(u.who.lang))?.into()))
+async fn update_profile(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Body(p): Body<ProfileRequest>,
+) -> ApiResult<Json<AccountDto>> {
+    Ok(Json(
+        s.portal
+            .update_profile(&u.client.ctx, &u.who, p.into())
+            .await
+            .map_err(fail(u.who.lang))?
+            .into(),
+    ))
 }
 
 // ---- Sessions ----
@@ -470,28 +569,45 @@ fn session_dto(s: Session, current: &str) -> SessionDto {
 #[utoipa::path(get, path = "/api/v1/sessions", security(("bearer" = [])), responses((status = 200, body = Vec<SessionDto>)))]
 async fn sessions(State(s): State<AppState>, u: ApiUser) -> ApiResult<Json<Vec<SessionDto>>> {
     let list = s.portal.sessions(&u.who).await.map_err(fail(u.who.lang))?;
-    Ok(Json(list.into_iter().map(|x| session_dto(x, &u.who.session_id)).collect()))
+    Ok(Json(
+        list.into_iter()
+            .map(|x| session_dto(x, &u.who.session_id))
+            .collect(),
+    ))
 }
 
 /// Ends one session.
 #[utoipa::path(delete, path = "/api/v1/sessions/{id}", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemDoc)))]
-async fn end_session(State(s): State<AppState>, u: ApiUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    s.portal.end_session(&u.client.ctx, &u.who, &id).await.map_err(fail(u.who.lang))?;
+async fn end_session(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.portal
+        .end_session(&u.client.ctx, &u.who, &id)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Ends this session.
 #[utoipa::path(post, path = "/api/v1/logout", security(("bearer" = [])), responses((status = 204)))]
 async fn logout(State(s): State<AppState>, u: ApiUser) -> ApiResult<StatusCode> {
-    s.portal.logout(&u.client.ctx, &u.who).await.map_err(fail(u.who.lang))?;
+    s.portal
+        .logout(&u.client.ctx, &u.who)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Ends every session of the account.
 #[utoipa::path(post, path = "/api/v1/logout-everywhere", security(("bearer" = [])), responses((status = 204)))]
 async fn logout_everywhere(State(s): State<AppState>, u: ApiUser) -> ApiResult<StatusCode> {
-    s.portal.logout_everywhere(&u.client.ctx, &u.who).await.map_err(fail(u.who.lang))?;
+    s.portal
+        .logout_everywhere(&u.client.ctx, &u.who)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -525,21 +641,28 @@ fn day_start(day: &str) -> Option<i64> {
 impl JournalQuery {
     /// The store's filter; a date that is not a date is named.
     pub(crate) fn filter(&self) -> Result<JournalFilter, Error> {
-        let day = |field: &'static str, v: &Option<String>, add: i64| -> Result<Option<i64>, Error> {
-            match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                None => Ok(None),
-                Some(v) => day_start(v).map(|t| Some(t + add)).ok_or_else(|| Error::Invalid {
-                    field,
-                    ru: "Дата: укажите в виде ГГГГ-ММ-ДД.".into(),
-                    en: "Date: write it as YYYY-MM-DD.".into(),
-                }),
-            }
-        };
+        let day =
+            |field: &'static str, v: &Option<String>, add: i64| -> Result<Option<i64>, Error> {
+                match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                    None => Ok(None),
+                    Some(v) => day_start(v)
+                        .map(|t| Some(t + add))
+                        .ok_or_else(|| Error::Invalid {
+                            field,
+                            ru: "Дата: укажите в виде ГГГГ-ММ-ДД.".into(),
+                            en: "Date: write it as YYYY-MM-DD.".into(),
+                        }),
+                }
+            };
         let action = self.action.clone().filter(|a| !a.is_empty());
         if let Some(a) = &action
             && podpis_core::Action::from_name(a).is_none()
         {
-            return Err(Error::Invalid { field: "action", ru: format!("Нет такого действия: {a}."), en: format!("No such action: {a}.") });
+            return Err(Error::Invalid {
+                field: "action",
+                ru: format!("Нет такого действия: {a}."),
+                en: format!("No such action: {a}."),
+            });
         }
         Ok(JournalFilter {
             account_id: self.account.clone().filter(|a| !a.is_empty()),
@@ -572,7 +695,8 @@ pub(crate) struct EntryDto {
 }
 
 pub(crate) fn entry_dto(e: Entry, lang: Lang) -> EntryDto {
-    let title = podpis_core::Action::from_name(&e.entry.action).map_or(e.entry.action.clone(), |a| a.title(lang).to_owned());
+    let title = podpis_core::Action::from_name(&e.entry.action)
+        .map_or(e.entry.action.clone(), |a| a.title(lang).to_owned());
     EntryDto {
         seq: e.seq,
         at: timestamp(e.entry.at),
@@ -591,7 +715,11 @@ pub(crate) fn entry_dto(e: Entry, lang: Lang) -> EntryDto {
 /// The signed-in account's journal, newest first.
 #[utoipa::path(get, path = "/api/v1/journal", security(("bearer" = [])), params(JournalQuery),
     responses((status = 200, body = Vec<EntryDto>), (status = 422, body = ProblemDoc)))]
-async fn journal(State(s): State<AppState>, u: ApiUser, Query(q): Query<JournalQuery>) -> ApiResult<Json<Vec<EntryDto>>> {
+async fn journal(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Query(q): Query<JournalQuery>,
+) -> ApiResult<Json<Vec<EntryDto>>> {
     let lang = u.who.lang;
     let filter = q.filter().map_err(fail(lang))?;
     let list = s.portal.journal(&u.who, filter).await.map_err(fail(lang))?;
@@ -613,8 +741,16 @@ struct TotpDto {
 /// Begins enrolling an authenticator app (TOTP).
 #[utoipa::path(post, path = "/api/v1/totp", security(("bearer" = [])), responses((status = 200, body = TotpDto)))]
 async fn totp_begin(State(s): State<AppState>, u: ApiUser) -> ApiResult<Json<TotpDto>> {
-    let e = s.portal.totp_begin(&u.who).await.map_err(fail(u.who.lang))?;
-    Ok(Json(TotpDto { id: e.id, secret: e.secret, uri: e.uri }))
+    let e = s
+        .portal
+        .totp_begin(&u.who)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(Json(TotpDto {
+        id: e.id,
+        secret: e.secret,
+        uri: e.uri,
+    }))
 }
 
 /// The app's code that confirms an enrolment.
@@ -627,15 +763,25 @@ struct TotpConfirmRequest {
 /// Confirms the enrolment with a code from the app.
 #[utoipa::path(post, path = "/api/v1/totp/confirm", security(("bearer" = [])), request_body = TotpConfirmRequest,
     responses((status = 204), (status = 422, body = ProblemDoc)))]
-async fn totp_confirm(State(s): State<AppState>, u: ApiUser, Body(r): Body<TotpConfirmRequest>) -> ApiResult<StatusCode> {
-    s.portal.totp_confirm(&u.client.ctx, &u.who, &r.id, &r.code).await.map_err(fail(u.who.lang))?;
+async fn totp_confirm(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Body(r): Body<TotpConfirmRequest>,
+) -> ApiResult<StatusCode> {
+    s.portal
+        .totp_confirm(&u.client.ctx, &u.who, &r.id, &r.code)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Removes the authenticator app.
 #[utoipa::path(delete, path = "/api/v1/totp", security(("bearer" = [])), responses((status = 204)))]
 async fn totp_remove(State(s): State<AppState>, u: ApiUser) -> ApiResult<StatusCode> {
-    s.portal.totp_remove(&u.client.ctx, &u.who).await.map_err(fail(u.who.lang))?;
+    s.portal
+        .totp_remove(&u.client.ctx, &u.who)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -649,7 +795,12 @@ pub(crate) struct PasskeyDto {
 }
 
 pub(crate) fn passkey_dto(p: Passkey) -> PasskeyDto {
-    PasskeyDto { id: p.credential_id, name: p.name, created_at: timestamp(p.created_at), last_used_at: p.last_used_at.map(timestamp) }
+    PasskeyDto {
+        id: p.credential_id,
+        name: p.name,
+        created_at: timestamp(p.created_at),
+        last_used_at: p.last_used_at.map(timestamp),
+    }
 }
 
 /// The account's passkeys.
@@ -661,26 +812,51 @@ async fn passkeys(State(s): State<AppState>, u: ApiUser) -> ApiResult<Json<Vec<P
 
 /// Begins registering a passkey.
 #[utoipa::path(post, path = "/api/v1/passkeys/begin", security(("bearer" = [])), responses((status = 200, body = CeremonyDto)))]
-async fn passkey_register_begin(State(s): State<AppState>, u: ApiUser) -> ApiResult<Json<CeremonyDto>> {
-    let (ceremony, public_key) = s.portal.passkey_register_begin(&u.who).await.map_err(fail(u.who.lang))?;
-    Ok(Json(CeremonyDto { ceremony, public_key }))
+async fn passkey_register_begin(
+    State(s): State<AppState>,
+    u: ApiUser,
+) -> ApiResult<Json<CeremonyDto>> {
+    let (ceremony, public_key) = s
+        .portal
+        .passkey_register_begin(&u.who)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(Json(CeremonyDto {
+        ceremony,
+        public_key,
+    }))
 }
 
 /// Finishes registering a passkey.
 #[utoipa::path(post, path = "/api/v1/passkeys/finish", security(("bearer" = [])), request_body = CeremonyAnswer,
     responses((status = 201, body = PasskeyDto), (status = 401, body = ProblemDoc)))]
-async fn passkey_register_finish(State(s): State<AppState>, u: ApiUser, Body(a): Body<CeremonyAnswer>) -> ApiResult<(StatusCode, Json<PasskeyDto>)> {
+async fn passkey_register_finish(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Body(a): Body<CeremonyAnswer>,
+) -> ApiResult<(StatusCode, Json<PasskeyDto>)> {
     let lang = u.who.lang;
     let cred = credential(&a).map_err(fail(lang))?;
-    let p = s.portal.passkey_register_finish(&u.client.ctx, &u.who, &a.ceremony, &cred, &a.name).await.map_err(fail(lang))?;
+    let p = s
+        .portal
+        .passkey_register_finish(&u.client.ctx, &u.who, &a.ceremony, &cred, &a.name)
+        .await
+        .map_err(fail(lang))?;
     Ok((StatusCode::CREATED, Json(passkey_dto(p))))
 }
 
 /// Removes a passkey.
 #[utoipa::path(delete, path = "/api/v1/passkeys/{id}", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 204), (status = 404, body = ProblemDoc)))]
-async fn passkey_remove(State(s): State<AppState>, u: ApiUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
-    s.portal.passkey_remove(&u.client.ctx, &u.who, &id).await.map_err(fail(u.who.lang))?;
+async fn passkey_remove(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.portal
+        .passkey_remove(&u.client.ctx, &u.who, &id)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -702,8 +878,16 @@ fn fifty() -> i64 {
 /// Accounts (administrators).
 #[utoipa::path(get, path = "/api/v1/admin/accounts", security(("bearer" = [])), params(Page),
     responses((status = 200, body = Vec<AccountDto>), (status = 403, body = ProblemDoc)))]
-async fn admin_accounts(State(s): State<AppState>, u: ApiUser, Query(p): Query<Page>) -> ApiResult<Json<Vec<AccountDto>>> {
-    let list = s.portal.accounts(&u.who, p.limit, p.offset).await.map_err(fail(u.who.lang))?;
+async fn admin_accounts(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Query(p): Query<Page>,
+) -> ApiResult<Json<Vec<AccountDto>>> {
+    let list = s
+        .portal
+        .accounts(&u.who, p.limit, p.offset)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(Json(list.into_iter().map(Into::into).collect()))
 }
 
@@ -722,20 +906,36 @@ struct RoleRequest {
 /// Gives an account a role (administrators).
 #[utoipa::path(post, path = "/api/v1/admin/roles", security(("bearer" = [])), request_body = RoleRequest,
     responses((status = 200, body = AccountDto), (status = 403, body = ProblemDoc), (status = 404, body = ProblemDoc)))]
-async fn admin_role(State(s): State<AppState>, u: ApiUser, Body(r): Body<RoleRequest>) -> ApiResult<Json<AccountDto>> {
+async fn admin_role(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Body(r): Body<RoleRequest>,
+) -> ApiResult<Json<AccountDto>> {
     let lang = u.who.lang;
     let role = match (r.role.as_str(), r.ca) {
         ("admin", _) => Role::Admin,
         ("citizen", _) => Role::Citizen,
-        ("operator", Some(ca)) if !ca.trim().is_empty() => Role::Operator { ca: ca.trim().to_owned() },
+        ("operator", Some(ca)) if !ca.trim().is_empty() => Role::Operator {
+            ca: ca.trim().to_owned(),
+        },
         _ => {
             return Err(Problem {
-                error: Error::Invalid { field: "role", ru: "Роль: citizen, admin или operator с указанием УЦ (ca).".into(), en: "Role: citizen, admin, or operator with its CA (ca).".into() },
+                error: Error::Invalid {
+                    field: "role",
+                    ru: "Роль: citizen, admin или operator с указанием УЦ (ca).".into(),
+                    en: "Role: citizen, admin, or operator with its CA (ca).".into(),
+                },
                 lang,
             });
         }
     };
-    Ok(Json(s.portal.grant_role(&u.client.ctx, Some(&u.who), &r.login, &role).await.map_err(fail(lang))?.into()))
+    Ok(Json(
+        s.portal
+            .grant_role(&u.client.ctx, Some(&u.who), &r.login, &role)
+            .await
+            .map_err(fail(lang))?
+            .into(),
+    ))
 }
 
 /// A message in the outbox.
@@ -779,8 +979,16 @@ pub(crate) fn message_dto(m: Message) -> MessageDto {
 /// The outbox: what was, or would have been, sent (administrators).
 #[utoipa::path(get, path = "/api/v1/admin/mailbox", security(("bearer" = [])), params(Page),
     responses((status = 200, body = Vec<MessageDto>), (status = 403, body = ProblemDoc)))]
-async fn admin_mailbox(State(s): State<AppState>, u: ApiUser, Query(p): Query<Page>) -> ApiResult<Json<Vec<MessageDto>>> {
-    let list = s.portal.mailbox(&u.who, p.limit, p.offset).await.map_err(fail(u.who.lang))?;
+async fn admin_mailbox(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Query(p): Query<Page>,
+) -> ApiResult<Json<Vec<MessageDto>>> {
+    let list = s
+        .portal
+        .mailbox(&u.who, p.limit, p.offset)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(Json(list.into_iter().map(message_dto).collect()))
 }
 
@@ -801,13 +1009,27 @@ pub(crate) struct VerifyDto {
 #[utoipa::path(get, path = "/api/v1/admin/journal/verify", security(("bearer" = [])),
     responses((status = 200, body = VerifyDto), (status = 403, body = ProblemDoc)))]
 async fn admin_verify_journal(State(s): State<AppState>, u: ApiUser) -> ApiResult<Json<VerifyDto>> {
-    let verdict = s.portal.verify_journal(&u.client.ctx, &u.who).await.map_err(fail(u.who.lang))?;
+    let verdict = s
+        .portal
+        .verify_journal(&u.client.ctx, &u.who)
+        .await
+        .map_err(fail(u.who.lang))?;
     Ok(Json(verify_dto(verdict)))
 }
 
 pub(crate) fn verify_dto(verdict: Result<i64, podpis_store::Breach>) -> VerifyDto {
     match verdict {
-        Ok(n) => VerifyDto { intact: true, entries: Some(n), broken_at: None, reason: None },
-        Err(b) => VerifyDto { intact: false, entries: None, broken_at: Some(b.seq), reason: Some(b.reason) },
+        Ok(n) => VerifyDto {
+            intact: true,
+            entries: Some(n),
+            broken_at: None,
+            reason: None,
+        },
+        Err(b) => VerifyDto {
+            intact: false,
+            entries: None,
+            broken_at: Some(b.seq),
+            reason: Some(b.reason),
+        },
     }
 }

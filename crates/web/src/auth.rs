@@ -32,7 +32,10 @@ pub struct Client {
 impl Client {
     /// The value of cookie `name`.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.cookies.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     fn from_parts(parts: &Parts, state: &AppState) -> Self {
@@ -45,7 +48,10 @@ impl Client {
             .flatten()
             .and_then(|v| v.split(',').next())
             .map(|ip| ip.trim().to_owned());
-        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         let user_agent = headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
@@ -58,10 +64,23 @@ impl Client {
                 headers
                     .get(header::ACCEPT_LANGUAGE)
                     .and_then(|v| v.to_str().ok())
-                    .map(|v| if v.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Ru })
+                    .map(|v| {
+                        if v.trim_start().to_ascii_lowercase().starts_with("en") {
+                            Lang::En
+                        } else {
+                            Lang::Ru
+                        }
+                    })
             })
             .unwrap_or_default();
-        Self { ctx: Context { ip: forwarded.or(peer), user_agent }, lang, cookies }
+        Self {
+            ctx: Context {
+                ip: forwarded.or(peer),
+                user_agent,
+            },
+            lang,
+            cookies,
+        }
     }
 }
 
@@ -79,17 +98,32 @@ fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
 impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(Self::from_parts(parts, state))
     }
 }
 
 /// A `Set-Cookie` value: HttpOnly, Path=/, SameSite as given, Secure when configured; with
 /// `max_age` 0 the cookie is deleted.
-pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: i64, same_site: &str) -> HeaderValue {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"))
-        .expect("cookie values are base64url or hex")
+pub fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age: i64,
+    same_site: &str,
+) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite={same_site}{secure}"
+    ))
+    .expect("cookie values are base64url or hex")
 }
 
 /// A signed-in API client (bearer token).
@@ -103,7 +137,10 @@ pub struct ApiUser {
 impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let client = Client::from_parts(parts, state);
         let token = parts
             .headers
@@ -112,11 +149,17 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let Some(token) = token else {
-            return Err(Problem { error: Error::Unauthenticated, lang: client.lang });
+            return Err(Problem {
+                error: Error::Unauthenticated,
+                lang: client.lang,
+            });
         };
         match state.portal.authenticate(token).await {
             Ok(who) => Ok(Self { who, client }),
-            Err(error) => Err(Problem { error, lang: client.lang }),
+            Err(error) => Err(Problem {
+                error,
+                lang: client.lang,
+            }),
         }
     }
 }
@@ -148,10 +191,17 @@ impl IntoResponse for ToLogin {
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = ToLogin;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let client = Client::from_parts(parts, state);
         let token = client.cookie(SESSION_COOKIE).ok_or(ToLogin)?;
-        let who = state.portal.authenticate(token).await.map_err(|_| ToLogin)?;
+        let who = state
+            .portal
+            .authenticate(token)
+            .await
+            .map_err(|_| ToLogin)?;
         Ok(Self { who, client })
     }
 }
@@ -159,7 +209,11 @@ impl FromRequestParts<AppState> for PageUser {
 /// The CSRF token a form shown to `client` must carry: the session's own once signed in;
 /// before that, a MAC of a nonce kept in a cookie (set here when missing, so no server state
 /// is needed and any node can check it).
-pub fn csrf_token(state: &AppState, client: &Client, who: Option<&Principal>) -> (String, Option<HeaderValue>) {
+pub fn csrf_token(
+    state: &AppState,
+    client: &Client,
+    who: Option<&Principal>,
+) -> (String, Option<HeaderValue>) {
     if let Some(who) = who {
         return (who.csrf.clone(), None);
     }
@@ -177,6 +231,8 @@ pub fn csrf_token(state: &AppState, client: &Client, who: Option<&Principal>) ->
 pub fn csrf_ok(state: &AppState, client: &Client, who: Option<&Principal>, token: &str) -> bool {
     match who {
         Some(who) => podpis_core::same_secret(&who.csrf, token),
-        None => client.cookie(CSRF_COOKIE).is_some_and(|nonce| state.portal.check_mac("csrf", nonce, token)),
+        None => client
+            .cookie(CSRF_COOKIE)
+            .is_some_and(|nonce| state.portal.check_mac("csrf", nonce, token)),
     }
 }

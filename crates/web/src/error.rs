@@ -35,7 +35,10 @@ impl IntoResponse for Problem {
         }
         let mut response = (status, body.to_string()).into_response();
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         if let Error::TooManyRequests { retry_after } = e
             && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
         {

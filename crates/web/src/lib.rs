@@ -36,7 +36,11 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { secure_cookies: true, trust_proxy: false, dev_mailbox: false }
+        Self {
+            secure_cookies: true,
+            trust_proxy: false,
+            dev_mailbox: false,
+        }
     }
 }
 
@@ -60,6 +64,9 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
-        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
         .with_state(state)
 }

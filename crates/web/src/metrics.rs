@@ -37,7 +37,12 @@ pub struct Metrics {
 
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
-        *self.requests.lock().expect("metrics").entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+        *self
+            .requests
+            .lock()
+            .expect("metrics")
+            .entry((method.to_owned(), route.to_owned(), status))
+            .or_default() += 1;
         let mut latency = self.latency.lock().expect("metrics");
         let h = latency.entry(route.to_owned()).or_default();
         for (i, bound) in BUCKETS.iter().enumerate() {
@@ -50,20 +55,40 @@ impl Metrics {
     }
 
     fn render(&self, out: &mut String) {
-        out.push_str("# HELP podpis_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP podpis_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE podpis_http_requests_total counter\n");
         for ((method, route, status), n) in self.requests.lock().expect("metrics").iter() {
-            let _ = writeln!(out, "podpis_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}");
+            let _ = writeln!(
+                out,
+                "podpis_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
+            );
         }
         out.push_str("# HELP podpis_http_request_duration_seconds Time to answer, by route.\n");
         out.push_str("# TYPE podpis_http_request_duration_seconds histogram\n");
         for (route, h) in self.latency.lock().expect("metrics").iter() {
             for (bound, n) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(out, "podpis_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
+                let _ = writeln!(
+                    out,
+                    "podpis_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}"
+                );
             }
-            let _ = writeln!(out, "podpis_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}", h.total);
-            let _ = writeln!(out, "podpis_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-            let _ = writeln!(out, "podpis_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.total);
+            let _ = writeln!(
+                out,
+                "podpis_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.total
+            );
+            let _ = writeln!(
+                out,
+                "podpis_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "podpis_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.total
+            );
         }
     }
 }
@@ -86,7 +111,9 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 
 /// `/healthz` and `/metrics`.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/healthz", get(healthz)).route("/metrics", get(metrics))
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
 }
 
 async fn healthz(State(s): State<AppState>) -> Response {
@@ -114,8 +141,16 @@ async fn metrics(State(s): State<AppState>) -> Response {
     }
     if let Some(w) = &s.worker {
         out.push_str("# HELP podpis_outbox_sent_total Outbox delivery outcomes on this node.\n# TYPE podpis_outbox_sent_total counter\n");
-        for (outcome, n) in [("delivered", &w.delivered), ("retried", &w.retried), ("failed", &w.failed)] {
-            let _ = writeln!(out, "podpis_outbox_sent_total{{outcome=\"{outcome}\"}} {}", n.load(Ordering::Relaxed));
+        for (outcome, n) in [
+            ("delivered", &w.delivered),
+            ("retried", &w.retried),
+            ("failed", &w.failed),
+        ] {
+            let _ = writeln!(
+                out,
+                "podpis_outbox_sent_total{{outcome=\"{outcome}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
         }
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()

@@ -8,14 +8,18 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
-use podpis_core::{Action, Error, Lang, Principal, RegistrationForm, Role, SecondFactor, SessionKind, timestamp};
+use podpis_core::{
+    Action, Error, Lang, Principal, RegistrationForm, Role, SecondFactor, SessionKind, timestamp,
+};
 use podpis_store::Profile;
 use serde::Deserialize;
 
-use crate::api::{self, CeremonyAnswer, CeremonyDto, EntryDto, JournalQuery, MessageDto, PasskeyDto, VerifyDto};
+use crate::AppState;
+use crate::api::{
+    self, CeremonyAnswer, CeremonyDto, EntryDto, JournalQuery, MessageDto, PasskeyDto, VerifyDto,
+};
 use crate::auth::{Client, LANG_COOKIE, PageUser, SESSION_COOKIE, csrf_ok, csrf_token, set_cookie};
 use crate::texts::{self, Texts};
-use crate::AppState;
 
 /// The pages' routes.
 pub fn routes() -> Router<AppState> {
@@ -48,8 +52,24 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/journal/verify", post(admin_verify))
         .route("/admin/mailbox", get(mailbox_page))
         .route("/lang", post(set_lang))
-        .route("/static/style.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/style.css")) }))
-        .route("/static/passkey.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../static/passkey.js")) }))
+        .route(
+            "/static/style.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    include_str!("../static/style.css"),
+                )
+            }),
+        )
+        .route(
+            "/static/passkey.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    include_str!("../static/passkey.js"),
+                )
+            }),
+        )
         .fallback(not_found)
 }
 
@@ -86,13 +106,36 @@ struct Frame {
 fn anon_frame(s: &AppState, c: &Client, title: fn(&Texts) -> &'static str) -> Frame {
     let (csrf, cookie) = csrf_token(s, c, None);
     let t = texts::of(c.lang);
-    Frame { l: Layout { t, title: title(t), csrf, user: None, error: None, notice: None }, cookie }
+    Frame {
+        l: Layout {
+            t,
+            title: title(t),
+            csrf,
+            user: None,
+            error: None,
+            notice: None,
+        },
+        cookie,
+    }
 }
 
 fn user_frame(u: &PageUser, title: fn(&Texts) -> &'static str) -> Frame {
     let t = texts::of(u.lang());
-    let user = UserNav { name: u.who.name.clone(), admin: u.who.role == Role::Admin };
-    Frame { l: Layout { t, title: title(t), csrf: u.who.csrf.clone(), user: Some(user), error: None, notice: None }, cookie: None }
+    let user = UserNav {
+        name: u.who.name.clone(),
+        admin: u.who.role == Role::Admin,
+    };
+    Frame {
+        l: Layout {
+            t,
+            title: title(t),
+            csrf: u.who.csrf.clone(),
+            user: Some(user),
+            error: None,
+            notice: None,
+        },
+        cookie: None,
+    }
 }
 
 fn html(page: &impl Template, status: StatusCode, cookie: Option<HeaderValue>) -> Response {
@@ -120,11 +163,26 @@ struct NoticePage {
 }
 
 /// A page that only says something (an error, a success), with a link onward.
-fn notice(mut f: Frame, status: StatusCode, error: Option<String>, notice: Option<String>, link: &'static str, link_text: fn(&Texts) -> &'static str) -> Response {
+fn notice(
+    mut f: Frame,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+    link: &'static str,
+    link_text: fn(&Texts) -> &'static str,
+) -> Response {
     f.l.error = error;
     f.l.notice = notice;
     let link_text = link_text(f.l.t);
-    html(&NoticePage { l: f.l, link, link_text }, status, f.cookie)
+    html(
+        &NoticePage {
+            l: f.l,
+            link,
+            link_text,
+        },
+        status,
+        f.cookie,
+    )
 }
 
 fn error_status(e: &Error) -> StatusCode {
@@ -152,7 +210,10 @@ fn field_of(e: &Error) -> &'static str {
 fn with_session(to: &str, s: &AppState, session: &podpis_core::NewSession) -> Response {
     let max_age = session.session.expires_at - session.session.created_at;
     let mut r = Redirect::to(to).into_response();
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(s, SESSION_COOKIE, &session.token, max_age, "Lax"));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(s, SESSION_COOKIE, &session.token, max_age, "Lax"),
+    );
     r
 }
 
@@ -175,7 +236,14 @@ struct LoginPage {
 
 async fn login_page(s: State<AppState>, c: Client) -> Response {
     let f = anon_frame(&s, &c, |t| t.login_title);
-    html(&LoginPage { l: f.l, login: String::new() }, StatusCode::OK, f.cookie)
+    html(
+        &LoginPage {
+            l: f.l,
+            login: String::new(),
+        },
+        StatusCode::OK,
+        f.cookie,
+    )
 }
 
 #[derive(Deserialize)]
@@ -203,7 +271,11 @@ async fn login(s: State<AppState>, c: Client, Form(form): Form<LoginForm>) -> Re
     if !csrf_ok(&s, &c, None, &form.csrf) {
         return csrf_refused(f);
     }
-    match s.portal.login_password(&c.ctx, &form.login, &form.password).await {
+    match s
+        .portal
+        .login_password(&c.ctx, &form.login, &form.password)
+        .await
+    {
         Ok(ch) => {
             f.l.title = f.l.t.code_title;
             let page = CodePage {
@@ -218,9 +290,27 @@ async fn login(s: State<AppState>, c: Client, Form(form): Form<LoginForm>) -> Re
         Err(e) => {
             let status = error_status(&e);
             f.l.error = Some(e.text(c.lang));
-            html(&LoginPage { l: f.l, login: form.login }, status, f.cookie)
+            html(
+                &LoginPage {
+                    l: f.l,
+                    login: form.login,
+                },
+                status,
+                f.cookie,
+            )
         }
     }
+}
+
+/// The sign-in form again, saying why the second step cannot go on (start over).
+fn back_to_login(mut f: Frame, e: &Error, lang: Lang) -> Response {
+    f.l.title = f.l.t.login_title;
+    f.l.error = Some(e.text(lang));
+    let page = LoginPage {
+        l: f.l,
+        login: String::new(),
+    };
+    html(&page, error_status(e), f.cookie)
 }
 
 #[derive(Deserialize)]
@@ -247,20 +337,28 @@ async fn login_code(s: State<AppState>, c: Client, Form(form): Form<CodeForm>) -
         return csrf_refused(f);
     }
     let result = if form.factor == "totp" {
-        s.portal.login_totp(&c.ctx, &form.challenge, &form.code, SessionKind::Cookie).await
+        s.portal
+            .login_totp(&c.ctx, &form.challenge, &form.code, SessionKind::Cookie)
+            .await
     } else {
-        s.portal.login_code(&c.ctx, &form.challenge, &form.code, SessionKind::Cookie).await
+        s.portal
+            .login_code(&c.ctx, &form.challenge, &form.code, SessionKind::Cookie)
+            .await
     };
     match result {
         Ok(session) => with_session("/cabinet", &s, &session),
-        Err(e @ (Error::CodeExpired | Error::BadCredentials | Error::WrongCode { tries_left: 0 })) => {
-            f.l.title = f.l.t.login_title;
-            f.l.error = Some(e.text(c.lang));
-            html(&LoginPage { l: f.l, login: String::new() }, error_status(&e), f.cookie)
-        }
+        Err(
+            e @ (Error::CodeExpired | Error::BadCredentials | Error::WrongCode { tries_left: 0 }),
+        ) => back_to_login(f, &e, c.lang),
         Err(e) => {
             f.l.error = Some(e.text(c.lang));
-            let page = CodePage { l: f.l, challenge: form.challenge, sent_to: form.sent_to, expires: form.expires, totp: form.totp };
+            let page = CodePage {
+                l: f.l,
+                challenge: form.challenge,
+                sent_to: form.sent_to,
+                expires: form.expires,
+                totp: form.totp,
+            };
             html(&page, error_status(&e), f.cookie)
         }
     }
@@ -277,20 +375,22 @@ struct ResendForm {
 }
 
 async fn login_resend(s: State<AppState>, c: Client, Form(form): Form<ResendForm>) -> Response {
-    let mut f = anon_frame(&s, &c, |t| t.code_title);
+    let f = anon_frame(&s, &c, |t| t.code_title);
     if !csrf_ok(&s, &c, None, &form.csrf) {
         return csrf_refused(f);
     }
     match s.portal.resend_code(&c.ctx, &form.challenge).await {
         Ok(t) => {
-            let page = CodePage { l: f.l, challenge: t.id, sent_to: t.sent_to, expires: timestamp(t.expires_at), totp: form.totp };
+            let page = CodePage {
+                l: f.l,
+                challenge: t.id,
+                sent_to: t.sent_to,
+                expires: timestamp(t.expires_at),
+                totp: form.totp,
+            };
             html(&page, StatusCode::OK, f.cookie)
         }
-        Err(e) => {
-            f.l.title = f.l.t.login_title;
-            f.l.error = Some(e.text(c.lang));
-            html(&LoginPage { l: f.l, login: String::new() }, error_status(&e), f.cookie)
-        }
+        Err(e) => back_to_login(f, &e, c.lang),
     }
 }
 
@@ -303,7 +403,10 @@ fn flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 /// The JSON calls of the pages' passkey buttons: CSRF token in `X-CSRF-Token`.
 fn header_csrf(headers: &HeaderMap) -> &str {
-    headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default()
+    headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
 }
 
 fn json_problem(e: Error, lang: Lang) -> Response {
@@ -315,24 +418,40 @@ async fn passkey_login_begin(s: State<AppState>, c: Client, headers: HeaderMap) 
         return json_problem(Error::Forbidden, c.lang);
     }
     match s.portal.passkey_login_begin(&c.ctx).await {
-        Ok((ceremony, public_key)) => Json(CeremonyDto { ceremony, public_key }).into_response(),
+        Ok((ceremony, public_key)) => Json(CeremonyDto {
+            ceremony,
+            public_key,
+        })
+        .into_response(),
         Err(e) => json_problem(e, c.lang),
     }
 }
 
-async fn passkey_login_finish(s: State<AppState>, c: Client, headers: HeaderMap, Json(a): Json<CeremonyAnswer>) -> Response {
+async fn passkey_login_finish(
+    s: State<AppState>,
+    c: Client,
+    headers: HeaderMap,
+    Json(a): Json<CeremonyAnswer>,
+) -> Response {
     if !csrf_ok(&s, &c, None, header_csrf(&headers)) {
         return json_problem(Error::Forbidden, c.lang);
     }
     let done = match api::credential(&a) {
-        Ok(cred) => s.portal.passkey_login_finish(&c.ctx, &a.ceremony, &cred, SessionKind::Cookie).await,
+        Ok(cred) => {
+            s.portal
+                .passkey_login_finish(&c.ctx, &a.ceremony, &cred, SessionKind::Cookie)
+                .await
+        }
         Err(e) => Err(e),
     };
     match done {
         Ok(session) => {
             let max_age = session.session.expires_at - session.session.created_at;
             let mut r = Json(serde_json::json!({ "redirect": "/cabinet" })).into_response();
-            r.headers_mut().append(header::SET_COOKIE, set_cookie(&s, SESSION_COOKIE, &session.token, max_age, "Lax"));
+            r.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&s, SESSION_COOKIE, &session.token, max_age, "Lax"),
+            );
             r
         }
         Err(e) => json_problem(e, c.lang),
@@ -373,7 +492,15 @@ struct RegisterPage {
 
 async fn register_page(s: State<AppState>, c: Client) -> Response {
     let f = anon_frame(&s, &c, |t| t.register_title);
-    html(&RegisterPage { l: f.l, f: RegisterFields::default(), field: "" }, StatusCode::OK, f.cookie)
+    html(
+        &RegisterPage {
+            l: f.l,
+            f: RegisterFields::default(),
+            field: "",
+        },
+        StatusCode::OK,
+        f.cookie,
+    )
 }
 
 /// What the confirmation page carries between its submissions.
@@ -429,7 +556,15 @@ async fn register(s: State<AppState>, c: Client, Form(mut form): Form<RegisterFi
         }
         Err(e) => {
             f.l.error = Some(e.text(c.lang));
-            html(&RegisterPage { l: f.l, field: field_of(&e), f: form }, error_status(&e), f.cookie)
+            html(
+                &RegisterPage {
+                    l: f.l,
+                    field: field_of(&e),
+                    f: form,
+                },
+                error_status(&e),
+                f.cookie,
+            )
         }
     }
 }
@@ -456,8 +591,18 @@ async fn confirm(s: State<AppState>, c: Client, Form(mut form): Form<ConfirmForm
     let mut errors = Vec::new();
     let st = &mut form.state;
     for (done, id, code, what) in [
-        (&mut st.phone_done, &st.phone_id, &form.phone_code, f.l.t.phone),
-        (&mut st.email_done, &st.email_id, &form.email_code, f.l.t.email),
+        (
+            &mut st.phone_done,
+            &st.phone_id,
+            &form.phone_code,
+            f.l.t.phone,
+        ),
+        (
+            &mut st.email_done,
+            &st.email_id,
+            &form.email_code,
+            f.l.t.email,
+        ),
     ] {
         if *done {
             continue;
@@ -472,16 +617,31 @@ async fn confirm(s: State<AppState>, c: Client, Form(mut form): Form<ConfirmForm
         return notice(f, StatusCode::OK, None, Some(text), "/login", |t| t.sign_in);
     }
     f.l.error = Some(errors.join(" "));
-    html(&ConfirmPage { l: f.l, c: form.state }, StatusCode::UNPROCESSABLE_ENTITY, f.cookie)
+    html(
+        &ConfirmPage {
+            l: f.l,
+            c: form.state,
+        },
+        StatusCode::UNPROCESSABLE_ENTITY,
+        f.cookie,
+    )
 }
 
-async fn confirm_resend(s: State<AppState>, c: Client, Form(mut form): Form<ConfirmForm>) -> Response {
+async fn confirm_resend(
+    s: State<AppState>,
+    c: Client,
+    Form(mut form): Form<ConfirmForm>,
+) -> Response {
     let mut f = anon_frame(&s, &c, |t| t.confirm_title);
     if !csrf_ok(&s, &c, None, &form.csrf) {
         return csrf_refused(f);
     }
     let st = &mut form.state;
-    let (id, to) = if form.which == "email" { (&mut st.email_id, &mut st.email_to) } else { (&mut st.phone_id, &mut st.phone_to) };
+    let (id, to) = if form.which == "email" {
+        (&mut st.email_id, &mut st.email_to)
+    } else {
+        (&mut st.phone_id, &mut st.phone_to)
+    };
     match s.portal.resend_code(&c.ctx, id).await {
         Ok(t) => {
             *id = t.id;
@@ -489,7 +649,14 @@ async fn confirm_resend(s: State<AppState>, c: Client, Form(mut form): Form<Conf
         }
         Err(e) => f.l.error = Some(e.text(c.lang)),
     }
-    html(&ConfirmPage { l: f.l, c: form.state }, StatusCode::OK, f.cookie)
+    html(
+        &ConfirmPage {
+            l: f.l,
+            c: form.state,
+        },
+        StatusCode::OK,
+        f.cookie,
+    )
 }
 
 // ---- The cabinet ----
@@ -510,7 +677,14 @@ async fn cabinet(s: State<AppState>, u: PageUser) -> Response {
 }
 
 fn page_error(f: Frame, e: Error, lang: Lang) -> Response {
-    notice(f, error_status(&e), Some(e.text(lang)), None, "/cabinet", |t| t.back)
+    notice(
+        f,
+        error_status(&e),
+        Some(e.text(lang)),
+        None,
+        "/cabinet",
+        |t| t.back,
+    )
 }
 
 /// The profile's fields as the form shows them.
@@ -560,7 +734,15 @@ struct ProfilePage {
 async fn profile_page(s: State<AppState>, u: PageUser) -> Response {
     let f = user_frame(&u, |t| t.profile_title);
     match s.portal.account(&u.who).await {
-        Ok(a) => html(&ProfilePage { l: f.l, p: ProfileFields::of(a), field: "" }, StatusCode::OK, None),
+        Ok(a) => html(
+            &ProfilePage {
+                l: f.l,
+                p: ProfileFields::of(a),
+                field: "",
+            },
+            StatusCode::OK,
+            None,
+        ),
         Err(e) => page_error(f, e, u.lang()),
     }
 }
@@ -579,14 +761,34 @@ async fn profile(s: State<AppState>, u: PageUser, Form(form): Form<ProfileFields
         birth_date: Some(form.birth_date.clone()),
         passport: Some(form.passport.clone()),
     };
-    match s.portal.update_profile(&u.client.ctx, &u.who, profile).await {
+    match s
+        .portal
+        .update_profile(&u.client.ctx, &u.who, profile)
+        .await
+    {
         Ok(a) => {
             f.l.notice = Some(f.l.t.saved.to_owned());
-            html(&ProfilePage { l: f.l, p: ProfileFields::of(a), field: "" }, StatusCode::OK, None)
+            html(
+                &ProfilePage {
+                    l: f.l,
+                    p: ProfileFields::of(a),
+                    field: "",
+                },
+                StatusCode::OK,
+                None,
+            )
         }
         Err(e) => {
             f.l.error = Some(e.text(u.lang()));
-            html(&ProfilePage { l: f.l, field: field_of(&e), p: form }, error_status(&e), None)
+            html(
+                &ProfilePage {
+                    l: f.l,
+                    field: field_of(&e),
+                    p: form,
+                },
+                error_status(&e),
+                None,
+            )
         }
     }
 }
@@ -613,16 +815,30 @@ struct SecurityPage {
     passkeys: Vec<PasskeyDto>,
 }
 
-async fn security(s: &AppState, u: &PageUser, enrolment: Option<Enrolment>, error: Option<Error>, notice_text: Option<String>) -> Response {
+async fn security(
+    s: &AppState,
+    u: &PageUser,
+    enrolment: Option<Enrolment>,
+    error: Option<Error>,
+    notice_text: Option<String>,
+) -> Response {
     let mut f = user_frame(u, |t| t.security_title);
-    let (account, passkeys) = match (s.portal.account(&u.who).await, s.portal.passkeys(&u.who).await) {
+    let (account, passkeys) = match (
+        s.portal.account(&u.who).await,
+        s.portal.passkeys(&u.who).await,
+    ) {
         (Ok(a), Ok(p)) => (a, p),
         (Err(e), _) | (_, Err(e)) => return page_error(f, e, u.lang()),
     };
     let status = error.as_ref().map_or(StatusCode::OK, error_status);
     f.l.error = error.map(|e| e.text(u.lang()));
     f.l.notice = notice_text;
-    let page = SecurityPage { l: f.l, totp_on: account.totp_secret.is_some(), enrolment, passkeys: passkeys.into_iter().map(api::passkey_dto).collect() };
+    let page = SecurityPage {
+        l: f.l,
+        totp_on: account.totp_secret.is_some(),
+        enrolment,
+        passkeys: passkeys.into_iter().map(api::passkey_dto).collect(),
+    };
     html(&page, status, None)
 }
 
@@ -650,7 +866,20 @@ async fn totp_begin(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>)
         return refused;
     }
     match s.portal.totp_begin(&u.who).await {
-        Ok(e) => security(&s, &u, Some(Enrolment { id: e.id, secret: e.secret, uri: e.uri }), None, None).await,
+        Ok(e) => {
+            security(
+                &s,
+                &u,
+                Some(Enrolment {
+                    id: e.id,
+                    secret: e.secret,
+                    uri: e.uri,
+                }),
+                None,
+                None,
+            )
+            .await
+        }
         Err(e) => security(&s, &u, None, Some(e), None).await,
     }
 }
@@ -665,12 +894,29 @@ struct TotpConfirmForm {
     enrolment: Enrolment,
 }
 
-async fn totp_confirm(s: State<AppState>, u: PageUser, Form(form): Form<TotpConfirmForm>) -> Response {
+async fn totp_confirm(
+    s: State<AppState>,
+    u: PageUser,
+    Form(form): Form<TotpConfirmForm>,
+) -> Response {
     if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
-    match s.portal.totp_confirm(&u.client.ctx, &u.who, &form.enrolment.id, &form.code).await {
-        Ok(()) => security(&s, &u, None, None, Some(texts::of(u.lang()).saved.to_owned())).await,
+    match s
+        .portal
+        .totp_confirm(&u.client.ctx, &u.who, &form.enrolment.id, &form.code)
+        .await
+    {
+        Ok(()) => {
+            security(
+                &s,
+                &u,
+                None,
+                None,
+                Some(texts::of(u.lang()).saved.to_owned()),
+            )
+            .await
+        }
         Err(e) => security(&s, &u, Some(form.enrolment), Some(e), None).await,
     }
 }
@@ -688,17 +934,30 @@ async fn passkey_register_begin(s: State<AppState>, u: PageUser, headers: Header
         return json_problem(Error::Forbidden, u.lang());
     }
     match s.portal.passkey_register_begin(&u.who).await {
-        Ok((ceremony, public_key)) => Json(CeremonyDto { ceremony, public_key }).into_response(),
+        Ok((ceremony, public_key)) => Json(CeremonyDto {
+            ceremony,
+            public_key,
+        })
+        .into_response(),
         Err(e) => json_problem(e, u.lang()),
     }
 }
 
-async fn passkey_register_finish(s: State<AppState>, u: PageUser, headers: HeaderMap, Json(a): Json<CeremonyAnswer>) -> Response {
+async fn passkey_register_finish(
+    s: State<AppState>,
+    u: PageUser,
+    headers: HeaderMap,
+    Json(a): Json<CeremonyAnswer>,
+) -> Response {
     if !csrf_ok(&s, &u.client, Some(&u.who), header_csrf(&headers)) {
         return json_problem(Error::Forbidden, u.lang());
     }
     let done = match api::credential(&a) {
-        Ok(cred) => s.portal.passkey_register_finish(&u.client.ctx, &u.who, &a.ceremony, &cred, &a.name).await,
+        Ok(cred) => {
+            s.portal
+                .passkey_register_finish(&u.client.ctx, &u.who, &a.ceremony, &cred, &a.name)
+                .await
+        }
         Err(e) => Err(e),
     };
     match done {
@@ -719,7 +978,10 @@ async fn passkey_remove(s: State<AppState>, u: PageUser, Form(form): Form<IdForm
     if let Some(refused) = guard(&s, &u, &form.csrf) {
         return refused;
     }
-    let result = s.portal.passkey_remove(&u.client.ctx, &u.who, &form.id).await;
+    let result = s
+        .portal
+        .passkey_remove(&u.client.ctx, &u.who, &form.id)
+        .await;
     security(&s, &u, None, result.err(), None).await
 }
 
@@ -761,7 +1023,14 @@ async fn sessions(s: &AppState, u: &PageUser, error: Option<Error>) -> Response 
         .collect();
     let status = error.as_ref().map_or(StatusCode::OK, error_status);
     f.l.error = error.map(|e| e.text(u.lang()));
-    html(&SessionsPage { l: f.l, sessions: rows }, status, None)
+    html(
+        &SessionsPage {
+            l: f.l,
+            sessions: rows,
+        },
+        status,
+        None,
+    )
 }
 
 async fn sessions_page(s: State<AppState>, u: PageUser) -> Response {
@@ -778,7 +1047,10 @@ async fn end_session(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) 
 
 fn signed_out(s: &AppState) -> Response {
     let mut r = Redirect::to("/login").into_response();
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(s, SESSION_COOKIE, "", 0, "Lax"));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(s, SESSION_COOKIE, "", 0, "Lax"),
+    );
     r
 }
 
@@ -818,11 +1090,26 @@ struct JournalPage {
 
 /// `action=…&from=…&to=…`, for links that keep the filter.
 fn filter_query(q: &JournalQuery) -> String {
-    let enc = |s: &Option<String>| s.clone().unwrap_or_default().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect::<String>();
-    format!("action={}&from={}&to={}", enc(&q.action), enc(&q.from), enc(&q.to))
+    let enc = |s: &Option<String>| {
+        s.clone()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect::<String>()
+    };
+    format!(
+        "action={}&from={}&to={}",
+        enc(&q.action),
+        enc(&q.from),
+        enc(&q.to)
+    )
 }
 
-async fn journal_page(s: State<AppState>, u: PageUser, Query(mut q): Query<JournalQuery>) -> Response {
+async fn journal_page(
+    s: State<AppState>,
+    u: PageUser,
+    Query(mut q): Query<JournalQuery>,
+) -> Response {
     let mut f = user_frame(&u, |t| t.journal_title);
     let lang = u.lang();
     q.account = None;
@@ -840,11 +1127,25 @@ async fn journal_page(s: State<AppState>, u: PageUser, Query(mut q): Query<Journ
             (Vec::new(), status)
         }
     };
-    let next = (entries.len() as i64 == page_size).then(|| entries.last().map(|e| e.seq)).flatten();
+    let next = (entries.len() as i64 == page_size)
+        .then(|| entries.last().map(|e| e.seq))
+        .flatten();
     let page = JournalPage {
         l: f.l,
-        entries: entries.into_iter().map(|e| api::entry_dto(e, lang)).collect(),
-        actions: Action::ALL.iter().map(|a| (a.name(), a.title(lang), q.action.as_deref() == Some(a.name()))).collect(),
+        entries: entries
+            .into_iter()
+            .map(|e| api::entry_dto(e, lang))
+            .collect(),
+        actions: Action::ALL
+            .iter()
+            .map(|a| {
+                (
+                    a.name(),
+                    a.title(lang),
+                    q.action.as_deref() == Some(a.name()),
+                )
+            })
+            .collect(),
         from: q.from.clone().unwrap_or_default(),
         to: q.to.clone().unwrap_or_default(),
         query: filter_query(&q),
@@ -863,11 +1164,23 @@ struct ExportQuery {
 
 /// A CSV field, quoted when it must be (RFC 4180), with spreadsheet formulas defused.
 fn csv(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@']) { format!("'{field}") } else { field.to_owned() };
-    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
+    let field = if field.starts_with(['=', '+', '-', '@']) {
+        format!("'{field}")
+    } else {
+        field.to_owned()
+    };
+    if field.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field
+    }
 }
 
-async fn journal_export(s: State<AppState>, u: PageUser, Query(mut q): Query<ExportQuery>) -> Response {
+async fn journal_export(
+    s: State<AppState>,
+    u: PageUser,
+    Query(mut q): Query<ExportQuery>,
+) -> Response {
     let lang = u.lang();
     q.filter.account = None;
     q.filter.before = None;
@@ -881,9 +1194,14 @@ async fn journal_export(s: State<AppState>, u: PageUser, Query(mut q): Query<Exp
         Err(e) => return json_problem(e, lang),
     };
     let (kind, ext, body) = if q.format == "json" {
-        ("application/json", "json", serde_json::to_string_pretty(&list).unwrap_or_default())
+        (
+            "application/json",
+            "json",
+            serde_json::to_string_pretty(&list).unwrap_or_default(),
+        )
     } else {
-        let mut out = String::from("seq,time,action,title,status,ip,user_agent,object,details,hash\r\n");
+        let mut out =
+            String::from("seq,time,action,title,status,ip,user_agent,object,details,hash\r\n");
         for e in &list {
             let row = [
                 e.seq.to_string(),
@@ -903,7 +1221,14 @@ async fn journal_export(s: State<AppState>, u: PageUser, Query(mut q): Query<Exp
         ("text/csv; charset=utf-8", "csv", out)
     };
     let disposition = format!("attachment; filename=\"journal.{ext}\"");
-    ([(header::CONTENT_TYPE, kind.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 // ---- Administration ----
@@ -924,7 +1249,14 @@ async fn admin_page(u: PageUser) -> Response {
     if u.who.require_admin().is_err() {
         return forbidden(f, u.lang());
     }
-    html(&AdminPage { l: f.l, verdict: None }, StatusCode::OK, None)
+    html(
+        &AdminPage {
+            l: f.l,
+            verdict: None,
+        },
+        StatusCode::OK,
+        None,
+    )
 }
 
 async fn admin_verify(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly>) -> Response {
@@ -933,7 +1265,14 @@ async fn admin_verify(s: State<AppState>, u: PageUser, Form(form): Form<CsrfOnly
     }
     let f = user_frame(&u, |t| t.admin_title);
     match s.portal.verify_journal(&u.client.ctx, &u.who).await {
-        Ok(v) => html(&AdminPage { l: f.l, verdict: Some(api::verify_dto(v)) }, StatusCode::OK, None),
+        Ok(v) => html(
+            &AdminPage {
+                l: f.l,
+                verdict: Some(api::verify_dto(v)),
+            },
+            StatusCode::OK,
+            None,
+        ),
         Err(e) => page_error(f, e, u.lang()),
     }
 }
@@ -950,7 +1289,11 @@ async fn mailbox_page(s: State<AppState>, u: PageUser) -> Response {
     let f = user_frame(&u, |t| t.mailbox_title);
     match s.portal.mailbox(&u.who, 200, 0).await {
         Ok(list) => {
-            let page = MailboxPage { l: f.l, messages: list.into_iter().map(api::message_dto).collect(), dev: s.config.dev_mailbox };
+            let page = MailboxPage {
+                l: f.l,
+                messages: list.into_iter().map(api::message_dto).collect(),
+                dev: s.config.dev_mailbox,
+            };
             html(&page, StatusCode::OK, None)
         }
         Err(e) => page_error(f, e, u.lang()),
@@ -967,7 +1310,12 @@ struct LangForm {
     lang: String,
 }
 
-async fn set_lang(s: State<AppState>, c: Client, headers: HeaderMap, Form(form): Form<LangForm>) -> Response {
+async fn set_lang(
+    s: State<AppState>,
+    c: Client,
+    headers: HeaderMap,
+    Form(form): Form<LangForm>,
+) -> Response {
     let who: Option<Principal> = match c.cookie(SESSION_COOKIE) {
         Some(token) => s.portal.authenticate(token).await.ok(),
         None => None,
@@ -990,6 +1338,9 @@ async fn set_lang(s: State<AppState>, c: Client, headers: HeaderMap, Form(form):
         .filter(|p| p.starts_with('/') && !p.starts_with("//"))
         .unwrap_or_else(|| "/".into());
     let mut r = Redirect::to(&back).into_response();
-    r.headers_mut().append(header::SET_COOKIE, set_cookie(&s, LANG_COOKIE, lang.code(), 365 * 86_400, "Lax"));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&s, LANG_COOKIE, lang.code(), 365 * 86_400, "Lax"),
+    );
     r
 }

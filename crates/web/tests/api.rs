@@ -23,7 +23,12 @@ fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-async fn call(method: reqwest::Method, url: String, token: Option<&str>, body: Option<Value>) -> (u16, Value, reqwest::header::HeaderMap) {
+async fn call(
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value, reqwest::header::HeaderMap) {
     let mut r = http().request(method, url);
     if let Some(t) = token {
         r = r.bearer_auth(t);
@@ -35,15 +40,32 @@ async fn call(method: reqwest::Method, url: String, token: Option<&str>, body: O
     let status = r.status().as_u16();
     let headers = r.headers().clone();
     let text = r.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null), headers)
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::Null),
+        headers,
+    )
 }
 
 async fn a_citizen_registers_signs_in_and_reads_the_journal(db: TestDb) {
     let s = server(db).await;
     let token = s.signed_in(1).await;
-    let (status, me, _) = call(reqwest::Method::GET, format!("{}/api/v1/me", s.base), Some(&token), None).await;
+    let (status, me, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/me", s.base),
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!((me["email"].as_str(), me["phone_confirmed"].as_bool(), me["role"].as_str()), (Some("person1@example.ru"), Some(true), Some("citizen")));
+    assert_eq!(
+        (
+            me["email"].as_str(),
+            me["phone_confirmed"].as_bool(),
+            me["role"].as_str()
+        ),
+        (Some("person1@example.ru"), Some(true), Some("citizen"))
+    );
     let (status, updated, _) = call(
         reqwest::Method::PUT,
         format!("{}/api/v1/me/profile", s.base),
@@ -53,72 +75,195 @@ async fn a_citizen_registers_signs_in_and_reads_the_journal(db: TestDb) {
     .await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["snils"], "11223344595");
-    let (status, journal, _) = call(reqwest::Method::GET, format!("{}/api/v1/journal", s.base), Some(&token), None).await;
+    let (status, journal, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/journal", s.base),
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    let actions: Vec<&str> = journal.as_array().unwrap().iter().rev().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(
         actions,
-        ["registered", "code_sent", "code_sent", "contact_confirmed", "contact_confirmed", "password_checked", "code_sent", "signed_in", "profile_changed"]
+        [
+            "registered",
+            "code_sent",
+            "code_sent",
+            "contact_confirmed",
+            "contact_confirmed",
+            "password_checked",
+            "code_sent",
+            "signed_in",
+            "profile_changed"
+        ]
     );
     let first = &journal.as_array().unwrap().last().unwrap();
     assert_eq!(first["title"], "Регистрация");
     assert_eq!(first["hash"].as_str().unwrap().len(), 64);
-    let (_, only, _) = call(reqwest::Method::GET, format!("{}/api/v1/journal?action=code_sent&limit=2", s.base), Some(&token), None).await;
+    let (_, only, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/journal?action=code_sent&limit=2", s.base),
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(only.as_array().unwrap().len(), 2);
-    let (status, _, _) = call(reqwest::Method::POST, format!("{}/api/v1/logout", s.base), Some(&token), None).await;
+    let (status, _, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/logout", s.base),
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, 204);
-    let (status, _, _) = call(reqwest::Method::GET, format!("{}/api/v1/me", s.base), Some(&token), None).await;
+    let (status, _, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/me", s.base),
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, 401, "the token is dead after logout");
 }
 
 async fn errors_are_problem_documents(db: TestDb) {
     let s = server(db).await;
-    let r = http().post(format!("{}/api/v1/login", s.base)).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let r = http()
+        .post(format!("{}/api/v1/login", s.base))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 422);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let p: Value = r.json().await.unwrap();
-    assert_eq!((p["type"].as_str(), p["field"].as_str(), p["status"].as_u64()), (Some("/problems/invalid-field"), Some("body"), Some(422)));
+    assert_eq!(
+        (
+            p["type"].as_str(),
+            p["field"].as_str(),
+            p["status"].as_u64()
+        ),
+        (Some("/problems/invalid-field"), Some("body"), Some(422))
+    );
 
     let (status, p, _) = call(reqwest::Method::POST, format!("{}/api/v1/register", s.base), None, Some(json!({ "phone": "+79991112233", "email": "a@b.ru", "password": "Пароль-2026", "surname": "Ив", "given_name": "Ив", "inn": "500100732258" }))).await;
     assert_eq!((status, p["field"].as_str()), (422, Some("inn")));
-    assert!(p["detail"].as_str().unwrap().contains("контрольная цифра"), "{p}");
+    assert!(
+        p["detail"].as_str().unwrap().contains("контрольная цифра"),
+        "{p}"
+    );
 
-    let r = http().post(format!("{}/api/v1/login", s.base)).header("accept-language", "en-GB").json(&json!({ "login": "nobody@example.ru", "password": "x" })).send().await.unwrap();
+    let r = http()
+        .post(format!("{}/api/v1/login", s.base))
+        .header("accept-language", "en-GB")
+        .json(&json!({ "login": "nobody@example.ru", "password": "x" }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     let p: Value = r.json().await.unwrap();
     assert_eq!(p["type"], "/problems/bad-credentials");
-    assert!(p["detail"].as_str().unwrap().starts_with("Wrong login or password"), "English on request: {p}");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Wrong login or password"),
+        "English on request: {p}"
+    );
 
     let (email, phone) = s.citizen(2).await;
-    let (_, ch, _) = call(reqwest::Method::POST, format!("{}/api/v1/login", s.base), None, Some(json!({ "login": email, "password": "Пароль-2026" }))).await;
+    let (_, ch, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login", s.base),
+        None,
+        Some(json!({ "login": email, "password": "Пароль-2026" })),
+    )
+    .await;
     let code = s.code_to(&phone).await;
     let wrong = if code == "000000" { "000001" } else { "000000" };
-    let (status, p, _) = call(reqwest::Method::POST, format!("{}/api/v1/login/code", s.base), None, Some(json!({ "challenge": ch["challenge"], "code": wrong }))).await;
-    assert_eq!((status, p["type"].as_str(), p["triesLeft"].as_i64()), (401, Some("/problems/wrong-code"), Some(2)));
+    let (status, p, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login/code", s.base),
+        None,
+        Some(json!({ "challenge": ch["challenge"], "code": wrong })),
+    )
+    .await;
+    assert_eq!(
+        (status, p["type"].as_str(), p["triesLeft"].as_i64()),
+        (401, Some("/problems/wrong-code"), Some(2))
+    );
 
-    let (status, p, headers) = call(reqwest::Method::GET, format!("{}/api/v1/me", s.base), Some("not-a-token"), None).await;
-    assert_eq!((status, p["type"].as_str()), (401, Some("/problems/unauthenticated")));
+    let (status, p, headers) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/me", s.base),
+        Some("not-a-token"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, p["type"].as_str()),
+        (401, Some("/problems/unauthenticated"))
+    );
     assert_eq!(headers["www-authenticate"], "Bearer");
 
-    let (status, doc, _) = call(reqwest::Method::GET, format!("{}/api/v1/openapi.json", s.base), None, None).await;
+    let (status, doc, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/openapi.json", s.base),
+        None,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    for p in ["/api/v1/register", "/api/v1/login", "/api/v1/login/code", "/api/v1/journal", "/api/v1/sessions/{id}", "/api/v1/admin/journal/verify"] {
+    for p in [
+        "/api/v1/register",
+        "/api/v1/login",
+        "/api/v1/login/code",
+        "/api/v1/journal",
+        "/api/v1/sessions/{id}",
+        "/api/v1/admin/journal/verify",
+    ] {
         assert!(paths.contains_key(p), "{p} in the OpenAPI document");
     }
     assert!(doc["components"]["schemas"]["ProblemDoc"].is_object());
 }
 
 async fn rate_limits_answer_429_with_retry_after(db: TestDb) {
-    let policy = Policy { per_address: 3, ..Policy::default() };
+    let policy = Policy {
+        per_address: 3,
+        ..Policy::default()
+    };
     let s = server_with(db, policy).await;
     for _ in 0..3 {
-        let (status, _, _) = call(reqwest::Method::POST, format!("{}/api/v1/login", s.base), None, Some(json!({ "login": "x@y.ru", "password": "x" }))).await;
+        let (status, _, _) = call(
+            reqwest::Method::POST,
+            format!("{}/api/v1/login", s.base),
+            None,
+            Some(json!({ "login": "x@y.ru", "password": "x" })),
+        )
+        .await;
         assert_eq!(status, 401);
     }
-    let (status, p, headers) = call(reqwest::Method::POST, format!("{}/api/v1/login", s.base), None, Some(json!({ "login": "x@y.ru", "password": "x" }))).await;
-    assert_eq!((status, p["type"].as_str()), (429, Some("/problems/too-many-requests")));
+    let (status, p, headers) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login", s.base),
+        None,
+        Some(json!({ "login": "x@y.ru", "password": "x" })),
+    )
+    .await;
+    assert_eq!(
+        (status, p["type"].as_str()),
+        (429, Some("/problems/too-many-requests"))
+    );
     let wait: i64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(wait > 0 && wait <= 600, "{wait}");
 }
@@ -126,23 +271,74 @@ async fn rate_limits_answer_429_with_retry_after(db: TestDb) {
 async fn passkeys_through_the_api(db: TestDb) {
     let s = server(db).await;
     let token = s.signed_in(3).await;
-    let (status, begun, _) = call(reqwest::Method::POST, format!("{}/api/v1/passkeys/begin", s.base), Some(&token), None).await;
+    let (status, begun, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/passkeys/begin", s.base),
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     let mut auth = SoftAuthenticator::new();
-    let cred = serde_json::to_value(credential_json(&auth.register(&begun["publicKey"], "http://localhost:8080"))).unwrap();
-    let (status, added, _) = call(reqwest::Method::POST, format!("{}/api/v1/passkeys/finish", s.base), Some(&token), Some(json!({ "ceremony": begun["ceremony"], "credential": cred, "name": "Ноутбук" }))).await;
+    let cred = serde_json::to_value(credential_json(
+        &auth.register(&begun["publicKey"], "http://localhost:8080"),
+    ))
+    .unwrap();
+    let (status, added, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/passkeys/finish", s.base),
+        Some(&token),
+        Some(json!({ "ceremony": begun["ceremony"], "credential": cred, "name": "Ноутбук" })),
+    )
+    .await;
     assert_eq!(status, 201, "{added}");
-    let (_, begun, _) = call(reqwest::Method::POST, format!("{}/api/v1/login/passkey/begin", s.base), None, None).await;
+    let (_, begun, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login/passkey/begin", s.base),
+        None,
+        None,
+    )
+    .await;
     let answer = credential_json(&auth.assert(&begun["publicKey"], "http://localhost:8080"));
-    let (status, t, _) = call(reqwest::Method::POST, format!("{}/api/v1/login/passkey/finish", s.base), None, Some(json!({ "ceremony": begun["ceremony"], "credential": answer }))).await;
+    let (status, t, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login/passkey/finish", s.base),
+        None,
+        Some(json!({ "ceremony": begun["ceremony"], "credential": answer })),
+    )
+    .await;
     assert_eq!(status, 200, "{t}");
-    let (status, me, _) = call(reqwest::Method::GET, format!("{}/api/v1/me", s.base), t["token"].as_str(), None).await;
-    assert_eq!((status, me["email"].as_str()), (200, Some("person3@example.ru")));
+    let (status, me, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/me", s.base),
+        t["token"].as_str(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, me["email"].as_str()),
+        (200, Some("person3@example.ru"))
+    );
     // An answer from another origin is refused, and the reason named.
-    let (_, begun, _) = call(reqwest::Method::POST, format!("{}/api/v1/login/passkey/begin", s.base), None, None).await;
+    let (_, begun, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login/passkey/begin", s.base),
+        None,
+        None,
+    )
+    .await;
     let phished = credential_json(&auth.assert(&begun["publicKey"], "http://evil.example"));
-    let (status, p, _) = call(reqwest::Method::POST, format!("{}/api/v1/login/passkey/finish", s.base), None, Some(json!({ "ceremony": begun["ceremony"], "credential": phished }))).await;
-    assert_eq!((status, p["type"].as_str()), (401, Some("/problems/passkey-refused")));
+    let (status, p, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login/passkey/finish", s.base),
+        None,
+        Some(json!({ "ceremony": begun["ceremony"], "credential": phished })),
+    )
+    .await;
+    assert_eq!(
+        (status, p["type"].as_str()),
+        (401, Some("/problems/passkey-refused"))
+    );
     assert!(p["detail"].as_str().unwrap().contains("origin"), "{p}");
 }
 
@@ -164,19 +360,59 @@ async fn two_nodes_share_sessions_and_codes(db: TestDb) {
     let a = server(db).await;
     // A second node: its own connections and its own HTTP server, the same database.
     let store_b = podpis_store::Store::connect(&a.db.url).await.unwrap();
-    let portal_b = Portal::open(store_b, a.clock.clone(), Policy::default(), RelyingParty::for_url("http://localhost:8080")).await.unwrap();
+    let portal_b = Portal::open(
+        store_b,
+        a.clock.clone(),
+        Policy::default(),
+        RelyingParty::for_url("http://localhost:8080"),
+    )
+    .await
+    .unwrap();
     let b = serve(portal_b, true).await;
     let (email, phone) = a.citizen(4).await;
-    let (_, ch, _) = call(reqwest::Method::POST, format!("{}/api/v1/login", a.base), None, Some(json!({ "login": email, "password": "Пароль-2026" }))).await;
+    let (_, ch, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/login", a.base),
+        None,
+        Some(json!({ "login": email, "password": "Пароль-2026" })),
+    )
+    .await;
     let code = a.code_to(&phone).await;
-    let (status, t, _) = call(reqwest::Method::POST, format!("{b}/api/v1/login/code"), None, Some(json!({ "challenge": ch["challenge"], "code": code }))).await;
-    assert_eq!(status, 200, "a code sent by node A is answered at node B: {t}");
+    let (status, t, _) = call(
+        reqwest::Method::POST,
+        format!("{b}/api/v1/login/code"),
+        None,
+        Some(json!({ "challenge": ch["challenge"], "code": code })),
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "a code sent by node A is answered at node B: {t}"
+    );
     let token = t["token"].as_str().unwrap();
-    let (status, _, _) = call(reqwest::Method::GET, format!("{}/api/v1/me", a.base), Some(token), None).await;
+    let (status, _, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/me", a.base),
+        Some(token),
+        None,
+    )
+    .await;
     assert_eq!(status, 200, "a session made on B works on A");
-    let (status, _, _) = call(reqwest::Method::POST, format!("{}/api/v1/logout", a.base), Some(token), None).await;
+    let (status, _, _) = call(
+        reqwest::Method::POST,
+        format!("{}/api/v1/logout", a.base),
+        Some(token),
+        None,
+    )
+    .await;
     assert_eq!(status, 204);
-    let (status, _, _) = call(reqwest::Method::GET, format!("{b}/api/v1/me"), Some(token), None).await;
+    let (status, _, _) = call(
+        reqwest::Method::GET,
+        format!("{b}/api/v1/me"),
+        Some(token),
+        None,
+    )
+    .await;
     assert_eq!(status, 401, "and its end is seen on B at once");
 }
 
@@ -188,17 +424,41 @@ async fn nobody_reaches_what_is_not_theirs(db: TestDb) {
     let (bob_email, bob_phone) = s.citizen(6).await;
     let bob = s.token(&bob_email, &bob_phone).await;
     let (admin_email, admin_phone) = s.citizen(7).await;
-    s.portal.grant_role(&podpis_core::Context::default(), None, &admin_email, &Role::Admin).await.unwrap();
+    s.portal
+        .grant_role(
+            &podpis_core::Context::default(),
+            None,
+            &admin_email,
+            &Role::Admin,
+        )
+        .await
+        .unwrap();
     let admin = s.token(&admin_email, &admin_phone).await;
-    let (_, bob_sessions, _) = call(reqwest::Method::GET, format!("{}/api/v1/sessions", s.base), Some(&bob), None).await;
+    let (_, bob_sessions, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/sessions", s.base),
+        Some(&bob),
+        None,
+    )
+    .await;
     let bob_session = bob_sessions[0]["id"].as_str().unwrap().to_owned();
-    let (_, bob_me, _) = call(reqwest::Method::GET, format!("{}/api/v1/me", s.base), Some(&bob), None).await;
+    let (_, bob_me, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/me", s.base),
+        Some(&bob),
+        None,
+    )
+    .await;
     let bob_id = bob_me["id"].as_str().unwrap().to_owned();
 
     use reqwest::Method as M;
     let citizen_endpoints = [
         (M::GET, "/api/v1/me".to_owned(), None),
-        (M::PUT, "/api/v1/me/profile".into(), Some(json!({ "surname": "А", "given_name": "Б" }))),
+        (
+            M::PUT,
+            "/api/v1/me/profile".into(),
+            Some(json!({ "surname": "А", "given_name": "Б" })),
+        ),
         (M::GET, "/api/v1/sessions".into(), None),
         (M::GET, "/api/v1/journal".into(), None),
         (M::GET, "/api/v1/passkeys".into(), None),
@@ -209,37 +469,109 @@ async fn nobody_reaches_what_is_not_theirs(db: TestDb) {
         (M::GET, "/api/v1/admin/accounts".to_owned(), None),
         (M::GET, "/api/v1/admin/mailbox".into(), None),
         (M::GET, "/api/v1/admin/journal/verify".into(), None),
-        (M::POST, "/api/v1/admin/roles".into(), Some(json!({ "login": bob_email, "role": "admin" }))),
+        (
+            M::POST,
+            "/api/v1/admin/roles".into(),
+            Some(json!({ "login": bob_email, "role": "admin" })),
+        ),
     ];
     for (m, path, body) in citizen_endpoints.iter().chain(admin_endpoints.iter()) {
         let (status, p, _) = call(m.clone(), format!("{}{path}", s.base), None, body.clone()).await;
-        assert_eq!((status, p["type"].as_str()), (401, Some("/problems/unauthenticated")), "{m} {path} without a token");
+        assert_eq!(
+            (status, p["type"].as_str()),
+            (401, Some("/problems/unauthenticated")),
+            "{m} {path} without a token"
+        );
     }
     for (m, path, body) in &admin_endpoints {
-        let (status, p, _) = call(m.clone(), format!("{}{path}", s.base), Some(&alice), body.clone()).await;
-        assert_eq!((status, p["type"].as_str()), (403, Some("/problems/forbidden")), "{m} {path} as a citizen");
+        let (status, p, _) = call(
+            m.clone(),
+            format!("{}{path}", s.base),
+            Some(&alice),
+            body.clone(),
+        )
+        .await;
+        assert_eq!(
+            (status, p["type"].as_str()),
+            (403, Some("/problems/forbidden")),
+            "{m} {path} as a citizen"
+        );
     }
     for (m, path, body) in &admin_endpoints[..3] {
-        let (status, _, _) = call(m.clone(), format!("{}{path}", s.base), Some(&admin), body.clone()).await;
+        let (status, _, _) = call(
+            m.clone(),
+            format!("{}{path}", s.base),
+            Some(&admin),
+            body.clone(),
+        )
+        .await;
         assert_eq!(status, 200, "{m} {path} as the administrator");
     }
     // Bob is still a citizen: Alice's attempt to make him an administrator did nothing.
-    let (_, bob_me, _) = call(reqwest::Method::GET, format!("{}/api/v1/me", s.base), Some(&bob), None).await;
+    let (_, bob_me, _) = call(
+        reqwest::Method::GET,
+        format!("{}/api/v1/me", s.base),
+        Some(&bob),
+        None,
+    )
+    .await;
     assert_eq!(bob_me["role"], "citizen");
     // Alice cannot end Bob's session, nor read his journal, nor remove his passkeys.
-    let (status, _, _) = call(M::DELETE, format!("{}/api/v1/sessions/{bob_session}", s.base), Some(&alice), None).await;
+    let (status, _, _) = call(
+        M::DELETE,
+        format!("{}/api/v1/sessions/{bob_session}", s.base),
+        Some(&alice),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
     let (status, _, _) = call(M::GET, format!("{}/api/v1/me", s.base), Some(&bob), None).await;
     assert_eq!(status, 200, "Bob's session lives on");
-    let (_, journal, _) = call(M::GET, format!("{}/api/v1/journal?account={bob_id}", s.base), Some(&alice), None).await;
+    let (_, journal, _) = call(
+        M::GET,
+        format!("{}/api/v1/journal?account={bob_id}", s.base),
+        Some(&alice),
+        None,
+    )
+    .await;
     assert!(!journal.as_array().unwrap().is_empty());
-    assert!(journal.as_array().unwrap().iter().all(|e| e["object"].as_str().is_none_or(|o| !o.contains(&bob_id))), "none of Bob's entries");
-    let (_, own, _) = call(M::GET, format!("{}/api/v1/journal", s.base), Some(&alice), None).await;
+    assert!(
+        journal
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["object"].as_str().is_none_or(|o| !o.contains(&bob_id))),
+        "none of Bob's entries"
+    );
+    let (_, own, _) = call(
+        M::GET,
+        format!("{}/api/v1/journal", s.base),
+        Some(&alice),
+        None,
+    )
+    .await;
     assert_eq!(own, journal, "asking for Bob's journal gives Alice her own");
-    let (status, _, _) = call(M::DELETE, format!("{}/api/v1/passkeys/somebody-elses", s.base), Some(&alice), None).await;
+    let (status, _, _) = call(
+        M::DELETE,
+        format!("{}/api/v1/passkeys/somebody-elses", s.base),
+        Some(&alice),
+        None,
+    )
+    .await;
     assert_eq!(status, 404);
     // The administrator reads Bob's journal.
-    let (status, bobs, _) = call(M::GET, format!("{}/api/v1/journal?account={bob_id}", s.base), Some(&admin), None).await;
+    let (status, bobs, _) = call(
+        M::GET,
+        format!("{}/api/v1/journal?account={bob_id}", s.base),
+        Some(&admin),
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
-    assert!(bobs.as_array().unwrap().iter().any(|e| e["object"].as_str() == Some(&format!("account:{bob_id}"))));
+    assert!(
+        bobs.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["object"].as_str() == Some(&format!("account:{bob_id}")))
+    );
 }

@@ -24,8 +24,15 @@ async fn a_citizen_walks_the_pages_in_chromium() {
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    assert!(Path::new(&chromium).exists(), "{chromium} is missing: apt-get install chromium (scripts/test does), or PODPIS_SKIP_BROWSER=1");
-    assert!(dir.join("node_modules/playwright-core").exists(), "Playwright is missing: run `npm ci` in {} (scripts/test does)", dir.display());
+    assert!(
+        Path::new(&chromium).exists(),
+        "{chromium} is missing: apt-get install chromium (scripts/test does), or PODPIS_SKIP_BROWSER=1"
+    );
+    assert!(
+        dir.join("node_modules/playwright-core").exists(),
+        "Playwright is missing: run `npm ci` in {} (scripts/test does)",
+        dir.display()
+    );
 
     let db = podpis_testkit::sqlite().await;
     let smtp = SmtpSink::start().await;
@@ -33,10 +40,27 @@ async fn a_citizen_walks_the_pages_in_chromium() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let origin = format!("http://localhost:{port}");
-    let portal = Portal::open(db.store.clone(), Arc::new(SystemClock), Policy::default(), RelyingParty::for_url(&origin)).await.unwrap();
-    let email = SmtpSender::new("127.0.0.1", smtp.port, "Podpis <noreply@podpis.test>", None).unwrap();
-    let gateway = SmsGateway::new(&format!("{}/send?to={{phone}}&text={{text}}", sms.url()), None).unwrap();
-    let mut worker = Worker::new(db.store.clone(), Arc::new(SystemClock), Arc::new(email), Arc::new(gateway));
+    let portal = Portal::open(
+        db.store.clone(),
+        Arc::new(SystemClock),
+        Policy::default(),
+        RelyingParty::for_url(&origin),
+    )
+    .await
+    .unwrap();
+    let email =
+        SmtpSender::new("127.0.0.1", smtp.port, "Podpis <noreply@podpis.test>", None).unwrap();
+    let gateway = SmsGateway::new(
+        &format!("{}/send?to={{phone}}&text={{text}}", sms.url()),
+        None,
+    )
+    .unwrap();
+    let mut worker = Worker::new(
+        db.store.clone(),
+        Arc::new(SystemClock),
+        Arc::new(email),
+        Arc::new(gateway),
+    );
     worker.idle = Duration::from_millis(100);
     let (_stop, stopped) = tokio::sync::watch::channel(false);
     tokio::spawn(worker.run(stopped));
@@ -52,12 +76,21 @@ async fn a_citizen_walks_the_pages_in_chromium() {
         .env("SCREENSHOT", &screenshot)
         .kill_on_drop(true)
         .output();
-    let out = tokio::time::timeout(Duration::from_secs(180), out).await.expect("the walk finishes within 3 minutes").expect("node runs (is Node.js installed?)");
+    let out = tokio::time::timeout(Duration::from_secs(180), out)
+        .await
+        .expect("the walk finishes within 3 minutes")
+        .expect("node runs (is Node.js installed?)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the browser walk failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "the browser walk failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("browser walk: passed"), "{stdout}");
-    assert!(stdout.contains("ok: signed in with the passkey alone"), "{stdout}");
+    assert!(
+        stdout.contains("ok: signed in with the passkey alone"),
+        "{stdout}"
+    );
     // What the walk did is in the journal, and the chain holds.
     assert!(db.store.verify_journal().await.unwrap().is_ok());
 }

@@ -7,35 +7,83 @@ use common::{Browser, hidden, server};
 use podpis_core::Role;
 use podpis_testkit::TestDb;
 
-podpis_testkit::on_both!(register_confirm_sign_in_and_read_the_journal, forms_without_the_csrf_token_are_refused, the_administrators_pages);
+podpis_testkit::on_both!(
+    register_confirm_sign_in_and_read_the_journal,
+    forms_without_the_csrf_token_are_refused,
+    the_administrators_pages
+);
 
 async fn register(b: &mut Browser, s: &common::Server, n: u32) -> (String, String) {
     let (status, _, page) = b.get("/register").await;
     assert_eq!(status, 200);
-    assert!(b.cookies.iter().any(|(n, _)| n == "podpis_csrf"), "a CSRF cookie before sign-in");
+    assert!(
+        b.cookies.iter().any(|(n, _)| n == "podpis_csrf"),
+        "a CSRF cookie before sign-in"
+    );
     let csrf = hidden(&page, "csrf");
     let phone = format!("+7 999 200-{n:02}-{n:02}");
     let email = format!("page{n}@example.ru");
     let (status, _, page) = b
-        .post("/register", &[("csrf", &csrf), ("surname", "Сидорова"), ("given_name", "Мария"), ("patronymic", ""), ("phone", &phone), ("email", &email), ("password", "Пароль-2026"), ("inn", ""), ("snils", "")])
+        .post(
+            "/register",
+            &[
+                ("csrf", &csrf),
+                ("surname", "Сидорова"),
+                ("given_name", "Мария"),
+                ("patronymic", ""),
+                ("phone", &phone),
+                ("email", &email),
+                ("password", "Пароль-2026"),
+                ("inn", ""),
+                ("snils", ""),
+            ],
+        )
         .await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Подтверждение телефона и почты"));
     let phone_norm = podpis_core::validate::phone(&phone).unwrap();
-    let fields: Vec<(String, String)> = ["phone_id", "email_id", "phone_to", "email_to", "phone_done", "email_done"]
-        .iter()
-        .map(|f| (f.to_string(), hidden(&page, f)))
-        .collect();
+    let fields: Vec<(String, String)> = [
+        "phone_id",
+        "email_id",
+        "phone_to",
+        "email_to",
+        "phone_done",
+        "email_done",
+    ]
+    .iter()
+    .map(|f| (f.to_string(), hidden(&page, f)))
+    .collect();
     let sms = s.code_to(&phone_norm).await;
     let mail = s.code_to(&email).await;
-    let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    form.extend([("csrf", csrf.as_str()), ("phone_code", sms.as_str()), ("email_code", "000000")]);
+    let mut form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    form.extend([
+        ("csrf", csrf.as_str()),
+        ("phone_code", sms.as_str()),
+        ("email_code", "000000"),
+    ]);
     let (status, _, page) = b.post("/confirm", &form).await;
     if mail != "000000" {
         assert_eq!(status, 422, "a wrong e-mail code is named");
-        assert!(page.contains("подтверждён"), "the phone is shown confirmed: {page}");
-        let done: Vec<(String, String)> = ["phone_id", "email_id", "phone_to", "email_to", "phone_done", "email_done"].iter().map(|f| (f.to_string(), hidden(&page, f))).collect();
-        let mut form: Vec<(&str, &str)> = done.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert!(
+            page.contains("подтверждён"),
+            "the phone is shown confirmed: {page}"
+        );
+        let done: Vec<(String, String)> = [
+            "phone_id",
+            "email_id",
+            "phone_to",
+            "email_to",
+            "phone_done",
+            "email_done",
+        ]
+        .iter()
+        .map(|f| (f.to_string(), hidden(&page, f)))
+        .collect();
+        let mut form: Vec<(&str, &str)> =
+            done.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         form.extend([("csrf", csrf.as_str()), ("email_code", mail.as_str())]);
         let (status, _, page) = b.post("/confirm", &form).await;
         assert_eq!(status, 200, "{page}");
@@ -47,18 +95,49 @@ async fn register(b: &mut Browser, s: &common::Server, n: u32) -> (String, Strin
 async fn sign_in(b: &mut Browser, s: &common::Server, email: &str, phone: &str) {
     let (_, _, page) = b.get("/login").await;
     let csrf = hidden(&page, "csrf");
-    let (status, _, page) = b.post("/login", &[("csrf", &csrf), ("login", email), ("password", "wrong-pass1")]).await;
+    let (status, _, page) = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", email),
+                ("password", "wrong-pass1"),
+            ],
+        )
+        .await;
     assert_eq!(status, 401);
     assert!(page.contains("Неверный логин или пароль"));
-    let (status, _, page) = b.post("/login", &[("csrf", &csrf), ("login", email), ("password", "Пароль-2026")]).await;
+    let (status, _, page) = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", email),
+                ("password", "Пароль-2026"),
+            ],
+        )
+        .await;
     assert_eq!(status, 200);
     assert!(page.contains("Подтверждение входа"));
     let code = s.code_to(phone).await;
-    let form = [("csrf", csrf.clone()), ("challenge", hidden(&page, "challenge")), ("sent_to", hidden(&page, "sent_to")), ("expires", hidden(&page, "expires")), ("totp", hidden(&page, "totp")), ("factor", "sms".into()), ("code", code)];
+    let form = [
+        ("csrf", csrf.clone()),
+        ("challenge", hidden(&page, "challenge")),
+        ("sent_to", hidden(&page, "sent_to")),
+        ("expires", hidden(&page, "expires")),
+        ("totp", hidden(&page, "totp")),
+        ("factor", "sms".into()),
+        ("code", code),
+    ];
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, location, _) = b.post("/login/code", &form).await;
     assert_eq!((status, location.as_deref()), (303, Some("/cabinet")));
-    let cookie = b.last_set_cookie.iter().find(|c| c.starts_with("podpis_session=")).expect("a session cookie").clone();
+    let cookie = b
+        .last_set_cookie
+        .iter()
+        .find(|c| c.starts_with("podpis_session="))
+        .expect("a session cookie")
+        .clone();
     for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(flag), "{flag} in {cookie}");
     }
@@ -69,17 +148,32 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     let mut b = Browser::new(&s.base);
     let (email, phone) = register(&mut b, &s, 1).await;
     let (status, location, _) = b.get("/cabinet").await;
-    assert_eq!((status, location.as_deref()), (303, Some("/login")), "not signed in yet");
+    assert_eq!(
+        (status, location.as_deref()),
+        (303, Some("/login")),
+        "not signed in yet"
+    );
     sign_in(&mut b, &s, &email, &phone).await;
     let (status, _, page) = b.get("/cabinet").await;
     assert_eq!(status, 200);
     assert!(page.contains("Здравствуйте, Мария"), "{page}");
     let (_, _, page) = b.get("/journal").await;
-    for title in ["Регистрация", "Отправлен код подтверждения", "Неверный код подтверждения", "Подтверждение контакта", "Неудачный вход", "Вход"] {
+    for title in [
+        "Регистрация",
+        "Отправлен код подтверждения",
+        "Неверный код подтверждения",
+        "Подтверждение контакта",
+        "Неудачный вход",
+        "Вход",
+    ] {
         assert!(page.contains(title), "{title} in the journal page");
     }
     let (_, _, filtered) = b.get("/journal?action=signed_in").await;
-    assert_eq!(filtered.matches("<tr data-action=").count(), 1, "{filtered}");
+    assert_eq!(
+        filtered.matches("<tr data-action=").count(),
+        1,
+        "{filtered}"
+    );
     let (status, _, page) = b.get("/journal?from=2099-01-01").await;
     assert_eq!(status, 200);
     assert!(page.contains("Записей нет"));
@@ -88,7 +182,10 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     assert!(page.contains("ГГГГ-ММ-ДД"));
     let (status, _, csv) = b.get("/journal/export?format=csv&action=&from=&to=").await;
     assert_eq!(status, 200);
-    assert!(csv.starts_with("seq,time,action,title,status,ip,user_agent,object,details,hash\r\n"), "{csv}");
+    assert!(
+        csv.starts_with("seq,time,action,title,status,ip,user_agent,object,details,hash\r\n"),
+        "{csv}"
+    );
     assert!(csv.contains(",signed_in,"));
     let (_, _, json) = b.get("/journal/export?format=json").await;
     let entries: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -99,13 +196,19 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     let (status, location, _) = b.post("/lang", &[("csrf", &csrf), ("lang", "en")]).await;
     assert_eq!((status, location.as_deref()), (303, Some("/")));
     let (_, _, page) = b.get("/journal").await;
-    assert!(page.contains("Action journal") && page.contains("Registration"), "English: {page}");
+    assert!(
+        page.contains("Action journal") && page.contains("Registration"),
+        "English: {page}"
+    );
 
     let (status, _, _) = b.get("/sessions").await;
     assert_eq!(status, 200);
     let (status, location, _) = b.post("/logout", &[("csrf", &csrf)]).await;
     assert_eq!((status, location.as_deref()), (303, Some("/login")));
-    assert!(!b.cookies.iter().any(|(n, _)| n == "podpis_session"), "the cookie is cleared");
+    assert!(
+        !b.cookies.iter().any(|(n, _)| n == "podpis_session"),
+        "the cookie is cleared"
+    );
     let (_, location, _) = b.get("/cabinet").await;
     assert_eq!(location.as_deref(), Some("/login"));
 }
@@ -114,17 +217,33 @@ async fn forms_without_the_csrf_token_are_refused(db: TestDb) {
     let s = server(db).await;
     let mut b = Browser::new(&s.base);
     b.get("/login").await;
-    let (status, _, page) = b.post("/login", &[("csrf", "forged"), ("login", "a@b.ru"), ("password", "x")]).await;
+    let (status, _, page) = b
+        .post(
+            "/login",
+            &[("csrf", "forged"), ("login", "a@b.ru"), ("password", "x")],
+        )
+        .await;
     assert_eq!(status, 403);
     assert!(page.contains("Форма устарела"));
     let (email, phone) = register(&mut b, &s, 2).await;
     sign_in(&mut b, &s, &email, &phone).await;
     let (_, _, page) = b.get("/profile").await;
     let session_csrf = hidden(&page, "csrf");
-    let anonymous = b.cookies.iter().find(|(n, _)| n == "podpis_csrf").unwrap().1.clone();
+    let anonymous = b
+        .cookies
+        .iter()
+        .find(|(n, _)| n == "podpis_csrf")
+        .unwrap()
+        .1
+        .clone();
     assert_ne!(session_csrf, anonymous);
     for path in ["/logout", "/sessions/end-all", "/security/totp", "/profile"] {
-        let (status, _, _) = b.post(path, &[("csrf", "forged"), ("surname", "Х"), ("given_name", "Х")]).await;
+        let (status, _, _) = b
+            .post(
+                path,
+                &[("csrf", "forged"), ("surname", "Х"), ("given_name", "Х")],
+            )
+            .await;
         assert_eq!(status, 403, "{path}");
     }
     let (status, _, _) = b.get("/cabinet").await;
@@ -142,17 +261,27 @@ async fn the_administrators_pages(db: TestDb) {
     assert_eq!(status, 403, "a citizen");
     let (status, _, _) = b.get("/admin/mailbox").await;
     assert_eq!(status, 403);
-    s.portal.grant_role(&podpis_core::Context::default(), None, &email, &Role::Admin).await.unwrap();
+    s.portal
+        .grant_role(&podpis_core::Context::default(), None, &email, &Role::Admin)
+        .await
+        .unwrap();
     let (status, _, page) = b.get("/admin").await;
     assert_eq!(status, 200);
     let csrf = hidden(&page, "csrf");
     let (status, _, page) = b.post("/admin/journal/verify", &[("csrf", &csrf)]).await;
     assert_eq!(status, 200);
     assert!(page.contains("Журнал цел"), "{page}");
-    podpis_testkit::raw_sql(&s.db.url, "UPDATE journal SET details = 'edited' WHERE seq = 2").await;
+    podpis_testkit::raw_sql(
+        &s.db.url,
+        "UPDATE journal SET details = 'edited' WHERE seq = 2",
+    )
+    .await;
     let (_, _, page) = b.post("/admin/journal/verify", &[("csrf", &csrf)]).await;
     assert!(page.contains("Журнал нарушен: запись 2"), "{page}");
     let (status, _, page) = b.get("/admin/mailbox").await;
     assert_eq!(status, 200);
-    assert!(page.contains("Почтовый ящик") && page.contains(&email), "{page}");
+    assert!(
+        page.contains("Почтовый ящик") && page.contains(&email),
+        "{page}"
+    );
 }

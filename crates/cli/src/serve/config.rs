@@ -138,8 +138,11 @@ fn read_file(path: Option<&PathBuf>) -> anyhow::Result<FileConfig> {
         None => (PathBuf::from("podpis.toml"), false),
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).with_context(|| format!("{}: not a valid configuration", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(FileConfig::default()),
+        Ok(text) => toml::from_str(&text)
+            .with_context(|| format!("{}: not a valid configuration", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+            Ok(FileConfig::default())
+        }
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
@@ -147,27 +150,48 @@ fn read_file(path: Option<&PathBuf>) -> anyhow::Result<FileConfig> {
 /// The database URL from flags, variables, the file, or the default.
 pub fn database(db: &DbArgs) -> anyhow::Result<String> {
     let file = read_file(db.config.as_ref())?;
-    Ok(db.database.clone().or(file.database).unwrap_or_else(|| "sqlite://podpis.db".into()))
+    Ok(db
+        .database
+        .clone()
+        .or(file.database)
+        .unwrap_or_else(|| "sqlite://podpis.db".into()))
 }
 
 /// The whole configuration for `podpis serve`.
 pub fn load(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<Config> {
     let file = read_file(db.config.as_ref())?;
-    let listen = args.listen.clone().or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
-    let port = listen.rsplit_once(':').map_or("8080", |(_, p)| p).to_owned();
+    let listen = args
+        .listen
+        .clone()
+        .or(file.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
+    let port = listen
+        .rsplit_once(':')
+        .map_or("8080", |(_, p)| p)
+        .to_owned();
     let smtp = match &args.smtp {
         Some(hostport) => {
             let (host, port) = match hostport.rsplit_once(':') {
-                Some((h, p)) => (h.to_owned(), p.parse().with_context(|| format!("--smtp {hostport}: the port is not a number"))?),
+                Some((h, p)) => (
+                    h.to_owned(),
+                    p.parse()
+                        .with_context(|| format!("--smtp {hostport}: the port is not a number"))?,
+                ),
                 None => (hostport.clone(), 25),
             };
             let base = file.smtp.clone();
             Some(SmtpConfig {
                 host,
                 port,
-                from: args.smtp_from.clone().or(base.as_ref().map(|b| b.from.clone())).unwrap_or_else(smtp_from),
+                from: args
+                    .smtp_from
+                    .clone()
+                    .or(base.as_ref().map(|b| b.from.clone()))
+                    .unwrap_or_else(smtp_from),
                 username: base.as_ref().and_then(|b| b.username.clone()),
-                password: std::env::var("PODPIS_SMTP_PASSWORD").ok().or(base.and_then(|b| b.password)),
+                password: std::env::var("PODPIS_SMTP_PASSWORD")
+                    .ok()
+                    .or(base.and_then(|b| b.password)),
             })
         }
         None => file.smtp.map(|mut s| {
@@ -181,7 +205,10 @@ pub fn load(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<Config> {
         }),
     };
     let sms = match &args.sms_url {
-        Some(url) => Some(SmsConfig { url: url.clone(), body: file.sms.and_then(|s| s.body) }),
+        Some(url) => Some(SmsConfig {
+            url: url.clone(),
+            body: file.sms.and_then(|s| s.body),
+        }),
         None => file.sms,
     };
     let rate = args.rate_per_address.or(file.rate_per_address);
@@ -191,8 +218,16 @@ pub fn load(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<Config> {
         bail!("rate_per_address must be at least 1");
     }
     Ok(Config {
-        public_url: args.public_url.clone().or(file.public_url).unwrap_or_else(|| format!("http://localhost:{port}")),
-        database: db.database.clone().or(file.database).unwrap_or_else(|| "sqlite://podpis.db".into()),
+        public_url: args
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://localhost:{port}")),
+        database: db
+            .database
+            .clone()
+            .or(file.database)
+            .unwrap_or_else(|| "sqlite://podpis.db".into()),
         secure_cookies: !args.insecure_cookies && file.secure_cookies.unwrap_or(true),
         trust_proxy: args.trust_proxy || file.trust_proxy.unwrap_or(false),
         rate_per_address: rate,

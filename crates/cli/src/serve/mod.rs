@@ -96,11 +96,16 @@ pub struct CreateArgs {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 async fn open_store(url: &str) -> anyhow::Result<Store> {
-    let store = Store::connect(url).await.with_context(|| format!("opening the database {}", redact(url)))?;
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("opening the database {}", redact(url)))?;
     let applied = store.migrate().await?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
@@ -131,12 +136,21 @@ fn role(name: &str, ca: Option<String>) -> anyhow::Result<Role> {
 }
 
 async fn portal(store: Store, policy: Policy, public_url: &str) -> anyhow::Result<Portal> {
-    Ok(Portal::open(store, Arc::new(SystemClock), policy, RelyingParty::for_url(public_url)).await?)
+    Ok(Portal::open(
+        store,
+        Arc::new(SystemClock),
+        policy,
+        RelyingParty::for_url(public_url),
+    )
+    .await?)
 }
 
 /// The server's own context in the journal.
 fn local() -> Context {
-    Context { ip: Some("local".into()), user_agent: Some(format!("podpis {}", env!("CARGO_PKG_VERSION"))) }
+    Context {
+        ip: Some("local".into()),
+        user_agent: Some(format!("podpis {}", env!("CARGO_PKG_VERSION"))),
+    }
 }
 
 /// `podpis db migrate`
@@ -144,10 +158,16 @@ pub fn db(cmd: DbCommand) -> anyhow::Result<Outcome> {
     let DbCommand::Migrate(db) = cmd;
     let url = config::database(&db)?;
     runtime()?.block_on(async {
-        let store = Store::connect(&url).await.with_context(|| format!("opening the database {}", redact(&url)))?;
+        let store = Store::connect(&url)
+            .await
+            .with_context(|| format!("opening the database {}", redact(&url)))?;
         let applied = store.migrate().await?;
         if applied.is_empty() {
-            println!("{}: up to date (migration {})", redact(&url), Store::latest_migration());
+            println!(
+                "{}: up to date (migration {})",
+                redact(&url),
+                Store::latest_migration()
+            );
         } else {
             println!("{}: applied migrations {applied:?}", redact(&url));
         }
@@ -184,13 +204,17 @@ pub fn account(cmd: AccountCommand) -> anyhow::Result<Outcome> {
                 let store = open_store(&config::database(&a.db)?).await?;
                 let portal = portal(store.clone(), Policy::default(), "http://localhost").await?;
                 let account = portal.grant_role(&local(), None, &a.login, &role).await?;
-                println!("{} {} ({}) is now {}", account.given_name, account.surname, account.email, account.role);
+                println!(
+                    "{} {} ({}) is now {}",
+                    account.given_name, account.surname, account.email, account.role
+                );
                 store.close().await;
             }
             AccountCommand::Create(a) => {
                 let role = role(&a.role, a.ca)?;
                 let password = crate::output::read_password(&a.password_file)?;
-                let password = String::from_utf8(password.to_vec()).context("the password file is not UTF-8")?;
+                let password = String::from_utf8(password.to_vec())
+                    .context("the password file is not UTF-8")?;
                 let store = open_store(&config::database(&a.db)?).await?;
                 let portal = portal(store.clone(), Policy::default(), "http://localhost").await?;
                 let form = RegistrationForm {
@@ -202,8 +226,13 @@ pub fn account(cmd: AccountCommand) -> anyhow::Result<Outcome> {
                     patronymic: a.patronymic,
                     ..Default::default()
                 };
-                let account = portal.create_confirmed_account(&local(), form, &role).await?;
-                println!("account {} ({}, {}) is {}", account.id, account.email, account.phone, account.role);
+                let account = portal
+                    .create_confirmed_account(&local(), form, &role)
+                    .await?;
+                println!(
+                    "account {} ({}, {}) is {}",
+                    account.id, account.email, account.phone, account.role
+                );
                 store.close().await;
             }
         }
@@ -224,14 +253,29 @@ impl Sender for Console {
         true
     }
     fn send<'a>(&'a self, m: &'a Outgoing) -> SendFuture<'a> {
-        println!("[mailbox] {} to {}: {}{}", self.0, m.recipient, if m.subject.is_empty() { String::new() } else { format!("{} — ", m.subject) }, m.body);
+        println!(
+            "[mailbox] {} to {}: {}{}",
+            self.0,
+            m.recipient,
+            if m.subject.is_empty() {
+                String::new()
+            } else {
+                format!("{} — ", m.subject)
+            },
+            m.body
+        );
         Mailbox.send(m)
     }
 }
 
 fn init_logs(format: &str) -> anyhow::Result<()> {
-    let level = std::env::var("PODPIS_LOG").ok().and_then(|l| l.parse().ok()).unwrap_or(tracing::Level::INFO);
-    let builder = tracing_subscriber::fmt().with_max_level(level).with_target(false);
+    let level = std::env::var("PODPIS_LOG")
+        .ok()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(tracing::Level::INFO);
+    let builder = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_target(false);
     match format {
         "json" => builder.json().init(),
         "text" => builder.init(),
@@ -244,8 +288,20 @@ const DEMO_PASSWORD: &str = "Demo-2026!";
 
 async fn seed_demo(portal: &Portal) -> anyhow::Result<()> {
     let people = [
-        ("+7 900 000-00-01", "admin@podpis.demo", "Администраторова", "Анна", Role::Admin),
-        ("+7 900 000-00-02", "citizen@podpis.demo", "Иванов", "Иван", Role::Citizen),
+        (
+            "+7 900 000-00-01",
+            "admin@podpis.demo",
+            "Администраторова",
+            "Анна",
+            Role::Admin,
+        ),
+        (
+            "+7 900 000-00-02",
+            "citizen@podpis.demo",
+            "Иванов",
+            "Иван",
+            Role::Citizen,
+        ),
     ];
     for (phone, email, surname, given_name, role) in people {
         let form = RegistrationForm {
@@ -256,7 +312,9 @@ async fn seed_demo(portal: &Portal) -> anyhow::Result<()> {
             given_name: given_name.into(),
             ..Default::default()
         };
-        portal.create_confirmed_account(&local(), form, &role).await?;
+        portal
+            .create_confirmed_account(&local(), form, &role)
+            .await?;
     }
     Ok(())
 }
@@ -281,12 +339,17 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
     let email: Arc<dyn Sender> = match &cfg.smtp {
         Some(s) => {
             let credentials = s.username.clone().zip(s.password.clone());
-            Arc::new(SmtpSender::new(&s.host, s.port, &s.from, credentials).map_err(anyhow::Error::msg)?)
+            Arc::new(
+                SmtpSender::new(&s.host, s.port, &s.from, credentials)
+                    .map_err(anyhow::Error::msg)?,
+            )
         }
         None => Arc::new(Console("e-mail")),
     };
     let sms: Arc<dyn Sender> = match &cfg.sms {
-        Some(s) => Arc::new(SmsGateway::new(&s.url, s.body.as_deref()).map_err(anyhow::Error::msg)?),
+        Some(s) => {
+            Arc::new(SmsGateway::new(&s.url, s.body.as_deref()).map_err(anyhow::Error::msg)?)
+        }
         None => Arc::new(Console("SMS")),
     };
     let dev_mailbox = cfg.smtp.is_none() || cfg.sms.is_none();
@@ -301,23 +364,43 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
     };
     let state = AppState {
         portal,
-        config: Arc::new(WebConfig { secure_cookies: cfg.secure_cookies, trust_proxy: cfg.trust_proxy, dev_mailbox }),
+        config: Arc::new(WebConfig {
+            secure_cookies: cfg.secure_cookies,
+            trust_proxy: cfg.trust_proxy,
+            dev_mailbox,
+        }),
         metrics: Arc::new(Metrics::default()),
         worker: stats,
     };
-    let listener = tokio::net::TcpListener::bind(&cfg.listen).await.with_context(|| format!("listening on {}", cfg.listen))?;
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("listening on {}", cfg.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %redact(&cfg.database), worker = !args.no_worker, "podpis serve is listening");
-    println!("Podpis is running: open {} (listening on {addr}, database {})", cfg.public_url, redact(&cfg.database));
+    println!(
+        "Podpis is running: open {} (listening on {addr}, database {})",
+        cfg.public_url,
+        redact(&cfg.database)
+    );
     if dev_mailbox {
-        println!("Development mailbox: messages without a configured SMTP server or SMS gateway are printed here and shown at {}/admin/mailbox", cfg.public_url);
+        println!(
+            "Development mailbox: messages without a configured SMTP server or SMS gateway are printed here and shown at {}/admin/mailbox",
+            cfg.public_url
+        );
     }
     if args.demo {
-        println!("Demo accounts (password {DEMO_PASSWORD}): administrator admin@podpis.demo, citizen citizen@podpis.demo;");
-        println!("  sign in at {}/login, and the one-time code appears on this terminal as an SMS.", cfg.public_url);
+        println!(
+            "Demo accounts (password {DEMO_PASSWORD}): administrator admin@podpis.demo, citizen citizen@podpis.demo;"
+        );
+        println!(
+            "  sign in at {}/login, and the one-time code appears on this terminal as an SMS.",
+            cfg.public_url
+        );
     }
     let app = podpis_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shutting down: finishing the outbox worker");
     let _ = stop.send(true);
     if let Some(w) = worker {
@@ -356,7 +439,10 @@ mod tests {
 
     #[test]
     fn passwords_stay_out_of_messages() {
-        assert_eq!(redact("postgres://podpis:secret@127.0.0.1:5432/podpis"), "postgres://podpis:***@127.0.0.1:5432/podpis");
+        assert_eq!(
+            redact("postgres://podpis:secret@127.0.0.1:5432/podpis"),
+            "postgres://podpis:***@127.0.0.1:5432/podpis"
+        );
         assert_eq!(redact("sqlite://podpis.db"), "sqlite://podpis.db");
     }
 }

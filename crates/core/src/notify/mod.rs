@@ -3,8 +3,8 @@
 //! SMTP ([`SmtpSender`]), SMS through an HTTP gateway ([`SmsGateway`]), or, in development, the
 //! administrator's mailbox page ([`Mailbox`]) — retrying with backoff and recording delivery.
 
-mod smtp;
 mod sms;
+mod smtp;
 mod worker;
 
 use core::future::Future;
@@ -12,8 +12,8 @@ use core::pin::Pin;
 
 use podpis_store::{NewMessage, Tx};
 
-pub use smtp::SmtpSender;
 pub use sms::SmsGateway;
+pub use smtp::SmtpSender;
 pub use worker::{Worker, WorkerStats};
 
 use crate::{Portal, Result, secret};
@@ -49,7 +49,8 @@ pub struct Outgoing {
 }
 
 /// A future a sender returns.
-pub type SendFuture<'a> = Pin<Box<dyn Future<Output = core::result::Result<(), String>> + Send + 'a>>;
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = core::result::Result<(), String>> + Send + 'a>>;
 
 /// Something that delivers messages of one channel. An error is a text for the outbox's
 /// `last_error` (never the message itself, which may carry a code).

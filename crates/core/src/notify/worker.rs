@@ -43,7 +43,12 @@ pub struct Worker {
 impl Worker {
     /// A worker over `store` sending e-mail with `email` and SMS with `sms`: leases of 60 s,
     /// 8 attempts, a look at the outbox every second when idle.
-    pub fn new(store: Store, clock: Arc<dyn Clock>, email: Arc<dyn Sender>, sms: Arc<dyn Sender>) -> Self {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        email: Arc<dyn Sender>,
+        sms: Arc<dyn Sender>,
+    ) -> Self {
         Self {
             store,
             clock,
@@ -78,7 +83,11 @@ impl Worker {
     }
 
     async fn deliver(&self, m: &Message) -> Result<()> {
-        let sender = if m.message.channel == "sms" { &self.sms } else { &self.email };
+        let sender = if m.message.channel == "sms" {
+            &self.sms
+        } else {
+            &self.email
+        };
         let out = Outgoing {
             recipient: m.message.recipient.clone(),
             subject: m.message.subject.clone(),
@@ -95,20 +104,26 @@ impl Worker {
         let mut tx = self.store.begin().await?;
         match outcome {
             Ok(()) => {
-                tx.mark_delivered(&m.message.id, now, sender.name(), sender.keeps_text()).await?;
+                tx.mark_delivered(&m.message.id, now, sender.name(), sender.keeps_text())
+                    .await?;
                 self.stats.delivered.fetch_add(1, Ordering::Relaxed);
                 tracing::info!(id = %m.message.id, channel = %m.message.channel, by = sender.name(), "message delivered");
             }
             Err(error) => {
-                let retry = (m.attempts < self.max_attempts).then(|| now + Self::backoff(m.attempts));
-                tx.mark_attempt_failed(&m.message.id, now, &error, retry).await?;
-                let counter = if retry.is_some() { &self.stats.retried } else { &self.stats.failed };
+                let retry =
+                    (m.attempts < self.max_attempts).then(|| now + Self::backoff(m.attempts));
+                tx.mark_attempt_failed(&m.message.id, now, &error, retry)
+                    .await?;
+                let counter = if retry.is_some() {
+                    &self.stats.retried
+                } else {
+                    &self.stats.failed
+                };
                 counter.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!(id = %m.message.id, channel = %m.message.channel, attempt = m.attempts, %error, "delivery failed");
             }
         }
-        tx.commit().await
-            .map_err(Into::into)
+        tx.commit().await.map_err(Into::into)
     }
 
     /// Delivers until `shutdown` turns true; a storage error is logged and retried after a pause.

@@ -30,10 +30,18 @@ pub async fn serve(portal: Portal, dev_mailbox: bool) -> String {
 }
 
 /// Serves `portal` on `listener`; returns the base URL.
-pub async fn serve_on(listener: tokio::net::TcpListener, portal: Portal, dev_mailbox: bool) -> String {
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    portal: Portal,
+    dev_mailbox: bool,
+) -> String {
     let state = AppState {
         portal,
-        config: Arc::new(WebConfig { secure_cookies: true, trust_proxy: false, dev_mailbox }),
+        config: Arc::new(WebConfig {
+            secure_cookies: true,
+            trust_proxy: false,
+            dev_mailbox,
+        }),
         metrics: Arc::new(Metrics::default()),
         worker: None,
     };
@@ -46,9 +54,21 @@ pub async fn serve_on(listener: tokio::net::TcpListener, portal: Portal, dev_mai
 /// A portal on `db` with a manual clock and `policy`, served.
 pub async fn server_with(db: TestDb, policy: Policy) -> Server {
     let clock = Arc::new(ManualClock::new(T0));
-    let portal = Portal::open(db.store.clone(), clock.clone(), policy, RelyingParty::for_url("http://localhost:8080")).await.unwrap();
+    let portal = Portal::open(
+        db.store.clone(),
+        clock.clone(),
+        policy,
+        RelyingParty::for_url("http://localhost:8080"),
+    )
+    .await
+    .unwrap();
     let base = serve(portal.clone(), true).await;
-    Server { base, portal, clock, db }
+    Server {
+        base,
+        portal,
+        clock,
+        db,
+    }
 }
 
 pub async fn server(db: TestDb) -> Server {
@@ -60,8 +80,16 @@ impl Server {
     pub async fn code_to(&self, recipient: &str) -> String {
         let mut tx = self.db.store.read().await.unwrap();
         let all = tx.messages(200, 0).await.unwrap();
-        let m = all.iter().find(|m| m.message.recipient == recipient).unwrap_or_else(|| panic!("nothing to {recipient}"));
-        m.message.body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a code").to_owned()
+        let m = all
+            .iter()
+            .find(|m| m.message.recipient == recipient)
+            .unwrap_or_else(|| panic!("nothing to {recipient}"));
+        m.message
+            .body
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .expect("a code")
+            .to_owned()
     }
 
     /// Registers citizen `n` through the API and confirms both contacts; returns the login.
@@ -77,9 +105,17 @@ impl Server {
             .unwrap();
         assert_eq!(r.status(), 201, "{:?}", r.text().await);
         let reg: Value = r.json().await.unwrap();
-        for (id, to) in [(&reg["phone_code"]["id"], &phone), (&reg["email_code"]["id"], &email)] {
+        for (id, to) in [
+            (&reg["phone_code"]["id"], &phone),
+            (&reg["email_code"]["id"], &email),
+        ] {
             let code = self.code_to(to).await;
-            let r = http.post(format!("{}/api/v1/confirm", self.base)).json(&serde_json::json!({ "code_id": id, "code": code })).send().await.unwrap();
+            let r = http
+                .post(format!("{}/api/v1/confirm", self.base))
+                .json(&serde_json::json!({ "code_id": id, "code": code }))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 204);
         }
         (email, phone)
@@ -128,12 +164,24 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(base: &str) -> Self {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { http, base: base.to_owned(), cookies: Vec::new(), last_set_cookie: Vec::new() }
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            http,
+            base: base.to_owned(),
+            cookies: Vec::new(),
+            last_set_cookie: Vec::new(),
+        }
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn keep(&mut self, r: &reqwest::Response) {
@@ -152,20 +200,40 @@ impl Browser {
 
     /// GET: status, Location, body.
     pub async fn get(&mut self, path: &str) -> (u16, Option<String>, String) {
-        let r = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await.unwrap();
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap();
         self.finish(r).await
     }
 
     /// POST a form.
-    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, Option<String>, String) {
-        let r = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(form).send().await.unwrap();
+    pub async fn post(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, Option<String>, String) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
         self.finish(r).await
     }
 
     async fn finish(&mut self, r: reqwest::Response) -> (u16, Option<String>, String) {
         self.keep(&r);
         let status = r.status().as_u16();
-        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned());
         (status, location, r.text().await.unwrap())
     }
 }
@@ -173,6 +241,9 @@ impl Browser {
 /// The value of hidden input `name` in a page.
 pub fn hidden(page: &str, name: &str) -> String {
     let needle = format!("name=\"{name}\" value=\"");
-    let start = page.find(&needle).unwrap_or_else(|| panic!("no field {name} in {page}")) + needle.len();
+    let start = page
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no field {name} in {page}"))
+        + needle.len();
     page[start..].split('"').next().unwrap().to_owned()
 }
