@@ -46,6 +46,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/roles", post(admin_role))
         .route("/admin/mailbox", get(admin_mailbox))
         .route("/admin/journal/verify", get(admin_verify_journal))
+        .fallback(|c: Client| async move {
+            Problem {
+                error: Error::NotFound("API endpoint"),
+                lang: c.lang,
+            }
+        })
 }
 
 /// The OpenAPI document of this API.

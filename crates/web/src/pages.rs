@@ -1302,6 +1302,14 @@ async fn mailbox_page(s: State<AppState>, u: PageUser) -> Response {
 
 // ---- Language ----
 
+/// The path of a `Referer`, to go back to the page the language switch was pressed on — only a
+/// plain path of this site (never `//host` or `/\host`, which browsers take for another site).
+fn local_path(referer: &str) -> Option<String> {
+    let rest = referer.split_once("://")?.1;
+    let path = &rest[rest.find('/')?..];
+    (!path.starts_with("//") && !path.contains('\\')).then(|| path.to_owned())
+}
+
 #[derive(Deserialize)]
 struct LangForm {
     #[serde(default)]
@@ -1329,13 +1337,10 @@ async fn set_lang(
     {
         tracing::warn!(error = %e, "saving the language");
     }
-    // Back to the page the switch was pressed on, when it is one of ours.
     let back = headers
         .get(header::REFERER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
-        .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .and_then(local_path)
         .unwrap_or_else(|| "/".into());
     let mut r = Redirect::to(&back).into_response();
     r.headers_mut().append(
@@ -1343,4 +1348,22 @@ async fn set_lang(
         set_cookie(&s, LANG_COOKIE, lang.code(), 365 * 86_400, "Lax"),
     );
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_switch_goes_back_only_to_this_site() {
+        assert_eq!(
+            local_path("http://localhost:8080/journal?action=signed_in").as_deref(),
+            Some("/journal?action=signed_in")
+        );
+        assert_eq!(local_path("https://podpis.example.ru/"), Some("/".into()));
+        assert_eq!(local_path("https://podpis.example.ru"), None);
+        assert_eq!(local_path("http://x//evil.example/"), None);
+        assert_eq!(local_path("http://x/\\evil.example/"), None);
+        assert_eq!(local_path("javascript:alert(1)"), None);
+    }
 }
