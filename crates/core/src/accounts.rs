@@ -203,14 +203,12 @@ impl Portal {
         self.record(
             &mut tx,
             ctx,
-            Record {
-                account: Some(&account.id),
-                actor: None,
-                action: Action::Registered,
-                object: Some(format!("account:{}", account.id)),
-                ok: true,
-                details: format!("made by the server as {}", role.name()),
-            },
+            Record::about(
+                &account.id,
+                Action::Registered,
+                true,
+                format!("made by the server as {}", role.name()),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -249,14 +247,12 @@ impl Portal {
             self.record(
                 &mut tx,
                 ctx,
-                Record {
-                    account: Some(&owner.id),
-                    actor: None,
-                    action: Action::Registered,
-                    object: Some(format!("account:{}", owner.id)),
-                    ok: false,
-                    details: "a registration named this account's phone, e-mail or SNILS".into(),
-                },
+                Record::about(
+                    &owner.id,
+                    Action::Registered,
+                    false,
+                    "a registration named this account's phone, e-mail or SNILS".into(),
+                ),
             )
             .await?;
         }

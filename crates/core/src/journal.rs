@@ -157,6 +157,19 @@ impl<'a> Record<'a> {
             details,
         }
     }
+
+    /// Something that happened to `account` (`account:ID`) with no signed-in actor: a failed
+    /// sign-in, a lock, a registration naming its phone.
+    pub(crate) fn about(account: &'a str, action: Action, ok: bool, details: String) -> Self {
+        Self {
+            account: Some(account),
+            actor: None,
+            action,
+            object: Some(format!("account:{account}")),
+            ok,
+            details,
+        }
+    }
 }
 
 impl Portal {

@@ -147,14 +147,12 @@ impl Portal {
         self.record(
             &mut tx,
             ctx,
-            Record {
-                account: Some(&account.id),
-                actor: None,
-                action: Action::SignInFailed,
-                object: Some(format!("account:{}", account.id)),
-                ok: false,
-                details: format!("{why}; failed attempts: {failures}"),
-            },
+            Record::about(
+                &account.id,
+                Action::SignInFailed,
+                false,
+                format!("{why}; failed attempts: {failures}"),
+            ),
         )
         .await?;
         if let Some(until) = lock {
@@ -191,14 +189,12 @@ impl Portal {
             self.record(
                 &mut tx,
                 ctx,
-                Record {
-                    account: Some(&account.id),
-                    actor: None,
-                    action: Action::Locked,
-                    object: Some(format!("account:{}", account.id)),
-                    ok: true,
-                    details: format!("until {}", crate::sessions::timestamp(until)),
-                },
+                Record::about(
+                    &account.id,
+                    Action::Locked,
+                    true,
+                    format!("until {}", crate::sessions::timestamp(until)),
+                ),
             )
             .await?;
         }
