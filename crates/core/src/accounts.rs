@@ -457,16 +457,23 @@ impl Portal {
     }
 
     /// Sends a new code in place of code `code_id` (same account, same purpose); the old one stops
-    /// working. A decoy gets a new decoy.
+    /// working. A decoy gets a new decoy. A used or superseded code, or one older than an hour,
+    /// cannot be replaced (`CodeExpired`): the flow starts again.
     pub async fn resend_code(&self, ctx: &Context, code_id: &str) -> Result<CodeTicket> {
         self.limit_address(ctx, "code").await?;
         let mut tx = self.store.begin().await?;
         let old = tx.code(code_id).await?.ok_or(Error::CodeExpired)?;
+        // Only the newest code of a flow can be replaced, and only within an hour: a used or
+        // superseded code, or an old one, starts nothing again.
+        let now = self.now();
+        if old.used_at.is_some() || old.created_at < now - 3600 {
+            return Err(Error::CodeExpired);
+        }
         let Some(account_id) = &old.account_id else {
-            let now = self.now();
             let fresh = Code {
                 id: secret::new_id(),
                 expires_at: now + self.policy.code_ttl,
+                tries_left: self.policy.code_tries,
                 created_at: now,
                 ..old
             };

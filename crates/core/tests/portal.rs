@@ -385,6 +385,30 @@ async fn codes_expire_and_take_three_tries(db: TestDb) {
         .login_code(&ctx("10.0.0.2"), &ticket.id, &new, SessionKind::Bearer)
         .await
         .unwrap();
+    for spent in [&ticket.id, &first.id] {
+        let e = w
+            .portal
+            .resend_code(&ctx("10.0.0.2"), spent)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::CodeExpired),
+            "a used or superseded code starts nothing: {e:?}"
+        );
+    }
+    let stale = w
+        .portal
+        .login_password(&ctx("10.0.0.2"), &f.email, &f.password)
+        .await
+        .unwrap();
+    w.clock.advance(3601);
+    assert!(
+        matches!(
+            w.portal.resend_code(&ctx("10.0.0.2"), &stale.id).await,
+            Err(Error::CodeExpired)
+        ),
+        "nor an old one"
+    );
 }
 
 async fn unknown_login_and_wrong_password_look_alike(db: TestDb) {
