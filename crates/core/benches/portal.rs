@@ -52,16 +52,7 @@ fn portal_benches(c: &mut Criterion) {
             .login_password(&Context::default(), "bench@example.ru", "Пароль-2026")
             .await
             .unwrap();
-        let code = {
-            let mut tx = store.read().await.unwrap();
-            let m = tx.messages(1, 0).await.unwrap();
-            m[0].message
-                .body
-                .split(|c: char| !c.is_ascii_digit())
-                .find(|w| w.len() == 6)
-                .unwrap()
-                .to_owned()
-        };
+        let code = podpis_testkit::queued_code(&store, "+79990000001").await;
         let s = portal
             .login_code(&Context::default(), &ch.id, &code, SessionKind::Bearer)
             .await

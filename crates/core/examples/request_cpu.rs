@@ -111,16 +111,7 @@ fn main() {
             argon += cpu() - start;
         }
 
-        let code = {
-            let mut tx = store.read().await.unwrap();
-            let m = tx.messages(1, 0).await.unwrap();
-            m[0].message
-                .body
-                .split(|c: char| !c.is_ascii_digit())
-                .find(|w| w.len() == 6)
-                .unwrap()
-                .to_owned()
-        };
+        let code = podpis_testkit::queued_code(&store, "+79990000001").await;
         let token = portal
             .login_code(&ctx, &last.unwrap().id, &code, SessionKind::Bearer)
             .await

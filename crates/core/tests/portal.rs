@@ -73,18 +73,7 @@ fn form(n: u32) -> RegistrationForm {
 impl World {
     /// The newest queued message to `recipient`, and the six-digit code in it.
     async fn last_code_to(&self, recipient: &str) -> String {
-        let mut tx = self.db.store.read().await.unwrap();
-        let all = tx.messages(100, 0).await.unwrap();
-        let m = all
-            .iter()
-            .find(|m| m.message.recipient == recipient)
-            .unwrap_or_else(|| panic!("nothing to {recipient}"));
-        m.message
-            .body
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .expect("a code")
-            .to_owned()
+        podpis_testkit::queued_code(&self.db.store, recipient).await
     }
 
     async fn citizen(&self, n: u32) -> (RegistrationForm, String) {

@@ -75,3 +75,23 @@ pub async fn raw_sql(url: &str, sql: &str) {
         .expect(sql);
     pool.close().await;
 }
+
+/// The six-digit code in the newest message queued in `store`'s outbox to `recipient` (what an
+/// SMS or e-mail would carry), for tests and benchmarks that answer the codes they cause.
+///
+/// # Panics
+/// When nothing with a code was queued to `recipient`.
+pub async fn queued_code(store: &Store, recipient: &str) -> String {
+    let mut tx = store.read().await.expect("read the outbox");
+    let all = tx.messages(500, 0).await.expect("read the outbox");
+    let m = all
+        .iter()
+        .find(|m| m.message.recipient == recipient)
+        .unwrap_or_else(|| panic!("nothing queued to {recipient}"));
+    m.message
+        .body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .expect("a code in the message")
+        .to_owned()
+}

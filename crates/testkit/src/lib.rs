@@ -4,7 +4,7 @@
 mod db;
 mod sinks;
 
-pub use db::{TestDb, postgres, raw_sql, sqlite};
+pub use db::{TestDb, postgres, queued_code, raw_sql, sqlite};
 pub use sinks::{HttpSink, Received, SmtpSink};
 
 /// Random hex, for names that must not collide between tests running at once.

@@ -78,18 +78,7 @@ pub async fn server(db: TestDb) -> Server {
 impl Server {
     /// The newest code queued to `recipient`.
     pub async fn code_to(&self, recipient: &str) -> String {
-        let mut tx = self.db.store.read().await.unwrap();
-        let all = tx.messages(200, 0).await.unwrap();
-        let m = all
-            .iter()
-            .find(|m| m.message.recipient == recipient)
-            .unwrap_or_else(|| panic!("nothing to {recipient}"));
-        m.message
-            .body
-            .split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .expect("a code")
-            .to_owned()
+        podpis_testkit::queued_code(&self.db.store, recipient).await
     }
 
     /// Registers citizen `n` through the API and confirms both contacts; returns the login.
