@@ -71,6 +71,9 @@ enum Command {
     /// The portal's accounts (roles, staff accounts).
     #[command(subcommand)]
     Account(serve::AccountCommand),
+    /// The portal's registry of accredited certification centres.
+    #[command(subcommand)]
+    Centre(serve::CentreCommand),
 }
 
 /// What a command reports back to `main`.
@@ -97,6 +100,7 @@ fn main() -> ExitCode {
         Command::Db(cmd) => serve::db(cmd),
         Command::Journal(cmd) => serve::journal(cmd),
         Command::Account(cmd) => serve::account(cmd),
+        Command::Centre(cmd) => serve::centre(cmd),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -206,7 +206,7 @@ fn database_commands_migrate_verify_and_make_staff() {
     };
     let (code, out, _) = run(&["db", "migrate"]);
     assert_eq!(code, 0);
-    assert!(out.contains("applied migrations [1]"), "{out}");
+    assert!(out.contains("applied migrations [1, 2]"), "{out}");
     let (_, out, _) = run(&["db", "migrate"]);
     assert!(out.contains("up to date"), "{out}");
     std::fs::write(dir.path().join("pw"), "Пароль-Админа-1\n").unwrap();
@@ -328,4 +328,136 @@ fn a_node_killed_before_sending_loses_no_message() {
     assert!(mail.code().is_some(), "the code arrived: {}", mail.text);
     again.signal(libc::SIGTERM);
     assert!(again.wait().success());
+}
+
+/// One HTTP/1.1 GET: status and raw body bytes.
+fn get_bytes(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let split = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&out[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, out[split + 4..].to_vec())
+}
+
+#[test]
+fn the_registry_is_kept_by_the_cli_and_the_demo_centre_publishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let url = format!("sqlite://{}", db.display());
+    let run = |args: &[&str]| {
+        let out = podpis()
+            .args(args)
+            .args(["--database", &url])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let centre = |verb: &str, id: &str, extra: &[&str]| {
+        let base = [
+            "centre",
+            verb,
+            "--id",
+            id,
+            "--name",
+            "УЦ Тест",
+            "--inn",
+            "7707083893",
+            "--ogrn",
+            "1027700132195",
+            "--address",
+            "Москва",
+            "--price",
+            "1500.50",
+        ];
+        run(&[&base[..], extra].concat())
+    };
+    let (code, out) = centre("add", "main", &["--public-url", "https://portal.example"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Made a new vault key file"), "{out}");
+    let vault = dir.path().join("p.db.vault-key");
+    let key = std::fs::read_to_string(&vault).unwrap();
+    assert_eq!(key.trim().len(), 64);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&vault).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let (code, out) = centre("add", "main", &[]);
+    assert_eq!(code, 2, "a taken id: {out}");
+    assert!(out.contains("in the registry already"), "{out}");
+    let (code, out) = centre("add", "x", &["--accredited-until", "2020-01-01"]);
+    assert_eq!(code, 2, "{out}");
+
+    // The server publishes what the CLI made, and --demo adds the demo centre.
+    let node = Node::start(dir.path(), &["--database", &url, "--demo"], &[]);
+    node.wait_line("demo accredited centre");
+    let (status, crl) = get_bytes(node.port, "/crl/main.crl");
+    assert_eq!(status, 200);
+    let crl = podpis_pki::crl::Crl::from_der(&crl).unwrap();
+    let (status, ca) = get_bytes(node.port, "/ca/main.cer");
+    assert_eq!(status, 200);
+    let ca = podpis_pki::Certificate::from_der(&ca).unwrap();
+    crl.verify_issued_by(&ca).unwrap();
+    assert_eq!(get_bytes(node.port, "/crl/demo.crl").0, 200);
+    assert_eq!(get_bytes(node.port, "/crl/none.crl").0, 404);
+    node.signal(libc::SIGTERM);
+    assert!(node.wait().success());
+
+    // An external centre imported by its chain, then its accreditation ended.
+    std::fs::write(dir.path().join("ca.pem"), ca.to_pem()).unwrap();
+    let chain = dir.path().join("ca.pem");
+    let (code, out) = centre("import", "ext", &["--chain", chain.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = run(&[
+        "centre",
+        "accredit",
+        "--id",
+        "ext",
+        "--from",
+        "2020-01-01",
+        "--until",
+        "2021-01-01",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(not in force)"), "{out}");
+    let (code, out) = run(&["centre", "list", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let list: Value = serde_json::from_str(&out).unwrap();
+    let ids: Vec<(&str, bool, bool)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap(),
+                c["hosted"].as_bool().unwrap(),
+                c["accredited"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(ids.contains(&("main", true, true)), "{ids:?}");
+    assert!(ids.contains(&("demo", true, true)), "{ids:?}");
+    assert!(ids.contains(&("ext", false, false)), "{ids:?}");
+    assert_eq!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "main")
+            .unwrap()["crlUrl"],
+        "https://portal.example/crl/main.crl"
+    );
 }

@@ -41,3 +41,55 @@ impl Clock for ManualClock {
         self.0.load(Ordering::SeqCst)
     }
 }
+
+/// A time as people and programs write it — a date `YYYY-MM-DD` (UTC midnight) or
+/// `YYYY-MM-DDTHH:MM:SSZ` — in Unix seconds; `None` when it is neither or no such time.
+pub fn parse_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (date, time) = match text.split_once('T') {
+        Some((date, time)) => (date, time.strip_suffix('Z')?),
+        None => (text, "00:00:00"),
+    };
+    let numbers = |s: &str, n: usize| -> Option<Vec<u16>> {
+        let v: Vec<u16> = s
+            .split(sep(s))
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        (v.len() == n).then_some(v)
+    };
+    fn sep(s: &str) -> char {
+        if s.contains(':') { ':' } else { '-' }
+    }
+    let (d, t) = (numbers(date, 3)?, numbers(time, 3)?);
+    let dt = der::DateTime::new(
+        d[0],
+        u8::try_from(d[1]).ok()?,
+        u8::try_from(d[2]).ok()?,
+        u8::try_from(t[0]).ok()?,
+        u8::try_from(t[1]).ok()?,
+        u8::try_from(t[2]).ok()?,
+    )
+    .ok()?;
+    i64::try_from(dt.unix_duration().as_secs()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_time;
+
+    #[test]
+    fn times_read_as_utc() {
+        assert_eq!(parse_time("1970-01-02"), Some(86_400));
+        assert_eq!(parse_time("2027-01-15T08:00:00Z"), Some(1_800_000_000));
+        assert_eq!(parse_time(" 2027-01-15 "), Some(1_799_971_200));
+        for bad in [
+            "2027-13-01",
+            "2027-02-30",
+            "tomorrow",
+            "2027-01-15T08:00:00",
+            "2027-01",
+        ] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+}

@@ -106,6 +106,14 @@ impl Error {
         }
     }
 
+    /// A request that does not fit the state, with both texts.
+    pub(crate) fn conflict(ru: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::Conflict {
+            ru: ru.into(),
+            en: en.into(),
+        }
+    }
+
     /// The stable identifier of the kind of error (`bad-credentials`, `wrong-code`, …): the API
     /// problem's `type` is `/problems/` followed by it.
     pub fn slug(&self) -> &'static str {

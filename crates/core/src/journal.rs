@@ -44,11 +44,17 @@ pub enum Action {
     RoleChanged,
     /// The journal's chain was checked.
     JournalVerified,
+    /// A certification centre was added to the registry or its accreditation changed.
+    CentreChanged,
+    /// A hosted centre issued a certificate.
+    CertificateIssued,
+    /// A certificate was revoked.
+    CertificateRevoked,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 21] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -67,6 +73,9 @@ impl Action {
         Self::PasskeyRemoved,
         Self::RoleChanged,
         Self::JournalVerified,
+        Self::CentreChanged,
+        Self::CertificateIssued,
+        Self::CertificateRevoked,
     ];
 
     /// The stored name.
@@ -90,6 +99,9 @@ impl Action {
             Self::PasskeyRemoved => "passkey_removed",
             Self::RoleChanged => "role_changed",
             Self::JournalVerified => "journal_verified",
+            Self::CentreChanged => "centre_changed",
+            Self::CertificateIssued => "certificate_issued",
+            Self::CertificateRevoked => "certificate_revoked",
         }
     }
 
@@ -125,6 +137,9 @@ impl Action {
             Self::PasskeyRemoved => ("Удалён ключ доступа", "Passkey removed"),
             Self::RoleChanged => ("Изменение роли", "Role changed"),
             Self::JournalVerified => ("Проверка журнала", "Journal verified"),
+            Self::CentreChanged => ("Изменение реестра УЦ", "CA registry changed"),
+            Self::CertificateIssued => ("Выпуск сертификата", "Certificate issued"),
+            Self::CertificateRevoked => ("Отзыв сертификата", "Certificate revoked"),
         };
         lang.pick(ru, en)
     }

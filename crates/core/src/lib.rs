@@ -20,6 +20,8 @@
 
 mod accounts;
 mod admin;
+mod authority;
+mod centres;
 mod clock;
 mod error;
 mod journal;
@@ -31,13 +33,16 @@ mod secret;
 mod sessions;
 mod totp;
 pub mod validate;
+mod vault;
 
 use std::sync::Arc;
 
 use podpis_store::Store;
 
 pub use accounts::{CodeTicket, Registration, RegistrationForm};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use authority::CertificateRequest;
+pub use centres::{CentreForm, ImportForm};
+pub use clock::{Clock, ManualClock, SystemClock, parse_time};
 pub use error::{Error, Lang, Result};
 pub use journal::Action;
 pub use login::{LoginChallenge, SecondFactor};
@@ -46,6 +51,7 @@ pub use policy::Policy;
 pub use secret::argon2 as password_hasher;
 pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
+pub use vault::Vault;
 
 /// A fresh random token (256 bits, base64url), for nonces the web layer needs.
 pub fn random_token() -> String {
@@ -145,6 +151,7 @@ pub struct Portal {
     policy: Policy,
     secret: secret::ServerKey,
     rp: RelyingParty,
+    authority: Arc<authority::Authority>,
 }
 
 impl Portal {
@@ -163,7 +170,15 @@ impl Portal {
             policy,
             secret,
             rp,
+            authority: Arc::new(authority::Authority::new(None)),
         })
+    }
+
+    /// The portal with `vault` holding the keys of hosted centres (without one, they cannot be
+    /// added or used). Call it before cloning the portal.
+    pub fn with_vault(mut self, vault: Vault) -> Self {
+        self.authority = Arc::new(authority::Authority::new(Some(vault)));
+        self
     }
 
     /// The store (for the delivery worker and health checks).

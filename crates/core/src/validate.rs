@@ -134,6 +134,16 @@ pub fn inn(input: &str) -> Result<Option<String>> {
     identifier(IdentifierKind::Inn, "inn", input)
 }
 
+/// A legal entity's INN (10 digits, control digit checked); empty input is `None`.
+pub fn inn_le(input: &str) -> Result<Option<String>> {
+    identifier(IdentifierKind::InnLe, "inn", input)
+}
+
+/// An OGRN (13 digits, control digit checked); empty input is `None`.
+pub fn ogrn(input: &str) -> Result<Option<String>> {
+    identifier(IdentifierKind::Ogrn, "ogrn", input)
+}
+
 /// A SNILS (11 digits, written with or without `-` and spaces, control number checked); empty
 /// input is `None`.
 pub fn snils(input: &str) -> Result<Option<String>> {

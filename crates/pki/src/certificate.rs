@@ -203,6 +203,11 @@ impl Certificate {
             .unwrap_or_default()
     }
 
+    /// Whether basicConstraints marks this a CA certificate.
+    pub fn is_ca(&self) -> bool {
+        crate::validate::facts::Facts::of(self).is_ca()
+    }
+
     /// Whether subject and issuer names are the same (a self-issued certificate).
     pub fn is_self_issued(&self) -> bool {
         self.inner.tbs_certificate().subject() == self.inner.tbs_certificate().issuer()

@@ -33,6 +33,27 @@ use crate::subject::Profile;
 /// `shared/standards/oids-and-profile.md` §6), approximated as 457 days.
 pub const PRIVATE_KEY_USAGE_LIMIT: Duration = Duration::from_secs(457 * 24 * 3600);
 
+/// A fresh serial number: 16 random bytes, positive, without a leading zero byte (so that it is
+/// the same 16 bytes in DER).
+pub fn random_serial() -> Vec<u8> {
+    let mut serial = vec![0u8; 16];
+    getrandom::fill(&mut serial).expect("the operating system's random source");
+    serial[0] = (serial[0] & 0x7f) | 0x40;
+    serial
+}
+
+/// A serial number in one canonical form: upper-case hex without separators or leading zeros
+/// (`00:ab:CD` and `abcd` are both `ABCD`), as people copy serials from other tools.
+pub fn normalize_serial(serial: &str) -> String {
+    let hex: String = serial
+        .chars()
+        .filter(|c| *c != ':' && !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let trimmed = hex.trim_start_matches('0');
+    if trimmed.is_empty() { "0" } else { trimmed }.to_string()
+}
+
 /// What goes into a certificate besides the issuer.
 #[derive(Clone, Debug)]
 pub struct CertificateParams {
@@ -271,4 +292,20 @@ fn extensions(
         )?);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serials_match_in_any_spelling() {
+        assert_eq!(normalize_serial("00:ab:CD"), "ABCD");
+        assert_eq!(normalize_serial("abcd"), "ABCD");
+        assert_eq!(normalize_serial("0000"), "0");
+        let serial = random_serial();
+        assert_eq!(serial.len(), 16);
+        assert!(serial[0] >= 0x40 && serial[0] < 0x80);
+        assert_ne!(serial, random_serial());
+    }
 }

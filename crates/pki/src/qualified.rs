@@ -36,7 +36,21 @@ pub struct IssuerSignTool {
     pub ca_tool_cert: String,
 }
 
+/// What the conformance-certificate fields of issuerSignTool say unless told otherwise: Podpis
+/// holds no FSB conformance certificate.
+pub const NOT_CERTIFIED: &str = "нет сертификата соответствия ФСБ (Podpis)";
+
 impl IssuerSignTool {
+    /// Podpis's own tools, without conformance certificates ([`NOT_CERTIFIED`]).
+    pub fn podpis() -> Self {
+        Self {
+            sign_tool: "Podpis".into(),
+            ca_tool: "Podpis CA".into(),
+            sign_tool_cert: NOT_CERTIFIED.into(),
+            ca_tool_cert: NOT_CERTIFIED.into(),
+        }
+    }
+
     /// Checks every field against its size bounds.
     pub fn check(&self) -> Result<(), Error> {
         for (name, value, max) in [

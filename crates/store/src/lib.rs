@@ -18,6 +18,7 @@
 //! ```
 
 mod accounts;
+mod centres;
 mod codes;
 mod journal;
 mod migrate;
@@ -37,6 +38,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use accounts::{Account, Profile};
+pub use centres::{Centre, IssuedCertificate, RevokedSerial, StoredCrl};
 pub use codes::Code;
 pub use journal::{Breach, Entry, GENESIS_HASH, JournalFilter, NewEntry};
 pub use outbox::{Delivery, Message, NewMessage};
@@ -63,6 +65,8 @@ pub enum Error {
     Migration(String),
     /// The URL names no database Podpis knows.
     UnsupportedUrl(String),
+    /// A stored value cannot be read back (such as base64 that does not decode).
+    Corrupt(String),
 }
 
 impl Error {
@@ -83,6 +87,7 @@ impl fmt::Display for Error {
                 f,
                 "unsupported database URL {url:?}: use sqlite://FILE or postgres://USER@HOST/DB"
             ),
+            Self::Corrupt(what) => write!(f, "a stored value is damaged ({what})"),
         }
     }
 }

@@ -7,8 +7,10 @@ use sqlx::Executor;
 use crate::{Dialect, Error, Result, Store, col};
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "portal", include_str!("../migrations/0001_portal.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "portal", include_str!("../migrations/0001_portal.sql")),
+    (2, "centres", include_str!("../migrations/0002_centres.sql")),
+];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.
 fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {

@@ -1,10 +1,13 @@
-//! Test support for the portal crates: a fresh database of either kind for each test, and real
-//! loopback servers that stand in for the outside world (an SMTP server, an SMS gateway).
+//! Test support for the portal crates: a fresh database of either kind for each test, real
+//! loopback servers that stand in for the outside world (an SMTP server, an SMS gateway), and
+//! OpenSSL with the gost engine for interoperability checks.
 
 mod db;
+mod openssl;
 mod sinks;
 
 pub use db::{TestDb, postgres, queued_code, raw_sql, sqlite};
+pub use openssl::{gost_openssl_conf, openssl_gost};
 pub use sinks::{HttpSink, Received, SmtpSink};
 
 /// Random hex, for names that must not collide between tests running at once.

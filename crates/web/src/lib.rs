@@ -12,6 +12,7 @@ mod auth;
 mod error;
 mod metrics;
 mod pages;
+mod publish;
 mod texts;
 
 use std::sync::Arc;
@@ -62,6 +63,7 @@ pub fn app(state: AppState) -> Router {
     let metrics = state.metrics.clone();
     Router::new()
         .merge(pages::routes())
+        .merge(publish::routes())
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
         .layer(axum::middleware::from_fn_with_state(

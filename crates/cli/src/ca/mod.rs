@@ -12,15 +12,15 @@ use podpis_keys::{KeySpec, Signer, SoftwareKey};
 use podpis_pki::Certificate;
 use podpis_pki::crl::{Crl, CrlParams, Reason, Revocation};
 use podpis_pki::csr::Csr;
-use podpis_pki::issue::{CertificateParams, issue};
-use podpis_pki::qualified::IssuerSignTool;
+use podpis_pki::issue::{CertificateParams, issue, random_serial};
+use podpis_pki::qualified::{IssuerSignTool, NOT_CERTIFIED};
 use podpis_pki::subject::{Profile, SubjectInfo};
 use serde::Serialize;
 
 use crate::Outcome;
 use crate::output;
 use crate::subject::{ProfileArg, SubjectArgs};
-use store::{CaDir, Issued, Revoked, Settings, State, TokenKeyPlace, random_serial, unix_seconds};
+use store::{CaDir, Issued, Revoked, Settings, State, TokenKeyPlace, unix_seconds};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
@@ -111,10 +111,6 @@ pub struct InitArgs {
     #[arg(long, default_value = NOT_CERTIFIED)]
     ca_tool_cert: String,
 }
-
-/// What the conformance-certificate fields of issuerSignTool say unless told otherwise: Podpis
-/// holds no FSB conformance certificate.
-const NOT_CERTIFIED: &str = "нет сертификата соответствия ФСБ (Podpis)";
 
 #[derive(Args)]
 pub struct IssueArgs {
@@ -270,7 +266,7 @@ fn params_now(
         profile,
         subject,
         public_key,
-        serial: random_serial()?,
+        serial: random_serial(),
         not_before,
         not_after: not_before + days_duration(days)?,
         path_len,

@@ -14,6 +14,7 @@ use podpis_keys::Signer;
 use podpis_keys::pkcs11::{TokenKey, TokenUri};
 use podpis_pki::Certificate;
 use podpis_pki::crl::Reason;
+use podpis_pki::issue::normalize_serial;
 use podpis_pki::qualified::IssuerSignTool;
 use serde::{Deserialize, Serialize};
 
@@ -99,17 +100,6 @@ impl State {
             .iter_mut()
             .find(|i| normalize_serial(&i.serial) == wanted)
     }
-}
-
-/// A serial number in one canonical form: upper-case hex without separators or leading zeros.
-fn normalize_serial(serial: &str) -> String {
-    let hex: String = serial
-        .chars()
-        .filter(|c| *c != ':' && !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let trimmed = hex.trim_start_matches('0');
-    if trimmed.is_empty() { "0" } else { trimmed }.to_string()
 }
 
 /// A CA directory, locked for as long as this value lives.
@@ -260,28 +250,4 @@ fn restrict_to_owner(_path: &Path) -> anyhow::Result<()> {
 /// Seconds since 1970.
 pub fn unix_seconds(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
-/// A fresh serial number: 16 random bytes, positive, without a leading zero byte (so that it is
-/// the same 16 bytes in DER).
-pub fn random_serial() -> anyhow::Result<Vec<u8>> {
-    let mut serial = vec![0u8; 16];
-    getrandom::fill(&mut serial).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    serial[0] = (serial[0] & 0x7f) | 0x40;
-    Ok(serial)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn serials_match_in_any_spelling() {
-        assert_eq!(normalize_serial("00:ab:CD"), "ABCD");
-        assert_eq!(normalize_serial("abcd"), "ABCD");
-        assert_eq!(normalize_serial("0000"), "0");
-        let serial = random_serial().unwrap();
-        assert_eq!(serial.len(), 16);
-        assert!(serial[0] >= 0x40 && serial[0] < 0x80);
-    }
 }

@@ -17,6 +17,12 @@ pub struct DbArgs {
     /// The database: sqlite://FILE (default sqlite://podpis.db) or postgres://USER:PASS@HOST/DB.
     #[arg(long, env = "PODPIS_DATABASE")]
     pub database: Option<String>,
+    /// The key vault's key file: 64 hex digits that seal the hosted centres' keys in the
+    /// database. Made on first use (default: beside an SQLite file, FILE.vault-key; otherwise
+    /// podpis.vault-key here). Keep a copy: without it those keys cannot be opened. Every node
+    /// of one portal needs the same file.
+    #[arg(long, env = "PODPIS_VAULT_KEY_FILE")]
+    pub vault_key_file: Option<PathBuf>,
 }
 
 /// `podpis serve`'s own flags.
@@ -71,6 +77,7 @@ pub struct FileConfig {
     secure_cookies: Option<bool>,
     trust_proxy: Option<bool>,
     rate_per_address: Option<i64>,
+    vault_key_file: Option<PathBuf>,
     smtp: Option<SmtpConfig>,
     sms: Option<SmsConfig>,
 }
@@ -130,6 +137,8 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// SMS.
     pub sms: Option<SmsConfig>,
+    /// The vault key file.
+    pub vault_key_file: PathBuf,
 }
 
 fn read_file(path: Option<&PathBuf>) -> anyhow::Result<FileConfig> {
@@ -149,17 +158,79 @@ fn read_file(path: Option<&PathBuf>) -> anyhow::Result<FileConfig> {
 
 /// The database URL from flags, variables, the file, or the default.
 pub fn database(db: &DbArgs) -> anyhow::Result<String> {
-    let file = read_file(db.config.as_ref())?;
-    Ok(db
-        .database
+    Ok(database_url(db, &read_file(db.config.as_ref())?))
+}
+
+fn database_url(db: &DbArgs, file: &FileConfig) -> String {
+    db.database
         .clone()
-        .or(file.database)
-        .unwrap_or_else(|| "sqlite://podpis.db".into()))
+        .or(file.database.clone())
+        .unwrap_or_else(|| "sqlite://podpis.db".into())
+}
+
+/// The vault key file from flags, variables, the file, or the default for `database`.
+fn vault_key_file(db: &DbArgs, file: &FileConfig, database: &str) -> PathBuf {
+    db.vault_key_file
+        .clone()
+        .or(file.vault_key_file.clone())
+        .unwrap_or_else(|| match database.strip_prefix("sqlite://") {
+            Some(path) => {
+                let path = path.split('?').next().unwrap_or(path);
+                PathBuf::from(format!("{path}.vault-key"))
+            }
+            None => PathBuf::from("podpis.vault-key"),
+        })
+}
+
+/// The key vault: its key read from the key file, or made and written there (owner-only) when
+/// the file does not exist yet.
+pub fn vault(path: &std::path::Path) -> anyhow::Result<podpis_core::Vault> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => podpis_core::Vault::from_hex(&text)
+            .with_context(|| format!("the vault key file {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let hex = podpis_core::Vault::generate_hex();
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut f = options
+                .open(path)
+                .with_context(|| format!("creating the vault key file {}", path.display()))?;
+            std::io::Write::write_all(&mut f, format!("{}\n", hex.as_str()).as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            tracing::warn!(path = %path.display(), "made a new vault key file: keep a copy of it");
+            eprintln!(
+                "Made a new vault key file {}: keep a copy; without it the hosted centres' keys cannot be opened.",
+                path.display()
+            );
+            Ok(podpis_core::Vault::from_hex(&hex)?)
+        }
+        Err(e) => Err(e).with_context(|| format!("reading the vault key file {}", path.display())),
+    }
+}
+
+/// The portal's public URL from the configuration file (default http://localhost:8080), for
+/// commands that write it into certificates.
+pub fn public_url(db: &DbArgs) -> anyhow::Result<String> {
+    Ok(read_file(db.config.as_ref())?
+        .public_url
+        .unwrap_or_else(|| "http://localhost:8080".into()))
+}
+
+/// The database URL and the vault key file, for the commands that need both.
+pub fn database_and_vault(db: &DbArgs) -> anyhow::Result<(String, PathBuf)> {
+    let file = read_file(db.config.as_ref())?;
+    let database = database_url(db, &file);
+    let vault = vault_key_file(db, &file, &database);
+    Ok((database, vault))
 }
 
 /// The whole configuration for `podpis serve`.
 pub fn load(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<Config> {
     let file = read_file(db.config.as_ref())?;
+    let database = database_url(db, &file);
+    let vault_key_file = vault_key_file(db, &file, &database);
     let listen = args
         .listen
         .clone()
@@ -218,16 +289,13 @@ pub fn load(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<Config> {
         bail!("rate_per_address must be at least 1");
     }
     Ok(Config {
+        vault_key_file,
         public_url: args
             .public_url
             .clone()
             .or(file.public_url)
             .unwrap_or_else(|| format!("http://localhost:{port}")),
-        database: db
-            .database
-            .clone()
-            .or(file.database)
-            .unwrap_or_else(|| "sqlite://podpis.db".into()),
+        database,
         secure_cookies: !args.insecure_cookies && file.secure_cookies.unwrap_or(true),
         trust_proxy: args.trust_proxy || file.trust_proxy.unwrap_or(false),
         rate_per_address: rate,

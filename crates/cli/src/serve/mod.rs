@@ -1,6 +1,7 @@
 //! `podpis serve` — the portal — and the commands that look after its database:
 //! `podpis db migrate`, `podpis journal verify`, `podpis account grant|create`.
 
+mod centre;
 mod config;
 
 use std::net::SocketAddr;
@@ -14,6 +15,7 @@ use podpis_store::Store;
 use podpis_web::{AppState, Metrics, WebConfig};
 use tokio::sync::watch;
 
+pub use centre::{CentreCommand, run as centre};
 pub use config::{DbArgs, ServeArgs};
 
 use crate::Outcome;
@@ -143,6 +145,24 @@ async fn portal(store: Store, policy: Policy, public_url: &str) -> anyhow::Resul
         RelyingParty::for_url(public_url),
     )
     .await?)
+}
+
+/// How often each node looks for CRLs due for their scheduled refresh.
+const CRL_SCHEDULE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Publishes the CRLs that are due, every [`CRL_SCHEDULE`], until `stopped`.
+async fn refresh_crls(portal: Portal, mut stopped: watch::Receiver<bool>) {
+    loop {
+        match portal.refresh_crls().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(published = n, "scheduled CRLs published"),
+            Err(e) => tracing::error!(error = %e, "scheduled CRL refresh failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(CRL_SCHEDULE) => {}
+            _ = stopped.changed() => return,
+        }
+    }
 }
 
 /// The server's own context in the journal.
@@ -286,7 +306,27 @@ fn init_logs(format: &str) -> anyhow::Result<()> {
 
 const DEMO_PASSWORD: &str = "Demo-2026!";
 
+/// The demo centre's id.
+const DEMO_CENTRE: &str = "demo";
+
 async fn seed_demo(portal: &Portal) -> anyhow::Result<()> {
+    if let Err(podpis_core::Error::NotFound(_)) = portal.centre(DEMO_CENTRE).await {
+        let now = portal.clock().now();
+        let form = podpis_core::CentreForm {
+            id: DEMO_CENTRE.into(),
+            name: "Демонстрационный УЦ Podpis".into(),
+            inn: "7707083893".into(),
+            ogrn: "1027700132195".into(),
+            address: "Москва, ул. Тверская, 7".into(),
+            price: 150_000,
+            accredited_from: None,
+            accredited_until: now + 3 * 365 * 24 * 3600,
+        };
+        let gost = "gost2012-256".parse().expect("a known algorithm");
+        portal
+            .add_hosted_centre(&local(), None, &form, gost)
+            .await?;
+    }
     let people = [
         (
             "+7 900 000-00-01",
@@ -301,6 +341,15 @@ async fn seed_demo(portal: &Portal) -> anyhow::Result<()> {
             "Иванов",
             "Иван",
             Role::Citizen,
+        ),
+        (
+            "+7 900 000-00-03",
+            "operator@podpis.demo",
+            "Операторова",
+            "Ольга",
+            Role::Operator {
+                ca: DEMO_CENTRE.into(),
+            },
         ),
     ];
     for (phone, email, surname, given_name, role) in people {
@@ -332,7 +381,9 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
     if let Some(n) = cfg.rate_per_address {
         policy.per_address = n;
     }
-    let portal = portal(store.clone(), policy, &cfg.public_url).await?;
+    let portal = portal(store.clone(), policy, &cfg.public_url)
+        .await?
+        .with_vault(config::vault(&cfg.vault_key_file)?);
     if args.demo {
         seed_demo(&portal).await?;
     }
@@ -360,6 +411,7 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
         let mut w = Worker::new(store.clone(), Arc::new(SystemClock), email, sms);
         w.lease = args.outbox_lease;
         let stats = w.stats();
+        tokio::spawn(refresh_crls(portal.clone(), stopped.clone()));
         (Some(tokio::spawn(w.run(stopped))), Some(stats))
     };
     let state = AppState {
@@ -390,7 +442,11 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
     }
     if args.demo {
         println!(
-            "Demo accounts (password {DEMO_PASSWORD}): administrator admin@podpis.demo, citizen citizen@podpis.demo;"
+            "Demo accounts (password {DEMO_PASSWORD}): administrator admin@podpis.demo, citizen citizen@podpis.demo, operator@podpis.demo of the demo centre;"
+        );
+        println!(
+            "  the demo accredited centre publishes {0}/crl/{DEMO_CENTRE}.crl, {0}/ca/{DEMO_CENTRE}.cer and OCSP at {0}/ocsp;",
+            cfg.public_url
         );
         println!(
             "  sign in at {}/login, and the one-time code appears on this terminal as an SMS.",

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use podpis_core::{ManualClock, Policy, Portal, RelyingParty};
+use podpis_core::{ManualClock, Policy, Portal, RelyingParty, Vault};
 use podpis_testkit::TestDb;
 use podpis_web::{AppState, Metrics, WebConfig};
 use reqwest::header::{COOKIE, SET_COOKIE};
@@ -61,7 +61,8 @@ pub async fn server_with(db: TestDb, policy: Policy) -> Server {
         RelyingParty::for_url("http://localhost:8080"),
     )
     .await
-    .unwrap();
+    .unwrap()
+    .with_vault(Vault::new(&[9; 32]));
     let base = serve(portal.clone(), true).await;
     Server {
         base,

@@ -14,6 +14,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+mod centres;
+
 use crate::AppState;
 use crate::auth::{ApiUser, Client};
 use crate::error::Problem;
@@ -46,6 +48,19 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/roles", post(admin_role))
         .route("/admin/mailbox", get(admin_mailbox))
         .route("/admin/journal/verify", get(admin_verify_journal))
+        .route("/centres", get(centres::list))
+        .route("/centres/{id}", get(centres::one))
+        .route("/centres/{id}/certificates", get(centres::certificates))
+        .route(
+            "/centres/{id}/certificates/{serial}/revoke",
+            post(centres::revoke),
+        )
+        .route("/admin/centres", post(centres::add))
+        .route("/admin/centres/import", post(centres::import))
+        .route(
+            "/admin/centres/{id}/accreditation",
+            put(centres::accreditation),
+        )
         .fallback(|c: Client| async move {
             Problem {
                 error: Error::NotFound("API endpoint"),
@@ -57,13 +72,14 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI document of this API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Podpis portal API", description = "Accounts, sign-in, sessions and the action journal of the Podpis portal. Errors are RFC 9457 problem documents whose `type` is `/problems/<kind>`."),
+    info(title = "Podpis portal API", description = "Accounts, sign-in, sessions, the action journal and the registry of accredited certification centres of the Podpis portal. Errors are RFC 9457 problem documents whose `type` is `/problems/<kind>`."),
     paths(
         register, confirm, resend, login, login_code, passkey_login_begin, passkey_login_finish,
         me, update_profile, sessions, end_session, logout, logout_everywhere, journal,
         totp_begin, totp_confirm, totp_remove, passkeys, passkey_register_begin,
         passkey_register_finish, passkey_remove, admin_accounts, admin_role, admin_mailbox,
-        admin_verify_journal
+        admin_verify_journal, centres::list, centres::one, centres::add, centres::import,
+        centres::accreditation, centres::certificates, centres::revoke
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)
