@@ -105,8 +105,19 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     metrics.observe(&method, &route, status, seconds);
-    tracing::info!(%method, %route, status, ms = seconds * 1000.0, "request");
+    if is_publication(&route) {
+        // OCSP, CRL and CA-certificate fetches come by the thousand a second: counted in the
+        // metrics, logged only at debug level.
+        tracing::debug!(%method, %route, status, ms = seconds * 1000.0, "request");
+    } else {
+        tracing::info!(%method, %route, status, ms = seconds * 1000.0, "request");
+    }
     response
+}
+
+/// Whether `route` is one of the hosted centres' publications (see `publish`).
+fn is_publication(route: &str) -> bool {
+    route.starts_with("/ocsp") || route.starts_with("/crl/") || route.starts_with("/ca/")
 }
 
 /// `/healthz` and `/metrics`.
