@@ -57,48 +57,29 @@ async fn openssl_asks_the_responder_and_reads_the_crl(db: TestDb) {
     let admin = staff(&s, 1, Role::Admin).await;
     let citizen = s.signed_in(2).await;
     let api = |path: &str| format!("{}/api/v1{path}", s.base);
+    let post = |url: String, token: &str, body: &Value| {
+        http.post(url).bearer_auth(token).json(body).send()
+    };
 
-    let r = http
-        .post(api("/admin/centres"))
-        .bearer_auth(&citizen)
-        .json(&centre_body("demo"))
-        .send()
+    let r = post(api("/admin/centres"), &citizen, &centre_body("demo"))
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    let r = http
-        .post(api("/admin/centres"))
-        .bearer_auth(&admin)
-        .json(&json!({"id": "x"}))
-        .send()
+    let r = post(api("/admin/centres"), &admin, &json!({"id": "x"}))
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
-    let r = http
-        .post(api("/admin/centres"))
-        .bearer_auth(&admin)
-        .json(&centre_body("bad"))
-        .send()
+    let r = post(api("/admin/centres"), &admin, &centre_body("bad"))
         .await
         .unwrap();
     assert_eq!(r.status(), 201, "{:?}", r.text().await);
     let mut body = centre_body("bad2");
     body["inn"] = json!("7707083890");
-    let r = http
-        .post(api("/admin/centres"))
-        .bearer_auth(&admin)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = post(api("/admin/centres"), &admin, &body).await.unwrap();
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["field"], "inn");
-    let r = http
-        .post(api("/admin/centres"))
-        .bearer_auth(&admin)
-        .json(&centre_body("demo"))
-        .send()
+    let r = post(api("/admin/centres"), &admin, &centre_body("demo"))
         .await
         .unwrap();
     assert_eq!(r.status(), 201);
@@ -183,42 +164,42 @@ async fn openssl_asks_the_responder_and_reads_the_crl(db: TestDb) {
         "/centres/demo/certificates/{}/revoke",
         issued.serial
     ));
-    let r = http
-        .post(&revoke)
-        .bearer_auth(&outsider)
-        .json(&json!({"reason": "keyCompromise"}))
-        .send()
-        .await
-        .unwrap();
+    let r = post(
+        revoke.clone(),
+        &outsider,
+        &json!({"reason": "keyCompromise"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 403);
-    let r = http
-        .post(&revoke)
-        .bearer_auth(&operator)
-        .json(&json!({"reason": "caCompromise"}))
-        .send()
-        .await
-        .unwrap();
+    let r = post(
+        revoke.clone(),
+        &operator,
+        &json!({"reason": "caCompromise"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 422);
-    let r = http
-        .post(&revoke)
-        .bearer_auth(&operator)
-        .json(&json!({"reason": "keyCompromise"}))
-        .send()
-        .await
-        .unwrap();
+    let r = post(
+        revoke.clone(),
+        &operator,
+        &json!({"reason": "keyCompromise"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 200, "{:?}", r.text().await);
     let revoked: Value = r.json().await.unwrap();
     assert_eq!(
         (revoked["status"].as_str(), revoked["reason"].as_str()),
         (Some("revoked"), Some("keyCompromise"))
     );
-    let r = http
-        .post(&revoke)
-        .bearer_auth(&operator)
-        .json(&json!({"reason": "keyCompromise"}))
-        .send()
-        .await
-        .unwrap();
+    let r = post(
+        revoke.clone(),
+        &operator,
+        &json!({"reason": "keyCompromise"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 409);
     let listed: Value = http
         .get(api("/centres/demo/certificates"))
