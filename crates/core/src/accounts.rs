@@ -77,6 +77,8 @@ pub(crate) fn mask_email(email: &str) -> String {
 pub(crate) const CONFIRM_PHONE: &str = "confirm_phone";
 pub(crate) const CONFIRM_EMAIL: &str = "confirm_email";
 pub(crate) const LOGIN: &str = "login";
+/// The purpose of the code that confirms binding a certificate.
+pub(crate) const BIND: &str = "bind";
 
 impl Portal {
     /// Registers an account and sends codes to confirm its phone (SMS) and e-mail.
@@ -325,6 +327,7 @@ impl Portal {
         let what = match purpose {
             CONFIRM_PHONE => lang.pick("подтверждения телефона", "to confirm your phone"),
             CONFIRM_EMAIL => lang.pick("подтверждения почты", "to confirm your e-mail"),
+            BIND => lang.pick("для привязки сертификата", "to bind a certificate"),
             _ => lang.pick("для входа", "to sign in"),
         };
         let minutes = self.policy.code_ttl / 60;

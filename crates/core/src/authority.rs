@@ -317,6 +317,21 @@ impl Portal {
         tx.revoke_certificate(centre_id, &serial, now, reason.name())
             .await?;
         self.publish_crl(&mut tx, centre_id, &keys, None).await?;
+        // From this moment the certificate is bound to no account (and signs nothing here).
+        if let Some(binding) = tx.connected_binding(centre_id, &serial).await? {
+            let why = format!("certificate revoked: {}", reason.name());
+            self.record_binding(
+                &mut tx,
+                ctx,
+                &binding,
+                Action::CertificateUnbound,
+                true,
+                &why,
+            )
+            .await?;
+        }
+        tx.end_bindings_of_certificate(centre_id, &serial, now)
+            .await?;
         let revoked = IssuedCertificate {
             revoked_at: Some(now),
             reason: Some(reason.name().to_owned()),

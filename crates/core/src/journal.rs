@@ -50,11 +50,17 @@ pub enum Action {
     CertificateIssued,
     /// A certificate was revoked.
     CertificateRevoked,
+    /// Binding a certificate began: its checks passed and a code was sent.
+    BindingStarted,
+    /// A certificate was bound ("connected") to the account.
+    CertificateBound,
+    /// A binding ended (unbound by the owner, or the certificate revoked).
+    CertificateUnbound,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 24] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -76,6 +82,9 @@ impl Action {
         Self::CentreChanged,
         Self::CertificateIssued,
         Self::CertificateRevoked,
+        Self::BindingStarted,
+        Self::CertificateBound,
+        Self::CertificateUnbound,
     ];
 
     /// The stored name.
@@ -102,6 +111,9 @@ impl Action {
             Self::CentreChanged => "centre_changed",
             Self::CertificateIssued => "certificate_issued",
             Self::CertificateRevoked => "certificate_revoked",
+            Self::BindingStarted => "binding_started",
+            Self::CertificateBound => "certificate_bound",
+            Self::CertificateUnbound => "certificate_unbound",
         }
     }
 
@@ -140,6 +152,9 @@ impl Action {
             Self::CentreChanged => ("Изменение реестра УЦ", "CA registry changed"),
             Self::CertificateIssued => ("Выпуск сертификата", "Certificate issued"),
             Self::CertificateRevoked => ("Отзыв сертификата", "Certificate revoked"),
+            Self::BindingStarted => ("Начало привязки сертификата", "Certificate binding started"),
+            Self::CertificateBound => ("Привязка сертификата", "Certificate bound"),
+            Self::CertificateUnbound => ("Отвязка сертификата", "Certificate unbound"),
         };
         lang.pick(ru, en)
     }

@@ -21,6 +21,7 @@
 mod accounts;
 mod admin;
 mod authority;
+mod bindings;
 mod centres;
 mod clock;
 mod error;
@@ -41,6 +42,7 @@ use podpis_store::Store;
 
 pub use accounts::{CodeTicket, Registration, RegistrationForm};
 pub use authority::CertificateRequest;
+pub use bindings::BindingChallenge;
 pub use centres::{CentreForm, ImportForm};
 pub use clock::{Clock, ManualClock, SystemClock, parse_time};
 pub use error::{Error, Lang, Result};

@@ -18,6 +18,7 @@
 //! ```
 
 mod accounts;
+mod bindings;
 mod centres;
 mod codes;
 mod journal;
@@ -38,6 +39,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use accounts::{Account, Profile};
+pub use bindings::Binding;
 pub use centres::{Centre, IssuedCertificate, RevokedSerial, StoredCrl};
 pub use codes::Code;
 pub use journal::{Breach, Entry, GENESIS_HASH, JournalFilter, NewEntry};

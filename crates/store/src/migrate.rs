@@ -10,6 +10,11 @@ use crate::{Dialect, Error, Result, Store, col};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "portal", include_str!("../migrations/0001_portal.sql")),
     (2, "centres", include_str!("../migrations/0002_centres.sql")),
+    (
+        3,
+        "bindings",
+        include_str!("../migrations/0003_bindings.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

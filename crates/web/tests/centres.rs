@@ -308,3 +308,173 @@ async fn openssl_asks_the_responder_and_reads_the_crl(db: TestDb) {
         "malformedrequest"
     );
 }
+
+mod binding {
+    use super::*;
+    use podpis_core::{CentreForm, RegistrationForm};
+    use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
+
+    podpis_testkit::on_both!(a_citizen_binds_a_certificate_over_http);
+
+    async fn a_citizen_binds_a_certificate_over_http(db: TestDb) {
+        let s = common::server(db).await;
+        let ctx = Context::default();
+        let form = CentreForm {
+            id: "demo".into(),
+            name: "УЦ Демо".into(),
+            inn: "7707083893".into(),
+            ogrn: "1027700132195".into(),
+            address: "Москва".into(),
+            price: 0,
+            accredited_from: None,
+            accredited_until: T0 + 365 * 24 * 3600,
+        };
+        let gost: KeySpec = "gost2012-256".parse().unwrap();
+        s.portal
+            .add_hosted_centre(&ctx, None, &form, gost)
+            .await
+            .unwrap();
+        let (email, phone) = ("binder@example.ru", "+79993330001");
+        s.portal
+            .create_confirmed_account(
+                &ctx,
+                RegistrationForm {
+                    phone: phone.into(),
+                    email: email.into(),
+                    password: "Пароль-2026".into(),
+                    surname: "Петров".into(),
+                    given_name: "Пётр".into(),
+                    snils: "11223344595".into(),
+                    ..Default::default()
+                },
+                &Role::Citizen,
+            )
+            .await
+            .unwrap();
+        let token = s.token(email, phone).await;
+        let key = SoftwareKey::generate(gost).unwrap();
+        let issued = s
+            .portal
+            .issue_certificate(
+                &ctx,
+                "demo",
+                &CertificateRequest {
+                    profile: Profile::Person,
+                    subject: SubjectInfo {
+                        common_name: Some("Петров Пётр".into()),
+                        surname: Some("Петров".into()),
+                        given_name: Some("Пётр".into()),
+                        country: Some("RU".into()),
+                        snils: Some("11223344595".into()),
+                        inn: Some("500100732259".into()),
+                        ..SubjectInfo::default()
+                    },
+                    public_key: key.public_key().unwrap(),
+                    days: 365,
+                    account_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        let cert = Certificate::from_der(&issued.der).unwrap();
+        let http = reqwest::Client::new();
+        let url = |p: &str| format!("{}/api/v1{p}", s.base);
+
+        let r = http
+            .post(url("/bindings"))
+            .bearer_auth(&token)
+            .json(&json!({"certificate": "bm90IGEgY2VydA=="}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422);
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(problem["field"], "certificate");
+        let r = http
+            .post(url("/bindings"))
+            .bearer_auth(&token)
+            .json(&json!({"certificate": cert.to_pem()}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{:?}", r.text().await);
+        let started: Value = r.json().await.unwrap();
+        let challenge = started["challenge"].as_str().unwrap();
+        let digest = DigestAlgorithm::for_signature(&key.signature_algorithm().oid)
+            .unwrap()
+            .digest(challenge.as_bytes());
+        let request = SignRequest {
+            signer: &key,
+            certificate: &cert,
+            chain: &[],
+            digest: &digest,
+            signing_time: std::time::UNIX_EPOCH + std::time::Duration::from_secs(T0 as u64),
+        };
+        let proof = sign(&request, None).unwrap().to_pem().unwrap();
+        let finish = url(&format!(
+            "/bindings/{}/finish",
+            started["binding_id"].as_str().unwrap()
+        ));
+        let r = http
+            .post(&finish)
+            .bearer_auth(&token)
+            .json(&json!({"proof": proof, "code": "000000"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let code = s.code_to(phone).await;
+        let r = http
+            .post(&finish)
+            .bearer_auth(&token)
+            .json(&json!({"proof": proof, "code": code}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{:?}", r.text().await);
+        let bound: Value = r.json().await.unwrap();
+        assert_eq!(bound["status"], "connected");
+        let list: Value = http
+            .get(url("/bindings"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list[0]["serial"], issued.serial);
+
+        let other = s.signed_in(7).await;
+        let one = url(&format!("/bindings/{}", bound["id"].as_str().unwrap()));
+        assert_eq!(
+            http.delete(&one)
+                .bearer_auth(&other)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        assert_eq!(
+            http.delete(&one)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            204
+        );
+        let list: Value = http
+            .get(url("/bindings"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(list.as_array().unwrap().is_empty());
+    }
+}

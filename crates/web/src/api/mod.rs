@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+mod bindings;
 mod centres;
 
 use crate::AppState;
@@ -55,6 +56,9 @@ pub fn routes() -> Router<AppState> {
             "/centres/{id}/certificates/{serial}/revoke",
             post(centres::revoke),
         )
+        .route("/bindings", get(bindings::list).post(bindings::begin))
+        .route("/bindings/{id}", delete(bindings::remove))
+        .route("/bindings/{id}/finish", post(bindings::finish))
         .route("/admin/centres", post(centres::add))
         .route("/admin/centres/import", post(centres::import))
         .route(
@@ -79,7 +83,8 @@ pub fn routes() -> Router<AppState> {
         totp_begin, totp_confirm, totp_remove, passkeys, passkey_register_begin,
         passkey_register_finish, passkey_remove, admin_accounts, admin_role, admin_mailbox,
         admin_verify_journal, centres::list, centres::one, centres::add, centres::import,
-        centres::accreditation, centres::certificates, centres::revoke
+        centres::accreditation, centres::certificates, centres::revoke, bindings::begin,
+        bindings::finish, bindings::list, bindings::remove
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)

@@ -1,0 +1,382 @@
+//! Binding ("activating") a qualified certificate to an account, as the guides describe: the
+//! citizen uploads the certificate; the portal checks its chain to a centre whose accreditation
+//! is in force, its dates, its revocation and the qualified profile, and that its SNILS (and INN)
+//! are the account's; then the citizen proves they hold the key — a CMS signature over a
+//! challenge, made with `podpis sign` on their token or key file — and confirms with a one-time
+//! code. Every refusal names the check that failed.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use podpis_pki::Certificate;
+use podpis_pki::cades::{SignedMessage, verify_signer};
+use podpis_pki::crl::Crl;
+use podpis_pki::issue::normalize_serial;
+use podpis_pki::subject::SubjectInfo;
+use podpis_pki::validate::{Options, TrustStore, validate};
+use podpis_store::{Binding, Centre};
+
+use crate::accounts::BIND;
+use crate::centres::internal;
+use crate::journal::{Action, Record};
+use crate::{CodeTicket, Context, Error, Portal, Principal, Result, secret};
+
+/// How long a started binding waits for its proof and code.
+const BINDING_TTL: i64 = 15 * 60;
+/// How long fetching an external centre's CRL may take.
+const CRL_FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A binding waiting for its proof of possession and code.
+#[derive(Clone, Debug)]
+pub struct BindingChallenge {
+    /// The binding.
+    pub binding_id: String,
+    /// The text to sign with the certificate's key (a detached CMS signature of these bytes).
+    pub challenge: String,
+    /// The one-time code sent by SMS.
+    pub code: CodeTicket,
+    /// The certificate's serial (upper-case hex).
+    pub serial: String,
+    /// The issuing centre.
+    pub centre_id: String,
+}
+
+fn refuse(ru: String, en: String) -> Error {
+    Error::invalid("certificate", ru, en)
+}
+
+impl Portal {
+    /// The centre of the registry whose CA certificate issued `cert`.
+    async fn issuing_centre(&self, cert: &Certificate) -> Result<Centre> {
+        for centre in self.centres().await? {
+            let Some(ca) = centre
+                .chain
+                .first()
+                .and_then(|d| Certificate::from_der(d).ok())
+            else {
+                continue;
+            };
+            if ca.subject_der() == cert.issuer_der() && cert.verify_issued_by(&ca).is_ok() {
+                return Ok(centre);
+            }
+        }
+        Err(refuse(
+            "Сертификат выдан не аккредитованным удостоверяющим центром из реестра портала.".into(),
+            "The certificate was not issued by an accredited centre of the portal's registry."
+                .into(),
+        ))
+    }
+
+    /// The CRL that says whether `centre`'s certificates are revoked: a hosted centre's own, an
+    /// external centre's fetched from its URL.
+    async fn current_crl(&self, centre: &Centre) -> Result<Crl> {
+        if centre.hosted {
+            let stored = self.crl(&centre.id).await?;
+            return Crl::from_der(&stored.der).map_err(internal);
+        }
+        let unknown = |why: String| {
+            refuse(
+                format!("Статус отзыва не удалось проверить: {why}. Повторите позже."),
+                format!("The revocation status could not be checked: {why}. Try again later."),
+            )
+        };
+        let url = centre
+            .crl_url
+            .as_deref()
+            .ok_or_else(|| unknown("the centre publishes no CRL".into()))?;
+        let bytes = reqwest::Client::new()
+            .get(url)
+            .timeout(CRL_FETCH_TIMEOUT)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|e| unknown(format!("{url}: {e}")))?
+            .bytes()
+            .await
+            .map_err(|e| unknown(format!("{url}: {e}")))?;
+        Crl::load(&bytes).map_err(|e| unknown(format!("{url}: {e}")))
+    }
+
+    /// Starts binding the certificate in `bytes` (PEM or DER) to the principal's account: checks
+    /// it, then sends a code by SMS and returns the challenge to sign.
+    pub async fn bind_begin(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        bytes: &[u8],
+    ) -> Result<BindingChallenge> {
+        self.limit_address(ctx, "bind").await?;
+        let cert = Certificate::load_all(bytes)
+            .ok()
+            .and_then(|all| all.into_iter().next())
+            .ok_or_else(|| {
+                refuse(
+                    "Файл не является сертификатом X.509 (.cer, DER или PEM).".into(),
+                    "The file is not an X.509 certificate (.cer, DER or PEM).".into(),
+                )
+            })?;
+        let centre = self.issuing_centre(&cert).await?;
+        let now = self.now();
+        if !centre.accredited_at(now) {
+            return Err(refuse(
+                format!("Аккредитация центра «{}» не действует.", centre.name),
+                format!("The accreditation of «{}» is not in force.", centre.name),
+            ));
+        }
+        let chain: Vec<Certificate> = centre
+            .chain
+            .iter()
+            .map(|d| Certificate::from_der(d).map_err(internal))
+            .collect::<Result<_>>()?;
+        let (anchor, intermediates) = chain.split_last().expect("a centre has a certificate");
+        let options = Options {
+            time: UNIX_EPOCH + Duration::from_secs(now.max(0) as u64),
+            crls: vec![self.current_crl(&centre).await?],
+            require_revocation: true,
+            qualified: true,
+            ..Options::default()
+        };
+        let report = validate(
+            &cert,
+            intermediates,
+            &TrustStore::new(vec![anchor.clone()]),
+            &options,
+        );
+        if !report.passed() {
+            let why = serde_json::to_value(report.sub_indication)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let detail = report
+                .checks
+                .iter()
+                .find(|c| !c.passed)
+                .map(|c| format!("{}: {}", c.check, c.detail))
+                .unwrap_or_default();
+            return Err(refuse(
+                format!("Сертификат не прошёл проверку ({why}): {detail}"),
+                format!("The certificate failed its checks ({why}): {detail}"),
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        let account = tx
+            .account(&who.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let subject = SubjectInfo::from_attributes(&cert.subject()).unwrap_or_default();
+        let Some(snils) = account.snils.as_deref() else {
+            return Err(Error::invalid(
+                "snils",
+                "Укажите СНИЛС в профиле: по нему сертификат сверяется с учётной записью.",
+                "Add your SNILS to the profile: the certificate is matched to the account by it.",
+            ));
+        };
+        if subject.snils.as_deref() != Some(snils) {
+            return Err(refuse(
+                "СНИЛС в сертификате не совпадает со СНИЛС учётной записи.".into(),
+                "The certificate's SNILS is not the account's SNILS.".into(),
+            ));
+        }
+        if let (Some(mine), Some(theirs)) = (account.inn.as_deref(), subject.inn.as_deref())
+            && mine != theirs
+        {
+            return Err(refuse(
+                "ИНН в сертификате не совпадает с ИНН учётной записи.".into(),
+                "The certificate's INN is not the account's INN.".into(),
+            ));
+        }
+        let serial = normalize_serial(&cert.serial_hex());
+        if tx.connected_binding(&centre.id, &serial).await?.is_some() {
+            return Err(Error::conflict(
+                "Этот сертификат уже привязан к учётной записи.",
+                "This certificate is bound to an account already.",
+            ));
+        }
+        let code = self.send_code(&mut tx, ctx, &account, BIND).await?;
+        let challenge = format!(
+            "Podpis: привязка сертификата {serial} ({}) к учётной записи {}, {}",
+            centre.id,
+            account.id,
+            secret::new_token()
+        );
+        let binding = Binding {
+            id: secret::new_id(),
+            account_id: account.id.clone(),
+            centre_id: centre.id.clone(),
+            serial: serial.clone(),
+            der: cert.der().to_vec(),
+            challenge: challenge.clone(),
+            code_id: code.id.clone(),
+            status: "pending".into(),
+            not_after: cert.validity().1.as_secs() as i64,
+            created_at: now,
+            bound_at: None,
+            ended_at: None,
+        };
+        tx.insert_binding(&binding).await?;
+        self.record_binding(&mut tx, ctx, &binding, Action::BindingStarted, true, "")
+            .await?;
+        tx.commit().await?;
+        Ok(BindingChallenge {
+            binding_id: binding.id,
+            challenge,
+            code,
+            serial,
+            centre_id: centre.id,
+        })
+    }
+
+    /// Finishes binding `binding_id`: `proof` must be a CMS signature (detached over the
+    /// challenge, or attached with it) made with the certificate's key, and `code` the code
+    /// sent. The certificate is then "connected".
+    pub async fn bind_finish(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        binding_id: &str,
+        proof: &[u8],
+        code: &str,
+    ) -> Result<Binding> {
+        self.limit_address(ctx, "bind").await?;
+        let now = self.now();
+        let mut tx = self.store.begin().await?;
+        let binding = tx
+            .binding(binding_id)
+            .await?
+            .filter(|b| b.account_id == who.account_id)
+            .ok_or(Error::NotFound("binding"))?;
+        if binding.status != "pending" || now >= binding.created_at + BINDING_TTL {
+            return Err(Error::conflict(
+                "Привязка не ожидает подтверждения (завершена или просрочена): начните заново.",
+                "This binding is not waiting for confirmation (done or expired): start again.",
+            ));
+        }
+        if let Err(e) = proves_possession(&binding, proof) {
+            self.record_binding(&mut tx, ctx, &binding, Action::CertificateBound, false, &e)
+                .await?;
+            tx.commit().await?;
+            return Err(Error::invalid(
+                "proof",
+                format!("Подпись не доказывает владение ключом сертификата: {e}"),
+                format!("The signature does not prove possession of the certificate's key: {e}"),
+            ));
+        }
+        match self
+            .check_code(&mut tx, ctx, &binding.code_id, code, &[BIND])
+            .await
+        {
+            Ok(_) => {}
+            Err(e @ Error::WrongCode { .. }) => {
+                tx.commit().await?;
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        }
+        match tx.connect_binding(&binding.id, now).await {
+            Ok(true) => {}
+            Ok(false) => return Err(Error::NotFound("binding")),
+            Err(e) if e.is_duplicate_of("bindings") => {
+                return Err(Error::conflict(
+                    "Этот сертификат уже привязан к учётной записи.",
+                    "This certificate is bound to an account already.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.record_binding(&mut tx, ctx, &binding, Action::CertificateBound, true, "")
+            .await?;
+        let bound = tx
+            .binding(&binding.id)
+            .await?
+            .ok_or(Error::NotFound("binding"))?;
+        tx.commit().await?;
+        Ok(bound)
+    }
+
+    /// The principal's pending and connected certificates, newest first.
+    pub async fn bindings(&self, who: &Principal) -> Result<Vec<Binding>> {
+        Ok(self
+            .store
+            .read()
+            .await?
+            .bindings_of(&who.account_id)
+            .await?)
+    }
+
+    /// Unbinds one of the principal's certificates (the certificate itself stays valid).
+    pub async fn unbind(&self, ctx: &Context, who: &Principal, binding_id: &str) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        let binding = tx
+            .binding(binding_id)
+            .await?
+            .filter(|b| b.account_id == who.account_id && b.status != "ended")
+            .ok_or(Error::NotFound("binding"))?;
+        tx.end_binding(&binding.id, self.now()).await?;
+        self.record_binding(
+            &mut tx,
+            ctx,
+            &binding,
+            Action::CertificateUnbound,
+            true,
+            "by the owner",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn record_binding(
+        &self,
+        tx: &mut podpis_store::Tx,
+        ctx: &Context,
+        b: &Binding,
+        action: Action,
+        ok: bool,
+        details: &str,
+    ) -> Result<()> {
+        self.record(
+            tx,
+            ctx,
+            Record {
+                account: Some(&b.account_id),
+                actor: Some(&b.account_id),
+                action,
+                object: Some(format!("certificate:{}/{}", b.centre_id, b.serial)),
+                ok,
+                details: details.to_owned(),
+            },
+        )
+        .await
+    }
+}
+
+/// Whether `proof` is a valid CMS signature over the binding's challenge by its certificate;
+/// the reason when not.
+fn proves_possession(binding: &Binding, proof: &[u8]) -> core::result::Result<(), String> {
+    let message =
+        SignedMessage::from_bytes(proof).map_err(|e| format!("not a CMS signature: {e}"))?;
+    let algorithm = message
+        .digest_algorithms()
+        .into_iter()
+        .next()
+        .ok_or("the signature has no signer")?
+        .map_err(|e| e.to_string())?;
+    if let Some(content) = message.content()
+        && content != binding.challenge.as_bytes()
+    {
+        return Err("the signed text is not the challenge".into());
+    }
+    let cert = Certificate::from_der(&binding.der).map_err(|e| e.to_string())?;
+    let check = verify_signer(
+        &message,
+        0,
+        &algorithm.digest(binding.challenge.as_bytes()),
+        std::slice::from_ref(&cert),
+    );
+    if let Some(failed) = check.findings.iter().find(|f| !f.passed) {
+        return Err(format!("{}: {}", failed.check, failed.detail));
+    }
+    match check.certificate {
+        Some(signer) if signer.der() == cert.der() => Ok(()),
+        _ => Err("signed with another certificate".into()),
+    }
+}

@@ -1,0 +1,347 @@
+//! Binding a certificate to an account: the checks of the certificate, the proof of key
+//! possession (a CMS signature over the challenge), the one-time code, and the binding's end
+//! when the certificate is revoked.
+
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use podpis_core::{
+    BindingChallenge, CentreForm, CertificateRequest, Context, Error, Lang, ManualClock, Policy,
+    Portal, Principal, RegistrationForm, RelyingParty, Role, Vault,
+};
+use podpis_keys::{KeySpec, Signer, SoftwareKey};
+use podpis_pki::Certificate;
+use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
+use podpis_pki::crl::Reason;
+use podpis_pki::subject::{Profile, SubjectInfo};
+use podpis_testkit::TestDb;
+
+podpis_testkit::on_both!(
+    a_citizen_binds_their_certificate,
+    every_check_refuses_with_its_reason,
+    revocation_ends_the_binding
+);
+
+const T0: i64 = 1_800_000_000;
+const SNILS: &str = "11223344595";
+const INN: &str = "500100732259";
+
+fn ctx() -> Context {
+    Context {
+        ip: Some("127.0.0.1".into()),
+        user_agent: Some("test".into()),
+    }
+}
+
+struct World {
+    portal: Portal,
+    clock: Arc<ManualClock>,
+    db: TestDb,
+}
+
+async fn world(db: TestDb) -> World {
+    let clock = Arc::new(ManualClock::new(T0));
+    let portal = Portal::open(
+        db.store.clone(),
+        clock.clone(),
+        Policy::default(),
+        RelyingParty::for_url("http://localhost:8080"),
+    )
+    .await
+    .unwrap()
+    .with_vault(Vault::new(&[3; 32]));
+    let form = CentreForm {
+        id: "demo".into(),
+        name: "УЦ Демо".into(),
+        inn: "7707083893".into(),
+        ogrn: "1027700132195".into(),
+        address: "Москва".into(),
+        price: 0,
+        accredited_from: None,
+        accredited_until: T0 + 5 * 365 * 24 * 3600,
+    };
+    portal
+        .add_hosted_centre(&ctx(), None, &form, gost())
+        .await
+        .unwrap();
+    World { portal, clock, db }
+}
+
+fn gost() -> KeySpec {
+    "gost2012-256".parse().unwrap()
+}
+
+impl World {
+    /// A citizen with `snils` (and the INN) in the profile.
+    async fn citizen(&self, n: u32, snils: &str) -> Principal {
+        let account = self
+            .portal
+            .create_confirmed_account(
+                &ctx(),
+                RegistrationForm {
+                    phone: format!("+7999200{n:04}"),
+                    email: format!("c{n}@example.ru"),
+                    password: "Пароль-2026".into(),
+                    surname: "Иванов".into(),
+                    given_name: "Иван".into(),
+                    snils: snils.into(),
+                    inn: if snils.is_empty() {
+                        String::new()
+                    } else {
+                        INN.into()
+                    },
+                    ..Default::default()
+                },
+                &Role::Citizen,
+            )
+            .await
+            .unwrap();
+        Principal {
+            account_id: account.id,
+            role: Role::Citizen,
+            session_id: "s".into(),
+            csrf: "c".into(),
+            lang: Lang::En,
+            name: "Иван".into(),
+        }
+    }
+
+    /// A key and a certificate of the demo centre for `snils`.
+    async fn certificate(&self, snils: &str, days: u32) -> (SoftwareKey, Certificate, String) {
+        let key = SoftwareKey::generate(gost()).unwrap();
+        let issued = self
+            .portal
+            .issue_certificate(
+                &ctx(),
+                "demo",
+                &CertificateRequest {
+                    profile: Profile::Person,
+                    subject: SubjectInfo {
+                        common_name: Some("Иванов Иван".into()),
+                        surname: Some("Иванов".into()),
+                        given_name: Some("Иван".into()),
+                        country: Some("RU".into()),
+                        snils: Some(snils.into()),
+                        inn: Some(INN.into()),
+                        ..SubjectInfo::default()
+                    },
+                    public_key: key.public_key().unwrap(),
+                    days,
+                    account_id: None,
+                },
+            )
+            .await
+            .unwrap();
+        let cert = Certificate::from_der(&issued.der).unwrap();
+        (key, cert, issued.serial)
+    }
+
+    async fn code(&self, who: &Principal) -> String {
+        let account = self
+            .db
+            .store
+            .read()
+            .await
+            .unwrap()
+            .account(&who.account_id)
+            .await
+            .unwrap()
+            .unwrap();
+        podpis_testkit::queued_code(&self.db.store, &account.phone).await
+    }
+}
+
+/// A detached CMS signature of `text` by `key` with `cert`, as `podpis sign` makes one.
+fn signature(key: &SoftwareKey, cert: &Certificate, text: &str) -> Vec<u8> {
+    let digest = DigestAlgorithm::for_signature(&key.signature_algorithm().oid)
+        .unwrap()
+        .digest(text.as_bytes());
+    let request = SignRequest {
+        signer: key,
+        certificate: cert,
+        chain: &[],
+        digest: &digest,
+        signing_time: UNIX_EPOCH + Duration::from_secs(T0 as u64),
+    };
+    sign(&request, None).unwrap().to_der().unwrap()
+}
+
+fn refusal(e: &Error) -> String {
+    e.text(Lang::En)
+}
+
+async fn a_citizen_binds_their_certificate(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let (key, cert, serial) = w.certificate(SNILS, 365).await;
+    let started: BindingChallenge = w
+        .portal
+        .bind_begin(&ctx(), &me, cert.to_pem().as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(
+        (started.serial.as_str(), started.centre_id.as_str()),
+        (serial.as_str(), "demo")
+    );
+    assert!(started.challenge.contains(&serial));
+    let code = w.code(&me).await;
+
+    // A proof by another key, or over another text, is refused and costs no code try.
+    let (other_key, other_cert, _) = w.certificate(SNILS, 365).await;
+    let forged = signature(&other_key, &other_cert, &started.challenge);
+    let e = w
+        .portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &forged, &code)
+        .await
+        .unwrap_err();
+    assert!(refusal(&e).contains("possession"), "{}", refusal(&e));
+    let wrong_text = signature(&key, &cert, "something else");
+    let e = w
+        .portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &wrong_text, &code)
+        .await
+        .unwrap_err();
+    assert!(refusal(&e).contains("possession"), "{}", refusal(&e));
+    let e = w
+        .portal
+        .bind_finish(&ctx(), &me, &started.binding_id, b"junk", &code)
+        .await
+        .unwrap_err();
+    assert!(
+        refusal(&e).contains("not a CMS signature"),
+        "{}",
+        refusal(&e)
+    );
+
+    let proof = signature(&key, &cert, &started.challenge);
+    let e = w
+        .portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &proof, "000000")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::WrongCode { tries_left: 2 }), "{e:?}");
+    // Someone else cannot finish my binding.
+    let other = w.citizen(2, "").await;
+    let e = w
+        .portal
+        .bind_finish(&ctx(), &other, &started.binding_id, &proof, &code)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)));
+
+    let bound = w
+        .portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &proof, &code)
+        .await
+        .unwrap();
+    assert_eq!(bound.status, "connected");
+    assert_eq!(bound.bound_at, Some(T0));
+    let mine = w.portal.bindings(&me).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].serial, serial);
+    assert!(w.portal.bindings(&other).await.unwrap().is_empty());
+    let e = w
+        .portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &proof, &code)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict { .. }));
+
+    // Bound once: a second binding of the same certificate is refused.
+    let e = w
+        .portal
+        .bind_begin(&ctx(), &me, cert.der())
+        .await
+        .unwrap_err();
+    assert!(
+        refusal(&e).contains("bound to an account already"),
+        "{}",
+        refusal(&e)
+    );
+
+    // Unbinding ends it; it can be bound again afterwards.
+    w.portal.unbind(&ctx(), &me, &bound.id).await.unwrap();
+    assert!(w.portal.bindings(&me).await.unwrap().is_empty());
+    assert!(w.portal.bind_begin(&ctx(), &me, cert.der()).await.is_ok());
+    let e = w
+        .portal
+        .unbind(&ctx(), &other, &bound.id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)));
+    assert!(w.portal.store().verify_journal().await.unwrap().is_ok());
+}
+
+async fn every_check_refuses_with_its_reason(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let refused = |bytes: Vec<u8>| {
+        let (portal, me) = (w.portal.clone(), me.clone());
+        async move { refusal(&portal.bind_begin(&ctx(), &me, &bytes).await.unwrap_err()) }
+    };
+    assert!(
+        refused(b"hello".to_vec())
+            .await
+            .contains("not an X.509 certificate")
+    );
+    // Another person's certificate.
+    let (_, theirs, _) = w.certificate("08765430300", 365).await;
+    assert!(refused(theirs.der().to_vec()).await.contains("SNILS"));
+    // A certificate whose CA signature does not verify is from no centre of the registry.
+    let (_, mine, _) = w.certificate(SNILS, 30).await;
+    let mut forged = mine.der().to_vec();
+    let last = forged.len() - 5;
+    forged[last] ^= 0x55;
+    assert!(
+        refused(forged)
+            .await
+            .contains("not issued by an accredited centre")
+    );
+    // An account without SNILS.
+    let bare = w.citizen(2, "").await;
+    let e = w
+        .portal
+        .bind_begin(&ctx(), &bare, mine.der())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Invalid { field: "snils", .. }), "{e:?}");
+    // Expired: the clock passes its end.
+    w.clock.advance(31 * 24 * 3600);
+    let text = refused(mine.der().to_vec()).await;
+    assert!(
+        text.contains("EXPIRED") || text.contains("OUT_OF_BOUNDS"),
+        "{text}"
+    );
+    // The centre's accreditation ended.
+    w.portal
+        .set_accreditation(&ctx(), None, "demo", T0 - 10, T0 + 1)
+        .await
+        .unwrap();
+    assert!(refused(mine.der().to_vec()).await.contains("accreditation"));
+}
+
+async fn revocation_ends_the_binding(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let (key, cert, serial) = w.certificate(SNILS, 365).await;
+    let started = w.portal.bind_begin(&ctx(), &me, cert.der()).await.unwrap();
+    let code = w.code(&me).await;
+    let proof = signature(&key, &cert, &started.challenge);
+    w.portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &proof, &code)
+        .await
+        .unwrap();
+    w.clock.advance(60);
+    w.portal
+        .revoke_certificate(&ctx(), None, "demo", &serial, Reason::KeyCompromise)
+        .await
+        .unwrap();
+    assert!(w.portal.bindings(&me).await.unwrap().is_empty());
+    let text = refusal(
+        &w.portal
+            .bind_begin(&ctx(), &me, cert.der())
+            .await
+            .unwrap_err(),
+    );
+    assert!(text.contains("REVOKED"), "{text}");
+}
