@@ -25,6 +25,9 @@ const BINDING_TTL: i64 = 15 * 60;
 /// How long fetching an external centre's CRL may take.
 const CRL_FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How many days before a bound certificate ends its owner is warned.
+pub const EXPIRY_WARNINGS: [i64; 3] = [30, 7, 1];
+
 /// A binding waiting for its proof of possession and code.
 #[derive(Clone, Debug)]
 pub struct BindingChallenge {
@@ -322,6 +325,56 @@ impl Portal {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The scheduled job: warns, by SMS and e-mail, the owners of connected certificates that
+    /// end within 30, 7 or 1 days — each warning once, whichever node runs the job and however
+    /// often (a certificate first seen with 5 days left gets the 7-day warning only). Returns
+    /// how many warnings were queued.
+    pub async fn warn_expiring(&self) -> Result<usize> {
+        let now = self.now();
+        let longest = EXPIRY_WARNINGS[0];
+        let due = self
+            .store
+            .read()
+            .await?
+            .bindings_expiring(now, now + longest * 86_400)
+            .await?;
+        let mut sent = 0;
+        for binding in due {
+            let left = binding.not_after - now;
+            let days = EXPIRY_WARNINGS
+                .into_iter()
+                .filter(|d| left <= d * 86_400)
+                .min()
+                .expect("within the longest threshold");
+            let mut tx = self.store.begin().await?;
+            if !tx.claim_expiry_warning(&binding.id, days, now).await? {
+                continue;
+            }
+            let Some(account) = tx.account(&binding.account_id).await? else {
+                continue;
+            };
+            let lang = crate::Lang::parse(&account.language);
+            let until = crate::timestamp(binding.not_after);
+            let body = match lang {
+                crate::Lang::Ru => format!(
+                    "Podpis: срок действия вашего сертификата {} (УЦ {}) истекает {until}. \
+                     Перевыпустите его в личном кабинете, пока он действует.",
+                    binding.serial, binding.centre_id
+                ),
+                crate::Lang::En => format!(
+                    "Podpis: your certificate {} ({}) expires at {until}. Reissue it in your \
+                     account while it is still valid.",
+                    binding.serial, binding.centre_id
+                ),
+            };
+            let subject = lang.pick("Сертификат скоро истечёт", "Your certificate expires soon");
+            self.tell_account(&mut tx, &account, subject, body).await?;
+            tx.commit().await?;
+            sent += 1;
+        }
+        Ok(sent)
     }
 
     pub(crate) async fn record_binding(

@@ -42,7 +42,7 @@ use podpis_store::Store;
 
 pub use accounts::{CodeTicket, Registration, RegistrationForm};
 pub use authority::CertificateRequest;
-pub use bindings::BindingChallenge;
+pub use bindings::{BindingChallenge, EXPIRY_WARNINGS};
 pub use centres::{CentreForm, ImportForm};
 pub use clock::{Clock, ManualClock, SystemClock, parse_time};
 pub use error::{Error, Lang, Result};

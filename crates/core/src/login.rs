@@ -168,22 +168,11 @@ impl Portal {
                      If it was not you, change your password."
                 ),
             };
-            self.queue(
+            self.tell_account(
                 &mut tx,
-                Channel::Sms,
-                &account.phone,
-                "",
-                body.clone(),
-                false,
-            )
-            .await?;
-            self.queue(
-                &mut tx,
-                Channel::Email,
-                &account.email,
+                account,
                 lang.pick("Вход заблокирован", "Sign-in locked"),
                 body,
-                false,
             )
             .await?;
             self.record(

@@ -19,7 +19,8 @@ use podpis_testkit::TestDb;
 podpis_testkit::on_both!(
     a_citizen_binds_their_certificate,
     every_check_refuses_with_its_reason,
-    revocation_ends_the_binding
+    revocation_ends_the_binding,
+    expiry_warnings_go_out_once_each
 );
 
 const T0: i64 = 1_800_000_000;
@@ -344,4 +345,63 @@ async fn revocation_ends_the_binding(db: TestDb) {
             .unwrap_err(),
     );
     assert!(text.contains("REVOKED"), "{text}");
+}
+
+async fn expiry_warnings_go_out_once_each(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let (key, cert, _) = w.certificate(SNILS, 40).await;
+    let started = w.portal.bind_begin(&ctx(), &me, cert.der()).await.unwrap();
+    let code = w.code(&me).await;
+    let proof = signature(&key, &cert, &started.challenge);
+    w.portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &proof, &code)
+        .await
+        .unwrap();
+    let warnings = || async {
+        let all =
+            w.db.store
+                .read()
+                .await
+                .unwrap()
+                .messages(500, 0)
+                .await
+                .unwrap();
+        all.iter()
+            .filter(|m| m.message.body.contains("истекает"))
+            .count()
+    };
+    let day = 24 * 3600;
+    // A second node on the same database runs the job too: nothing goes out twice.
+    let other = Portal::open(
+        podpis_store::Store::connect(&w.db.url).await.unwrap(),
+        w.clock.clone(),
+        Policy::default(),
+        RelyingParty::for_url("http://localhost:8080"),
+    )
+    .await
+    .unwrap();
+    w.clock.advance(9 * day);
+    assert_eq!(w.portal.warn_expiring().await.unwrap(), 0, "31 days left");
+    w.clock.advance(2 * day);
+    assert_eq!(w.portal.warn_expiring().await.unwrap(), 1, "29 days left");
+    assert_eq!(other.warn_expiring().await.unwrap(), 0);
+    assert_eq!(w.portal.warn_expiring().await.unwrap(), 0);
+    assert_eq!(warnings().await, 2, "one SMS and one e-mail");
+    w.clock.advance(23 * day);
+    assert_eq!(other.warn_expiring().await.unwrap(), 1, "6 days left");
+    assert_eq!(w.portal.warn_expiring().await.unwrap(), 0);
+    w.clock.advance(5 * day + day / 2);
+    assert_eq!(
+        w.portal.warn_expiring().await.unwrap(),
+        1,
+        "half a day left"
+    );
+    w.clock.advance(day);
+    assert_eq!(
+        w.portal.warn_expiring().await.unwrap(),
+        0,
+        "expired: nothing more"
+    );
+    assert_eq!(warnings().await, 6);
 }

@@ -18,3 +18,13 @@ CREATE TABLE bindings (
 );
 CREATE INDEX bindings_account ON bindings (account_id, status);
 CREATE UNIQUE INDEX bindings_connected ON bindings (centre_id, serial) WHERE status = 'connected'
+;
+
+-- Expiry warnings sent for a connected certificate: one row per threshold (30, 7, 1 days), so
+-- a warning goes out once however many nodes run the job and however often they restart.
+CREATE TABLE expiry_warnings (
+    binding_id TEXT NOT NULL REFERENCES bindings(id),
+    days BIGINT NOT NULL,
+    sent_at BIGINT NOT NULL,
+    PRIMARY KEY (binding_id, days)
+)

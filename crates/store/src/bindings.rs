@@ -174,4 +174,34 @@ impl Tx {
         .await?;
         Ok(done.rows_affected())
     }
+
+    /// Connected bindings whose certificate ends after `after` and no later than `until`.
+    pub async fn bindings_expiring(&mut self, after: i64, until: i64) -> Result<Vec<Binding>> {
+        dynamic(format!(
+            "SELECT {COLUMNS} FROM bindings WHERE status = 'connected' \
+             AND not_after > $1 AND not_after <= $2 ORDER BY not_after, id"
+        ))
+        .bind(after)
+        .bind(until)
+        .fetch_all(self.conn())
+        .await?
+        .iter()
+        .map(binding)
+        .collect()
+    }
+
+    /// Records that the `days` warning of binding `id` goes out now; false when it went out
+    /// already (then nothing is to be sent).
+    pub async fn claim_expiry_warning(&mut self, id: &str, days: i64, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO expiry_warnings (binding_id, days, sent_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (binding_id, days) DO NOTHING",
+        )
+        .bind(id)
+        .bind(days)
+        .bind(now)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }

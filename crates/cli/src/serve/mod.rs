@@ -147,19 +147,25 @@ async fn portal(store: Store, policy: Policy, public_url: &str) -> anyhow::Resul
     .await?)
 }
 
-/// How often each node looks for CRLs due for their scheduled refresh.
-const CRL_SCHEDULE: std::time::Duration = std::time::Duration::from_secs(600);
+/// How often each node runs the scheduled jobs (CRL refresh, expiry warnings).
+const SCHEDULE: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Publishes the CRLs that are due, every [`CRL_SCHEDULE`], until `stopped`.
-async fn refresh_crls(portal: Portal, mut stopped: watch::Receiver<bool>) {
+/// Publishes the CRLs that are due and sends the expiry warnings that are due, every
+/// [`SCHEDULE`], until `stopped`. Both jobs are safe on any number of nodes at once.
+async fn scheduled_jobs(portal: Portal, mut stopped: watch::Receiver<bool>) {
     loop {
         match portal.refresh_crls().await {
             Ok(0) => {}
             Ok(n) => tracing::info!(published = n, "scheduled CRLs published"),
             Err(e) => tracing::error!(error = %e, "scheduled CRL refresh failed"),
         }
+        match portal.warn_expiring().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(warnings = n, "certificate expiry warnings queued"),
+            Err(e) => tracing::error!(error = %e, "expiry warnings failed"),
+        }
         tokio::select! {
-            _ = tokio::time::sleep(CRL_SCHEDULE) => {}
+            _ = tokio::time::sleep(SCHEDULE) => {}
             _ = stopped.changed() => return,
         }
     }
@@ -411,7 +417,7 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
         let mut w = Worker::new(store.clone(), Arc::new(SystemClock), email, sms);
         w.lease = args.outbox_lease;
         let stats = w.stats();
-        tokio::spawn(refresh_crls(portal.clone(), stopped.clone()));
+        tokio::spawn(scheduled_jobs(portal.clone(), stopped.clone()));
         (Some(tokio::spawn(w.run(stopped))), Some(stats))
     };
     let state = AppState {

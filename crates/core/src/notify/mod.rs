@@ -106,4 +106,18 @@ impl Portal {
         .await?;
         Ok(())
     }
+
+    /// Queues `body` to `account` by SMS and by e-mail (with `subject`) inside `tx`.
+    pub(crate) async fn tell_account(
+        &self,
+        tx: &mut Tx,
+        account: &podpis_store::Account,
+        subject: &str,
+        body: String,
+    ) -> Result<()> {
+        self.queue(tx, Channel::Sms, &account.phone, "", body.clone(), false)
+            .await?;
+        self.queue(tx, Channel::Email, &account.email, subject, body, false)
+            .await
+    }
 }
