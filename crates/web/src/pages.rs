@@ -45,6 +45,8 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions", get(sessions_page))
         .route("/sessions/end", post(end_session))
         .route("/sessions/end-all", post(end_all))
+        .route("/signatures", get(signatures_page))
+        .route("/signatures/unbind", post(unbind))
         .route("/logout", post(logout))
         .route("/journal", get(journal_page))
         .route("/journal/export", get(journal_export))
@@ -1043,6 +1045,66 @@ async fn end_session(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) 
     }
     let result = s.portal.end_session(&u.client.ctx, &u.who, &form.id).await;
     sessions(&s, &u, result.err()).await
+}
+
+struct BindingRow {
+    id: String,
+    serial: String,
+    centre: String,
+    not_after: String,
+    connected: bool,
+    /// Connected and ending within the longest warning period.
+    expiring: bool,
+}
+
+#[derive(Template)]
+#[template(path = "signatures.html")]
+struct SignaturesPage {
+    l: Layout,
+    bindings: Vec<BindingRow>,
+}
+
+async fn signatures(s: &AppState, u: &PageUser, error: Option<Error>) -> Response {
+    let mut f = user_frame(u, |t| t.signatures_title);
+    let list = match s.portal.bindings(&u.who).await {
+        Ok(l) => l,
+        Err(e) => return page_error(f, e, u.lang()),
+    };
+    let now = s.portal.clock().now();
+    let warn_from = now + podpis_core::EXPIRY_WARNINGS[0] * 86_400;
+    let rows = list
+        .into_iter()
+        .map(|b| BindingRow {
+            connected: b.status == "connected",
+            expiring: b.status == "connected" && b.not_after <= warn_from,
+            not_after: timestamp(b.not_after),
+            id: b.id,
+            serial: b.serial,
+            centre: b.centre_id,
+        })
+        .collect();
+    let status = error.as_ref().map_or(StatusCode::OK, error_status);
+    f.l.error = error.map(|e| e.text(u.lang()));
+    html(
+        &SignaturesPage {
+            l: f.l,
+            bindings: rows,
+        },
+        status,
+        None,
+    )
+}
+
+async fn signatures_page(s: State<AppState>, u: PageUser) -> Response {
+    signatures(&s, &u, None).await
+}
+
+async fn unbind(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) -> Response {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
+        return refused;
+    }
+    let result = s.portal.unbind(&u.client.ctx, &u.who, &form.id).await;
+    signatures(&s, &u, result.err()).await
 }
 
 fn signed_out(s: &AppState) -> Response {

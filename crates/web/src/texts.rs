@@ -79,7 +79,7 @@ texts! {
     not_confirmed: "не подтверждён", "not confirmed";
     role: "Роль", "Role";
     signatures_title: "Электронные подписи", "Electronic signatures";
-    signatures_soon: "Здесь появятся ваши сертификаты: подключение, подписание документов, перевыпуск.", "Your certificates will appear here: binding, signing documents, reissue.";
+    signatures_soon: "Сертификаты, привязанные к учётной записи, их статус и срок действия.", "The certificates bound to this account, their status and validity.";
     profile_title: "Профиль", "Profile";
     save: "Сохранить", "Save";
     saved: "Изменения сохранены.", "Changes saved.";
@@ -100,6 +100,17 @@ texts! {
     last_used: "Последний вход", "Last used";
     never: "ещё не использовался", "not used yet";
     sessions_title: "Активные сеансы", "Active sessions";
+    nav_signatures: "Подписи", "Signatures";
+    signatures_none: "К учётной записи не привязано ни одного сертификата.", "No certificate is bound to this account.";
+    signatures_how: "Чтобы привязать сертификат, загрузите его через API (POST /api/v1/bindings), подпишите вызов командой podpis sign и подтвердите кодом из SMS.", "To bind a certificate, upload it through the API (POST /api/v1/bindings), sign the challenge with podpis sign and confirm with the SMS code.";
+    expiring_banner: "Срок действия сертификата скоро истекает — перевыпустите его:", "A certificate expires soon — reissue it:";
+    certificate_serial: "Серийный номер", "Serial number";
+    certificate_centre: "Удостоверяющий центр", "Certification centre";
+    certificate_status: "Статус", "Status";
+    certificate_until: "Действует до", "Valid until";
+    status_connected: "подключена", "connected";
+    status_pending: "ожидает подтверждения", "awaiting confirmation";
+    unbind: "Отвязать", "Unbind";
     session_started: "Начат", "Started";
     session_seen: "Последняя активность", "Last active";
     address: "Адрес", "Address";

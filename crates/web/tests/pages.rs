@@ -10,7 +10,8 @@ use podpis_testkit::TestDb;
 podpis_testkit::on_both!(
     register_confirm_sign_in_and_read_the_journal,
     forms_without_the_csrf_token_are_refused,
-    the_administrators_pages
+    the_administrators_pages,
+    the_signatures_page_lists_bound_certificates
 );
 
 async fn register(b: &mut Browser, s: &common::Server, n: u32) -> (String, String) {
@@ -282,6 +283,41 @@ async fn the_administrators_pages(db: TestDb) {
     assert_eq!(status, 200);
     assert!(
         page.contains("Почтовый ящик") && page.contains(&email),
+        "{page}"
+    );
+}
+
+async fn the_signatures_page_lists_bound_certificates(db: TestDb) {
+    let s = server(db).await;
+    let mut b = Browser::new(&s.base);
+    let (email, phone) = register(&mut b, &s, 5).await;
+    sign_in(&mut b, &s, &email, &phone).await;
+    let (status, _, page) = b.get("/signatures").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("не привязано ни одного сертификата"),
+        "{page}"
+    );
+    let serial = common::bound_certificate(&s, &email).await;
+    let (_, _, page) = b.get("/signatures").await;
+    assert!(page.contains(&serial), "{page}");
+    assert!(page.contains("подключена"), "{page}");
+    assert!(
+        page.contains("скоро истекает"),
+        "valid 20 days: the banner shows: {page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let (status, _, page) = b
+        .post("/signatures/unbind", &[("csrf", &csrf), ("id", "nope")])
+        .await;
+    assert_eq!(status, 404, "{page}");
+    let id = hidden(&page, "id");
+    let (status, _, page) = b
+        .post("/signatures/unbind", &[("csrf", &csrf), ("id", &id)])
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("не привязано ни одного сертификата"),
         "{page}"
     );
 }

@@ -237,3 +237,103 @@ pub fn hidden(page: &str, name: &str) -> String {
         + needle.len();
     page[start..].split('"').next().unwrap().to_owned()
 }
+
+/// Binds a fresh certificate of a hosted demo centre to the account with `email`, whose SNILS
+/// is set to the certificate's first, through the portal (the HTTP flow has its own test in
+/// `centres.rs`). Returns the certificate's serial.
+pub async fn bound_certificate(s: &Server, email: &str) -> String {
+    use podpis_core::{CentreForm, CertificateRequest, Context, Lang, Principal, Role};
+    use podpis_keys::{KeySpec, Signer, SoftwareKey};
+    use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
+    use podpis_pki::subject::{Profile, SubjectInfo};
+    let ctx = Context::default();
+    let gost: KeySpec = "gost2012-256".parse().unwrap();
+    let form = CentreForm {
+        id: "demo".into(),
+        name: "УЦ Демо".into(),
+        inn: "7707083893".into(),
+        ogrn: "1027700132195".into(),
+        address: "Москва".into(),
+        price: 0,
+        accredited_from: None,
+        accredited_until: T0 + 365 * 24 * 3600,
+    };
+    s.portal
+        .add_hosted_centre(&ctx, None, &form, gost)
+        .await
+        .unwrap();
+    let url = &s.db.url;
+    podpis_testkit::raw_sql(
+        url,
+        &format!("UPDATE accounts SET snils = '11223344595' WHERE email = '{email}'"),
+    )
+    .await;
+    let account =
+        s.db.store
+            .read()
+            .await
+            .unwrap()
+            .account_by_login(None, Some(email), None)
+            .await
+            .unwrap()
+            .unwrap();
+    let key = SoftwareKey::generate(gost).unwrap();
+    let subject = SubjectInfo {
+        common_name: Some("Владелец".into()),
+        surname: Some("Владелец".into()),
+        given_name: Some("Иван".into()),
+        country: Some("RU".into()),
+        snils: Some("11223344595".into()),
+        inn: Some("500100732259".into()),
+        ..SubjectInfo::default()
+    };
+    let request = CertificateRequest {
+        profile: Profile::Person,
+        subject,
+        public_key: key.public_key().unwrap(),
+        days: 20,
+        account_id: None,
+    };
+    let issued = s
+        .portal
+        .issue_certificate(&ctx, "demo", &request)
+        .await
+        .unwrap();
+    let cert = podpis_pki::Certificate::from_der(&issued.der).unwrap();
+    let who = Principal {
+        account_id: account.id,
+        role: Role::Citizen,
+        session_id: String::new(),
+        csrf: String::new(),
+        lang: Lang::Ru,
+        name: String::new(),
+    };
+    let started = s.portal.bind_begin(&ctx, &who, cert.der()).await.unwrap();
+    let digest = DigestAlgorithm::for_signature(&key.signature_algorithm().oid)
+        .unwrap()
+        .digest(started.challenge.as_bytes());
+    let signing_time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(T0 as u64);
+    let proof = sign(
+        &SignRequest {
+            signer: &key,
+            certificate: &cert,
+            chain: &[],
+            digest: &digest,
+            signing_time,
+        },
+        None,
+    )
+    .unwrap();
+    let code = s.code_to(&account.phone).await;
+    s.portal
+        .bind_finish(
+            &ctx,
+            &who,
+            &started.binding_id,
+            &proof.to_der().unwrap(),
+            &code,
+        )
+        .await
+        .unwrap();
+    issued.serial
+}
