@@ -598,7 +598,7 @@ fn changed_fields(a: &Account, p: &Profile) -> Vec<&'static str> {
 }
 
 /// `YYYY-MM-DD`, a real date after 1900.
-fn validate_date(d: String) -> Result<String> {
+pub(crate) fn validate_date(d: String) -> Result<String> {
     let ok = d.len() == 10
         && d.as_bytes()[4] == b'-'
         && d.as_bytes()[7] == b'-'
@@ -623,7 +623,7 @@ fn validate_date(d: String) -> Result<String> {
 }
 
 /// A Russian passport: 4 digits of series and 6 of number (`4510 123456`).
-fn validate_passport(p: String) -> Result<String> {
+pub(crate) fn validate_passport(p: String) -> Result<String> {
     let digits: String = p.chars().filter(|c| !c.is_whitespace()).collect();
     if digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()) {
         Ok(format!("{} {}", &digits[..4], &digits[4..]))

@@ -56,11 +56,15 @@ pub enum Action {
     CertificateBound,
     /// A binding ended (unbound by the owner, or the certificate revoked).
     CertificateUnbound,
+    /// An application's form or scans were changed.
+    ApplicationEdited,
+    /// An application moved to another state.
+    ApplicationChanged,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 26] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -85,6 +89,8 @@ impl Action {
         Self::BindingStarted,
         Self::CertificateBound,
         Self::CertificateUnbound,
+        Self::ApplicationEdited,
+        Self::ApplicationChanged,
     ];
 
     /// The stored name.
@@ -114,6 +120,8 @@ impl Action {
             Self::BindingStarted => "binding_started",
             Self::CertificateBound => "certificate_bound",
             Self::CertificateUnbound => "certificate_unbound",
+            Self::ApplicationEdited => "application_edited",
+            Self::ApplicationChanged => "application_changed",
         }
     }
 
@@ -155,6 +163,8 @@ impl Action {
             Self::BindingStarted => ("Начало привязки сертификата", "Certificate binding started"),
             Self::CertificateBound => ("Привязка сертификата", "Certificate bound"),
             Self::CertificateUnbound => ("Отвязка сертификата", "Certificate unbound"),
+            Self::ApplicationEdited => ("Изменение заявления", "Application edited"),
+            Self::ApplicationChanged => ("Ход заявления", "Application progress"),
         };
         lang.pick(ru, en)
     }

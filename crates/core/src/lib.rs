@@ -20,6 +20,7 @@
 
 mod accounts;
 mod admin;
+mod applications;
 mod authority;
 mod bindings;
 mod centres;
@@ -41,6 +42,10 @@ use std::sync::Arc;
 use podpis_store::Store;
 
 pub use accounts::{CodeTicket, Registration, RegistrationForm};
+pub use applications::{
+    ApplicationForm, ApplicationView, IdentityDocument, MAX_SCAN_BYTES, Medium, Review, SCAN_KINDS,
+    Status, SubjectType, is_pdf, scan_title,
+};
 pub use authority::CertificateRequest;
 pub use bindings::{BindingChallenge, EXPIRY_WARNINGS};
 pub use centres::{CentreForm, ImportForm};

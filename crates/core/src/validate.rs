@@ -144,6 +144,11 @@ pub fn ogrn(input: &str) -> Result<Option<String>> {
     identifier(IdentifierKind::Ogrn, "ogrn", input)
 }
 
+/// An OGRNIP (15 digits, control digit checked); empty input is `None`.
+pub fn ogrnip(input: &str) -> Result<Option<String>> {
+    identifier(IdentifierKind::Ogrnip, "ogrnip", input)
+}
+
 /// A SNILS (11 digits, written with or without `-` and spaces, control number checked); empty
 /// input is `None`.
 pub fn snils(input: &str) -> Result<Option<String>> {

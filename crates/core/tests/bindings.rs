@@ -2,14 +2,15 @@
 //! possession (a CMS signature over the challenge), the one-time code, and the binding's end
 //! when the certificate is revoked.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::{Duration, UNIX_EPOCH};
 
+use common::{INN, SNILS, T0, World, ctx, gost, world};
 use podpis_core::{
-    BindingChallenge, CentreForm, CertificateRequest, Context, Error, Lang, ManualClock, Policy,
-    Portal, Principal, RegistrationForm, RelyingParty, Role, Vault,
+    BindingChallenge, CertificateRequest, Error, Lang, Policy, Portal, Principal, RelyingParty,
 };
-use podpis_keys::{KeySpec, Signer, SoftwareKey};
+use podpis_keys::{Signer, SoftwareKey};
 use podpis_pki::Certificate;
 use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
 use podpis_pki::crl::Reason;
@@ -23,90 +24,7 @@ podpis_testkit::on_both!(
     expiry_warnings_go_out_once_each
 );
 
-const T0: i64 = 1_800_000_000;
-const SNILS: &str = "11223344595";
-const INN: &str = "500100732259";
-
-fn ctx() -> Context {
-    Context {
-        ip: Some("127.0.0.1".into()),
-        user_agent: Some("test".into()),
-    }
-}
-
-struct World {
-    portal: Portal,
-    clock: Arc<ManualClock>,
-    db: TestDb,
-}
-
-async fn world(db: TestDb) -> World {
-    let clock = Arc::new(ManualClock::new(T0));
-    let portal = Portal::open(
-        db.store.clone(),
-        clock.clone(),
-        Policy::default(),
-        RelyingParty::for_url("http://localhost:8080"),
-    )
-    .await
-    .unwrap()
-    .with_vault(Vault::new(&[3; 32]));
-    let form = CentreForm {
-        id: "demo".into(),
-        name: "УЦ Демо".into(),
-        inn: "7707083893".into(),
-        ogrn: "1027700132195".into(),
-        address: "Москва".into(),
-        price: 0,
-        accredited_from: None,
-        accredited_until: T0 + 5 * 365 * 24 * 3600,
-    };
-    portal
-        .add_hosted_centre(&ctx(), None, &form, gost())
-        .await
-        .unwrap();
-    World { portal, clock, db }
-}
-
-fn gost() -> KeySpec {
-    "gost2012-256".parse().unwrap()
-}
-
 impl World {
-    /// A citizen with `snils` (and the INN) in the profile.
-    async fn citizen(&self, n: u32, snils: &str) -> Principal {
-        let account = self
-            .portal
-            .create_confirmed_account(
-                &ctx(),
-                RegistrationForm {
-                    phone: format!("+7999200{n:04}"),
-                    email: format!("c{n}@example.ru"),
-                    password: "Пароль-2026".into(),
-                    surname: "Иванов".into(),
-                    given_name: "Иван".into(),
-                    snils: snils.into(),
-                    inn: if snils.is_empty() {
-                        String::new()
-                    } else {
-                        INN.into()
-                    },
-                    ..Default::default()
-                },
-                &Role::Citizen,
-            )
-            .await
-            .unwrap();
-        Principal {
-            account_id: account.id,
-            role: Role::Citizen,
-            session_id: "s".into(),
-            csrf: "c".into(),
-            lang: Lang::En,
-            name: "Иван".into(),
-        }
-    }
-
     /// A key and a certificate of the demo centre for `snils`.
     async fn certificate(&self, snils: &str, days: u32) -> (SoftwareKey, Certificate, String) {
         let key = SoftwareKey::generate(gost()).unwrap();

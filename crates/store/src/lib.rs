@@ -18,6 +18,7 @@
 //! ```
 
 mod accounts;
+mod applications;
 mod bindings;
 mod centres;
 mod codes;
@@ -39,6 +40,7 @@ use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use accounts::{Account, Profile};
+pub use applications::{Application, Attachment};
 pub use bindings::Binding;
 pub use centres::{Centre, IssuedCertificate, RevokedSerial, StoredCrl};
 pub use codes::Code;
@@ -267,12 +269,12 @@ impl Tx {
         }
     }
 
-    /// `FOR UPDATE` on PostgreSQL (a row lock other nodes wait for), nothing on SQLite (whose
-    /// write transactions hold the whole file).
+    /// `FOR UPDATE` in a PostgreSQL transaction (a row lock other nodes wait for); nothing on
+    /// SQLite (whose write transactions hold the whole file) or on a plain read connection.
     fn for_update(&self) -> &'static str {
-        match self.dialect {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => " FOR UPDATE",
+        match (&self.inner, self.dialect) {
+            (Conn::Transaction(_), Dialect::Postgres) => " FOR UPDATE",
+            _ => "",
         }
     }
 }

@@ -15,6 +15,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "bindings",
         include_str!("../migrations/0003_bindings.sql"),
     ),
+    (
+        4,
+        "applications",
+        include_str!("../migrations/0004_applications.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

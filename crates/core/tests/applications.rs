@@ -1,0 +1,530 @@
+//! Applying for a qualified certificate: the form, the scans, the automatic checks, the
+//! centre's pre-review, and the state machine refusing every move it does not allow.
+
+mod common;
+
+use common::{INN, PRICE, SNILS, World, centre_form, ctx, gost, pdf, world};
+use podpis_core::{
+    ApplicationForm, Error, IdentityDocument, Lang, MAX_SCAN_BYTES, Principal, Review, Status,
+    SubjectType,
+};
+use podpis_store::JournalFilter;
+use podpis_testkit::TestDb;
+
+podpis_testkit::on_both!(
+    an_application_goes_through_review,
+    the_automatic_checks_give_every_reason,
+    scans_are_pdf_and_small_and_private,
+    the_state_machine_refuses_other_moves
+);
+
+/// A complete form for a person applying to `demo`, prefilled from the profile.
+async fn complete_form(w: &World, who: &Principal) -> ApplicationForm {
+    let mut form = w.portal.application_form(who).await.unwrap();
+    assert_eq!(
+        (
+            form.snils.as_str(),
+            form.inn.as_str(),
+            form.surname.as_str()
+        ),
+        (SNILS, INN, "Иванов"),
+        "prefilled from the profile"
+    );
+    assert!(form.phone.starts_with("+7999200") && form.email.ends_with("@example.ru"));
+    form.centre_id = "demo".into();
+    form.birth_date = "1990-05-17".into();
+    form.document_number = "4510 123456".into();
+    form.consent = true;
+    form
+}
+
+fn text(e: &Error) -> String {
+    e.text(Lang::En)
+}
+
+async fn an_application_goes_through_review(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+    let app = w
+        .portal
+        .create_application(&ctx(), &me, complete_form(&w, &me).await)
+        .await
+        .unwrap();
+    assert_eq!(app.status, Status::Draft);
+    assert_eq!(app.application.price, PRICE);
+    let id = app.application.id.clone();
+    w.portal
+        .attach_scan(
+            &ctx(),
+            &me,
+            &id,
+            "passport",
+            "паспорт.pdf",
+            &pdf("passport"),
+        )
+        .await
+        .unwrap();
+
+    let submitted = w.portal.submit_application(&ctx(), &me, &id).await.unwrap();
+    assert_eq!(
+        submitted.status,
+        Status::Accepted,
+        "{}",
+        submitted.application.comment
+    );
+    let told = w.messages_to("+79992000001").await;
+    assert!(told.last().unwrap().contains("принято"), "{told:?}");
+
+    // The operator of another centre neither sees nor reviews it.
+    w.portal
+        .add_hosted_centre(&ctx(), None, &centre_form("other", 0), gost())
+        .await
+        .unwrap();
+    let stranger = w.operator(3, "other").await;
+    assert!(matches!(
+        w.portal.application(&stranger, &id).await.unwrap_err(),
+        Error::NotFound(_)
+    ));
+    assert!(matches!(
+        w.portal
+            .review_application(&ctx(), &stranger, &id, Review::Approve)
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    ));
+    assert!(matches!(
+        w.portal
+            .application_queue(&stranger, "demo", Status::Accepted)
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    ));
+
+    // The centre's operator finds it in the queue, sees the scan and returns it.
+    let queue = w
+        .portal
+        .application_queue(&operator, "demo", Status::Accepted)
+        .await
+        .unwrap();
+    assert_eq!(queue.len(), 1);
+    let seen = w.portal.application(&operator, &id).await.unwrap();
+    assert_eq!(seen.scans.len(), 1);
+    let scan = w
+        .portal
+        .scan(&operator, &id, &seen.scans[0].id)
+        .await
+        .unwrap();
+    assert_eq!(scan.content, pdf("passport"));
+    let e = w
+        .portal
+        .review_application(&ctx(), &operator, &id, Review::Return("  ".into()))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Invalid {
+            field: "comment",
+            ..
+        }
+    ));
+    let returned = w
+        .portal
+        .review_application(
+            &ctx(),
+            &operator,
+            &id,
+            Review::Return("The passport scan is unreadable".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(returned.status, Status::Returned);
+    assert!(
+        w.messages_to("c1@example.ru")
+            .await
+            .last()
+            .unwrap()
+            .contains("The passport scan is unreadable")
+    );
+
+    // The applicant corrects the scan and submits again; the operator approves.
+    w.portal
+        .remove_scan(&ctx(), &me, &id, &seen.scans[0].id)
+        .await
+        .unwrap();
+    w.portal
+        .attach_scan(
+            &ctx(),
+            &me,
+            &id,
+            "passport",
+            "passport-2.pdf",
+            &pdf("clear"),
+        )
+        .await
+        .unwrap();
+    let again = w.portal.submit_application(&ctx(), &me, &id).await.unwrap();
+    assert_eq!(
+        again.status,
+        Status::Accepted,
+        "{}",
+        again.application.comment
+    );
+    let approved = w
+        .portal
+        .review_application(&ctx(), &operator, &id, Review::Approve)
+        .await
+        .unwrap();
+    assert_eq!(approved.status, Status::AwaitingPayment);
+    assert!(
+        w.messages_to("+79992000001")
+            .await
+            .last()
+            .unwrap()
+            .contains("Оплатите")
+    );
+
+    // Every move is in the applicant's journal, the operator's as actor.
+    let journal = w
+        .portal
+        .journal(
+            &me,
+            JournalFilter {
+                limit: 100,
+                ..JournalFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let moves: Vec<&str> = journal
+        .iter()
+        .rev()
+        .filter(|e| e.entry.action == "application_changed")
+        .map(|e| e.entry.details.as_str())
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            "draft → submitted",
+            "submitted → accepted",
+            "accepted → returned: The passport scan is unreadable",
+            "returned → submitted",
+            "submitted → accepted",
+            "accepted → approved",
+            "approved → awaiting_payment",
+        ]
+    );
+    let review = journal
+        .iter()
+        .find(|e| e.entry.details.starts_with("accepted → returned"))
+        .unwrap();
+    assert_eq!(
+        review.entry.actor.as_deref(),
+        Some(operator.account_id.as_str())
+    );
+}
+
+async fn the_automatic_checks_give_every_reason(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let mut form = complete_form(&w, &me).await;
+    form.subject_type = SubjectType::Officer;
+    form.inn = "500100732250".into();
+    form.ogrn = "1027700132190".into();
+    form.inn_le = "7707083893".into();
+    form.consent = false;
+    let app = w
+        .portal
+        .create_application(&ctx(), &me, form.clone())
+        .await
+        .unwrap();
+    let id = app.application.id.clone();
+    let rejected = w.portal.submit_application(&ctx(), &me, &id).await.unwrap();
+    assert_eq!(rejected.status, Status::Rejected);
+    let why = rejected.application.comment.clone();
+    for reason in [
+        "ИНН (INN)",
+        "ОГРН (OGRN)",
+        "наименование организации",
+        "должность",
+        "улица и дом",
+        "скан: паспорт",
+        "устав",
+        "доверенность",
+        "согласие",
+    ] {
+        assert!(why.contains(reason), "{reason} missing from: {why}");
+    }
+    assert!(
+        !why.contains("ИНН ЮЛ"),
+        "a valid INN of the entity passes: {why}"
+    );
+    assert!(
+        w.messages_to("c1@example.ru")
+            .await
+            .last()
+            .unwrap()
+            .contains("отклонено")
+    );
+
+    // Corrected, it passes.
+    form.inn = INN.into();
+    form.ogrn = "1027700132195".into();
+    form.organization = "ООО «Ромашка»".into();
+    form.title = "Генеральный директор".into();
+    form.region = "77 г. Москва".into();
+    form.locality = "Москва".into();
+    form.street = "ул. Тверская, д. 1".into();
+    form.consent = true;
+    w.portal
+        .update_application(&ctx(), &me, &id, form.clone())
+        .await
+        .unwrap();
+    for kind in ["passport", "charter", "power_of_attorney"] {
+        w.portal
+            .attach_scan(&ctx(), &me, &id, kind, "scan.pdf", &pdf(kind))
+            .await
+            .unwrap();
+    }
+    let accepted = w.portal.submit_application(&ctx(), &me, &id).await.unwrap();
+    assert_eq!(
+        accepted.status,
+        Status::Accepted,
+        "{}",
+        accepted.application.comment
+    );
+
+    // A second open application of the same kind is a duplicate; of another kind it is not.
+    let dup = w
+        .portal
+        .create_application(&ctx(), &me, form.clone())
+        .await
+        .unwrap();
+    for kind in ["passport", "charter", "power_of_attorney"] {
+        w.portal
+            .attach_scan(
+                &ctx(),
+                &me,
+                &dup.application.id,
+                kind,
+                "scan.pdf",
+                &pdf(kind),
+            )
+            .await
+            .unwrap();
+    }
+    let refused = w
+        .portal
+        .submit_application(&ctx(), &me, &dup.application.id)
+        .await
+        .unwrap();
+    assert_eq!(refused.status, Status::Rejected);
+    assert!(
+        refused.application.comment.contains(&id),
+        "{}",
+        refused.application.comment
+    );
+
+    // A foreign passport needs a migration card; a SNILS not the account's is refused.
+    let mut foreign = complete_form(&w, &me).await;
+    foreign.document = IdentityDocument::ForeignPassport;
+    foreign.document_number = "AB1234567".into();
+    foreign.subject_type = SubjectType::Entrepreneur;
+    foreign.ogrnip = "304500116000157".into();
+    foreign.snils = "08765430300".into();
+    let app = w
+        .portal
+        .create_application(&ctx(), &me, foreign)
+        .await
+        .unwrap();
+    w.portal
+        .attach_scan(
+            &ctx(),
+            &me,
+            &app.application.id,
+            "passport",
+            "p.pdf",
+            &pdf("p"),
+        )
+        .await
+        .unwrap();
+    let rejected = w
+        .portal
+        .submit_application(&ctx(), &me, &app.application.id)
+        .await
+        .unwrap();
+    let why = rejected.application.comment;
+    assert!(why.contains("миграционная карта"), "{why}");
+    assert!(why.contains("не совпадает со СНИЛС"), "{why}");
+    assert!(!why.contains("ОГРНИП"), "a valid OGRNIP passes: {why}");
+}
+
+async fn scans_are_pdf_and_small_and_private(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let other = w.citizen(2, "").await;
+    let app = w
+        .portal
+        .create_application(&ctx(), &me, complete_form(&w, &me).await)
+        .await
+        .unwrap();
+    let id = app.application.id.clone();
+
+    let png = b"\x89PNG\r\n\x1a\n not a pdf at all".to_vec();
+    let e = w
+        .portal
+        .attach_scan(&ctx(), &me, &id, "passport", "passport.pdf", &png)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("not a PDF"), "{}", text(&e));
+    let mut big = pdf("big");
+    big.splice(9..9, vec![b' '; MAX_SCAN_BYTES]);
+    let e = w
+        .portal
+        .attach_scan(&ctx(), &me, &id, "passport", "big.pdf", &big)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("over 5 MB"), "{}", text(&e));
+    let e = w
+        .portal
+        .attach_scan(&ctx(), &me, &id, "selfie", "a.pdf", &pdf("a"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Invalid { field: "kind", .. }));
+    let e = w
+        .portal
+        .attach_scan(&ctx(), &other, &id, "passport", "a.pdf", &pdf("a"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::NotFound(_)));
+    assert!(
+        w.portal
+            .application(&me, &id)
+            .await
+            .unwrap()
+            .scans
+            .is_empty(),
+        "nothing refused was stored"
+    );
+
+    // Exactly 5 MB is accepted.
+    let mut edge = pdf("edge");
+    edge.splice(9..9, vec![b' '; MAX_SCAN_BYTES - edge.len()]);
+    assert_eq!(edge.len(), MAX_SCAN_BYTES);
+    let stored = w
+        .portal
+        .attach_scan(&ctx(), &me, &id, "passport", "edge.pdf", &edge)
+        .await
+        .unwrap();
+    assert_eq!(stored.size as usize, MAX_SCAN_BYTES);
+    assert_eq!(stored.hash.len(), 64);
+    assert_eq!(
+        w.portal.scan(&me, &id, &stored.id).await.unwrap().content,
+        edge
+    );
+    assert!(matches!(
+        w.portal.scan(&other, &id, &stored.id).await.unwrap_err(),
+        Error::NotFound(_)
+    ));
+    assert!(matches!(
+        w.portal.application(&other, &id).await.unwrap_err(),
+        Error::NotFound(_)
+    ));
+    assert!(w.portal.applications(&other).await.unwrap().is_empty());
+    assert_eq!(w.portal.applications(&me).await.unwrap().len(), 1);
+}
+
+async fn the_state_machine_refuses_other_moves(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+    let app = w
+        .portal
+        .create_application(&ctx(), &me, complete_form(&w, &me).await)
+        .await
+        .unwrap();
+    let id = app.application.id.clone();
+
+    // A draft cannot be reviewed.
+    let e = w
+        .portal
+        .review_application(&ctx(), &operator, &id, Review::Approve)
+        .await
+        .unwrap_err();
+    assert!(
+        text(&e).contains("cannot become «Approved»"),
+        "{}",
+        text(&e)
+    );
+
+    w.portal
+        .attach_scan(&ctx(), &me, &id, "passport", "p.pdf", &pdf("p"))
+        .await
+        .unwrap();
+    w.portal.submit_application(&ctx(), &me, &id).await.unwrap();
+    // Accepted: neither submitted again nor edited.
+    let e = w
+        .portal
+        .submit_application(&ctx(), &me, &id)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict { .. }), "{e}");
+    let e = w
+        .portal
+        .update_application(&ctx(), &me, &id, complete_form(&w, &me).await)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("cannot be changed"), "{}", text(&e));
+    let e = w
+        .portal
+        .attach_scan(&ctx(), &me, &id, "other", "o.pdf", &pdf("o"))
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("cannot be changed"), "{}", text(&e));
+
+    // Cancelled once, not twice; and nothing moves a cancelled application.
+    let cancelled = w.portal.cancel_application(&ctx(), &me, &id).await.unwrap();
+    assert_eq!(cancelled.status, Status::Cancelled);
+    assert!(matches!(
+        w.portal
+            .cancel_application(&ctx(), &me, &id)
+            .await
+            .unwrap_err(),
+        Error::Conflict { .. }
+    ));
+    assert!(matches!(
+        w.portal
+            .review_application(&ctx(), &operator, &id, Review::Approve)
+            .await
+            .unwrap_err(),
+        Error::Conflict { .. }
+    ));
+    // A cancelled application is no duplicate: a new one is accepted.
+    let fresh = w
+        .portal
+        .create_application(&ctx(), &me, complete_form(&w, &me).await)
+        .await
+        .unwrap();
+    w.portal
+        .attach_scan(
+            &ctx(),
+            &me,
+            &fresh.application.id,
+            "passport",
+            "p.pdf",
+            &pdf("p"),
+        )
+        .await
+        .unwrap();
+    let accepted = w
+        .portal
+        .submit_application(&ctx(), &me, &fresh.application.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        accepted.status,
+        Status::Accepted,
+        "{}",
+        accepted.application.comment
+    );
+}
