@@ -372,7 +372,7 @@ impl Portal {
         self.record_application(
             &mut tx,
             ctx,
-            who,
+            Some(who),
             &application,
             Action::ApplicationEdited,
             "",
@@ -407,7 +407,7 @@ impl Portal {
         self.record_application(
             &mut tx,
             ctx,
-            who,
+            Some(who),
             &application,
             Action::ApplicationEdited,
             "",
@@ -487,7 +487,7 @@ impl Portal {
         self.record_application(
             &mut tx,
             ctx,
-            who,
+            Some(who),
             &application,
             Action::ApplicationEdited,
             &details,
@@ -517,7 +517,7 @@ impl Portal {
         self.record_application(
             &mut tx,
             ctx,
-            who,
+            Some(who),
             &application,
             Action::ApplicationEdited,
             &details,
@@ -537,7 +537,7 @@ impl Portal {
         let mut tx = self.store.begin().await?;
         let application = self.own_application(&mut tx, who, id).await?;
         let application = self
-            .move_to(&mut tx, ctx, who, application, Status::Submitted, "")
+            .move_to(&mut tx, ctx, Some(who), application, Status::Submitted, "")
             .await?;
         let problems = self.automatic_checks(&mut tx, &application).await?;
         let account = tx
@@ -564,7 +564,7 @@ impl Portal {
             (Status::Rejected, comment, body)
         };
         let application = self
-            .move_to(&mut tx, ctx, who, application, to, &comment)
+            .move_to(&mut tx, ctx, Some(who), application, to, &comment)
             .await?;
         let subject = lang.pick("Заявление на сертификат", "Certificate application");
         self.tell_account(&mut tx, &account, subject, body).await?;
@@ -601,7 +601,14 @@ impl Portal {
                     ));
                 }
                 let application = self
-                    .move_to(&mut tx, ctx, who, application, Status::Returned, comment)
+                    .move_to(
+                        &mut tx,
+                        ctx,
+                        Some(who),
+                        application,
+                        Status::Returned,
+                        comment,
+                    )
                     .await?;
                 let body = match lang {
                     Lang::Ru => format!("Заявление возвращено на доработку: {comment}"),
@@ -611,18 +618,25 @@ impl Portal {
             }
             Review::Approve => {
                 let application = self
-                    .move_to(&mut tx, ctx, who, application, Status::Approved, "")
+                    .move_to(&mut tx, ctx, Some(who), application, Status::Approved, "")
                     .await?;
                 let free = application.price == 0;
                 let mut application = self
-                    .move_to(&mut tx, ctx, who, application, Status::AwaitingPayment, "")
+                    .move_to(
+                        &mut tx,
+                        ctx,
+                        Some(who),
+                        application,
+                        Status::AwaitingPayment,
+                        "",
+                    )
                     .await?;
                 if free {
                     application = self
                         .move_to(
                             &mut tx,
                             ctx,
-                            who,
+                            Some(who),
                             application,
                             Status::Paid,
                             "free of charge",
@@ -662,7 +676,7 @@ impl Portal {
             .move_to(
                 &mut tx,
                 ctx,
-                who,
+                Some(who),
                 application,
                 Status::Cancelled,
                 "withdrawn",
@@ -834,7 +848,7 @@ impl Portal {
         &self,
         tx: &mut Tx,
         ctx: &Context,
-        who: &Principal,
+        actor: Option<&Principal>,
         application: Application,
         to: Status,
         comment: &str,
@@ -873,7 +887,7 @@ impl Portal {
             updated_at: now,
             ..application
         };
-        self.record_application(tx, ctx, who, &moved, Action::ApplicationChanged, &details)
+        self.record_application(tx, ctx, actor, &moved, Action::ApplicationChanged, &details)
             .await?;
         Ok(moved)
     }
@@ -882,7 +896,7 @@ impl Portal {
         &self,
         tx: &mut Tx,
         ctx: &Context,
-        who: &Principal,
+        actor: Option<&Principal>,
         application: &Application,
         action: Action,
         details: &str,
@@ -892,7 +906,7 @@ impl Portal {
             ctx,
             Record {
                 account: Some(&application.account_id),
-                actor: Some(&who.account_id),
+                actor: actor.map(|p| p.account_id.as_str()),
                 action,
                 object: Some(format!("application:{}", application.id)),
                 ok: true,

@@ -60,11 +60,13 @@ pub enum Action {
     ApplicationEdited,
     /// An application moved to another state.
     ApplicationChanged,
+    /// A payment was started, succeeded or was declined.
+    Payment,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -91,6 +93,7 @@ impl Action {
         Self::CertificateUnbound,
         Self::ApplicationEdited,
         Self::ApplicationChanged,
+        Self::Payment,
     ];
 
     /// The stored name.
@@ -122,6 +125,7 @@ impl Action {
             Self::CertificateUnbound => "certificate_unbound",
             Self::ApplicationEdited => "application_edited",
             Self::ApplicationChanged => "application_changed",
+            Self::Payment => "payment",
         }
     }
 
@@ -165,6 +169,7 @@ impl Action {
             Self::CertificateUnbound => ("Отвязка сертификата", "Certificate unbound"),
             Self::ApplicationEdited => ("Изменение заявления", "Application edited"),
             Self::ApplicationChanged => ("Ход заявления", "Application progress"),
+            Self::Payment => ("Оплата", "Payment"),
         };
         lang.pick(ru, en)
     }

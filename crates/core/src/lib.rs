@@ -30,6 +30,7 @@ mod journal;
 mod login;
 pub mod notify;
 pub mod passkey;
+pub mod payments;
 mod policy;
 mod secret;
 mod sessions;
@@ -159,6 +160,7 @@ pub struct Portal {
     secret: secret::ServerKey,
     rp: RelyingParty,
     authority: Arc<authority::Authority>,
+    payments: Option<Arc<dyn payments::Payments>>,
 }
 
 impl Portal {
@@ -178,6 +180,7 @@ impl Portal {
             secret,
             rp,
             authority: Arc::new(authority::Authority::new(None)),
+            payments: None,
         })
     }
 
@@ -185,6 +188,13 @@ impl Portal {
     /// added or used). Call it before cloning the portal.
     pub fn with_vault(mut self, vault: Vault) -> Self {
         self.authority = Arc::new(authority::Authority::new(Some(vault)));
+        self
+    }
+
+    /// The portal taking payments through `provider` (without one, applications cannot be
+    /// paid for).
+    pub fn with_payments(mut self, provider: Arc<dyn payments::Payments>) -> Self {
+        self.payments = Some(provider);
         self
     }
 

@@ -4,9 +4,12 @@
 mod common;
 
 use common::{INN, PRICE, SNILS, World, centre_form, ctx, gost, pdf, world};
+use std::sync::Arc;
+
+use podpis_core::payments::{Order, SandboxGateway, TEST_CARD_DECLINED, TEST_CARD_OK};
 use podpis_core::{
-    ApplicationForm, Error, IdentityDocument, Lang, MAX_SCAN_BYTES, Principal, Review, Status,
-    SubjectType,
+    ApplicationForm, Error, IdentityDocument, Lang, MAX_SCAN_BYTES, Portal, Principal, Review,
+    Status, SubjectType,
 };
 use podpis_store::JournalFilter;
 use podpis_testkit::TestDb;
@@ -15,7 +18,8 @@ podpis_testkit::on_both!(
     an_application_goes_through_review,
     the_automatic_checks_give_every_reason,
     scans_are_pdf_and_small_and_private,
-    the_state_machine_refuses_other_moves
+    the_state_machine_refuses_other_moves,
+    a_payment_is_taken_once
 );
 
 /// A complete form for a person applying to `demo`, prefilled from the profile.
@@ -527,4 +531,172 @@ async fn the_state_machine_refuses_other_moves(db: TestDb) {
         "{}",
         accepted.application.comment
     );
+}
+
+/// An application of `me` to `demo`, approved by `operator`: it awaits payment.
+async fn approved(w: &World, portal: &Portal, me: &Principal, operator: &Principal) -> String {
+    let app = portal
+        .create_application(&ctx(), me, complete_form(w, me).await)
+        .await
+        .unwrap();
+    let id = app.application.id;
+    portal
+        .attach_scan(&ctx(), me, &id, "passport", "p.pdf", &pdf("p"))
+        .await
+        .unwrap();
+    portal.submit_application(&ctx(), me, &id).await.unwrap();
+    let approved = portal
+        .review_application(&ctx(), operator, &id, Review::Approve)
+        .await
+        .unwrap();
+    assert_eq!(approved.status, Status::AwaitingPayment);
+    id
+}
+
+/// The order behind a sandbox checkout link.
+fn order_of(gateway: &SandboxGateway, url: &str) -> Order {
+    let query = url.split_once('?').unwrap().1;
+    let (order, sig) = query.split_once("&sig=").unwrap();
+    gateway
+        .open(order.strip_prefix("order=").unwrap(), sig)
+        .unwrap()
+}
+
+async fn a_payment_is_taken_once(db: TestDb) {
+    let w = world(db).await;
+    let gateway = SandboxGateway::new(b"sandbox key", "http://localhost:8080/sandbox/pay");
+    let portal = w.portal.clone().with_payments(Arc::new(gateway.clone()));
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+    let id = approved(&w, &portal, &me, &operator).await;
+    let back = "http://localhost:8080/applications";
+
+    // Without a provider nothing can be paid.
+    let e = w
+        .portal
+        .pay_application(&ctx(), &me, &id, back)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("not configured"), "{}", text(&e));
+    // Another citizen cannot pay for it.
+    let other = w.citizen(3, "").await;
+    assert!(matches!(
+        portal
+            .pay_application(&ctx(), &other, &id, back)
+            .await
+            .unwrap_err(),
+        Error::NotFound(_)
+    ));
+
+    // A declined card: the payment is declined, the application still awaits payment.
+    let first = portal
+        .pay_application(&ctx(), &me, &id, back)
+        .await
+        .unwrap();
+    let order = order_of(&gateway, &first.url);
+    assert_eq!((order.amount, order.return_url.as_str()), (PRICE, back));
+    let (body, sig) = gateway.charge(&order, TEST_CARD_DECLINED).unwrap();
+    portal.payment_webhook(&ctx(), &body, &sig).await.unwrap();
+    let view = portal.application(&me, &id).await.unwrap();
+    assert_eq!(view.status, Status::AwaitingPayment);
+    assert!(
+        w.messages_to("+79992000001")
+            .await
+            .last()
+            .unwrap()
+            .contains("insufficient funds")
+    );
+
+    // A forged or altered webhook is refused and changes nothing.
+    let e = portal
+        .payment_webhook(&ctx(), &body, "00ff")
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Invalid {
+            field: "signature",
+            ..
+        }
+    ));
+    let lie = String::from_utf8(body.clone())
+        .unwrap()
+        .replace("declined", "succeeded");
+    assert!(
+        portal
+            .payment_webhook(&ctx(), lie.as_bytes(), &sig)
+            .await
+            .is_err()
+    );
+
+    // Two payments started, both charged: the first makes it paid, the second is refused.
+    let second = portal
+        .pay_application(&ctx(), &me, &id, back)
+        .await
+        .unwrap();
+    let third = portal
+        .pay_application(&ctx(), &me, &id, back)
+        .await
+        .unwrap();
+    let (ok_body, ok_sig) = gateway
+        .charge(&order_of(&gateway, &second.url), TEST_CARD_OK)
+        .unwrap();
+    portal
+        .payment_webhook(&ctx(), &ok_body, &ok_sig)
+        .await
+        .unwrap();
+    assert_eq!(
+        portal.application(&me, &id).await.unwrap().status,
+        Status::Paid
+    );
+    let (dup_body, dup_sig) = gateway
+        .charge(&order_of(&gateway, &third.url), TEST_CARD_OK)
+        .unwrap();
+    let e = portal
+        .payment_webhook(&ctx(), &dup_body, &dup_sig)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict { .. }), "{e}");
+
+    // Repeats of settled webhooks change nothing.
+    let before = w
+        .portal
+        .journal(
+            &me,
+            JournalFilter {
+                limit: 1000,
+                ..JournalFilter::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+    portal
+        .payment_webhook(&ctx(), &ok_body, &ok_sig)
+        .await
+        .unwrap();
+    portal.payment_webhook(&ctx(), &body, &sig).await.unwrap();
+    let after = w
+        .portal
+        .journal(
+            &me,
+            JournalFilter {
+                limit: 1000,
+                ..JournalFilter::default()
+            },
+        )
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+    let payments = portal.payments(&me, &id).await.unwrap();
+    let states: Vec<&str> = payments.iter().map(|p| p.status.as_str()).collect();
+    assert_eq!(states, ["declined", "succeeded", "pending"]);
+
+    // Paid: no further payment starts.
+    let e = portal
+        .pay_application(&ctx(), &me, &id, back)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("does not await payment"), "{}", text(&e));
 }

@@ -26,6 +26,7 @@ mod journal;
 mod migrate;
 mod outbox;
 mod passkeys;
+mod payments;
 mod rate_limit;
 mod sessions;
 mod settings;
@@ -47,6 +48,7 @@ pub use codes::Code;
 pub use journal::{Breach, Entry, GENESIS_HASH, JournalFilter, NewEntry};
 pub use outbox::{Delivery, Message, NewMessage};
 pub use passkeys::{Ceremony, Passkey};
+pub use payments::Payment;
 pub use sessions::Session;
 
 /// Which SQL database a [`Store`] talks to.

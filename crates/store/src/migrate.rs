@@ -20,6 +20,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "applications",
         include_str!("../migrations/0004_applications.sql"),
     ),
+    (
+        5,
+        "payments",
+        include_str!("../migrations/0005_payments.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.
