@@ -404,7 +404,10 @@ fn the_registry_is_kept_by_the_cli_and_the_demo_centre_publishes() {
 
     // The server publishes what the CLI made, and --demo adds the demo centre.
     let node = Node::start(dir.path(), &["--database", &url, "--demo"], &[]);
+    node.wait_line("sandbox card gateway");
     node.wait_line("demo accredited centre");
+    // The demo takes payments through the sandbox, whose page refuses a damaged link.
+    assert_eq!(get_bytes(node.port, "/sandbox/pay?order=AA&sig=00").0, 400);
     let (status, crl) = get_bytes(node.port, "/crl/main.crl");
     assert_eq!(status, 200);
     let crl = podpis_pki::crl::Crl::from_der(&crl).unwrap();

@@ -213,6 +213,11 @@ impl Portal {
         &self.policy
     }
 
+    /// The origin the portal's pages are served from (`https://podpis.example.ru`).
+    pub fn origin(&self) -> &str {
+        &self.rp.origin
+    }
+
     /// The time now, in Unix seconds.
     fn now(&self) -> i64 {
         self.clock.now()

@@ -13,6 +13,7 @@ mod error;
 mod metrics;
 mod pages;
 mod publish;
+mod sandbox;
 mod texts;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 use podpis_core::Portal;
 use podpis_core::notify::WorkerStats;
+use podpis_core::payments::SandboxGateway;
 
 pub use api::ApiDoc;
 pub use metrics::Metrics;
@@ -33,6 +35,8 @@ pub struct WebConfig {
     pub trust_proxy: bool,
     /// Show the administrator the development mailbox (messages are not really sent).
     pub dev_mailbox: bool,
+    /// The sandbox payment gateway whose pages `/sandbox/pay` serves, when payments go through it.
+    pub sandbox: Option<SandboxGateway>,
 }
 
 impl Default for WebConfig {
@@ -41,6 +45,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             trust_proxy: false,
             dev_mailbox: false,
+            sandbox: None,
         }
     }
 }
@@ -64,6 +69,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .merge(publish::routes())
+        .merge(sandbox::routes())
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
         .layer(axum::middleware::from_fn_with_state(

@@ -62,6 +62,10 @@ pub struct ServeArgs {
     /// Seed demo accounts (an administrator and a citizen) and print how to sign in.
     #[arg(long)]
     pub demo: bool,
+    /// How applications are paid for: `sandbox` (a test card gateway served at /sandbox/pay;
+    /// the default with --demo) or `none` (only free centres can be applied to).
+    #[arg(long, env = "PODPIS_PAYMENTS")]
+    pub payments: Option<String>,
     /// Log format: text or json.
     #[arg(long, env = "PODPIS_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
@@ -78,6 +82,7 @@ pub struct FileConfig {
     trust_proxy: Option<bool>,
     rate_per_address: Option<i64>,
     vault_key_file: Option<PathBuf>,
+    payments: Option<String>,
     smtp: Option<SmtpConfig>,
     sms: Option<SmsConfig>,
 }
@@ -139,6 +144,8 @@ pub struct Config {
     pub sms: Option<SmsConfig>,
     /// The vault key file.
     pub vault_key_file: PathBuf,
+    /// Whether payments go through the sandbox gateway.
+    pub sandbox_payments: bool,
 }
 
 fn read_file(path: Option<&PathBuf>) -> anyhow::Result<FileConfig> {
@@ -288,8 +295,19 @@ pub fn load(db: &DbArgs, args: &ServeArgs) -> anyhow::Result<Config> {
     {
         bail!("rate_per_address must be at least 1");
     }
+    let sandbox_payments = match args
+        .payments
+        .as_deref()
+        .or(file.payments.as_deref())
+        .unwrap_or(if args.demo { "sandbox" } else { "none" })
+    {
+        "sandbox" => true,
+        "none" => false,
+        other => bail!("payments = {other:?}: use sandbox or none"),
+    };
     Ok(Config {
         vault_key_file,
+        sandbox_payments,
         public_url: args
             .public_url
             .clone()

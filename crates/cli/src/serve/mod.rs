@@ -10,6 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 use podpis_core::notify::{Mailbox, Outgoing, SendFuture, Sender, SmsGateway, SmtpSender, Worker};
+use podpis_core::payments::SandboxGateway;
 use podpis_core::{Context, Policy, Portal, RegistrationForm, RelyingParty, Role, SystemClock};
 use podpis_store::Store;
 use podpis_web::{AppState, Metrics, WebConfig};
@@ -387,9 +388,19 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
     if let Some(n) = cfg.rate_per_address {
         policy.per_address = n;
     }
-    let portal = portal(store.clone(), policy, &cfg.public_url)
+    let mut portal = portal(store.clone(), policy, &cfg.public_url)
         .await?
         .with_vault(config::vault(&cfg.vault_key_file)?);
+    // The sandbox's key is derived from the server key, so every node signs and checks alike.
+    let sandbox = cfg.sandbox_payments.then(|| {
+        SandboxGateway::new(
+            portal.mac("payments", "sandbox gateway").as_bytes(),
+            &format!("{}/sandbox/pay", portal.origin()),
+        )
+    });
+    if let Some(gateway) = &sandbox {
+        portal = portal.with_payments(Arc::new(gateway.clone()));
+    }
     if args.demo {
         seed_demo(&portal).await?;
     }
@@ -426,6 +437,7 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
             secure_cookies: cfg.secure_cookies,
             trust_proxy: cfg.trust_proxy,
             dev_mailbox,
+            sandbox,
         }),
         metrics: Arc::new(Metrics::default()),
         worker: stats,
@@ -444,6 +456,14 @@ async fn run(cfg: config::Config, args: ServeArgs) -> anyhow::Result<Outcome> {
         println!(
             "Development mailbox: messages without a configured SMTP server or SMS gateway are printed here and shown at {}/admin/mailbox",
             cfg.public_url
+        );
+    }
+    if cfg.sandbox_payments {
+        println!(
+            "Payments go through the sandbox card gateway at {}/sandbox/pay (no money moves): card {} pays, {} is declined",
+            cfg.public_url,
+            podpis_core::payments::TEST_CARD_OK,
+            podpis_core::payments::TEST_CARD_DECLINED
         );
     }
     if args.demo {

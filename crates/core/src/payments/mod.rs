@@ -93,6 +93,13 @@ impl Portal {
                 "Payments are not configured on this portal.",
             )
         })?;
+        if !return_url.starts_with(&format!("{}/", self.origin())) {
+            return Err(Error::invalid(
+                "return_url",
+                "Адрес возврата должен быть страницей портала.",
+                "The return address must be a page of the portal.",
+            ));
+        }
         let application = {
             let mut tx = self.store.read().await?;
             self.own_application(&mut tx, who, id).await?

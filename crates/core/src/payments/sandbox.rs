@@ -22,6 +22,14 @@ pub struct SandboxGateway {
     page_url: String,
 }
 
+impl core::fmt::Debug for SandboxGateway {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SandboxGateway")
+            .field("page_url", &self.page_url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl SandboxGateway {
     /// A sandbox signing with `key` whose confirmation page is at `page_url`.
     pub fn new(key: &[u8], page_url: &str) -> Self {

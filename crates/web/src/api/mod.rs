@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+mod applications;
 mod bindings;
 mod centres;
 
@@ -59,6 +60,27 @@ pub fn routes() -> Router<AppState> {
         .route("/bindings", get(bindings::list).post(bindings::begin))
         .route("/bindings/{id}", delete(bindings::remove))
         .route("/bindings/{id}/finish", post(bindings::finish))
+        .route(
+            "/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route("/applications/form", get(applications::form))
+        .route(
+            "/applications/{id}",
+            get(applications::one).put(applications::update),
+        )
+        .route("/applications/{id}/scans", post(applications::attach))
+        .route(
+            "/applications/{id}/scans/{scan}",
+            get(applications::scan).delete(applications::remove_scan),
+        )
+        .route("/applications/{id}/submit", post(applications::submit))
+        .route("/applications/{id}/cancel", post(applications::cancel))
+        .route("/applications/{id}/review", post(applications::review))
+        .route("/applications/{id}/pay", post(applications::pay))
+        .route("/applications/{id}/payments", get(applications::payments))
+        .route("/centres/{id}/applications", get(applications::queue))
+        .route("/payments/webhook", post(applications::webhook))
         .route("/admin/centres", post(centres::add))
         .route("/admin/centres/import", post(centres::import))
         .route(
@@ -76,7 +98,7 @@ pub fn routes() -> Router<AppState> {
 /// The OpenAPI document of this API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Podpis portal API", description = "Accounts, sign-in, sessions, the action journal and the registry of accredited certification centres of the Podpis portal. Errors are RFC 9457 problem documents whose `type` is `/problems/<kind>`."),
+    info(title = "Podpis portal API", description = "Accounts, sign-in, sessions, the action journal, the registry of accredited certification centres, certificate bindings, and applications for qualified certificates with their payments, of the Podpis portal. Errors are RFC 9457 problem documents whose `type` is `/problems/<kind>`."),
     paths(
         register, confirm, resend, login, login_code, passkey_login_begin, passkey_login_finish,
         me, update_profile, sessions, end_session, logout, logout_everywhere, journal,
@@ -84,7 +106,11 @@ pub fn routes() -> Router<AppState> {
         passkey_register_finish, passkey_remove, admin_accounts, admin_role, admin_mailbox,
         admin_verify_journal, centres::list, centres::one, centres::add, centres::import,
         centres::accreditation, centres::certificates, centres::revoke, bindings::begin,
-        bindings::finish, bindings::list, bindings::remove
+        bindings::finish, bindings::list, bindings::remove, applications::form,
+        applications::create, applications::list, applications::one, applications::update,
+        applications::attach, applications::scan, applications::remove_scan,
+        applications::submit, applications::cancel, applications::review, applications::queue,
+        applications::pay, applications::payments, applications::webhook
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)

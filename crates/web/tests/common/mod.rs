@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use podpis_core::payments::SandboxGateway;
 use podpis_core::{ManualClock, Policy, Portal, RelyingParty, Vault};
 use podpis_testkit::TestDb;
 use podpis_web::{AppState, Metrics, WebConfig};
@@ -41,6 +42,7 @@ pub async fn serve_on(
             secure_cookies: true,
             trust_proxy: false,
             dev_mailbox,
+            sandbox: Some(sandbox()),
         }),
         metrics: Arc::new(Metrics::default()),
         worker: None,
@@ -49,6 +51,11 @@ pub async fn serve_on(
     let app = podpis_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}")
+}
+
+/// The sandbox payment gateway every test server takes payments through.
+pub fn sandbox() -> SandboxGateway {
+    SandboxGateway::new(b"test sandbox key", "http://localhost:8080/sandbox/pay")
 }
 
 /// A portal on `db` with a manual clock and `policy`, served.
@@ -62,7 +69,8 @@ pub async fn server_with(db: TestDb, policy: Policy) -> Server {
     )
     .await
     .unwrap()
-    .with_vault(Vault::new(&[9; 32]));
+    .with_vault(Vault::new(&[9; 32]))
+    .with_payments(Arc::new(sandbox()));
     let base = serve(portal.clone(), true).await;
     Server {
         base,

@@ -1,0 +1,339 @@
+//! Applying for a certificate over HTTP: the form, PDF scans (refused by content and size), the
+//! automatic checks, the operator's queue and review, and paying through the sandbox gateway's
+//! page and its signed webhook.
+
+mod common;
+
+use common::{Server, T0};
+use podpis_core::{CentreForm, Context, RegistrationForm, Role};
+use podpis_keys::KeySpec;
+use podpis_testkit::TestDb;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+podpis_testkit::on_both!(apply_review_and_pay_over_http);
+
+const PRICE: i64 = 150_000;
+
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n1 0 obj\n<< >>\nendobj\n% {text}\ntrailer\n<< >>\n%%EOF\n").into_bytes()
+}
+
+struct Api {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Api {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut r = self
+            .http
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("accept-language", "en");
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        let r = r.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn upload(&self, id: &str, kind: &str, bytes: Vec<u8>) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!(
+                "{}/api/v1/applications/{id}/scans?kind={kind}&name={kind}.pdf",
+                self.base
+            ))
+            .bearer_auth(&self.token)
+            .header("accept-language", "en")
+            .header("content-type", "application/pdf")
+            // The server answers an oversized body before reading it and drops the connection.
+            .header("connection", "close")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+}
+
+async fn setup(s: &Server) -> (Api, Api) {
+    let ctx = Context::default();
+    let form = CentreForm {
+        id: "demo".into(),
+        name: "УЦ Демо".into(),
+        inn: "7707083893".into(),
+        ogrn: "1027700132195".into(),
+        address: "Москва".into(),
+        price: PRICE,
+        accredited_from: None,
+        accredited_until: T0 + 365 * 24 * 3600,
+    };
+    let gost: KeySpec = "gost2012-256".parse().unwrap();
+    s.portal
+        .add_hosted_centre(&ctx, None, &form, gost)
+        .await
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let citizen = Api {
+        http: http.clone(),
+        base: s.base.clone(),
+        token: s.signed_in(1).await,
+    };
+    s.portal
+        .create_confirmed_account(
+            &ctx,
+            RegistrationForm {
+                phone: "+79995550001".into(),
+                email: "operator@demo.ru".into(),
+                password: "Пароль-2026".into(),
+                surname: "Операторов".into(),
+                given_name: "Олег".into(),
+                ..Default::default()
+            },
+            &Role::Operator { ca: "demo".into() },
+        )
+        .await
+        .unwrap();
+    let operator = Api {
+        http,
+        base: s.base.clone(),
+        token: s.token("operator@demo.ru", "+79995550001").await,
+    };
+    (citizen, operator)
+}
+
+async fn apply_review_and_pay_over_http(db: TestDb) {
+    let s = common::server(db).await;
+    let (me, operator) = setup(&s).await;
+    let (status, _) = me
+        .call(
+            reqwest::Method::PUT,
+            "/me/profile",
+            Some(
+                json!({ "surname": "Петров", "given_name": "Пётр", "snils": "112-233-445 95",
+                "inn": "500100732259", "birth_date": "1990-05-17", "passport": "4510 123456" }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // The form comes prefilled; a draft is saved from it.
+    let (status, mut form) = me.get("/applications/form").await;
+    assert_eq!(status, 200);
+    assert_eq!(form["snils"], "11223344595");
+    assert_eq!(form["document_number"], "4510 123456");
+    form["centre_id"] = json!("demo");
+    form["medium"] = json!("p12");
+    form["consent"] = json!(true);
+    let (status, app) = me.post("/applications", form.clone()).await;
+    assert_eq!(status, 201, "{app}");
+    assert_eq!(
+        (app["status"].as_str(), app["price"].as_i64()),
+        (Some("draft"), Some(PRICE))
+    );
+    let id = app["id"].as_str().unwrap().to_owned();
+
+    // Scans: refused by content and by size, with the reason; a PDF is taken.
+    let (status, problem) = me
+        .upload(&id, "passport", b"GIF89a not a pdf".to_vec())
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("не является документом PDF"),
+        "{problem}"
+    );
+    let mut big = pdf("big");
+    big.splice(9..9, vec![b' '; 6 * 1024 * 1024]);
+    let (status, problem) = me.upload(&id, "passport", big).await;
+    assert_eq!(status, 422);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("больше 5 МБ"),
+        "{problem}"
+    );
+    let (_, app) = me.get(&format!("/applications/{id}")).await;
+    assert_eq!(
+        app["scans"].as_array().unwrap().len(),
+        0,
+        "nothing refused is stored"
+    );
+
+    // Submitted without the passport scan: rejected with the reason.
+    let (status, app) = me
+        .post(&format!("/applications/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app["status"], "rejected");
+    assert!(
+        app["comment"].as_str().unwrap().contains("паспорт"),
+        "{app}"
+    );
+    let (status, scan) = me.upload(&id, "passport", pdf("passport")).await;
+    assert_eq!(status, 201, "{scan}");
+    let (_, app) = me
+        .post(&format!("/applications/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(app["status"], "accepted", "{app}");
+
+    // The operator's queue, the scan, and the approval; a citizen cannot review.
+    let (status, _) = me
+        .post(
+            &format!("/applications/{id}/review"),
+            json!({ "decision": "approve" }),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, queue) = operator.get("/centres/demo/applications").await;
+    assert_eq!(status, 200);
+    assert_eq!(queue[0]["id"], id.as_str());
+    let r = operator
+        .http
+        .get(format!(
+            "{}/api/v1/applications/{id}/scans/{}",
+            s.base,
+            scan["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&operator.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf("passport"));
+    let (status, app) = operator
+        .post(
+            &format!("/applications/{id}/review"),
+            json!({ "decision": "approve" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{app}");
+    assert_eq!(app["status"], "awaiting_payment");
+
+    // Paying: an outside return address is refused; the sandbox page shows the order.
+    let (status, _) = me
+        .post(
+            &format!("/applications/{id}/pay"),
+            json!({ "return_url": "https://evil.example/" }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    let (status, checkout) = me.post(&format!("/applications/{id}/pay"), json!({})).await;
+    assert_eq!(status, 200, "{checkout}");
+    let url = checkout["url"]
+        .as_str()
+        .unwrap()
+        .replace("http://localhost:8080", &s.base);
+    let page = me
+        .http
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("1500.00 ₽"), "{page}");
+    let order = common::hidden(&page, "order");
+    let sig = common::hidden(&page, "sig");
+    let pay = |card: &'static str| {
+        let (order, sig) = (order.clone(), sig.clone());
+        let http = me.http.clone();
+        let base = s.base.clone();
+        async move {
+            http.post(format!("{base}/sandbox/pay"))
+                .form(&[
+                    ("order", order.as_str()),
+                    ("sig", sig.as_str()),
+                    ("card", card),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = pay("1234 5678").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("not a valid card number"));
+    let r = pay("4000 0000 0000 0002").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"],
+        format!("http://localhost:8080/applications/{id}").as_str()
+    );
+    let (_, app) = me.get(&format!("/applications/{id}")).await;
+    assert_eq!(app["status"], "awaiting_payment");
+
+    // A second checkout, paid with the good card.
+    let (_, checkout) = me.post(&format!("/applications/{id}/pay"), json!({})).await;
+    let link = checkout["url"].as_str().unwrap();
+    let query = link.split_once('?').unwrap().1;
+    let (o, g) = query.split_once("&sig=").unwrap();
+    let gateway = common::sandbox();
+    let second = gateway.open(o.strip_prefix("order=").unwrap(), g).unwrap();
+    let (body, signature) = gateway.charge(&second, "4242424242424242").unwrap();
+    let webhook = |body: Vec<u8>, signature: String| {
+        let http = me.http.clone();
+        let base = s.base.clone();
+        async move {
+            http.post(format!("{base}/api/v1/payments/webhook"))
+                .header("x-payment-signature", signature)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        webhook(body.clone(), "00".repeat(32)).await,
+        422,
+        "a forged signature"
+    );
+    assert_eq!(webhook(body.clone(), signature.clone()).await, 204);
+    assert_eq!(
+        webhook(body, signature).await,
+        204,
+        "a repeat is idempotent"
+    );
+    let (_, app) = me.get(&format!("/applications/{id}")).await;
+    assert_eq!(app["status"], "paid");
+    let (_, payments) = me.get(&format!("/applications/{id}/payments")).await;
+    let states: Vec<&str> = payments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["declined", "succeeded"]);
+    let (status, problem) = me.post(&format!("/applications/{id}/pay"), json!({})).await;
+    assert_eq!(status, 409, "{problem}");
+
+    // The OpenAPI document lists the new operations.
+    let (_, doc) = me.get("/openapi.json").await;
+    for path in [
+        "/api/v1/applications/{id}/scans",
+        "/api/v1/payments/webhook",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path}");
+    }
+}
