@@ -206,7 +206,10 @@ fn database_commands_migrate_verify_and_make_staff() {
     };
     let (code, out, _) = run(&["db", "migrate"]);
     assert_eq!(code, 0);
-    assert!(out.contains("applied migrations [1, 2, 3, 4, 5]"), "{out}");
+    assert!(
+        out.contains("applied migrations [1, 2, 3, 4, 5, 6]"),
+        "{out}"
+    );
     let (_, out, _) = run(&["db", "migrate"]);
     assert!(out.contains("up to date"), "{out}");
     std::fs::write(dir.path().join("pw"), "Пароль-Админа-1\n").unwrap();

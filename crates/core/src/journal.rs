@@ -62,11 +62,13 @@ pub enum Action {
     ApplicationChanged,
     /// A payment was started, succeeded or was declined.
     Payment,
+    /// Visit slots were published, or a visit was moved.
+    VisitChanged,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 28] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -94,6 +96,7 @@ impl Action {
         Self::ApplicationEdited,
         Self::ApplicationChanged,
         Self::Payment,
+        Self::VisitChanged,
     ];
 
     /// The stored name.
@@ -126,6 +129,7 @@ impl Action {
             Self::ApplicationEdited => "application_edited",
             Self::ApplicationChanged => "application_changed",
             Self::Payment => "payment",
+            Self::VisitChanged => "visit_changed",
         }
     }
 
@@ -170,6 +174,7 @@ impl Action {
             Self::ApplicationEdited => ("Изменение заявления", "Application edited"),
             Self::ApplicationChanged => ("Ход заявления", "Application progress"),
             Self::Payment => ("Оплата", "Payment"),
+            Self::VisitChanged => ("Визит в УЦ", "Visit to the centre"),
         };
         lang.pick(ru, en)
     }

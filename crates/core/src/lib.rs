@@ -37,6 +37,7 @@ mod sessions;
 mod totp;
 pub mod validate;
 mod vault;
+mod visits;
 
 use std::sync::Arc;
 
@@ -60,6 +61,7 @@ pub use secret::argon2 as password_hasher;
 pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
 pub use vault::Vault;
+pub use visits::{IdentityCheck, REMINDER_BEFORE, Visit, moscow_time};
 
 /// A fresh random token (256 bits, base64url), for nonces the web layer needs.
 pub fn random_token() -> String {

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use podpis_core::payments::{Order, SandboxGateway, TEST_CARD_DECLINED, TEST_CARD_OK};
 use podpis_core::{
-    ApplicationForm, Error, IdentityDocument, Lang, MAX_SCAN_BYTES, Portal, Principal, Review,
-    Status, SubjectType,
+    ApplicationForm, Error, IdentityCheck, IdentityDocument, Lang, MAX_SCAN_BYTES, Portal,
+    Principal, Review, Status, SubjectType,
 };
 use podpis_store::JournalFilter;
 use podpis_testkit::TestDb;
@@ -19,7 +19,8 @@ podpis_testkit::on_both!(
     the_automatic_checks_give_every_reason,
     scans_are_pdf_and_small_and_private,
     the_state_machine_refuses_other_moves,
-    a_payment_is_taken_once
+    a_payment_is_taken_once,
+    a_visit_is_booked_moved_reminded_and_checked
 );
 
 /// A complete form for a person applying to `demo`, prefilled from the profile.
@@ -699,4 +700,190 @@ async fn a_payment_is_taken_once(db: TestDb) {
         .await
         .unwrap_err();
     assert!(text(&e).contains("does not await payment"), "{}", text(&e));
+}
+
+/// `approved` and then paid through the sandbox.
+async fn paid(w: &World, portal: &Portal, me: &Principal, operator: &Principal) -> String {
+    let id = approved(w, portal, me, operator).await;
+    let gateway = SandboxGateway::new(b"sandbox key", "http://localhost:8080/sandbox/pay");
+    let checkout = portal
+        .pay_application(&ctx(), me, &id, "http://localhost:8080/back")
+        .await
+        .unwrap();
+    let (body, sig) = gateway
+        .charge(&order_of(&gateway, &checkout.url), TEST_CARD_OK)
+        .unwrap();
+    portal.payment_webhook(&ctx(), &body, &sig).await.unwrap();
+    id
+}
+
+async fn a_visit_is_booked_moved_reminded_and_checked(db: TestDb) {
+    let w = world(db).await;
+    let gateway = SandboxGateway::new(b"sandbox key", "http://localhost:8080/sandbox/pay");
+    let portal = w.portal.clone().with_payments(Arc::new(gateway));
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+    let day = 24 * 3600;
+    let (first, second) = (common::T0 + 2 * day, common::T0 + 3 * day);
+
+    // Only the centre's operators publish slots, in the future, one per time.
+    assert!(matches!(
+        portal
+            .publish_slots(&ctx(), &me, "demo", &[first], 30)
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    ));
+    let e = portal
+        .publish_slots(&ctx(), &operator, "demo", &[common::T0 - 60], 30)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("future"), "{}", text(&e));
+    let slots = portal
+        .publish_slots(&ctx(), &operator, "demo", &[first, second], 30)
+        .await
+        .unwrap();
+    let e = portal
+        .publish_slots(&ctx(), &operator, "demo", &[second], 30)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Conflict { .. }), "{e}");
+    assert_eq!(portal.free_slots("demo").await.unwrap().len(), 2);
+
+    // A visit is booked only once the application is paid.
+    let id = approved(&w, &portal, &me, &operator).await;
+    let e = portal
+        .book_visit(&ctx(), &me, &id, &slots[0].id)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("cannot become"), "{}", text(&e));
+    portal.cancel_application(&ctx(), &me, &id).await.unwrap();
+    let id = paid(&w, &portal, &me, &operator).await;
+    let visit = portal
+        .book_visit(&ctx(), &me, &id, &slots[0].id)
+        .await
+        .unwrap();
+    assert!(
+        visit.code.len() == 9 && visit.code.as_bytes()[4] == b'-',
+        "{}",
+        visit.code
+    );
+    let told = w.messages_to("+79992000001").await;
+    let last = told.last().unwrap();
+    assert!(
+        last.contains("готов вас принять") && last.contains(&visit.code),
+        "{last}"
+    );
+    assert_eq!(
+        portal.application(&me, &id).await.unwrap().status,
+        Status::VisitBooked
+    );
+
+    // Moved to the second slot: new codes, the first slot free again.
+    let moved = portal
+        .book_visit(&ctx(), &me, &id, &slots[1].id)
+        .await
+        .unwrap();
+    assert_ne!(moved.code, visit.code);
+    let free: Vec<String> = portal
+        .free_slots("demo")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(free, [slots[0].id.clone()]);
+    assert_eq!(portal.visit(&me, &id).await.unwrap(), moved);
+    assert!(
+        matches!(
+            portal.open_visit(&operator, &visit.code).await.unwrap_err(),
+            Error::Invalid { field: "code", .. }
+        ),
+        "the old code no longer opens it"
+    );
+
+    // Cancelled, the slot is free and the application paid again; booked again, the same codes.
+    let cancelled = portal.cancel_visit(&ctx(), &me, &id).await.unwrap();
+    assert_eq!(cancelled.status, Status::Paid);
+    assert_eq!(portal.free_slots("demo").await.unwrap().len(), 2);
+    let rebooked = portal
+        .book_visit(&ctx(), &me, &id, &slots[1].id)
+        .await
+        .unwrap();
+    assert_eq!(rebooked.code, moved.code);
+
+    // The reminder goes out the day before, once.
+    assert_eq!(portal.remind_visits().await.unwrap(), 0);
+    w.clock.advance(second - common::T0 - 20 * 3600);
+    assert_eq!(portal.remind_visits().await.unwrap(), 1);
+    assert_eq!(portal.remind_visits().await.unwrap(), 0);
+    assert!(
+        w.messages_to("c1@example.ru")
+            .await
+            .last()
+            .unwrap()
+            .contains("Напоминаем")
+    );
+
+    // At the centre: opened by the short code or the QR token, by its operators only.
+    let by_code = portal.open_visit(&operator, &moved.code).await.unwrap();
+    assert_eq!(by_code.application.id, id);
+    assert_eq!(by_code.scans.len(), 1);
+    let by_token = portal.open_visit(&operator, &moved.token).await.unwrap();
+    assert_eq!(by_token.application.id, id);
+    portal
+        .add_hosted_centre(&ctx(), None, &centre_form("other", 0), gost())
+        .await
+        .unwrap();
+    let stranger = w.operator(3, "other").await;
+    assert!(matches!(
+        portal
+            .open_visit(&stranger, &moved.token)
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    ));
+    let forged = format!("{}.{}.{}", id, moved.expires_at + 86_400, "00".repeat(32));
+    assert!(portal.open_visit(&operator, &forged).await.is_err());
+    assert!(matches!(
+        portal
+            .check_identity(&ctx(), &stranger, &id, IdentityCheck::Confirmed)
+            .await
+            .unwrap_err(),
+        Error::Forbidden
+    ));
+    let e = portal
+        .check_identity(&ctx(), &operator, &id, IdentityCheck::Refused(" ".into()))
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Invalid {
+            field: "reason",
+            ..
+        }
+    ));
+    // Past the slot's end and the grace, neither code opens it.
+    w.clock.advance(20 * 3600 + 30 * 60 + 2 * 3600 + 60);
+    for presented in [&moved.code, &moved.token] {
+        let e = portal.open_visit(&operator, presented).await.unwrap_err();
+        assert!(text(&e).contains("expired"), "{}", text(&e));
+    }
+
+    // The operator who opened it confirms the identity; the slot is done with.
+    let verified = portal
+        .check_identity(&ctx(), &operator, &id, IdentityCheck::Confirmed)
+        .await
+        .unwrap();
+    assert_eq!(verified.status, Status::IdentityVerified);
+    assert!(
+        verified
+            .application
+            .comment
+            .contains("identificationKind 0")
+    );
+    assert!(matches!(
+        portal.visit(&me, &id).await.unwrap_err(),
+        Error::NotFound(_)
+    ));
 }

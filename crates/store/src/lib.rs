@@ -30,6 +30,7 @@ mod payments;
 mod rate_limit;
 mod sessions;
 mod settings;
+mod visits;
 
 use core::fmt;
 
@@ -50,6 +51,7 @@ pub use outbox::{Delivery, Message, NewMessage};
 pub use passkeys::{Ceremony, Passkey};
 pub use payments::Payment;
 pub use sessions::Session;
+pub use visits::Slot;
 
 /// Which SQL database a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

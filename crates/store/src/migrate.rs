@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "payments",
         include_str!("../migrations/0005_payments.sql"),
     ),
+    (6, "visits", include_str!("../migrations/0006_visits.sql")),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

@@ -1,6 +1,6 @@
 //! Applying for a certificate over HTTP: the form, PDF scans (refused by content and size), the
 //! automatic checks, the operator's queue and review, and paying through the sandbox gateway's
-//! page and its signed webhook.
+//! page and its signed webhook, the visit with its QR code, and the identity check.
 
 mod common;
 
@@ -327,6 +327,68 @@ async fn apply_review_and_pay_over_http(db: TestDb) {
     assert_eq!(states, ["declined", "succeeded"]);
     let (status, problem) = me.post(&format!("/applications/{id}/pay"), json!({})).await;
     assert_eq!(status, 409, "{problem}");
+
+    // The visit: the operator publishes a slot, the applicant books it and gets the codes.
+    let at = podpis_core::timestamp(T0 + 2 * 24 * 3600);
+    let (status, slots) = me
+        .post(
+            "/centres/demo/slots",
+            json!({ "starts": [at], "minutes": 30 }),
+        )
+        .await;
+    assert_eq!(status, 403, "{slots}");
+    let (status, slots) = operator
+        .post(
+            "/centres/demo/slots",
+            json!({ "starts": [at], "minutes": 30 }),
+        )
+        .await;
+    assert_eq!(status, 201, "{slots}");
+    let (_, free) = me.get("/centres/demo/slots").await;
+    assert_eq!(free[0]["id"], slots[0]["id"]);
+    let (status, visit) = me
+        .post(
+            &format!("/applications/{id}/visit"),
+            json!({ "slot_id": slots[0]["id"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{visit}");
+    assert_eq!(visit["slot"]["starts_moscow"], "17.01.2027 11:00 МСК");
+    let (_, shown) = me.get(&format!("/applications/{id}/visit")).await;
+    assert_eq!(shown["code"], visit["code"]);
+    let r = me
+        .http
+        .get(format!("{}{}", s.base, visit["qr"].as_str().unwrap()))
+        .bearer_auth(&me.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    let svg = r.text().await.unwrap();
+    assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+
+    // At the centre: opened by the short code, the identity confirmed.
+    let (status, _) = me
+        .post("/visits/open", json!({ "code": visit["code"] }))
+        .await;
+    assert_eq!(status, 403, "a citizen opens no visit");
+    let (status, opened) = operator
+        .post("/visits/open", json!({ "code": visit["code"] }))
+        .await;
+    assert_eq!(status, 200, "{opened}");
+    assert_eq!(opened["id"], id.as_str());
+    let (status, bad) = operator
+        .post("/visits/open", json!({ "code": "0000-0000" }))
+        .await;
+    assert_eq!(status, 422, "{bad}");
+    let (status, verified) = operator
+        .post(
+            &format!("/applications/{id}/identity"),
+            json!({ "decision": "confirm" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{verified}");
+    assert_eq!(verified["status"], "identity_verified");
 
     // The OpenAPI document lists the new operations.
     let (_, doc) = me.get("/openapi.json").await;

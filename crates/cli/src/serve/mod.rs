@@ -151,8 +151,8 @@ async fn portal(store: Store, policy: Policy, public_url: &str) -> anyhow::Resul
 /// How often each node runs the scheduled jobs (CRL refresh, expiry warnings).
 const SCHEDULE: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Publishes the CRLs that are due and sends the expiry warnings that are due, every
-/// [`SCHEDULE`], until `stopped`. Both jobs are safe on any number of nodes at once.
+/// Publishes the CRLs that are due and sends the expiry warnings and visit reminders that are
+/// due, every [`SCHEDULE`], until `stopped`. Every job is safe on any number of nodes at once.
 async fn scheduled_jobs(portal: Portal, mut stopped: watch::Receiver<bool>) {
     loop {
         match portal.refresh_crls().await {
@@ -164,6 +164,11 @@ async fn scheduled_jobs(portal: Portal, mut stopped: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(warnings = n, "certificate expiry warnings queued"),
             Err(e) => tracing::error!(error = %e, "expiry warnings failed"),
+        }
+        match portal.remind_visits().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminders = n, "visit reminders queued"),
+            Err(e) => tracing::error!(error = %e, "visit reminders failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(SCHEDULE) => {}

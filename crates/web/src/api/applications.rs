@@ -23,7 +23,7 @@ pub const SIGNATURE_HEADER: &str = "x-payment-signature";
 
 /// An application.
 #[derive(Serialize, ToSchema)]
-pub(super) struct ApplicationDto {
+pub(crate) struct ApplicationDto {
     id: String,
     centre: String,
     /// draft, submitted, rejected, accepted, returned, approved, awaiting_payment, paid,
@@ -66,7 +66,8 @@ impl From<Attachment> for ScanDto {
     }
 }
 
-fn dto(v: ApplicationView, client_lang: podpis_core::Lang) -> ApplicationDto {
+/// An application as the API shows it.
+pub(crate) fn dto(v: ApplicationView, client_lang: podpis_core::Lang) -> ApplicationDto {
     ApplicationDto {
         id: v.application.id,
         centre: v.application.centre_id,

@@ -17,6 +17,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 mod applications;
 mod bindings;
 mod centres;
+mod visits;
 
 use crate::AppState;
 use crate::auth::{ApiUser, Client};
@@ -81,6 +82,17 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/payments", get(applications::payments))
         .route("/centres/{id}/applications", get(applications::queue))
         .route("/payments/webhook", post(applications::webhook))
+        .route(
+            "/centres/{id}/slots",
+            get(visits::free).post(visits::publish),
+        )
+        .route(
+            "/applications/{id}/visit",
+            get(visits::show).post(visits::book).delete(visits::cancel),
+        )
+        .route("/applications/{id}/visit/qr.svg", get(visits::qr))
+        .route("/applications/{id}/identity", post(visits::identity))
+        .route("/visits/open", post(visits::open))
         .route("/admin/centres", post(centres::add))
         .route("/admin/centres/import", post(centres::import))
         .route(
@@ -110,7 +122,9 @@ pub fn routes() -> Router<AppState> {
         applications::create, applications::list, applications::one, applications::update,
         applications::attach, applications::scan, applications::remove_scan,
         applications::submit, applications::cancel, applications::review, applications::queue,
-        applications::pay, applications::payments, applications::webhook
+        applications::pay, applications::payments, applications::webhook, visits::publish,
+        visits::free, visits::book, visits::show, visits::cancel, visits::qr, visits::open,
+        visits::identity
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)
