@@ -79,6 +79,8 @@ pub(crate) const CONFIRM_EMAIL: &str = "confirm_email";
 pub(crate) const LOGIN: &str = "login";
 /// The purpose of the code that confirms binding a certificate.
 pub(crate) const BIND: &str = "bind";
+/// The purpose of the code that confirms a change of a cloud key's PIN.
+pub(crate) const CLOUD_PIN: &str = "cloud_pin";
 
 impl Portal {
     /// Registers an account and sends codes to confirm its phone (SMS) and e-mail.

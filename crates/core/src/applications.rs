@@ -366,6 +366,7 @@ impl Portal {
             price: centre.price,
             created_at: now,
             updated_at: now,
+            serial: None,
         };
         let mut tx = self.store.begin().await?;
         tx.insert_application(&application).await?;

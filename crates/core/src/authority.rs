@@ -205,6 +205,33 @@ impl Portal {
         centre_id: &str,
         request: &CertificateRequest,
     ) -> Result<IssuedCertificate> {
+        let issued = self.sign_certificate(centre_id, request).await?;
+        let mut tx = self.store.begin().await?;
+        self.record_issued(&mut tx, ctx, None, &issued).await?;
+        tx.commit().await?;
+        Ok(issued)
+    }
+
+    /// Stores `issued` and journals its issuance by `by`, inside `tx`.
+    pub(crate) async fn record_issued(
+        &self,
+        tx: &mut podpis_store::Tx,
+        ctx: &Context,
+        by: Option<&Principal>,
+        issued: &IssuedCertificate,
+    ) -> Result<()> {
+        tx.insert_certificate(issued).await?;
+        self.record_certificate(tx, ctx, by, issued, Action::CertificateIssued, "")
+            .await
+    }
+
+    /// Makes (signs) a certificate of hosted centre `centre_id` for `request`, without storing
+    /// it. The centre must be accredited now.
+    pub(crate) async fn sign_certificate(
+        &self,
+        centre_id: &str,
+        request: &CertificateRequest,
+    ) -> Result<IssuedCertificate> {
         let now = self.now();
         let centre = self.centre(centre_id).await?;
         if !centre.hosted {
@@ -274,11 +301,6 @@ impl Portal {
             reason: None,
             issued_at: now,
         };
-        let mut tx = self.store.begin().await?;
-        tx.insert_certificate(&issued).await?;
-        self.record_certificate(&mut tx, ctx, None, &issued, Action::CertificateIssued, "")
-            .await?;
-        tx.commit().await?;
         Ok(issued)
     }
 

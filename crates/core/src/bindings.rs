@@ -7,8 +7,9 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
+use podpis_keys::Signer;
 use podpis_pki::Certificate;
-use podpis_pki::cades::{SignedMessage, verify_signer};
+use podpis_pki::cades::{DigestAlgorithm, SignRequest, SignedMessage, sign, verify_signer};
 use podpis_pki::crl::Crl;
 use podpis_pki::issue::normalize_serial;
 use podpis_pki::subject::SubjectInfo;
@@ -16,6 +17,7 @@ use podpis_pki::validate::{Options, TrustStore, validate};
 use podpis_store::{Binding, Centre};
 
 use crate::accounts::BIND;
+use crate::applications::Status;
 use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::{CodeTicket, Context, Error, Portal, Principal, Result, secret};
@@ -287,12 +289,74 @@ impl Portal {
         }
         self.record_binding(&mut tx, ctx, &binding, Action::CertificateBound, true, "")
             .await?;
+        if let Some(application) = tx
+            .application_of_certificate(&binding.centre_id, &binding.serial)
+            .await?
+            .filter(|a| a.status == Status::Issued.name())
+        {
+            self.move_to(
+                &mut tx,
+                ctx,
+                Some(who),
+                application,
+                Status::Closed,
+                "certificate bound",
+            )
+            .await?;
+        }
         let bound = tx
             .binding(&binding.id)
             .await?
             .ok_or(Error::NotFound("binding"))?;
         tx.commit().await?;
         Ok(bound)
+    }
+
+    /// Finishes binding a cloud key's certificate: the PIN opens the key in the vault, which
+    /// signs the challenge as the proof of possession (a wrong PIN counts towards the key's
+    /// lock), and `code` is the code sent.
+    pub async fn bind_finish_with_pin(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        binding_id: &str,
+        pin: &str,
+        code: &str,
+    ) -> Result<Binding> {
+        let mut tx = self.store.begin().await?;
+        let binding = tx
+            .binding(binding_id)
+            .await?
+            .filter(|b| b.account_id == who.account_id)
+            .ok_or(Error::NotFound("binding"))?;
+        let cloud = tx
+            .cloud_key_of_certificate(&binding.centre_id, &binding.serial)
+            .await?
+            .filter(|k| k.account_id == who.account_id)
+            .ok_or(Error::NotFound("cloud key"))?;
+        let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, pin).await {
+            Ok(key) => key,
+            Err(e) => {
+                tx.commit().await?;
+                return Err(e);
+            }
+        };
+        tx.commit().await?;
+        let cert = Certificate::from_der(&binding.der).map_err(internal)?;
+        let algorithm =
+            DigestAlgorithm::for_signature(&key.signature_algorithm().oid).map_err(internal)?;
+        let digest = algorithm.digest(binding.challenge.as_bytes());
+        let request = SignRequest {
+            signer: &key,
+            certificate: &cert,
+            chain: &[],
+            digest: &digest,
+            signing_time: UNIX_EPOCH + Duration::from_secs(self.now().max(0) as u64),
+        };
+        let proof = sign(&request, None)
+            .and_then(|m| m.to_der())
+            .map_err(internal)?;
+        self.bind_finish(ctx, who, binding_id, &proof, code).await
     }
 
     /// The principal's pending and connected certificates, newest first.

@@ -64,11 +64,15 @@ pub enum Action {
     Payment,
     /// Visit slots were published, or a visit was moved.
     VisitChanged,
+    /// The PIN of a cloud key was changed.
+    PinChanged,
+    /// A wrong PIN of a cloud key was entered.
+    PinRejected,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -97,6 +101,8 @@ impl Action {
         Self::ApplicationChanged,
         Self::Payment,
         Self::VisitChanged,
+        Self::PinChanged,
+        Self::PinRejected,
     ];
 
     /// The stored name.
@@ -130,6 +136,8 @@ impl Action {
             Self::ApplicationChanged => "application_changed",
             Self::Payment => "payment",
             Self::VisitChanged => "visit_changed",
+            Self::PinChanged => "pin_changed",
+            Self::PinRejected => "pin_rejected",
         }
     }
 
@@ -175,6 +183,8 @@ impl Action {
             Self::ApplicationChanged => ("Ход заявления", "Application progress"),
             Self::Payment => ("Оплата", "Payment"),
             Self::VisitChanged => ("Визит в УЦ", "Visit to the centre"),
+            Self::PinChanged => ("Смена PIN-кода облачного ключа", "Cloud key PIN changed"),
+            Self::PinRejected => ("Неверный PIN-код", "Wrong PIN"),
         };
         lang.pick(ru, en)
     }

@@ -61,6 +61,11 @@ impl Vault {
         let plain = key
             .to_pkcs8_der()
             .map_err(|e| Error::Internal(format!("encoding a key: {e}")))?;
+        self.seal_bytes(label, &plain)
+    }
+
+    /// Seals `plain` for `label`.
+    pub fn seal_bytes(&self, label: &str, plain: &[u8]) -> Result<String> {
         let mut nonce = [0u8; NONCE];
         getrandom::fill(&mut nonce).expect("the operating system's random source");
         let sealed = self
@@ -68,7 +73,7 @@ impl Vault {
             .encrypt(
                 &Nonce::from(nonce),
                 Payload {
-                    msg: &plain,
+                    msg: plain,
                     aad: label.as_bytes(),
                 },
             )
@@ -81,6 +86,13 @@ impl Vault {
     /// Opens a key sealed for `label`. A wrong KEK, a damaged value or another label is an
     /// error that says so.
     pub fn open(&self, label: &str, sealed: &str) -> Result<SoftwareKey> {
+        let plain = self.open_bytes(label, sealed)?;
+        SoftwareKey::from_pkcs8_der(&plain)
+            .map_err(|e| Error::Internal(format!("the sealed key {label}: {e}")))
+    }
+
+    /// Opens bytes sealed for `label`, with the errors of [`Vault::open`].
+    pub fn open_bytes(&self, label: &str, sealed: &str) -> Result<Zeroizing<Vec<u8>>> {
         let bytes = sealed
             .strip_prefix(PREFIX)
             .and_then(|b| STANDARD.decode(b).ok())
@@ -88,7 +100,7 @@ impl Vault {
             .ok_or_else(|| Error::Internal(format!("the sealed key {label} is damaged")))?;
         let (nonce, body) = bytes.split_at(NONCE);
         let nonce: [u8; NONCE] = nonce.try_into().expect("split at the nonce's length");
-        let plain = Zeroizing::new(
+        Ok(Zeroizing::new(
             self.cipher
                 .decrypt(
                     &Nonce::from(nonce),
@@ -103,9 +115,7 @@ impl Vault {
                          (another portal's key file, or the value was changed)"
                     ))
                 })?,
-        );
-        SoftwareKey::from_pkcs8_der(&plain)
-            .map_err(|e| Error::Internal(format!("the sealed key {label}: {e}")))
+        ))
     }
 }
 

@@ -8,9 +8,13 @@ use std::sync::Arc;
 
 use podpis_core::payments::{Order, SandboxGateway, TEST_CARD_DECLINED, TEST_CARD_OK};
 use podpis_core::{
-    ApplicationForm, Error, IdentityCheck, IdentityDocument, Lang, MAX_SCAN_BYTES, Portal,
-    Principal, Review, Status, SubjectType,
+    ApplicationForm, Error, IdentityCheck, IdentityDocument, Issuance, Lang, MAX_SCAN_BYTES,
+    Medium, Portal, Principal, Review, Status, SubjectType,
 };
+use podpis_keys::{Signer, SoftwareKey};
+use podpis_pki::Certificate;
+use podpis_pki::csr::Csr;
+use podpis_pki::subject::SubjectInfo;
 use podpis_store::JournalFilter;
 use podpis_testkit::TestDb;
 
@@ -20,7 +24,9 @@ podpis_testkit::on_both!(
     scans_are_pdf_and_small_and_private,
     the_state_machine_refuses_other_moves,
     a_payment_is_taken_once,
-    a_visit_is_booked_moved_reminded_and_checked
+    a_visit_is_booked_moved_reminded_and_checked,
+    token_and_p12_applications_are_issued,
+    a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed
 );
 
 /// A complete form for a person applying to `demo`, prefilled from the profile.
@@ -536,10 +542,20 @@ async fn the_state_machine_refuses_other_moves(db: TestDb) {
 
 /// An application of `me` to `demo`, approved by `operator`: it awaits payment.
 async fn approved(w: &World, portal: &Portal, me: &Principal, operator: &Principal) -> String {
-    let app = portal
-        .create_application(&ctx(), me, complete_form(w, me).await)
-        .await
-        .unwrap();
+    approved_for(w, portal, me, operator, Medium::Token).await
+}
+
+/// An application of `me` to `demo` for a key on `medium`, approved by `operator`.
+async fn approved_for(
+    w: &World,
+    portal: &Portal,
+    me: &Principal,
+    operator: &Principal,
+    medium: Medium,
+) -> String {
+    let mut form = complete_form(w, me).await;
+    form.medium = medium;
+    let app = portal.create_application(&ctx(), me, form).await.unwrap();
     let id = app.application.id;
     portal
         .attach_scan(&ctx(), me, &id, "passport", "p.pdf", &pdf("p"))
@@ -704,7 +720,18 @@ async fn a_payment_is_taken_once(db: TestDb) {
 
 /// `approved` and then paid through the sandbox.
 async fn paid(w: &World, portal: &Portal, me: &Principal, operator: &Principal) -> String {
-    let id = approved(w, portal, me, operator).await;
+    paid_for(w, portal, me, operator, Medium::Token).await
+}
+
+/// `approved_for` and then paid through the sandbox.
+async fn paid_for(
+    w: &World,
+    portal: &Portal,
+    me: &Principal,
+    operator: &Principal,
+    medium: Medium,
+) -> String {
+    let id = approved_for(w, portal, me, operator, medium).await;
     let gateway = SandboxGateway::new(b"sandbox key", "http://localhost:8080/sandbox/pay");
     let checkout = portal
         .pay_application(&ctx(), me, &id, "http://localhost:8080/back")
@@ -886,4 +913,279 @@ async fn a_visit_is_booked_moved_reminded_and_checked(db: TestDb) {
         portal.visit(&me, &id).await.unwrap_err(),
         Error::NotFound(_)
     ));
+}
+
+/// A portal taking sandbox payments.
+fn paying(w: &World) -> Portal {
+    let gateway = SandboxGateway::new(b"sandbox key", "http://localhost:8080/sandbox/pay");
+    w.portal.clone().with_payments(Arc::new(gateway))
+}
+
+/// An application for `medium` taken to `identity_verified`: paid, a visit booked in a fresh
+/// slot `n` days ahead, the identity confirmed.
+async fn verified(
+    w: &World,
+    portal: &Portal,
+    me: &Principal,
+    operator: &Principal,
+    medium: Medium,
+    n: i64,
+) -> String {
+    let id = paid_for(w, portal, me, operator, medium).await;
+    let at = w.portal.clock().now() + n * 24 * 3600;
+    let slot = portal
+        .publish_slots(&ctx(), operator, "demo", &[at], 30)
+        .await
+        .unwrap()
+        .remove(0);
+    portal.book_visit(&ctx(), me, &id, &slot.id).await.unwrap();
+    portal
+        .check_identity(&ctx(), operator, &id, IdentityCheck::Confirmed)
+        .await
+        .unwrap();
+    id
+}
+
+async fn token_and_p12_applications_are_issued(db: TestDb) {
+    let w = world(db).await;
+    let portal = paying(&w);
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+
+    // .p12: the centre makes the key; the file opens with the password shown once.
+    let id = verified(&w, &portal, &me, &operator, Medium::P12, 1).await;
+    let e = portal
+        .issue_for_application(&ctx(), &operator, &id, Issuance::Csr(b"x".to_vec()))
+        .await
+        .err()
+        .unwrap();
+    assert!(text(&e).contains("key medium «p12»"), "{}", text(&e));
+    portal
+        .add_hosted_centre(&ctx(), None, &centre_form("other", 0), gost())
+        .await
+        .unwrap();
+    let stranger = w.operator(3, "other").await;
+    assert!(matches!(
+        portal
+            .issue_for_application(&ctx(), &stranger, &id, Issuance::P12)
+            .await
+            .err()
+            .unwrap(),
+        Error::Forbidden
+    ));
+    let issued = portal
+        .issue_for_application(&ctx(), &operator, &id, Issuance::P12)
+        .await
+        .unwrap();
+    let p12 = issued.p12.expect("a .p12 file");
+    assert_eq!(p12.password.len(), 16);
+    let contents = podpis_keys::pkcs12::import(&p12.der, p12.password.as_bytes()).unwrap();
+    assert_eq!(contents.certificates[0], issued.certificate.der);
+    let cert = Certificate::from_der(&issued.certificate.der).unwrap();
+    assert_eq!(
+        cert.x509().tbs_certificate().subject_public_key_info(),
+        &contents.key.public_key().unwrap()
+    );
+    let subject = SubjectInfo::from_attributes(&cert.subject()).unwrap();
+    assert_eq!(subject.snils.as_deref(), Some(SNILS));
+    assert_eq!(subject.surname.as_deref(), Some("Иванов"));
+    assert!(podpis_keys::pkcs12::import(&p12.der, b"wrong").is_err());
+    let view = portal.application(&me, &id).await.unwrap();
+    assert_eq!(view.status, Status::Issued);
+    assert_eq!(
+        view.application.serial.as_deref(),
+        Some(issued.certificate.serial.as_str())
+    );
+    assert!(
+        w.messages_to("+79992000001")
+            .await
+            .last()
+            .unwrap()
+            .contains("выпущен")
+    );
+    let e = portal
+        .issue_for_application(&ctx(), &operator, &id, Issuance::P12)
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        text(&e).contains("once the identity is confirmed"),
+        "{}",
+        text(&e)
+    );
+
+    // Token: the CSR's key and the application's data; a forged or non-GOST CSR is refused.
+    let id = verified(&w, &portal, &me, &operator, Medium::Token, 2).await;
+    let key = SoftwareKey::generate(gost()).unwrap();
+    let name: x509_cert::name::Name = "CN=Someone Else".parse().unwrap();
+    let csr = Csr::create(name.clone(), &key).unwrap();
+    let mut forged = csr.der().to_vec();
+    let last = forged.len() - 3;
+    forged[last] ^= 1;
+    let e = portal
+        .issue_for_application(&ctx(), &operator, &id, Issuance::Csr(forged))
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        text(&e).contains("certificate request was refused"),
+        "{}",
+        text(&e)
+    );
+    let ecdsa = SoftwareKey::generate("ecdsa-p256".parse().unwrap()).unwrap();
+    let e = portal
+        .issue_for_application(
+            &ctx(),
+            &operator,
+            &id,
+            Issuance::Csr(Csr::create(name, &ecdsa).unwrap().to_pem().into_bytes()),
+        )
+        .await
+        .err()
+        .unwrap();
+    assert!(text(&e).contains("GOST R 34.10-2012"), "{}", text(&e));
+    let issued = portal
+        .issue_for_application(
+            &ctx(),
+            &operator,
+            &id,
+            Issuance::Csr(csr.to_pem().into_bytes()),
+        )
+        .await
+        .unwrap();
+    assert!(issued.p12.is_none());
+    let cert = Certificate::from_der(&issued.certificate.der).unwrap();
+    assert_eq!(
+        cert.x509().tbs_certificate().subject_public_key_info(),
+        &key.public_key().unwrap()
+    );
+    let subject = SubjectInfo::from_attributes(&cert.subject()).unwrap();
+    assert_eq!(subject.common_name.as_deref(), Some("Иванов Иван"));
+    assert_eq!(subject.inn.as_deref(), Some(INN));
+}
+
+async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb) {
+    let w = world(db).await;
+    let portal = paying(&w);
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+    let id = verified(&w, &portal, &me, &operator, Medium::Cloud, 1).await;
+
+    // Only the applicant sets the PIN; it is 6 to 12 digits.
+    assert!(matches!(
+        portal
+            .issue_cloud_key(&ctx(), &operator, &id, "123456")
+            .await
+            .err()
+            .unwrap(),
+        Error::NotFound(_)
+    ));
+    assert!(matches!(
+        portal
+            .issue_cloud_key(&ctx(), &me, &id, "12ab")
+            .await
+            .err()
+            .unwrap(),
+        Error::Invalid { field: "pin", .. }
+    ));
+    let (cloud, issued) = portal
+        .issue_cloud_key(&ctx(), &me, &id, "123456")
+        .await
+        .unwrap();
+    assert_eq!(portal.cloud_keys(&me).await.unwrap(), std::slice::from_ref(&cloud));
+    assert!(
+        !cloud.sealed_key.contains("PRIVATE KEY"),
+        "sealed, not plain"
+    );
+
+    // Bound with the PIN as the proof of possession; a wrong PIN costs a try.
+    let started = portal.bind_begin(&ctx(), &me, &issued.der).await.unwrap();
+    let phone = "+79992000001";
+    let code = podpis_testkit::queued_code(&w.db.store, phone).await;
+    let e = portal
+        .bind_finish_with_pin(&ctx(), &me, &started.binding_id, "654321", &code)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("Tries left: 2"), "{}", text(&e));
+    let bound = portal
+        .bind_finish_with_pin(&ctx(), &me, &started.binding_id, "123456", &code)
+        .await
+        .unwrap();
+    assert_eq!(bound.status, "connected");
+    assert_eq!(
+        portal.application(&me, &id).await.unwrap().status,
+        Status::Closed
+    );
+
+    // The PIN changes with the old PIN and a code; then the old PIN no longer opens the key.
+    let ticket = portal
+        .change_pin_begin(&ctx(), &me, &cloud.id)
+        .await
+        .unwrap();
+    let code = podpis_testkit::queued_code(&w.db.store, phone).await;
+    let e = portal
+        .change_pin_finish(
+            &ctx(),
+            &me,
+            &cloud.id,
+            &ticket.id,
+            "000000",
+            "123456",
+            "777777",
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::WrongCode { .. }), "{e}");
+    let ticket = portal
+        .change_pin_begin(&ctx(), &me, &cloud.id)
+        .await
+        .unwrap();
+    let code2 = podpis_testkit::queued_code(&w.db.store, phone).await;
+    assert_ne!(code, code2);
+    portal
+        .change_pin_finish(
+            &ctx(),
+            &me,
+            &cloud.id,
+            &ticket.id,
+            &code2,
+            "123456",
+            "777777",
+        )
+        .await
+        .unwrap();
+    let ticket = portal
+        .change_pin_begin(&ctx(), &me, &cloud.id)
+        .await
+        .unwrap();
+    for left in [2, 1, 0] {
+        let e = portal
+            .change_pin_finish(&ctx(), &me, &cloud.id, &ticket.id, "x", "123456", "888888")
+            .await
+            .unwrap_err();
+        assert!(
+            text(&e).contains(&format!("Tries left: {left}")),
+            "{}",
+            text(&e)
+        );
+    }
+    // Locked after three wrong PINs: even the right one is refused.
+    let e = portal
+        .change_pin_finish(&ctx(), &me, &cloud.id, &ticket.id, "x", "777777", "888888")
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("locked"), "{}", text(&e));
+    let journal = w
+        .portal
+        .journal(
+            &me,
+            JournalFilter {
+                limit: 500,
+                ..JournalFilter::default()
+            },
+        )
+        .await
+        .unwrap();
+    let actions: Vec<&str> = journal.iter().map(|e| e.entry.action.as_str()).collect();
+    assert!(actions.contains(&"pin_changed") && actions.contains(&"pin_rejected"));
 }

@@ -33,6 +33,8 @@ pub struct Application {
     pub created_at: i64,
     /// When it last changed.
     pub updated_at: i64,
+    /// The serial of the certificate issued for it.
+    pub serial: Option<String>,
 }
 
 /// A scan attached to an application; `content` is empty in lists.
@@ -57,7 +59,7 @@ pub struct Attachment {
 }
 
 const COLUMNS: &str = "id, account_id, centre_id, subject_type, medium, snils, form, status, \
-     comment, price, created_at, updated_at";
+     comment, price, created_at, updated_at, serial";
 const FILE_COLUMNS: &str = "id, application_id, kind, name, size, hash, created_at";
 
 fn application(row: &AnyRow) -> Result<Application> {
@@ -74,6 +76,7 @@ fn application(row: &AnyRow) -> Result<Application> {
         price: col(row, "price")?,
         created_at: col(row, "created_at")?,
         updated_at: col(row, "updated_at")?,
+        serial: col(row, "serial")?,
     })
 }
 
@@ -95,7 +98,7 @@ impl Tx {
     pub async fn insert_application(&mut self, a: &Application) -> Result<()> {
         dynamic(format!(
             "INSERT INTO applications ({COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         ))
         .bind(&a.id)
         .bind(&a.account_id)
@@ -109,9 +112,38 @@ impl Tx {
         .bind(a.price)
         .bind(a.created_at)
         .bind(a.updated_at)
+        .bind(&a.serial)
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+
+    /// Records the serial of the certificate issued for application `id`.
+    pub async fn set_application_serial(&mut self, id: &str, serial: &str) -> Result<()> {
+        sqlx::query("UPDATE applications SET serial = $2 WHERE id = $1")
+            .bind(id)
+            .bind(serial)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// The application whose certificate is `serial` of `centre_id`.
+    pub async fn application_of_certificate(
+        &mut self,
+        centre_id: &str,
+        serial: &str,
+    ) -> Result<Option<Application>> {
+        dynamic(format!(
+            "SELECT {COLUMNS} FROM applications WHERE centre_id = $1 AND serial = $2"
+        ))
+        .bind(centre_id)
+        .bind(serial)
+        .fetch_optional(self.conn())
+        .await?
+        .as_ref()
+        .map(application)
+        .transpose()
     }
 
     /// The application `id`, locked on PostgreSQL inside a transaction.

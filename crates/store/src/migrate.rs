@@ -26,6 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0005_payments.sql"),
     ),
     (6, "visits", include_str!("../migrations/0006_visits.sql")),
+    (
+        7,
+        "issuance",
+        include_str!("../migrations/0007_issuance.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.
