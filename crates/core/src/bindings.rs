@@ -342,21 +342,27 @@ impl Portal {
             }
         };
         tx.commit().await?;
+        let proof = self.prove_with(&key, &binding)?;
+        drop(key);
+        self.bind_finish(ctx, who, binding_id, &proof, code).await
+    }
+
+    /// A detached CMS signature of `binding`'s challenge by `key` (a cloud key opened by its PIN).
+    fn prove_with(&self, key: &podpis_keys::SoftwareKey, binding: &Binding) -> Result<Vec<u8>> {
         let cert = Certificate::from_der(&binding.der).map_err(internal)?;
         let algorithm =
             DigestAlgorithm::for_signature(&key.signature_algorithm().oid).map_err(internal)?;
         let digest = algorithm.digest(binding.challenge.as_bytes());
         let request = SignRequest {
-            signer: &key,
+            signer: key,
             certificate: &cert,
             chain: &[],
             digest: &digest,
             signing_time: UNIX_EPOCH + Duration::from_secs(self.now().max(0) as u64),
         };
-        let proof = sign(&request, None)
+        sign(&request, None)
             .and_then(|m| m.to_der())
-            .map_err(internal)?;
-        self.bind_finish(ctx, who, binding_id, &proof, code).await
+            .map_err(internal)
     }
 
     /// The principal's pending and connected certificates, newest first.

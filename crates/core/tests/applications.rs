@@ -1092,7 +1092,10 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         .issue_cloud_key(&ctx(), &me, &id, "123456")
         .await
         .unwrap();
-    assert_eq!(portal.cloud_keys(&me).await.unwrap(), std::slice::from_ref(&cloud));
+    assert_eq!(
+        portal.cloud_keys(&me).await.unwrap(),
+        std::slice::from_ref(&cloud)
+    );
     assert!(
         !cloud.sealed_key.contains("PRIVATE KEY"),
         "sealed, not plain"

@@ -390,6 +390,86 @@ async fn apply_review_and_pay_over_http(db: TestDb) {
     assert_eq!(status, 200, "{verified}");
     assert_eq!(verified["status"], "identity_verified");
 
+    // Issued as a .p12 file (the medium of the form); OpenSSL opens it with the password.
+    let (status, refused) = operator
+        .post(
+            &format!("/applications/{id}/issue"),
+            json!({ "medium": "token", "csr": "AAAA" }),
+        )
+        .await;
+    assert_eq!(status, 409, "a token CSR for a .p12 application: {refused}");
+    let (status, issued) = operator
+        .post(
+            &format!("/applications/{id}/issue"),
+            json!({ "medium": "p12" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{issued}");
+    let p12 = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        issued["p12"].as_str().unwrap(),
+    )
+    .unwrap();
+    let password = issued["p12_password"].as_str().unwrap().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("key.p12"), &p12).unwrap();
+    let (ok, out) = podpis_testkit::openssl_gost(
+        dir.path(),
+        &[
+            "pkcs12",
+            "-in",
+            "key.p12",
+            "-passin",
+            &format!("pass:{password}"),
+            "-nodes",
+        ],
+    );
+    assert!(
+        ok && out.contains("BEGIN PRIVATE KEY") && out.contains("BEGIN CERTIFICATE"),
+        "{out}"
+    );
+    let (_, app) = me.get(&format!("/applications/{id}")).await;
+    assert_eq!(app["status"], "issued");
+
+    // Bound with a proof made by the .p12's key: the application closes.
+    let contents = podpis_keys::pkcs12::import(&p12, password.as_bytes()).unwrap();
+    let cert = podpis_pki::Certificate::from_der(&contents.certificates[0]).unwrap();
+    let (status, started) = me
+        .post("/bindings", json!({ "certificate": issued["certificate"] }))
+        .await;
+    assert_eq!(status, 201, "{started}");
+    let challenge = started["challenge"].as_str().unwrap();
+    let digest = podpis_pki::cades::DigestAlgorithm::Streebog256.digest(challenge.as_bytes());
+    let proof = podpis_pki::cades::sign(
+        &podpis_pki::cades::SignRequest {
+            signer: &contents.key,
+            certificate: &cert,
+            chain: &[],
+            digest: &digest,
+            signing_time: std::time::UNIX_EPOCH + std::time::Duration::from_secs(T0 as u64),
+        },
+        None,
+    )
+    .unwrap()
+    .to_der()
+    .unwrap();
+    let code = s.code_to("+79991000001").await;
+    let (status, bound) = me
+        .post(
+            &format!(
+                "/bindings/{}/finish",
+                started["binding_id"].as_str().unwrap()
+            ),
+            json!({
+                "proof": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, proof),
+                "code": code,
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{bound}");
+    let (_, app) = me.get(&format!("/applications/{id}")).await;
+    assert_eq!(app["status"], "closed");
+
     // The OpenAPI document lists the new operations.
     let (_, doc) = me.get("/openapi.json").await;
     for path in [

@@ -38,8 +38,12 @@ pub(super) struct BindChallengeDto {
 /// The proof of possession and the code.
 #[derive(Deserialize, ToSchema)]
 pub(super) struct BindFinishRequest {
-    /// The CMS signature of the challenge: PEM, or DER in base64.
-    proof: String,
+    /// The CMS signature of the challenge: PEM, or DER in base64 (for token and file keys).
+    #[serde(default)]
+    proof: Option<String>,
+    /// The PIN of the certificate's cloud key (instead of `proof`).
+    #[serde(default)]
+    pin: Option<String>,
     /// The code from the SMS.
     code: String,
 }
@@ -70,7 +74,7 @@ impl From<Binding> for BindingDto {
 }
 
 /// PEM text as it is, base64 of DER decoded.
-fn bytes_of(field: &'static str, text: &str) -> Result<Vec<u8>, Error> {
+pub(super) fn bytes_of(field: &'static str, text: &str) -> Result<Vec<u8>, Error> {
     if text.trim_start().starts_with("-----BEGIN") {
         return Ok(text.as_bytes().to_vec());
     }
@@ -121,12 +125,24 @@ pub(super) async fn finish(
     Body(r): Body<BindFinishRequest>,
 ) -> ApiResult<Json<BindingDto>> {
     let lang = u.who.lang;
-    let proof = bytes_of("proof", &r.proof).map_err(fail(lang))?;
-    let bound = s
-        .portal
-        .bind_finish(&u.client.ctx, &u.who, &id, &proof, &r.code)
-        .await
-        .map_err(fail(lang))?;
+    let (portal, ctx) = (&s.portal, &u.client.ctx);
+    let bound = match (r.proof, r.pin) {
+        (Some(proof), None) => {
+            let proof = bytes_of("proof", &proof).map_err(fail(lang))?;
+            portal.bind_finish(ctx, &u.who, &id, &proof, &r.code).await
+        }
+        (None, Some(pin)) => {
+            portal
+                .bind_finish_with_pin(ctx, &u.who, &id, &pin, &r.code)
+                .await
+        }
+        _ => Err(Error::Invalid {
+            field: "proof",
+            ru: "Нужна подпись вызова (proof) или PIN облачного ключа (pin).".into(),
+            en: "Give the challenge's signature (proof) or the cloud key's PIN (pin).".into(),
+        }),
+    }
+    .map_err(fail(lang))?;
     Ok(Json(bound.into()))
 }
 

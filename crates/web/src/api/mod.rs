@@ -17,6 +17,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 mod applications;
 mod bindings;
 mod centres;
+mod issuance;
 mod visits;
 
 use crate::AppState;
@@ -93,6 +94,11 @@ pub fn routes() -> Router<AppState> {
         .route("/applications/{id}/visit/qr.svg", get(visits::qr))
         .route("/applications/{id}/identity", post(visits::identity))
         .route("/visits/open", post(visits::open))
+        .route("/applications/{id}/issue", post(issuance::issue))
+        .route("/applications/{id}/cloud-key", post(issuance::cloud_key))
+        .route("/cloud-keys", get(issuance::cloud_keys))
+        .route("/cloud-keys/{id}/pin", post(issuance::pin_begin))
+        .route("/cloud-keys/{id}/pin/finish", post(issuance::pin_finish))
         .route("/admin/centres", post(centres::add))
         .route("/admin/centres/import", post(centres::import))
         .route(
@@ -124,7 +130,8 @@ pub fn routes() -> Router<AppState> {
         applications::submit, applications::cancel, applications::review, applications::queue,
         applications::pay, applications::payments, applications::webhook, visits::publish,
         visits::free, visits::book, visits::show, visits::cancel, visits::qr, visits::open,
-        visits::identity
+        visits::identity, issuance::issue, issuance::cloud_key, issuance::cloud_keys,
+        issuance::pin_begin, issuance::pin_finish
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)

@@ -1,0 +1,215 @@
+//! Issuing an application's certificate in the API (the centre's operator: for a token's CSR or
+//! as a .p12 file; the applicant: a cloud key under their PIN), and the cloud keys' PIN.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use podpis_core::{Error, Issuance, timestamp};
+use podpis_pki::Certificate;
+use podpis_store::{CloudKey, IssuedCertificate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::bindings::bytes_of;
+use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, fail};
+use crate::AppState;
+use crate::auth::ApiUser;
+
+/// How to issue.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct IssueRequest {
+    /// `token` (with `csr`) or `p12`.
+    medium: String,
+    /// The applicant's CSR, PEM or base64 DER (for `token`).
+    #[serde(default)]
+    csr: Option<String>,
+}
+
+/// An issued certificate.
+#[derive(Serialize, ToSchema)]
+pub(super) struct IssuedDto {
+    centre: String,
+    serial: String,
+    /// PEM.
+    certificate: String,
+    not_after: String,
+    /// For `p12`: the PKCS#12 file, base64 (handed to the applicant; not kept).
+    p12: Option<String>,
+    /// For `p12`: its password, shown this once.
+    p12_password: Option<String>,
+}
+
+fn issued_dto(c: &IssuedCertificate) -> IssuedDto {
+    IssuedDto {
+        centre: c.centre_id.clone(),
+        serial: c.serial.clone(),
+        certificate: Certificate::from_der(&c.der)
+            .map(|c| c.to_pem())
+            .unwrap_or_default(),
+        not_after: timestamp(c.not_after),
+        p12: None,
+        p12_password: None,
+    }
+}
+
+/// Issues the certificate of an application whose identity was confirmed (the centre's
+/// operators): for the token's CSR, or as a .p12 file whose password is in this answer only.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/issue", security(("bearer" = [])), request_body = IssueRequest,
+    responses((status = 201, body = IssuedDto), (status = 403, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+pub(super) async fn issue(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    Body(r): Body<IssueRequest>,
+) -> ApiResult<(StatusCode, Json<IssuedDto>)> {
+    let lang = u.who.lang;
+    let how = match (r.medium.as_str(), r.csr) {
+        ("token", Some(csr)) => Issuance::Csr(bytes_of("csr", &csr).map_err(fail(lang))?),
+        ("p12", _) => Issuance::P12,
+        _ => {
+            return Err(fail(lang)(Error::Invalid {
+                field: "medium",
+                ru: "Носитель: token (с csr) или p12.".into(),
+                en: "Medium: token (with csr) or p12.".into(),
+            }));
+        }
+    };
+    let issued = s
+        .portal
+        .issue_for_application(&u.client.ctx, &u.who, &id, how)
+        .await
+        .map_err(fail(lang))?;
+    let mut dto = issued_dto(&issued.certificate);
+    if let Some(p12) = issued.p12 {
+        dto.p12 = Some(STANDARD.encode(&p12.der));
+        dto.p12_password = Some(p12.password.to_string());
+    }
+    Ok((StatusCode::CREATED, Json(dto)))
+}
+
+/// The PIN of a new cloud key.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct CloudKeyRequest {
+    /// 6 to 12 digits.
+    pin: String,
+}
+
+/// A cloud key.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CloudKeyDto {
+    id: String,
+    centre: String,
+    serial: String,
+    /// Wrong PINs since the last right one (3 lock the key).
+    failed_pins: i64,
+    created_at: String,
+}
+
+impl From<CloudKey> for CloudKeyDto {
+    fn from(k: CloudKey) -> Self {
+        Self {
+            id: k.id,
+            centre: k.centre_id,
+            serial: k.serial,
+            failed_pins: k.failed_pins,
+            created_at: timestamp(k.created_at),
+        }
+    }
+}
+
+/// A cloud key issued.
+#[derive(Serialize, ToSchema)]
+pub(super) struct CloudIssuedDto {
+    key: CloudKeyDto,
+    certificate: IssuedDto,
+}
+
+/// Issues the certificate of the caller's cloud-key application whose identity was confirmed:
+/// the key is generated in the portal's vault under the PIN.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/cloud-key", security(("bearer" = [])), request_body = CloudKeyRequest,
+    responses((status = 201, body = CloudIssuedDto), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+pub(super) async fn cloud_key(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    Body(r): Body<CloudKeyRequest>,
+) -> ApiResult<(StatusCode, Json<CloudIssuedDto>)> {
+    let (key, certificate) = s
+        .portal
+        .issue_cloud_key(&u.client.ctx, &u.who, &id, &r.pin)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CloudIssuedDto {
+            key: key.into(),
+            certificate: issued_dto(&certificate),
+        }),
+    ))
+}
+
+/// The caller's cloud keys.
+#[utoipa::path(get, path = "/api/v1/cloud-keys", security(("bearer" = [])),
+    responses((status = 200, body = Vec<CloudKeyDto>)))]
+pub(super) async fn cloud_keys(
+    State(s): State<AppState>,
+    u: ApiUser,
+) -> ApiResult<Json<Vec<CloudKeyDto>>> {
+    let keys = s
+        .portal
+        .cloud_keys(&u.who)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(Json(keys.into_iter().map(Into::into).collect()))
+}
+
+/// Starts changing a cloud key's PIN: a code goes out by SMS.
+#[utoipa::path(post, path = "/api/v1/cloud-keys/{id}/pin", security(("bearer" = [])),
+    responses((status = 200, body = CodeTicketDto), (status = 404, body = ProblemDoc)))]
+pub(super) async fn pin_begin(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CodeTicketDto>> {
+    let ticket = s
+        .portal
+        .change_pin_begin(&u.client.ctx, &u.who, &id)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(Json(ticket.into()))
+}
+
+/// The old PIN, the code and the new PIN.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct PinChangeRequest {
+    code_id: String,
+    code: String,
+    old_pin: String,
+    new_pin: String,
+}
+
+/// Changes a cloud key's PIN (three wrong old PINs lock the key).
+#[utoipa::path(post, path = "/api/v1/cloud-keys/{id}/pin/finish", security(("bearer" = [])), request_body = PinChangeRequest,
+    responses((status = 204), (status = 401, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+pub(super) async fn pin_finish(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    Body(r): Body<PinChangeRequest>,
+) -> ApiResult<StatusCode> {
+    s.portal
+        .change_pin_finish(
+            &u.client.ctx,
+            &u.who,
+            &id,
+            &r.code_id,
+            &r.code,
+            &r.old_pin,
+            &r.new_pin,
+        )
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
