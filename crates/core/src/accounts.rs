@@ -73,6 +73,15 @@ pub(crate) fn mask_email(email: &str) -> String {
     }
 }
 
+/// A one-time code as the user answers it: the code's id and the digits.
+#[derive(Clone, Copy, Debug)]
+pub struct CodeAnswer<'a> {
+    /// The code's id (from its [`CodeTicket`]).
+    pub id: &'a str,
+    /// The digits the user typed.
+    pub code: &'a str,
+}
+
 /// The purposes of codes.
 pub(crate) const CONFIRM_PHONE: &str = "confirm_phone";
 pub(crate) const CONFIRM_EMAIL: &str = "confirm_email";
@@ -81,6 +90,8 @@ pub(crate) const LOGIN: &str = "login";
 pub(crate) const BIND: &str = "bind";
 /// The purpose of the code that confirms a change of a cloud key's PIN.
 pub(crate) const CLOUD_PIN: &str = "cloud_pin";
+/// The purpose of the code that confirms an owner's revocation.
+pub(crate) const REVOKE: &str = "revoke";
 
 impl Portal {
     /// Registers an account and sends codes to confirm its phone (SMS) and e-mail.

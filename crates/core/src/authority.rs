@@ -319,10 +319,32 @@ impl Portal {
         if let Some(p) = by {
             p.require_operator_of(centre_id)?;
         }
-        let serial = normalize_serial(serial);
         let keys = self.hosted_keys(centre_id).await?;
-        let now = self.now();
         let mut tx = self.store.begin().await?;
+        let revoked = self
+            .revoke_in(&mut tx, ctx, by, &keys, centre_id, serial, reason)
+            .await?;
+        tx.commit().await?;
+        self.authority.forget();
+        Ok(revoked)
+    }
+
+    /// Revokes certificate `serial` of hosted centre `centre_id` inside `tx` with its `keys`:
+    /// the row, the new CRL, the end of its bindings and the journal entry. Call
+    /// `self.authority.forget()` once `tx` commits.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn revoke_in(
+        &self,
+        tx: &mut Tx,
+        ctx: &Context,
+        by: Option<&Principal>,
+        keys: &HostedKeys,
+        centre_id: &str,
+        serial: &str,
+        reason: Reason,
+    ) -> Result<IssuedCertificate> {
+        let serial = normalize_serial(serial);
+        let now = self.now();
         let cert = tx
             .certificate(centre_id, &serial)
             .await?
@@ -338,19 +360,12 @@ impl Portal {
         }
         tx.revoke_certificate(centre_id, &serial, now, reason.name())
             .await?;
-        self.publish_crl(&mut tx, centre_id, &keys, None).await?;
+        self.publish_crl(tx, centre_id, keys, None).await?;
         // From this moment the certificate is bound to no account (and signs nothing here).
         if let Some(binding) = tx.connected_binding(centre_id, &serial).await? {
             let why = format!("certificate revoked: {}", reason.name());
-            self.record_binding(
-                &mut tx,
-                ctx,
-                &binding,
-                Action::CertificateUnbound,
-                true,
-                &why,
-            )
-            .await?;
+            self.record_binding(tx, ctx, &binding, Action::CertificateUnbound, true, &why)
+                .await?;
         }
         tx.end_bindings_of_certificate(centre_id, &serial, now)
             .await?;
@@ -360,7 +375,7 @@ impl Portal {
             ..cert
         };
         self.record_certificate(
-            &mut tx,
+            tx,
             ctx,
             by,
             &revoked,
@@ -368,8 +383,6 @@ impl Portal {
             reason.name(),
         )
         .await?;
-        tx.commit().await?;
-        self.authority.forget();
         Ok(revoked)
     }
 

@@ -24,7 +24,7 @@ use crate::applications::{ApplicationForm, Medium, Status, SubjectType};
 use crate::authority::CertificateRequest;
 use crate::centres::internal;
 use crate::journal::{Action, Record};
-use crate::{CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
+use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
 
 /// How long an application's certificate is valid.
 const VALIDITY_DAYS: u32 = 365;
@@ -253,14 +253,12 @@ impl Portal {
 
     /// Changes the PIN of the principal's cloud key: the old PIN first (a wrong one counts
     /// towards the lock), then the code, then the new PIN seals the key.
-    #[allow(clippy::too_many_arguments)]
     pub async fn change_pin_finish(
         &self,
         ctx: &Context,
         who: &Principal,
         key_id: &str,
-        code_id: &str,
-        code: &str,
+        answer: CodeAnswer<'_>,
         old_pin: &str,
         new_pin: &str,
     ) -> Result<()> {
@@ -275,7 +273,7 @@ impl Portal {
             }
         };
         if let Err(e) = self
-            .check_code(&mut tx, ctx, code_id, code, &[CLOUD_PIN])
+            .check_code(&mut tx, ctx, answer.id, answer.code, &[CLOUD_PIN])
             .await
         {
             tx.commit().await?;

@@ -33,6 +33,7 @@ pub mod notify;
 pub mod passkey;
 pub mod payments;
 mod policy;
+mod revocation;
 mod secret;
 mod sessions;
 mod totp;
@@ -44,7 +45,7 @@ use std::sync::Arc;
 
 use podpis_store::Store;
 
-pub use accounts::{CodeTicket, Registration, RegistrationForm};
+pub use accounts::{CodeAnswer, CodeTicket, Registration, RegistrationForm};
 pub use applications::{
     ApplicationForm, ApplicationView, IdentityDocument, MAX_SCAN_BYTES, Medium, Review, SCAN_KINDS,
     Status, SubjectType, is_pdf, scan_title,
@@ -59,6 +60,7 @@ pub use journal::Action;
 pub use login::{LoginChallenge, SecondFactor};
 pub use passkey::RelyingParty;
 pub use policy::Policy;
+pub use revocation::{OWNER_REASONS, after_compromise};
 pub use secret::argon2 as password_hasher;
 pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};

@@ -1131,8 +1131,10 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
             &ctx(),
             &me,
             &cloud.id,
-            &ticket.id,
-            "000000",
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: "000000",
+            },
             "123456",
             "777777",
         )
@@ -1150,8 +1152,10 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
             &ctx(),
             &me,
             &cloud.id,
-            &ticket.id,
-            &code2,
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: &code2,
+            },
             "123456",
             "777777",
         )
@@ -1163,7 +1167,17 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         .unwrap();
     for left in [2, 1, 0] {
         let e = portal
-            .change_pin_finish(&ctx(), &me, &cloud.id, &ticket.id, "x", "123456", "888888")
+            .change_pin_finish(
+                &ctx(),
+                &me,
+                &cloud.id,
+                podpis_core::CodeAnswer {
+                    id: &ticket.id,
+                    code: "x",
+                },
+                "123456",
+                "888888",
+            )
             .await
             .unwrap_err();
         assert!(
@@ -1174,7 +1188,17 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
     }
     // Locked after three wrong PINs: even the right one is refused.
     let e = portal
-        .change_pin_finish(&ctx(), &me, &cloud.id, &ticket.id, "x", "777777", "888888")
+        .change_pin_finish(
+            &ctx(),
+            &me,
+            &cloud.id,
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: "x",
+            },
+            "777777",
+            "888888",
+        )
         .await
         .unwrap_err();
     assert!(text(&e).contains("locked"), "{}", text(&e));

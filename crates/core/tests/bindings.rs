@@ -21,7 +21,8 @@ podpis_testkit::on_both!(
     a_citizen_binds_their_certificate,
     every_check_refuses_with_its_reason,
     revocation_ends_the_binding,
-    expiry_warnings_go_out_once_each
+    expiry_warnings_go_out_once_each,
+    owners_revoke_with_a_code_and_not_me_revokes_for_compromise
 );
 
 impl World {
@@ -53,6 +54,21 @@ impl World {
             .unwrap();
         let cert = Certificate::from_der(&issued.der).unwrap();
         (key, cert, issued.serial)
+    }
+
+    /// Binds `cert` (whose key is `key`) to `who`.
+    async fn bind(&self, who: &Principal, key: &SoftwareKey, cert: &Certificate) {
+        let started = self
+            .portal
+            .bind_begin(&ctx(), who, cert.der())
+            .await
+            .unwrap();
+        let code = self.code(who).await;
+        let proof = signature(key, cert, &started.challenge);
+        self.portal
+            .bind_finish(&ctx(), who, &started.binding_id, &proof, &code)
+            .await
+            .unwrap();
     }
 
     async fn code(&self, who: &Principal) -> String {
@@ -243,13 +259,7 @@ async fn revocation_ends_the_binding(db: TestDb) {
     let w = world(db).await;
     let me = w.citizen(1, SNILS).await;
     let (key, cert, serial) = w.certificate(SNILS, 365).await;
-    let started = w.portal.bind_begin(&ctx(), &me, cert.der()).await.unwrap();
-    let code = w.code(&me).await;
-    let proof = signature(&key, &cert, &started.challenge);
-    w.portal
-        .bind_finish(&ctx(), &me, &started.binding_id, &proof, &code)
-        .await
-        .unwrap();
+    w.bind(&me, &key, &cert).await;
     w.clock.advance(60);
     w.portal
         .revoke_certificate(&ctx(), None, "demo", &serial, Reason::KeyCompromise)
@@ -269,13 +279,7 @@ async fn expiry_warnings_go_out_once_each(db: TestDb) {
     let w = world(db).await;
     let me = w.citizen(1, SNILS).await;
     let (key, cert, _) = w.certificate(SNILS, 40).await;
-    let started = w.portal.bind_begin(&ctx(), &me, cert.der()).await.unwrap();
-    let code = w.code(&me).await;
-    let proof = signature(&key, &cert, &started.challenge);
-    w.portal
-        .bind_finish(&ctx(), &me, &started.binding_id, &proof, &code)
-        .await
-        .unwrap();
+    w.bind(&me, &key, &cert).await;
     let warnings = || async {
         let all =
             w.db.store
@@ -322,4 +326,170 @@ async fn expiry_warnings_go_out_once_each(db: TestDb) {
         "expired: nothing more"
     );
     assert_eq!(warnings().await, 6);
+}
+
+async fn owners_revoke_with_a_code_and_not_me_revokes_for_compromise(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let other = w.citizen(2, "").await;
+    let (key, cert, serial) = w.certificate(SNILS, 365).await;
+    w.bind(&me, &key, &cert).await;
+
+    // Only the owner starts it; a wrong code or a reason an owner cannot give changes nothing.
+    assert!(matches!(
+        w.portal
+            .revoke_own_begin(&ctx(), &other, "demo", &serial)
+            .await
+            .unwrap_err(),
+        Error::NotFound(_)
+    ));
+    let ticket = w
+        .portal
+        .revoke_own_begin(&ctx(), &me, "demo", &serial)
+        .await
+        .unwrap();
+    let code = w.code(&me).await;
+    let e = w
+        .portal
+        .revoke_own_finish(
+            &ctx(),
+            &me,
+            "demo",
+            &serial,
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: "000000",
+            },
+            Reason::CessationOfOperation,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::WrongCode { .. }), "{e:?}");
+    let e = w
+        .portal
+        .revoke_own_finish(
+            &ctx(),
+            &me,
+            "demo",
+            &serial,
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: &code,
+            },
+            Reason::CaCompromise,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        Error::Invalid {
+            field: "reason",
+            ..
+        }
+    ));
+    assert_eq!(w.portal.bindings(&me).await.unwrap().len(), 1);
+    let revoked = w
+        .portal
+        .revoke_own_finish(
+            &ctx(),
+            &me,
+            "demo",
+            &serial,
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: &code,
+            },
+            Reason::CessationOfOperation,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        revoked.reason.as_deref(),
+        Some(Reason::CessationOfOperation.name())
+    );
+    assert!(
+        w.portal.bindings(&me).await.unwrap().is_empty(),
+        "the binding ended"
+    );
+    let e = w
+        .portal
+        .bind_begin(&ctx(), &me, cert.der())
+        .await
+        .unwrap_err();
+    assert!(refusal(&e).contains("REVOKED"), "{}", refusal(&e));
+
+    // "This was not me" on the journal entry of a binding: revoked for key compromise.
+    let (key2, cert2, serial2) = w.certificate(SNILS, 365).await;
+    w.bind(&me, &key2, &cert2).await;
+    let journal = w
+        .portal
+        .journal(
+            &me,
+            podpis_store::JournalFilter {
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let bound = journal
+        .iter()
+        .find(|e| {
+            e.entry.action == "certificate_bound"
+                && e.entry.object.as_deref() == Some(&format!("certificate:demo/{serial2}"))
+                && e.entry.status == "ok"
+        })
+        .unwrap();
+    let registered = journal
+        .iter()
+        .find(|e| e.entry.action == "registered")
+        .unwrap();
+    assert!(matches!(
+        w.portal
+            .not_me_begin(&ctx(), &me, registered.seq)
+            .await
+            .unwrap_err(),
+        Error::Conflict { .. }
+    ));
+    assert!(matches!(
+        w.portal
+            .not_me_begin(&ctx(), &other, bound.seq)
+            .await
+            .unwrap_err(),
+        Error::NotFound(_)
+    ));
+    let (ticket, centre, which) = w.portal.not_me_begin(&ctx(), &me, bound.seq).await.unwrap();
+    assert_eq!(
+        (centre.as_str(), which.as_str()),
+        ("demo", serial2.as_str())
+    );
+    let code = w.code(&me).await;
+    let revoked = w
+        .portal
+        .not_me_finish(
+            &ctx(),
+            &me,
+            bound.seq,
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: &code,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        revoked.reason.as_deref(),
+        Some(Reason::KeyCompromise.name())
+    );
+    assert!(podpis_core::after_compromise(Lang::En).contains("apply for a new certificate"));
+    let again = w
+        .portal
+        .not_me_begin(&ctx(), &me, bound.seq)
+        .await
+        .unwrap_err();
+    assert!(
+        refusal(&again).contains("revoked already"),
+        "{}",
+        refusal(&again)
+    );
 }

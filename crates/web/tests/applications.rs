@@ -435,7 +435,10 @@ async fn apply_review_and_pay_over_http(db: TestDb) {
     let contents = podpis_keys::pkcs12::import(&p12, password.as_bytes()).unwrap();
     let cert = podpis_pki::Certificate::from_der(&contents.certificates[0]).unwrap();
     let (status, started) = me
-        .post("/bindings", json!({ "certificate": issued["certificate"] }))
+        .post(
+            "/bindings",
+            json!({ "certificate": issued["certificate"]["pem"] }),
+        )
         .await;
     assert_eq!(status, 201, "{started}");
     let challenge = started["challenge"].as_str().unwrap();

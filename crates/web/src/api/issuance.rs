@@ -6,13 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use podpis_core::{Error, Issuance, timestamp};
-use podpis_pki::Certificate;
-use podpis_store::{CloudKey, IssuedCertificate};
+use podpis_core::{CodeAnswer, Error, Issuance, timestamp};
+use podpis_store::CloudKey;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::bindings::bytes_of;
+use super::centres::IssuedDto;
 use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, fail};
 use crate::AppState;
 use crate::auth::ApiUser;
@@ -27,43 +27,26 @@ pub(super) struct IssueRequest {
     csr: Option<String>,
 }
 
-/// An issued certificate.
+/// An issued certificate, with the .p12 file when the centre made the key.
 #[derive(Serialize, ToSchema)]
-pub(super) struct IssuedDto {
-    centre: String,
-    serial: String,
-    /// PEM.
-    certificate: String,
-    not_after: String,
+pub(super) struct IssuedWithFileDto {
+    certificate: IssuedDto,
     /// For `p12`: the PKCS#12 file, base64 (handed to the applicant; not kept).
     p12: Option<String>,
     /// For `p12`: its password, shown this once.
     p12_password: Option<String>,
 }
 
-fn issued_dto(c: &IssuedCertificate) -> IssuedDto {
-    IssuedDto {
-        centre: c.centre_id.clone(),
-        serial: c.serial.clone(),
-        certificate: Certificate::from_der(&c.der)
-            .map(|c| c.to_pem())
-            .unwrap_or_default(),
-        not_after: timestamp(c.not_after),
-        p12: None,
-        p12_password: None,
-    }
-}
-
 /// Issues the certificate of an application whose identity was confirmed (the centre's
 /// operators): for the token's CSR, or as a .p12 file whose password is in this answer only.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/issue", security(("bearer" = [])), request_body = IssueRequest,
-    responses((status = 201, body = IssuedDto), (status = 403, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+    responses((status = 201, body = IssuedWithFileDto), (status = 403, body = ProblemDoc), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
 pub(super) async fn issue(
     State(s): State<AppState>,
     u: ApiUser,
     Path(id): Path<String>,
     Body(r): Body<IssueRequest>,
-) -> ApiResult<(StatusCode, Json<IssuedDto>)> {
+) -> ApiResult<(StatusCode, Json<IssuedWithFileDto>)> {
     let lang = u.who.lang;
     let how = match (r.medium.as_str(), r.csr) {
         ("token", Some(csr)) => Issuance::Csr(bytes_of("csr", &csr).map_err(fail(lang))?),
@@ -81,12 +64,18 @@ pub(super) async fn issue(
         .issue_for_application(&u.client.ctx, &u.who, &id, how)
         .await
         .map_err(fail(lang))?;
-    let mut dto = issued_dto(&issued.certificate);
-    if let Some(p12) = issued.p12 {
-        dto.p12 = Some(STANDARD.encode(&p12.der));
-        dto.p12_password = Some(p12.password.to_string());
-    }
-    Ok((StatusCode::CREATED, Json(dto)))
+    let (p12, p12_password) = match issued.p12 {
+        Some(f) => (Some(STANDARD.encode(&f.der)), Some(f.password.to_string())),
+        None => (None, None),
+    };
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedWithFileDto {
+            certificate: issued.certificate.into(),
+            p12,
+            p12_password,
+        }),
+    ))
 }
 
 /// The PIN of a new cloud key.
@@ -145,7 +134,7 @@ pub(super) async fn cloud_key(
         StatusCode::CREATED,
         Json(CloudIssuedDto {
             key: key.into(),
-            certificate: issued_dto(&certificate),
+            certificate: certificate.into(),
         }),
     ))
 }
@@ -204,8 +193,10 @@ pub(super) async fn pin_finish(
             &u.client.ctx,
             &u.who,
             &id,
-            &r.code_id,
-            &r.code,
+            CodeAnswer {
+                id: &r.code_id,
+                code: &r.code,
+            },
             &r.old_pin,
             &r.new_pin,
         )

@@ -18,6 +18,7 @@ mod applications;
 mod bindings;
 mod centres;
 mod issuance;
+mod revocation;
 mod visits;
 
 use crate::AppState;
@@ -99,6 +100,19 @@ pub fn routes() -> Router<AppState> {
         .route("/cloud-keys", get(issuance::cloud_keys))
         .route("/cloud-keys/{id}/pin", post(issuance::pin_begin))
         .route("/cloud-keys/{id}/pin/finish", post(issuance::pin_finish))
+        .route(
+            "/my-certificates/{centre}/{serial}/revoke",
+            post(revocation::begin),
+        )
+        .route(
+            "/my-certificates/{centre}/{serial}/revoke/finish",
+            post(revocation::finish),
+        )
+        .route("/journal/{seq}/not-me", post(revocation::not_me))
+        .route(
+            "/journal/{seq}/not-me/finish",
+            post(revocation::not_me_finish),
+        )
         .route("/admin/centres", post(centres::add))
         .route("/admin/centres/import", post(centres::import))
         .route(
@@ -131,7 +145,8 @@ pub fn routes() -> Router<AppState> {
         applications::pay, applications::payments, applications::webhook, visits::publish,
         visits::free, visits::book, visits::show, visits::cancel, visits::qr, visits::open,
         visits::identity, issuance::issue, issuance::cloud_key, issuance::cloud_keys,
-        issuance::pin_begin, issuance::pin_finish
+        issuance::pin_begin, issuance::pin_finish, revocation::begin, revocation::finish,
+        revocation::not_me, revocation::not_me_finish
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)
