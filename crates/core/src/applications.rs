@@ -125,7 +125,8 @@ impl Status {
         matches!(self, Self::Draft | Self::Rejected | Self::Returned)
     }
 
-    /// Whether an application may move from this state to `to`.
+    /// Whether an application may move from this state to `to`. `paid → identity_verified`
+    /// is the reissue's: its applicant is identified by a signature with the current key.
     pub fn may_become(self, to: Status) -> bool {
         use Status::*;
         let forward = matches!(
@@ -135,7 +136,7 @@ impl Status {
                 | (Accepted, Returned | Approved)
                 | (Approved, AwaitingPayment)
                 | (AwaitingPayment, Paid)
-                | (Paid, VisitBooked)
+                | (Paid, VisitBooked | IdentityVerified)
                 | (VisitBooked, Paid | IdentityVerified)
                 | (IdentityVerified, Issued)
                 | (Issued, Closed)
@@ -260,6 +261,9 @@ pub struct ApplicationForm {
     pub email: String,
     /// Consent to the processing of personal data.
     pub consent: bool,
+    /// For a reissue: the serial of the certificate it replaces (of the same centre), whose
+    /// key's signature identifies the applicant instead of a visit.
+    pub reissue_of: String,
 }
 
 impl ApplicationForm {
@@ -634,14 +638,7 @@ impl Portal {
                     .await?;
                 if free {
                     application = self
-                        .move_to(
-                            &mut tx,
-                            ctx,
-                            Some(who),
-                            application,
-                            Status::Paid,
-                            "free of charge",
-                        )
+                        .paid(&mut tx, ctx, Some(who), application, "free of charge")
                         .await?;
                 }
                 let body = if free {
@@ -843,6 +840,38 @@ impl Portal {
         Ok(())
     }
 
+    /// Moves `application` to `paid`; a reissue goes on to `identity_verified` (its applicant
+    /// is identified by the signature of the current key, not at a visit).
+    pub(crate) async fn paid(
+        &self,
+        tx: &mut Tx,
+        ctx: &Context,
+        actor: Option<&Principal>,
+        application: Application,
+        comment: &str,
+    ) -> Result<Application> {
+        let application = self
+            .move_to(tx, ctx, actor, application, Status::Paid, comment)
+            .await?;
+        let form: ApplicationForm = serde_json::from_str(&application.form).map_err(internal)?;
+        if form.reissue_of.is_empty() {
+            return Ok(application);
+        }
+        let details = format!(
+            "reissue of {}: identified by a qualified signature (identificationKind 1)",
+            form.reissue_of
+        );
+        self.move_to(
+            tx,
+            ctx,
+            actor,
+            application,
+            Status::IdentityVerified,
+            &details,
+        )
+        .await
+    }
+
     /// Moves `application` to `to` (refused with a clear error when the state machine does not
     /// allow it, or when another request moved it first) and journals the move.
     pub(crate) async fn move_to(
@@ -979,6 +1008,9 @@ impl Portal {
 
 /// The scans an application must carry, by subject type and identity document.
 fn required_scans(form: &ApplicationForm) -> Vec<&'static str> {
+    if !form.reissue_of.is_empty() {
+        return Vec::new();
+    }
     let mut kinds = vec!["passport"];
     if form.document == IdentityDocument::ForeignPassport {
         kinds.push("migration_card");

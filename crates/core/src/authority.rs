@@ -205,7 +205,7 @@ impl Portal {
         centre_id: &str,
         request: &CertificateRequest,
     ) -> Result<IssuedCertificate> {
-        let issued = self.sign_certificate(centre_id, request).await?;
+        let issued = self.sign_certificate(centre_id, request, 0).await?;
         let mut tx = self.store.begin().await?;
         self.record_issued(&mut tx, ctx, None, &issued).await?;
         tx.commit().await?;
@@ -225,12 +225,14 @@ impl Portal {
             .await
     }
 
-    /// Makes (signs) a certificate of hosted centre `centre_id` for `request`, without storing
-    /// it. The centre must be accredited now.
+    /// Makes (signs) a certificate of hosted centre `centre_id` for `request`, its owner
+    /// identified as `identification_kind` says (0 in person, 1 by a qualified signature),
+    /// without storing it. The centre must be accredited now.
     pub(crate) async fn sign_certificate(
         &self,
         centre_id: &str,
         request: &CertificateRequest,
+        identification_kind: u8,
     ) -> Result<IssuedCertificate> {
         let now = self.now();
         let centre = self.centre(centre_id).await?;
@@ -277,6 +279,7 @@ impl Portal {
             ca_issuers_url: Some(format!("{}/ca/{centre_id}.cer", self.rp.origin)),
             sign_tool: "Podpis".into(),
             issuer_sign_tool: Some(IssuerSignTool::podpis()),
+            identification_kind,
         };
         let cert = issue(&params, &keys.ca_key, Some(&keys.ca)).map_err(|e| {
             Error::invalid(

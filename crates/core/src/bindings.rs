@@ -255,7 +255,7 @@ impl Portal {
                 "This binding is not waiting for confirmation (done or expired): start again.",
             ));
         }
-        if let Err(e) = proves_possession(&binding, proof) {
+        if let Err(e) = proves_possession(&binding.der, &binding.challenge, proof) {
             self.record_binding(&mut tx, ctx, &binding, Action::CertificateBound, false, &e)
                 .await?;
             tx.commit().await?;
@@ -342,17 +342,23 @@ impl Portal {
             }
         };
         tx.commit().await?;
-        let proof = self.prove_with(&key, &binding)?;
+        let proof = self.prove_with(&key, &binding.der, &binding.challenge)?;
         drop(key);
         self.bind_finish(ctx, who, binding_id, &proof, code).await
     }
 
-    /// A detached CMS signature of `binding`'s challenge by `key` (a cloud key opened by its PIN).
-    fn prove_with(&self, key: &podpis_keys::SoftwareKey, binding: &Binding) -> Result<Vec<u8>> {
-        let cert = Certificate::from_der(&binding.der).map_err(internal)?;
+    /// A detached CMS signature of `challenge` by `key` (a cloud key opened by its PIN) with its
+    /// certificate `der`.
+    pub(crate) fn prove_with(
+        &self,
+        key: &podpis_keys::SoftwareKey,
+        der: &[u8],
+        challenge: &str,
+    ) -> Result<Vec<u8>> {
+        let cert = Certificate::from_der(der).map_err(internal)?;
         let algorithm =
             DigestAlgorithm::for_signature(&key.signature_algorithm().oid).map_err(internal)?;
-        let digest = algorithm.digest(binding.challenge.as_bytes());
+        let digest = algorithm.digest(challenge.as_bytes());
         let request = SignRequest {
             signer: key,
             certificate: &cert,
@@ -472,9 +478,13 @@ impl Portal {
     }
 }
 
-/// Whether `proof` is a valid CMS signature over the binding's challenge by its certificate;
-/// the reason when not.
-fn proves_possession(binding: &Binding, proof: &[u8]) -> core::result::Result<(), String> {
+/// Whether `proof` is a valid CMS signature over `challenge` by the certificate `der`; the
+/// reason when not.
+pub(crate) fn proves_possession(
+    der: &[u8],
+    challenge: &str,
+    proof: &[u8],
+) -> core::result::Result<(), String> {
     let message =
         SignedMessage::from_bytes(proof).map_err(|e| format!("not a CMS signature: {e}"))?;
     let algorithm = message
@@ -484,15 +494,15 @@ fn proves_possession(binding: &Binding, proof: &[u8]) -> core::result::Result<()
         .ok_or("the signature has no signer")?
         .map_err(|e| e.to_string())?;
     if let Some(content) = message.content()
-        && content != binding.challenge.as_bytes()
+        && content != challenge.as_bytes()
     {
         return Err("the signed text is not the challenge".into());
     }
-    let cert = Certificate::from_der(&binding.der).map_err(|e| e.to_string())?;
+    let cert = Certificate::from_der(der).map_err(|e| e.to_string())?;
     let check = verify_signer(
         &message,
         0,
-        &algorithm.digest(binding.challenge.as_bytes()),
+        &algorithm.digest(challenge.as_bytes()),
         std::slice::from_ref(&cert),
     );
     if let Some(failed) = check.findings.iter().find(|f| !f.passed) {

@@ -225,6 +225,7 @@ impl Portal {
             ca_issuers_url: None,
             sign_tool: "Podpis".into(),
             issuer_sign_tool: None,
+            identification_kind: 0,
         };
         let ca_cert = issue(&ca_params, &ca_key, None).map_err(internal)?;
         let ocsp_key = SoftwareKey::generate(key).map_err(internal)?;

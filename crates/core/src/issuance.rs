@@ -14,9 +14,10 @@
 
 use podpis_keys::{KeySpec, Signer, SoftwareKey};
 use podpis_pki::PublicKey;
+use podpis_pki::crl::Reason;
 use podpis_pki::csr::Csr;
 use podpis_pki::subject::{Profile, SubjectInfo};
-use podpis_store::{Application, CloudKey, IssuedCertificate};
+use podpis_store::{Application, Binding, CloudKey, IssuedCertificate};
 use zeroize::Zeroizing;
 
 use crate::accounts::CLOUD_PIN;
@@ -428,9 +429,16 @@ impl Portal {
             days: VALIDITY_DAYS,
             account_id: Some(application.account_id.clone()),
         };
+        let reissue = !form.reissue_of.is_empty();
+        // identificationKind: 1 when the current key's signature identified the applicant.
         let certificate = self
-            .sign_certificate(&application.centre_id, &request)
+            .sign_certificate(&application.centre_id, &request, u8::from(reissue))
             .await?;
+        let keys = if reissue {
+            Some(self.hosted_keys(&application.centre_id).await?)
+        } else {
+            None
+        };
         let mut tx = self.store.begin().await?;
         let application = tx
             .application(&application.id)
@@ -441,7 +449,7 @@ impl Portal {
         tx.set_application_serial(&application.id, &certificate.serial)
             .await?;
         let details = format!("certificate {}", certificate.serial);
-        let application = self
+        let mut application = self
             .move_to(
                 &mut tx,
                 ctx,
@@ -451,24 +459,93 @@ impl Portal {
                 &details,
             )
             .await?;
+        if let Some(keys) = &keys {
+            application = self
+                .supersede(
+                    &mut tx,
+                    ctx,
+                    who,
+                    keys,
+                    application,
+                    &form.reissue_of,
+                    &certificate,
+                )
+                .await?;
+        }
         let account = tx
             .account(&application.account_id)
             .await?
             .ok_or(Error::NotFound("account"))?;
         let lang = Lang::parse(&account.language);
-        let body = match lang {
-            Lang::Ru => format!(
+        let body = match (lang, reissue) {
+            (Lang::Ru, false) => format!(
                 "Квалифицированный сертификат выпущен (серийный номер {}). Привяжите его к учётной записи в разделе «Электронная подпись».",
                 certificate.serial
             ),
-            Lang::En => format!(
+            (Lang::En, false) => format!(
                 "Your qualified certificate is issued (serial {}). Bind it to your account under «Signatures».",
                 certificate.serial
+            ),
+            (Lang::Ru, true) => format!(
+                "Сертификат перевыпущен (серийный номер {}) и привязан к учётной записи; прежний сертификат {} отозван.",
+                certificate.serial, form.reissue_of
+            ),
+            (Lang::En, true) => format!(
+                "Your certificate is reissued (serial {}) and bound to your account; the previous one, {}, is revoked.",
+                certificate.serial, form.reissue_of
             ),
         };
         let subject = lang.pick("Сертификат выпущен", "Certificate issued");
         self.tell_account(&mut tx, &account, subject, body).await?;
         tx.commit().await?;
+        if keys.is_some() {
+            self.authority.forget();
+        }
         Ok(certificate)
+    }
+
+    /// Finishes a reissue inside `tx`: the replaced certificate `old` is revoked as superseded
+    /// (its binding ends), the new one is bound in its place, and the application closes.
+    #[allow(clippy::too_many_arguments)]
+    async fn supersede(
+        &self,
+        tx: &mut podpis_store::Tx,
+        ctx: &Context,
+        who: &Principal,
+        keys: &crate::authority::HostedKeys,
+        application: Application,
+        old: &str,
+        new: &IssuedCertificate,
+    ) -> Result<Application> {
+        let centre = application.centre_id.clone();
+        if tx
+            .certificate(&centre, old)
+            .await?
+            .is_some_and(|c| c.revoked_at.is_none())
+        {
+            self.revoke_in(tx, ctx, Some(who), keys, &centre, old, Reason::Superseded)
+                .await?;
+        }
+        let now = self.now();
+        let binding = Binding {
+            id: secret::new_id(),
+            account_id: application.account_id.clone(),
+            centre_id: centre,
+            serial: new.serial.clone(),
+            der: new.der.clone(),
+            challenge: format!("reissue of {old}"),
+            code_id: String::new(),
+            status: "connected".into(),
+            not_after: new.not_after,
+            created_at: now,
+            bound_at: Some(now),
+            ended_at: None,
+        };
+        tx.insert_binding(&binding).await?;
+        let details = format!("reissue of {old}");
+        self.record_binding(tx, ctx, &binding, Action::CertificateBound, true, &details)
+            .await?;
+        self.move_to(tx, ctx, Some(who), application, Status::Closed, &details)
+            .await
     }
 }

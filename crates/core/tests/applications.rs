@@ -3,13 +3,13 @@
 
 mod common;
 
-use common::{INN, PRICE, SNILS, World, centre_form, ctx, gost, pdf, world};
+use common::{INN, PRICE, SNILS, World, centre_form, ctx, gost, pdf, signature, world};
 use std::sync::Arc;
 
 use podpis_core::payments::{Order, SandboxGateway, TEST_CARD_DECLINED, TEST_CARD_OK};
 use podpis_core::{
     ApplicationForm, Error, IdentityCheck, IdentityDocument, Issuance, Lang, MAX_SCAN_BYTES,
-    Medium, Portal, Principal, Review, Status, SubjectType,
+    Medium, Portal, Possession, Principal, Review, Status, SubjectType,
 };
 use podpis_keys::{Signer, SoftwareKey};
 use podpis_pki::Certificate;
@@ -26,7 +26,8 @@ podpis_testkit::on_both!(
     a_payment_is_taken_once,
     a_visit_is_booked_moved_reminded_and_checked,
     token_and_p12_applications_are_issued,
-    a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed
+    a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed,
+    a_valid_certificate_is_reissued_without_a_visit
 );
 
 /// A complete form for a person applying to `demo`, prefilled from the profile.
@@ -1215,4 +1216,121 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         .unwrap();
     let actions: Vec<&str> = journal.iter().map(|e| e.entry.action.as_str()).collect();
     assert!(actions.contains(&"pin_changed") && actions.contains(&"pin_rejected"));
+}
+
+async fn a_valid_certificate_is_reissued_without_a_visit(db: TestDb) {
+    let w = world(db).await;
+    let portal = paying(&w);
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+    let phone = "+79992000001";
+
+    // A .p12 certificate, issued and bound.
+    let id = verified(&w, &portal, &me, &operator, Medium::P12, 1).await;
+    let first = portal
+        .issue_for_application(&ctx(), &operator, &id, Issuance::P12)
+        .await
+        .unwrap();
+    let p12 = first.p12.unwrap();
+    let contents = podpis_keys::pkcs12::import(&p12.der, p12.password.as_bytes()).unwrap();
+    let old_cert = Certificate::from_der(&first.certificate.der).unwrap();
+    let started = portal
+        .bind_begin(&ctx(), &me, old_cert.der())
+        .await
+        .unwrap();
+    let code = podpis_testkit::queued_code(&w.db.store, phone).await;
+    let proof = signature(&contents.key, &old_cert, &started.challenge);
+    portal
+        .bind_finish(&ctx(), &me, &started.binding_id, &proof, &code)
+        .await
+        .unwrap();
+
+    // Reissue: prefilled from the certificate, confirmed by a signature with its key.
+    let start = portal
+        .reissue_begin(&ctx(), &me, &started.binding_id, Medium::P12)
+        .await
+        .unwrap();
+    let new_id = start.application.application.id.clone();
+    assert_eq!(start.application.form.reissue_of, first.certificate.serial);
+    assert_eq!(start.application.form.surname, "Иванов");
+    assert!(start.challenge.contains(&first.certificate.serial));
+    let forged = signature(&contents.key, &old_cert, "Podpis: something else");
+    let e = portal
+        .reissue_confirm(&ctx(), &me, &new_id, Possession::Signature(forged))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Invalid { field: "proof", .. }), "{e}");
+    let proof = signature(&contents.key, &old_cert, &start.challenge);
+    let confirmed = portal
+        .reissue_confirm(&ctx(), &me, &new_id, Possession::Signature(proof))
+        .await
+        .unwrap();
+    assert_eq!(
+        confirmed.status,
+        Status::AwaitingPayment,
+        "{}",
+        confirmed.application.comment
+    );
+
+    // Paid: ready for issuance at once, no visit.
+    let gateway = SandboxGateway::new(b"sandbox key", "http://localhost:8080/sandbox/pay");
+    let checkout = portal
+        .pay_application(&ctx(), &me, &new_id, "http://localhost:8080/back")
+        .await
+        .unwrap();
+    let (body, sig) = gateway
+        .charge(&order_of(&gateway, &checkout.url), TEST_CARD_OK)
+        .unwrap();
+    portal.payment_webhook(&ctx(), &body, &sig).await.unwrap();
+    let ready = portal.application(&me, &new_id).await.unwrap();
+    assert_eq!(ready.status, Status::IdentityVerified);
+    assert!(ready.application.comment.contains("identificationKind 1"));
+
+    // Issued: identificationKind 1, bound in place of the old one, which is revoked.
+    let second = portal
+        .issue_for_application(&ctx(), &operator, &new_id, Issuance::P12)
+        .await
+        .unwrap();
+    let new_cert = Certificate::from_der(&second.certificate.der).unwrap();
+    assert_eq!(
+        podpis_pki::qualified::examine(&new_cert).identification_kind,
+        Some(1)
+    );
+    assert_eq!(
+        podpis_pki::qualified::examine(&old_cert).identification_kind,
+        Some(0)
+    );
+    let bound = portal.bindings(&me).await.unwrap();
+    assert_eq!(bound.len(), 1);
+    assert_eq!(
+        (bound[0].serial.as_str(), bound[0].status.as_str()),
+        (second.certificate.serial.as_str(), "connected")
+    );
+    let old = portal
+        .issued_certificates(&operator, "demo", 10, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.serial == first.certificate.serial)
+        .unwrap();
+    assert_eq!(old.reason.as_deref(), Some("superseded"));
+    assert_eq!(
+        portal.application(&me, &new_id).await.unwrap().status,
+        Status::Closed
+    );
+    assert!(
+        w.messages_to(phone)
+            .await
+            .last()
+            .unwrap()
+            .contains("перевыпущен")
+    );
+
+    // With an expired certificate there is nothing to sign with: a full application it is.
+    w.clock.advance(366 * 24 * 3600);
+    let e = portal
+        .reissue_begin(&ctx(), &me, &bound[0].id, Medium::P12)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("expired"), "{}", text(&e));
 }

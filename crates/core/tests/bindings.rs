@@ -4,15 +4,13 @@
 
 mod common;
 
-use std::time::{Duration, UNIX_EPOCH};
-
-use common::{INN, SNILS, T0, World, ctx, gost, world};
+use common::{INN, SNILS, T0, World, ctx, gost, signature, world};
 use podpis_core::{
     BindingChallenge, CertificateRequest, Error, Lang, Policy, Portal, Principal, RelyingParty,
 };
 use podpis_keys::{Signer, SoftwareKey};
 use podpis_pki::Certificate;
-use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
+
 use podpis_pki::crl::Reason;
 use podpis_pki::subject::{Profile, SubjectInfo};
 use podpis_testkit::TestDb;
@@ -84,21 +82,6 @@ impl World {
             .unwrap();
         podpis_testkit::queued_code(&self.db.store, &account.phone).await
     }
-}
-
-/// A detached CMS signature of `text` by `key` with `cert`, as `podpis sign` makes one.
-fn signature(key: &SoftwareKey, cert: &Certificate, text: &str) -> Vec<u8> {
-    let digest = DigestAlgorithm::for_signature(&key.signature_algorithm().oid)
-        .unwrap()
-        .digest(text.as_bytes());
-    let request = SignRequest {
-        signer: key,
-        certificate: cert,
-        chain: &[],
-        digest: &digest,
-        signing_time: UNIX_EPOCH + Duration::from_secs(T0 as u64),
-    };
-    sign(&request, None).unwrap().to_der().unwrap()
 }
 
 fn refusal(e: &Error) -> String {

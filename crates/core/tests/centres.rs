@@ -294,6 +294,7 @@ fn self_signed_ca(key: &SoftwareKey, now: i64) -> Certificate {
         ca_issuers_url: None,
         sign_tool: "Podpis".into(),
         issuer_sign_tool: None,
+        identification_kind: 0,
     };
     issue(&params, key, None).unwrap()
 }
@@ -442,6 +443,7 @@ async fn an_import_checks_the_chain(db: TestDb) {
             ca_issuers_url: None,
             sign_tool: "Podpis".into(),
             issuer_sign_tool: None,
+            identification_kind: 0,
         };
         issue(&params, &root_key, Some(&root)).unwrap()
     };

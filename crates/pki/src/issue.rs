@@ -82,6 +82,9 @@ pub struct CertificateParams {
     /// The centre's tools and their conformance certificates (issuerSignTool), written into
     /// owners' certificates.
     pub issuer_sign_tool: Option<IssuerSignTool>,
+    /// How the owner was identified (identificationKind): 0 in person, 1 by a qualified
+    /// signature, 2 by a biometric passport, 3 through the unified biometric system.
+    pub identification_kind: u8,
 }
 
 /// The DER layout of TBSCertificate (RFC 5280 §4.1), for encoding: `x509-cert` keeps its own
@@ -245,8 +248,17 @@ fn extensions(
             tools.check()?;
             out.push(extension(tools, oid::ISSUER_SIGN_TOOL, false)?);
         }
-        // identificationKind: 0, the applicant came in person.
-        out.push(extension(&0u8, oid::IDENTIFICATION_KIND, false)?);
+        if params.identification_kind > 3 {
+            return Err(Error::Validity(format!(
+                "identificationKind {} is not 0 to 3",
+                params.identification_kind
+            )));
+        }
+        out.push(extension(
+            &params.identification_kind,
+            oid::IDENTIFICATION_KIND,
+            false,
+        )?);
         let key_end = (params.not_before + PRIVATE_KEY_USAGE_LIMIT).min(params.not_after);
         let generalized = |t: SystemTime| {
             GeneralizedTime::from_system_time(t).map_err(|e| Error::Validity(e.to_string()))

@@ -275,6 +275,7 @@ fn params_now(
         ca_issuers_url: settings.ca_issuers_url.clone(),
         sign_tool: settings.sign_tool.clone(),
         issuer_sign_tool: settings.issuer_sign_tool.clone(),
+        identification_kind: 0,
     })
 }
 

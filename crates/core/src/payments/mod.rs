@@ -201,8 +201,7 @@ impl Portal {
             };
             self.record_payment(&mut tx, ctx, &application, &payment, true, "succeeded")
                 .await?;
-            self.move_to(&mut tx, ctx, None, application, Status::Paid, "")
-                .await?;
+            self.paid(&mut tx, ctx, None, application, "").await?;
             let body = lang.pick(
                 "Оплата получена. Запишитесь на визит в удостоверяющий центр для подтверждения личности.",
                 "Payment received. Book a visit to the centre to confirm your identity.",

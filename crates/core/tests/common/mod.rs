@@ -9,7 +9,11 @@ use podpis_core::{
     CentreForm, Context, Lang, ManualClock, Policy, Portal, Principal, RegistrationForm,
     RelyingParty, Role, Vault,
 };
-use podpis_keys::KeySpec;
+use std::time::{Duration, UNIX_EPOCH};
+
+use podpis_keys::{KeySpec, Signer, SoftwareKey};
+use podpis_pki::Certificate;
+use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
 use podpis_testkit::TestDb;
 
 /// The start of every test's clock.
@@ -141,4 +145,19 @@ pub fn pdf(text: &str) -> Vec<u8> {
         "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% {text}\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
     )
     .into_bytes()
+}
+
+/// A detached CMS signature of `text` by `key` with `cert`, as `podpis sign` makes one.
+pub fn signature(key: &SoftwareKey, cert: &Certificate, text: &str) -> Vec<u8> {
+    let digest = DigestAlgorithm::for_signature(&key.signature_algorithm().oid)
+        .unwrap()
+        .digest(text.as_bytes());
+    let request = SignRequest {
+        signer: key,
+        certificate: cert,
+        chain: &[],
+        digest: &digest,
+        signing_time: UNIX_EPOCH + Duration::from_secs(T0 as u64),
+    };
+    sign(&request, None).unwrap().to_der().unwrap()
 }

@@ -54,6 +54,7 @@ pub fn params(
         ca_issuers_url: Some("http://localhost:8080/ca/test.cer".into()),
         sign_tool: "Podpis 0.1".into(),
         issuer_sign_tool: Some(issuer_sign_tool()),
+        identification_kind: 0,
     }
 }
 

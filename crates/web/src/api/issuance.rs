@@ -6,11 +6,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use podpis_core::{CodeAnswer, Error, Issuance, timestamp};
+use podpis_core::{CodeAnswer, Error, Issuance, Medium, Possession, timestamp};
 use podpis_store::CloudKey;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::applications::{ApplicationDto, dto};
 use super::bindings::bytes_of;
 use super::centres::IssuedDto;
 use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, fail};
@@ -203,4 +204,87 @@ pub(super) async fn pin_finish(
         .await
         .map_err(fail(u.who.lang))?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The key medium of the new certificate.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct ReissueRequest {
+    /// token, p12 or cloud.
+    #[schema(value_type = String)]
+    medium: Medium,
+}
+
+/// A reissue to confirm.
+#[derive(Serialize, ToSchema)]
+pub(super) struct ReissueDto {
+    application: ApplicationDto,
+    /// Sign exactly these bytes (UTF-8) with the current certificate's key (detached CMS).
+    challenge: String,
+}
+
+/// Starts reissuing a bound certificate that is valid now: a draft application prefilled from
+/// it, and the text to sign with its key.
+#[utoipa::path(post, path = "/api/v1/bindings/{id}/reissue", security(("bearer" = [])), request_body = ReissueRequest,
+    responses((status = 201, body = ReissueDto), (status = 409, body = ProblemDoc)))]
+pub(super) async fn reissue(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    Body(r): Body<ReissueRequest>,
+) -> ApiResult<(StatusCode, Json<ReissueDto>)> {
+    let lang = u.who.lang;
+    let start = s
+        .portal
+        .reissue_begin(&u.client.ctx, &u.who, &id, r.medium)
+        .await
+        .map_err(fail(lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ReissueDto {
+            application: dto(start.application, lang),
+            challenge: start.challenge,
+        }),
+    ))
+}
+
+/// The current key's proof: a signature of the challenge, or a cloud key's PIN.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct ConfirmRequest {
+    /// The CMS signature of the challenge, PEM or base64 DER.
+    #[serde(default)]
+    proof: Option<String>,
+    /// The cloud key's PIN (instead of `proof`).
+    #[serde(default)]
+    pin: Option<String>,
+}
+
+/// Confirms a reissue with the current key: checked at once, then it awaits payment (no visit).
+#[utoipa::path(post, path = "/api/v1/applications/{id}/reissue/confirm", security(("bearer" = [])), request_body = ConfirmRequest,
+    responses((status = 200, body = ApplicationDto), (status = 409, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+pub(super) async fn reissue_confirm(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    Body(r): Body<ConfirmRequest>,
+) -> ApiResult<Json<ApplicationDto>> {
+    let lang = u.who.lang;
+    let possession = match (r.proof, r.pin) {
+        (Some(proof), None) => {
+            Possession::Signature(bytes_of("proof", &proof).map_err(fail(lang))?)
+        }
+        (None, Some(pin)) => Possession::Pin(pin),
+        _ => {
+            return Err(fail(lang)(Error::Invalid {
+                field: "proof",
+                ru: "Нужна подпись вызова (proof) или PIN облачного ключа (pin).".into(),
+                en: "Give the challenge's signature (proof) or the cloud key's PIN (pin).".into(),
+            }));
+        }
+    };
+    let v = s
+        .portal
+        .reissue_confirm(&u.client.ctx, &u.who, &id, possession)
+        .await
+        .map_err(fail(lang))?;
+    Ok(Json(dto(v, lang)))
 }

@@ -108,6 +108,11 @@ pub fn routes() -> Router<AppState> {
             "/my-certificates/{centre}/{serial}/revoke/finish",
             post(revocation::finish),
         )
+        .route("/bindings/{id}/reissue", post(issuance::reissue))
+        .route(
+            "/applications/{id}/reissue/confirm",
+            post(issuance::reissue_confirm),
+        )
         .route("/journal/{seq}/not-me", post(revocation::not_me))
         .route(
             "/journal/{seq}/not-me/finish",
@@ -146,7 +151,8 @@ pub fn routes() -> Router<AppState> {
         visits::free, visits::book, visits::show, visits::cancel, visits::qr, visits::open,
         visits::identity, issuance::issue, issuance::cloud_key, issuance::cloud_keys,
         issuance::pin_begin, issuance::pin_finish, revocation::begin, revocation::finish,
-        revocation::not_me, revocation::not_me_finish
+        revocation::not_me, revocation::not_me_finish, issuance::reissue,
+        issuance::reissue_confirm
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)
