@@ -11,7 +11,10 @@ use podpis_testkit::TestDb;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-podpis_testkit::on_both!(apply_review_and_pay_over_http);
+podpis_testkit::on_both!(
+    apply_review_and_pay_over_http,
+    two_citizens_walk_the_whole_lifecycle
+);
 
 const PRICE: i64 = 150_000;
 
@@ -480,5 +483,362 @@ async fn apply_review_and_pay_over_http(db: TestDb) {
         "/api/v1/payments/webhook",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path}");
+    }
+}
+
+/// A valid SNILS for the second citizen.
+const SNILS_B: &str = "12345678964";
+
+impl Api {
+    /// A signed webhook of the sandbox for the checkout `url`, paid by the good card.
+    async fn pay(&self, id: &str) {
+        let (status, checkout) = self
+            .post(&format!("/applications/{id}/pay"), json!({}))
+            .await;
+        assert_eq!(status, 200, "{checkout}");
+        let query = checkout["url"]
+            .as_str()
+            .unwrap()
+            .split_once('?')
+            .unwrap()
+            .1
+            .to_owned();
+        let (o, g) = query.split_once("&sig=").unwrap();
+        let gateway = common::sandbox();
+        let order = gateway.open(o.strip_prefix("order=").unwrap(), g).unwrap();
+        let (body, signature) = gateway.charge(&order, "4242 4242 4242 4242").unwrap();
+        let r = self
+            .http
+            .post(format!("{}/api/v1/payments/webhook", self.base))
+            .header("x-payment-signature", signature)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 204);
+    }
+}
+
+/// The status OCSP gives for `cert` of `ca`, asked over HTTP.
+async fn ocsp(base: &str, cert: &podpis_pki::Certificate, ca: &podpis_pki::Certificate) -> String {
+    use podpis_pki::ocsp::{CertId, CertIdHash, OcspRequest, OcspResponse};
+    let id = CertId::of(CertIdHash::Sha1, cert, ca).unwrap();
+    let request = OcspRequest::new(std::slice::from_ref(&id), None).unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{base}/ocsp"))
+        .header("content-type", "application/ocsp-request")
+        .body(request.der().to_vec())
+        .send()
+        .await
+        .unwrap();
+    let answer = OcspResponse::from_der(&r.bytes().await.unwrap()).unwrap();
+    answer.status_of(&id).unwrap().status.to_string()
+}
+
+/// Whether the published CRL of `demo` lists `cert`.
+async fn in_crl(base: &str, cert: &podpis_pki::Certificate) -> bool {
+    let der = reqwest::get(format!("{base}/crl/demo.crl"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    podpis_pki::crl::Crl::from_der(&der)
+        .unwrap()
+        .find(cert.serial())
+        .is_some()
+}
+
+/// A detached CMS signature of `text` by `key` with `cert`, base64.
+fn proof(key: &podpis_keys::SoftwareKey, cert: &podpis_pki::Certificate, text: &str) -> String {
+    let digest = podpis_pki::cades::DigestAlgorithm::Streebog256.digest(text.as_bytes());
+    let der = podpis_pki::cades::sign(
+        &podpis_pki::cades::SignRequest {
+            signer: key,
+            certificate: cert,
+            chain: &[],
+            digest: &digest,
+            signing_time: std::time::UNIX_EPOCH + std::time::Duration::from_secs(T0 as u64),
+        },
+        None,
+    )
+    .unwrap()
+    .to_der()
+    .unwrap();
+    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, der)
+}
+
+/// Citizen `me` (phone `phone`, SNILS `snils`) applies for a key on `medium` and is taken to
+/// `identity_verified`: the profile, the form, the scan, the review, the payment, the visit
+/// in a slot `day` days ahead, and the identity check. Returns the application's id.
+async fn verified(
+    s: &Server,
+    me: &Api,
+    operator: &Api,
+    snils: &str,
+    medium: &str,
+    day: i64,
+) -> String {
+    let (status, _) = me
+        .call(
+            reqwest::Method::PUT,
+            "/me/profile",
+            Some(
+                json!({ "surname": "Петров", "given_name": "Пётр", "snils": snils,
+                "inn": "500100732259", "birth_date": "1990-05-17", "passport": "4510 123456" }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, mut form) = me.get("/applications/form").await;
+    form["centre_id"] = json!("demo");
+    form["medium"] = json!(medium);
+    form["consent"] = json!(true);
+    let (_, app) = me.post("/applications", form).await;
+    let id = app["id"].as_str().unwrap().to_owned();
+    me.upload(&id, "passport", pdf("passport")).await;
+    let (_, app) = me
+        .post(&format!("/applications/{id}/submit"), json!({}))
+        .await;
+    assert_eq!(app["status"], "accepted", "{app}");
+    let (_, app) = operator
+        .post(
+            &format!("/applications/{id}/review"),
+            json!({ "decision": "approve" }),
+        )
+        .await;
+    assert_eq!(app["status"], "awaiting_payment", "{app}");
+    me.pay(&id).await;
+    let at = podpis_core::timestamp(s.portal.clock().now() + day * 24 * 3600);
+    let (_, slots) = operator
+        .post(
+            "/centres/demo/slots",
+            json!({ "starts": [at], "minutes": 30 }),
+        )
+        .await;
+    let (_, visit) = me
+        .post(
+            &format!("/applications/{id}/visit"),
+            json!({ "slot_id": slots[0]["id"] }),
+        )
+        .await;
+    let (status, _) = operator
+        .post("/visits/open", json!({ "code": visit["token"] }))
+        .await;
+    assert_eq!(status, 200);
+    let (_, app) = operator
+        .post(
+            &format!("/applications/{id}/identity"),
+            json!({ "decision": "confirm" }),
+        )
+        .await;
+    assert_eq!(app["status"], "identity_verified", "{app}");
+    id
+}
+
+/// Binds `cert_pem` to `me` (phone `phone`) with a proof by `key`; the binding's id.
+async fn bind(
+    s: &Server,
+    me: &Api,
+    phone: &str,
+    cert_pem: &str,
+    key: &podpis_keys::SoftwareKey,
+) -> String {
+    let cert = podpis_pki::Certificate::load_all(cert_pem.as_bytes())
+        .unwrap()
+        .remove(0);
+    let (status, started) = me
+        .post("/bindings", json!({ "certificate": cert_pem }))
+        .await;
+    assert_eq!(status, 201, "{started}");
+    let code = s.code_to(phone).await;
+    let id = started["binding_id"].as_str().unwrap().to_owned();
+    let (status, bound) = me
+        .post(
+            &format!("/bindings/{id}/finish"),
+            json!({ "proof": proof(key, &cert, started["challenge"].as_str().unwrap()), "code": code }),
+        )
+        .await;
+    assert_eq!(status, 200, "{bound}");
+    id
+}
+
+async fn two_citizens_walk_the_whole_lifecycle(db: TestDb) {
+    let s = common::server(db).await;
+    let (a, operator) = setup(&s).await;
+    let b = Api {
+        http: a.http.clone(),
+        base: s.base.clone(),
+        token: s.signed_in(2).await,
+    };
+    let (phone_a, phone_b) = ("+79991000001", "+79991000002");
+    let ca = podpis_pki::Certificate::from_der(
+        &reqwest::get(format!("{}/ca/demo.cer", s.base))
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+
+    // A: a .p12; B: a token's CSR. Both issued after payment and the visit, then bound.
+    let id_a = verified(&s, &a, &operator, "11223344595", "p12", 1).await;
+    let id_b = verified(&s, &b, &operator, SNILS_B, "token", 2).await;
+    let (_, issued_a) = operator
+        .post(
+            &format!("/applications/{id_a}/issue"),
+            json!({ "medium": "p12" }),
+        )
+        .await;
+    let p12 = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        issued_a["p12"].as_str().unwrap(),
+    )
+    .unwrap();
+    let key_a =
+        podpis_keys::pkcs12::import(&p12, issued_a["p12_password"].as_str().unwrap().as_bytes())
+            .unwrap()
+            .key;
+    let key_b = podpis_keys::SoftwareKey::generate("gost2012-256".parse().unwrap()).unwrap();
+    let csr = podpis_pki::csr::Csr::create("CN=token".parse().unwrap(), &key_b).unwrap();
+    let (status, issued_b) = operator
+        .post(
+            &format!("/applications/{id_b}/issue"),
+            json!({ "medium": "token", "csr": csr.to_pem() }),
+        )
+        .await;
+    assert_eq!(status, 201, "{issued_b}");
+    let pem_a = issued_a["certificate"]["pem"].as_str().unwrap().to_owned();
+    let pem_b = issued_b["certificate"]["pem"].as_str().unwrap().to_owned();
+    let cert_a = podpis_pki::Certificate::load_all(pem_a.as_bytes())
+        .unwrap()
+        .remove(0);
+    let cert_b = podpis_pki::Certificate::load_all(pem_b.as_bytes())
+        .unwrap()
+        .remove(0);
+    assert_eq!(ocsp(&s.base, &cert_a, &ca).await, "good");
+    assert_eq!(ocsp(&s.base, &cert_b, &ca).await, "good");
+    // A cannot bind B's certificate (another person's SNILS).
+    let (status, refused) = a.post("/bindings", json!({ "certificate": pem_b })).await;
+    assert_eq!(status, 422, "{refused}");
+    let binding_a = bind(&s, &a, phone_a, &pem_a, &key_a).await;
+    bind(&s, &b, phone_b, &pem_b, &key_b).await;
+    for (who, id) in [(&a, &id_a), (&b, &id_b)] {
+        let (_, app) = who.get(&format!("/applications/{id}")).await;
+        assert_eq!(app["status"], "closed");
+    }
+
+    // A reissues onto a cloud key: confirmed by the .p12 key, paid, issued without a visit.
+    let (status, start) = a
+        .post(
+            &format!("/bindings/{binding_a}/reissue"),
+            json!({ "medium": "cloud" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{start}");
+    let reissue = start["application"]["id"].as_str().unwrap().to_owned();
+    let (_, app) = a
+        .post(
+            &format!("/applications/{reissue}/reissue/confirm"),
+            json!({ "proof": proof(&key_a, &cert_a, start["challenge"].as_str().unwrap()) }),
+        )
+        .await;
+    assert_eq!(app["status"], "awaiting_payment", "{app}");
+    a.pay(&reissue).await;
+    let (status, cloud) = a
+        .post(
+            &format!("/applications/{reissue}/cloud-key"),
+            json!({ "pin": "246810" }),
+        )
+        .await;
+    assert_eq!(status, 201, "{cloud}");
+    let cert_cloud =
+        podpis_pki::Certificate::load_all(cloud["certificate"]["pem"].as_str().unwrap().as_bytes())
+            .unwrap()
+            .remove(0);
+    assert_eq!(ocsp(&s.base, &cert_a, &ca).await, "revoked (superseded)");
+    assert!(in_crl(&s.base, &cert_a).await);
+    assert_eq!(ocsp(&s.base, &cert_cloud, &ca).await, "good");
+    let (_, bindings) = a.get("/bindings").await;
+    assert_eq!(bindings.as_array().unwrap().len(), 1);
+    assert_eq!(bindings[0]["serial"], cloud["certificate"]["serial"]);
+
+    // B did not bind it: "this was not me" on the journal revokes it for key compromise.
+    let (_, journal) = b.get("/journal?action=certificate_bound").await;
+    let seq = journal[0]["seq"].as_i64().unwrap();
+    let (status, asked) = b.post(&format!("/journal/{seq}/not-me"), json!({})).await;
+    assert_eq!(status, 200, "{asked}");
+    let code = s.code_to(phone_b).await;
+    let (status, done) = b
+        .post(
+            &format!("/journal/{seq}/not-me/finish"),
+            json!({ "code_id": asked["code"]["id"], "code": code }),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    assert!(!done["next_steps"].as_str().unwrap().is_empty());
+    assert_eq!(ocsp(&s.base, &cert_b, &ca).await, "revoked (keyCompromise)");
+    assert!(in_crl(&s.base, &cert_b).await);
+
+    // A revokes the cloud certificate: no longer needed.
+    let serial = cloud["certificate"]["serial"].as_str().unwrap();
+    let (_, ticket) = a
+        .post(&format!("/my-certificates/demo/{serial}/revoke"), json!({}))
+        .await;
+    let code = s.code_to(phone_a).await;
+    let (status, revoked) = a
+        .post(
+            &format!("/my-certificates/demo/{serial}/revoke/finish"),
+            json!({ "code_id": ticket["id"], "code": code, "reason": "cessationOfOperation" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{revoked}");
+    assert_eq!(
+        ocsp(&s.base, &cert_cloud, &ca).await,
+        "revoked (cessationOfOperation)"
+    );
+    let (_, bindings) = a.get("/bindings").await;
+    assert!(bindings.as_array().unwrap().is_empty());
+
+    // The journal and the outbox tell the story.
+    let (_, journal) = a.get("/journal?limit=500").await;
+    let actions: Vec<&str> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "application_changed",
+        "payment",
+        "certificate_issued",
+        "certificate_bound",
+        "certificate_revoked",
+        "certificate_unbound",
+    ] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    let told: Vec<String> = {
+        let mut tx = s.db.store.read().await.unwrap();
+        tx.messages(1000, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|m| m.message.recipient == phone_a)
+            .map(|m| m.message.body)
+            .collect()
+    };
+    for needle in [
+        "принято",
+        "Оплата получена",
+        "готов вас принять",
+        "выпущен",
+        "перевыпущен",
+    ] {
+        assert!(
+            told.iter().any(|m| m.contains(needle)),
+            "{needle} in {told:?}"
+        );
     }
 }
