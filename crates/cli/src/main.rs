@@ -13,6 +13,7 @@ mod raw;
 mod serve;
 mod sign;
 mod subject;
+mod token;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,9 @@ enum Command {
     /// Keys with their certificates in PKCS#12 files (.p12, .pfx).
     #[command(subcommand)]
     P12(p12::P12Command),
+    /// Manage a PKCS#11 token: change its PIN.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
     /// Sign a document: a CMS / CAdES-BES signature (`DOC.sig`), detached unless --attached.
     Sign(sign::SignArgs),
     /// Verify a signed document: every signature, its certificate path and revocation.
@@ -94,6 +98,7 @@ fn main() -> ExitCode {
         Command::Ca(cmd) => ca::run(cmd),
         Command::Cert(cmd) => cert::run(cmd),
         Command::P12(cmd) => p12::run(cmd),
+        Command::Token(cmd) => token::run(cmd),
         Command::Sign(args) => sign::run_sign(args),
         Command::Verify(args) => sign::run_verify(args),
         Command::Serve { db, args } => serve::serve(db, args),

@@ -1188,6 +1188,39 @@ fn token_keys_make_requests_a_ca_certifies() {
         ],
     );
     assert!(verified, "{text}");
+
+    // The token's PIN changes (C_SetPIN): a wrong current PIN changes nothing; then only the
+    // new PIN opens the keys.
+    std::fs::write(d.join("new-pin"), "5678\n").unwrap();
+    let change = |old: &str, new: &str| {
+        run(&[
+            "token",
+            "change-pin",
+            "--token",
+            "cli",
+            "--pin-file",
+            old,
+            "--new-pin-file",
+            new,
+        ])
+    };
+    fails(&change("wrong", "new-pin"), 2, "wrong PIN");
+    fails(&change("pin", "pin"), 2, "the same as the current one");
+    ok(&change("pin", "new-pin"));
+    let public = |pin: &str| {
+        run(&[
+            "key",
+            "public",
+            "--key",
+            uri,
+            "--password-file",
+            pin,
+            "--out",
+            "pub2.pem",
+        ])
+    };
+    fails(&public("pin"), 2, "wrong PIN");
+    ok(&public("new-pin"));
 }
 
 #[test]

@@ -169,6 +169,29 @@ fn login(module: &Path, label: &str, pin: &[u8]) -> Result<Session, KeyError> {
     Ok(session)
 }
 
+/// Changes the user PIN of the token labelled `label` from `old_pin` to `new_pin` (PKCS#11
+/// `C_SetPIN`, in a session logged in with the old PIN). A wrong old PIN is
+/// [`KeyError::WrongPin`] and counts against the token's own retry limit.
+pub fn change_pin(
+    module: &Path,
+    label: &str,
+    old_pin: &[u8],
+    new_pin: &[u8],
+) -> Result<(), KeyError> {
+    let session = login(module, label, old_pin)?;
+    let text = |pin: &[u8]| -> Result<AuthPin, KeyError> {
+        core::str::from_utf8(pin)
+            .map(|p| AuthPin::new(p.into()))
+            .map_err(|_| KeyError::Token("the PIN must be text".into()))
+    };
+    let result = session
+        .set_pin(&text(old_pin)?, &text(new_pin)?)
+        .map_err(token_error);
+    // Whatever happened, this process's login ends with the session.
+    let _ = session.logout();
+    result
+}
+
 /// Which mechanism a token key signs with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
