@@ -19,6 +19,7 @@
 //! their timing tell whether a login exists.
 
 mod accounts;
+mod act;
 mod admin;
 mod applications;
 mod authority;
@@ -47,6 +48,7 @@ use std::sync::Arc;
 use podpis_store::Store;
 
 pub use accounts::{CodeAnswer, CodeTicket, Registration, RegistrationForm};
+pub use act::{DEFAULT_ACT_FONT, issuance_act};
 pub use applications::{
     ApplicationForm, ApplicationView, IdentityDocument, MAX_SCAN_BYTES, Medium, Review, SCAN_KINDS,
     Status, SubjectType, is_pdf, scan_title,

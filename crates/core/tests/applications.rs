@@ -991,6 +991,42 @@ async fn token_and_p12_applications_are_issued(db: TestDb) {
     assert_eq!(subject.snils.as_deref(), Some(SNILS));
     assert_eq!(subject.surname.as_deref(), Some("Иванов"));
     assert!(podpis_keys::pkcs12::import(&p12.der, b"wrong").is_err());
+
+    // The issuance act: a one-page PDF with the font embedded and the text mapped to Unicode.
+    let font = std::fs::read(podpis_core::DEFAULT_ACT_FONT)
+        .expect("DejaVu Sans (fonts-dejavu-core; scripts/test installs it)");
+    let act = portal.application_act(&operator, &id, &font).await.unwrap();
+    assert!(podpis_core::is_pdf(&act));
+    let raw = String::from_utf8_lossy(&act);
+    for needle in [
+        "/CIDFontType2",
+        "/Identity-H",
+        "/ToUnicode",
+        "/FontFile2",
+        "<0411>",
+    ] {
+        assert!(raw.contains(needle), "{needle}");
+    }
+    assert_eq!(
+        portal.application_act(&me, &id, &font).await.unwrap().len(),
+        act.len(),
+        "the applicant gets the same act"
+    );
+    let nobody = w.citizen(9, "").await;
+    assert!(matches!(
+        portal
+            .application_act(&nobody, &id, &font)
+            .await
+            .unwrap_err(),
+        Error::NotFound(_)
+    ));
+    assert!(matches!(
+        portal
+            .application_act(&me, &id, b"not a font")
+            .await
+            .unwrap_err(),
+        Error::Internal(_)
+    ));
     let view = portal.application(&me, &id).await.unwrap();
     assert_eq!(view.status, Status::Issued);
     assert_eq!(

@@ -433,6 +433,15 @@ async fn apply_review_and_pay_over_http(db: TestDb) {
     );
     let (_, app) = me.get(&format!("/applications/{id}")).await;
     assert_eq!(app["status"], "issued");
+    let r = operator
+        .http
+        .get(format!("{}/api/v1/applications/{id}/act.pdf", s.base))
+        .bearer_auth(&operator.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(podpis_core::is_pdf(&r.bytes().await.unwrap()));
 
     // Bound with a proof made by the .p12's key: the application closes.
     let contents = podpis_keys::pkcs12::import(&p12, password.as_bytes()).unwrap();

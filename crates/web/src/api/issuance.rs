@@ -288,3 +288,55 @@ pub(super) async fn reissue_confirm(
         .map_err(fail(lang))?;
     Ok(Json(dto(v, lang)))
 }
+
+/// The font the issuance act is set in: `PODPIS_ACT_FONT`, or DejaVu Sans where Debian puts it;
+/// read once.
+fn act_font() -> Result<&'static [u8], Error> {
+    static FONT: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    FONT.get_or_init(|| {
+        let path = std::env::var("PODPIS_ACT_FONT")
+            .unwrap_or_else(|_| podpis_core::DEFAULT_ACT_FONT.to_owned());
+        std::fs::read(&path).map_err(|e| {
+            format!("the issuance act's font {path}: {e} (install fonts-dejavu-core, or set PODPIS_ACT_FONT)")
+        })
+    })
+    .as_deref()
+    .map_err(|e| Error::Internal(e.clone()))
+}
+
+/// The issuance act of an application's certificate: a printable PDF for the owner to sign at
+/// the centre (the applicant and the centre's operators).
+#[utoipa::path(get, path = "/api/v1/applications/{id}/act.pdf", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+pub(super) async fn act(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let lang = u.who.lang;
+    let font = act_font().map_err(fail(lang))?;
+    let pdf = s
+        .portal
+        .application_act(&u.who, &id, font)
+        .await
+        .map_err(fail(lang))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"act-{id}.pdf\""),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_owned(),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}

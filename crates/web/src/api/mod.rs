@@ -97,6 +97,7 @@ pub fn routes() -> Router<AppState> {
         .route("/visits/open", post(visits::open))
         .route("/applications/{id}/issue", post(issuance::issue))
         .route("/applications/{id}/cloud-key", post(issuance::cloud_key))
+        .route("/applications/{id}/act.pdf", get(issuance::act))
         .route("/cloud-keys", get(issuance::cloud_keys))
         .route("/cloud-keys/{id}/pin", post(issuance::pin_begin))
         .route("/cloud-keys/{id}/pin/finish", post(issuance::pin_finish))
@@ -152,7 +153,7 @@ pub fn routes() -> Router<AppState> {
         visits::identity, issuance::issue, issuance::cloud_key, issuance::cloud_keys,
         issuance::pin_begin, issuance::pin_finish, revocation::begin, revocation::finish,
         revocation::not_me, revocation::not_me_finish, issuance::reissue,
-        issuance::reissue_confirm
+        issuance::reissue_confirm, issuance::act
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)
