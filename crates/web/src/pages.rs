@@ -2,6 +2,8 @@
 //! form. Only passkeys need JavaScript (WebAuthn is a browser API); their two JSON calls carry
 //! the CSRF token in a header.
 
+mod applications;
+
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -24,6 +26,7 @@ use crate::texts::{self, Texts};
 /// The pages' routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(applications::routes())
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/login/code", post(login_code))

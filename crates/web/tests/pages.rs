@@ -11,7 +11,8 @@ podpis_testkit::on_both!(
     register_confirm_sign_in_and_read_the_journal,
     forms_without_the_csrf_token_are_refused,
     the_administrators_pages,
-    the_signatures_page_lists_bound_certificates
+    the_signatures_page_lists_bound_certificates,
+    a_citizen_applies_and_books_a_visit_through_the_pages
 );
 
 async fn register(b: &mut Browser, s: &common::Server, n: u32) -> (String, String) {
@@ -320,4 +321,127 @@ async fn the_signatures_page_lists_bound_certificates(db: TestDb) {
         page.contains("не привязано ни одного сертификата"),
         "{page}"
     );
+}
+
+async fn a_citizen_applies_and_books_a_visit_through_the_pages(db: TestDb) {
+    use podpis_core::{CentreForm, Context, Review};
+    let s = server(db).await;
+    let ctx = Context::default();
+    let form = CentreForm {
+        id: "demo".into(),
+        name: "УЦ Демо".into(),
+        inn: "7707083893".into(),
+        ogrn: "1027700132195".into(),
+        address: "Москва".into(),
+        price: 0,
+        accredited_from: None,
+        accredited_until: common::T0 + 365 * 24 * 3600,
+    };
+    s.portal
+        .add_hosted_centre(&ctx, None, &form, "gost2012-256".parse().unwrap())
+        .await
+        .unwrap();
+    let mut b = Browser::new(&s.base);
+    let (email, phone) = register(&mut b, &s, 6).await;
+    sign_in(&mut b, &s, &email, &phone).await;
+
+    // The list, and a new application for the demo centre.
+    let (status, _, page) = b.get("/applications").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("Заявлений пока нет") && page.contains("УЦ Демо"),
+        "{page}"
+    );
+    let csrf = hidden(&page, "csrf");
+    let (status, location, _) = b
+        .post(
+            "/applications/new",
+            &[
+                ("csrf", &csrf),
+                ("centre_id", "demo"),
+                ("subject_type", "person"),
+                ("medium", "p12"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let path = location.unwrap();
+    let (_, _, page) = b.get(&path).await;
+    assert!(page.contains("Черновик"), "{page}");
+
+    // The data, a scan (a non-PDF refused with the reason), submission.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("surname", "Сидорова"),
+        ("given_name", "Мария"),
+        ("birth_date", "1991-03-08"),
+        ("inn", "500100732259"),
+        ("snils", "112-233-445 95"),
+        ("document_number", "4510 123456"),
+        ("phone", &phone),
+        ("email", &email),
+        ("consent", "on"),
+    ];
+    let (status, _, page) = b.post(&format!("{path}/save"), &fields).await;
+    assert_eq!(status, 200, "{page}");
+    let (status, _, page) = b
+        .post_file(
+            &format!("{path}/scans"),
+            &[("csrf", &csrf), ("kind", "passport")],
+            ("file", "photo.pdf", b"\x89PNG not a pdf"),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("не является документом PDF"), "{page}");
+    let pdf = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n";
+    let (status, _, page) = b
+        .post_file(
+            &format!("{path}/scans"),
+            &[("csrf", &csrf), ("kind", "passport")],
+            ("file", "passport.pdf", pdf),
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("passport.pdf"), "{page}");
+    let (_, _, page) = b.post(&format!("{path}/submit"), &[("csrf", &csrf)]).await;
+    assert!(page.contains("Принято, ждёт проверки в УЦ"), "{page}");
+
+    // The centre approves (free: paid at once) and publishes a slot; the citizen books it and
+    // the page shows the QR code and the short code.
+    let id = path.rsplit('/').next().unwrap();
+    let operator = podpis_core::Principal {
+        account_id: "operator".into(),
+        role: podpis_core::Role::Operator { ca: "demo".into() },
+        session_id: "s".into(),
+        csrf: "c".into(),
+        lang: podpis_core::Lang::Ru,
+        name: "Оператор".into(),
+    };
+    s.portal
+        .review_application(&ctx, &operator, id, Review::Approve)
+        .await
+        .unwrap();
+    let (_, _, page) = b.get(&path).await;
+    assert!(page.contains("Свободного времени пока нет"), "{page}");
+    let slot = s
+        .portal
+        .publish_slots(&ctx, &operator, "demo", &[common::T0 + 86_400], 30)
+        .await
+        .unwrap()
+        .remove(0);
+    let (_, _, page) = b.get(&path).await;
+    assert!(page.contains(&slot.id), "{page}");
+    let (status, _, page) = b
+        .post(
+            &format!("{path}/visit"),
+            &[("csrf", &csrf), ("id", &slot.id)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("<svg") && page.contains("Код визита"),
+        "{page}"
+    );
+    let code = s.portal.visit(&operator, id).await.unwrap().code;
+    assert!(page.contains(&code), "{page}");
 }

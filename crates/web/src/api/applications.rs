@@ -252,8 +252,13 @@ pub(super) async fn scan(
 
 /// A scan as a PDF download.
 pub(crate) fn pdf_response(a: Attachment) -> Response {
-    let name: String = a
-        .name
+    pdf_download(&a.name, a.content)
+}
+
+/// `bytes` as a PDF shown in the browser under the file name `name` (kept to safe characters),
+/// never cached.
+pub(crate) fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
+    let name: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
@@ -272,7 +277,7 @@ pub(crate) fn pdf_response(a: Attachment) -> Response {
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
-        a.content,
+        bytes,
     )
         .into_response()
 }

@@ -11,7 +11,7 @@ use podpis_store::CloudKey;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::applications::{ApplicationDto, dto};
+use super::applications::{ApplicationDto, dto, pdf_download};
 use super::bindings::bytes_of;
 use super::centres::IssuedDto;
 use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, fail};
@@ -291,7 +291,7 @@ pub(super) async fn reissue_confirm(
 
 /// The font the issuance act is set in: `PODPIS_ACT_FONT`, or DejaVu Sans where Debian puts it;
 /// read once.
-fn act_font() -> Result<&'static [u8], Error> {
+pub(crate) fn act_font() -> Result<&'static [u8], Error> {
     static FONT: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
     FONT.get_or_init(|| {
         let path = std::env::var("PODPIS_ACT_FONT")
@@ -313,7 +313,6 @@ pub(super) async fn act(
     u: ApiUser,
     Path(id): Path<String>,
 ) -> ApiResult<axum::response::Response> {
-    use axum::response::IntoResponse;
     let lang = u.who.lang;
     let font = act_font().map_err(fail(lang))?;
     let pdf = s
@@ -321,22 +320,5 @@ pub(super) async fn act(
         .application_act(&u.who, &id, font)
         .await
         .map_err(fail(lang))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/pdf".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"act-{id}.pdf\""),
-            ),
-            (
-                axum::http::header::CACHE_CONTROL,
-                "private, no-store".to_owned(),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
+    Ok(pdf_download(&format!("act-{id}.pdf"), pdf))
 }

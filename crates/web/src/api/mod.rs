@@ -21,6 +21,10 @@ mod issuance;
 mod revocation;
 mod visits;
 
+pub(crate) use applications::pdf_download;
+pub(crate) use issuance::act_font;
+pub(crate) use visits::qr_svg;
+
 use crate::AppState;
 use crate::auth::{ApiUser, Client};
 use crate::error::Problem;
