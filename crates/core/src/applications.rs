@@ -622,25 +622,8 @@ impl Portal {
                 (application, body)
             }
             Review::Approve => {
-                let application = self
-                    .move_to(&mut tx, ctx, Some(who), application, Status::Approved, "")
-                    .await?;
                 let free = application.price == 0;
-                let mut application = self
-                    .move_to(
-                        &mut tx,
-                        ctx,
-                        Some(who),
-                        application,
-                        Status::AwaitingPayment,
-                        "",
-                    )
-                    .await?;
-                if free {
-                    application = self
-                        .paid(&mut tx, ctx, Some(who), application, "free of charge")
-                        .await?;
-                }
+                let application = self.approve(&mut tx, ctx, who, application, "").await?;
                 let body = if free {
                     lang.pick(
                         "Заявление одобрено удостоверяющим центром. Запишитесь на визит для подтверждения личности.",
@@ -661,25 +644,34 @@ impl Portal {
         self.view(application)
     }
 
-    /// Withdraws the principal's application (any state before issuance).
+    /// Withdraws the principal's application (any state before issuance); a booked visit's
+    /// slot is freed.
     pub async fn cancel_application(
         &self,
         ctx: &Context,
         who: &Principal,
         id: &str,
     ) -> Result<ApplicationView> {
+        self.step_back(ctx, who, id, Status::Cancelled, "withdrawn")
+            .await
+    }
+
+    /// Moves the principal's application `id` back to `to` (cancelled, or paid when its visit
+    /// is cancelled) and frees its visit's slot, if it had one.
+    pub(crate) async fn step_back(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        id: &str,
+        to: Status,
+        comment: &str,
+    ) -> Result<ApplicationView> {
         let mut tx = self.store.begin().await?;
         let application = self.own_application(&mut tx, who, id).await?;
         let application = self
-            .move_to(
-                &mut tx,
-                ctx,
-                Some(who),
-                application,
-                Status::Cancelled,
-                "withdrawn",
-            )
+            .move_to(&mut tx, ctx, Some(who), application, to, comment)
             .await?;
+        tx.release_slot(&application.id).await?;
         tx.commit().await?;
         self.view(application)
     }
@@ -838,6 +830,30 @@ impl Portal {
             ));
         }
         Ok(())
+    }
+
+    /// Approves `application` (with `comment`): it then awaits payment, or is paid at once
+    /// when the centre charges nothing.
+    pub(crate) async fn approve(
+        &self,
+        tx: &mut Tx,
+        ctx: &Context,
+        who: &Principal,
+        application: Application,
+        comment: &str,
+    ) -> Result<Application> {
+        let application = self
+            .move_to(tx, ctx, Some(who), application, Status::Approved, comment)
+            .await?;
+        let free = application.price == 0;
+        let application = self
+            .move_to(tx, ctx, Some(who), application, Status::AwaitingPayment, "")
+            .await?;
+        if !free {
+            return Ok(application);
+        }
+        self.paid(tx, ctx, Some(who), application, "free of charge")
+            .await
     }
 
     /// Moves `application` to `paid`; a reissue goes on to `identity_verified` (its applicant

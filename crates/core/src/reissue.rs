@@ -202,31 +202,14 @@ impl Portal {
         let mut tx = self.store.begin().await?;
         let application = self.own_application(&mut tx, who, id).await?;
         let application = self
-            .move_to(
+            .approve(
                 &mut tx,
                 ctx,
-                Some(who),
+                who,
                 application,
-                Status::Approved,
                 "reissue confirmed by the current key",
             )
             .await?;
-        let free = application.price == 0;
-        let mut application = self
-            .move_to(
-                &mut tx,
-                ctx,
-                Some(who),
-                application,
-                Status::AwaitingPayment,
-                "",
-            )
-            .await?;
-        if free {
-            application = self
-                .paid(&mut tx, ctx, Some(who), application, "free of charge")
-                .await?;
-        }
         tx.commit().await?;
         self.view(application)
     }

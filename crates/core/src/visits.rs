@@ -235,21 +235,8 @@ impl Portal {
         who: &Principal,
         id: &str,
     ) -> Result<ApplicationView> {
-        let mut tx = self.store.begin().await?;
-        let application = self.own_application(&mut tx, who, id).await?;
-        let application = self
-            .move_to(
-                &mut tx,
-                ctx,
-                Some(who),
-                application,
-                Status::Paid,
-                "visit cancelled",
-            )
-            .await?;
-        tx.release_slot(&application.id).await?;
-        tx.commit().await?;
-        self.view(application)
+        self.step_back(ctx, who, id, Status::Paid, "visit cancelled")
+            .await
     }
 
     /// The booked visit of an application the principal may see, with its codes.

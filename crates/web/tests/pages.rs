@@ -444,4 +444,10 @@ async fn a_citizen_applies_and_books_a_visit_through_the_pages(db: TestDb) {
     );
     let code = s.portal.visit(&operator, id).await.unwrap().code;
     assert!(page.contains(&code), "{page}");
+    assert!(s.portal.free_slots("demo").await.unwrap().is_empty());
+
+    // Withdrawn with a visit booked: the slot is free again.
+    let (_, _, page) = b.post(&format!("{path}/cancel"), &[("csrf", &csrf)]).await;
+    assert!(page.contains("Отменено"), "{page}");
+    assert_eq!(s.portal.free_slots("demo").await.unwrap()[0].id, slot.id);
 }
