@@ -3,6 +3,7 @@
 //! the CSRF token in a header.
 
 mod applications;
+mod console;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -27,6 +28,7 @@ use crate::texts::{self, Texts};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(applications::routes())
+        .merge(console::routes())
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/login/code", post(login_code))
@@ -100,6 +102,8 @@ pub struct UserNav {
     pub name: String,
     /// Whether to show the administration link.
     pub admin: bool,
+    /// Whether to show the certification centre's console (operators).
+    pub operator: bool,
 }
 
 /// A page with its frame, and the cookie the frame's CSRF token needs (before sign-in).
@@ -129,6 +133,7 @@ fn user_frame(u: &PageUser, title: fn(&Texts) -> &'static str) -> Frame {
     let user = UserNav {
         name: u.who.name.clone(),
         admin: u.who.role == Role::Admin,
+        operator: matches!(u.who.role, Role::Operator { .. }),
     };
     Frame {
         l: Layout {

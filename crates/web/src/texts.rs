@@ -203,4 +203,22 @@ texts! {
     cloud_pin: "Задайте PIN-код облачного ключа (6–12 цифр)", "Set the cloud key's PIN (6 to 12 digits)";
     cloud_issue: "Выпустить облачный ключ", "Issue the cloud key";
     act_link: "Акт выдачи сертификата (PDF)", "Certificate issuance act (PDF)";
+    nav_operator: "Кабинет УЦ", "Centre console";
+    operator_title: "Кабинет удостоверяющего центра", "Certification centre console";
+    operator_queue: "Заявления на проверку", "Applications to review";
+    operator_visits: "Записаны на визит", "Booked visits";
+    operator_approve: "Одобрить", "Approve";
+    operator_return: "Вернуть на доработку", "Return for correction";
+    operator_comment: "Что исправить", "What to correct";
+    operator_open: "Открыть заявление по коду визита или QR-коду", "Open an application by its visit code or QR code";
+    operator_slots: "Время приёма (МСК, ГГГГ-ММ-ДД ЧЧ:ММ) и длительность, мин", "A slot (Moscow time, YYYY-MM-DD HH:MM) and its length, min";
+    operator_publish: "Опубликовать", "Publish";
+    operator_confirm: "Оригиналы проверены, личность подтверждена", "Originals checked, identity confirmed";
+    operator_refuse: "Отказать", "Refuse";
+    operator_reason: "Причина отказа", "Reason for the refusal";
+    operator_issue_p12: "Выпустить ключ и сертификат в файле .p12", "Issue the key and certificate in a .p12 file";
+    operator_issue_csr: "Выпустить сертификат по запросу с токена (PEM)", "Issue the certificate for the token's request (PEM)";
+    operator_p12_once: "Пароль файла (показывается один раз, передайте владельцу):", "The file's password (shown once, hand it to the owner):";
+    operator_p12_download: "Скачать файл .p12", "Download the .p12 file";
+    operator_none: "Нет заявлений.", "No applications.";
 }

@@ -12,7 +12,8 @@ podpis_testkit::on_both!(
     forms_without_the_csrf_token_are_refused,
     the_administrators_pages,
     the_signatures_page_lists_bound_certificates,
-    a_citizen_applies_and_books_a_visit_through_the_pages
+    a_citizen_applies_and_books_a_visit_through_the_pages,
+    an_operator_reviews_checks_identity_and_issues_in_the_console
 );
 
 async fn register(b: &mut Browser, s: &common::Server, n: u32) -> (String, String) {
@@ -450,4 +451,168 @@ async fn a_citizen_applies_and_books_a_visit_through_the_pages(db: TestDb) {
     let (_, _, page) = b.post(&format!("{path}/cancel"), &[("csrf", &csrf)]).await;
     assert!(page.contains("Отменено"), "{page}");
     assert_eq!(s.portal.free_slots("demo").await.unwrap()[0].id, slot.id);
+}
+
+async fn an_operator_reviews_checks_identity_and_issues_in_the_console(db: TestDb) {
+    use podpis_core::{ApplicationForm, CentreForm, Context, Medium, RegistrationForm, Role};
+    let s = server(db).await;
+    let ctx = Context::default();
+    let form = CentreForm {
+        id: "demo".into(),
+        name: "УЦ Демо".into(),
+        inn: "7707083893".into(),
+        ogrn: "1027700132195".into(),
+        address: "Москва".into(),
+        price: 0,
+        accredited_from: None,
+        accredited_until: common::T0 + 365 * 24 * 3600,
+    };
+    s.portal
+        .add_hosted_centre(&ctx, None, &form, "gost2012-256".parse().unwrap())
+        .await
+        .unwrap();
+    let account = |phone: &str, email: &str, snils: &str| RegistrationForm {
+        phone: phone.into(),
+        email: email.into(),
+        password: "Пароль-2026".into(),
+        surname: "Кузнецова".into(),
+        given_name: "Анна".into(),
+        snils: snils.into(),
+        inn: if snils.is_empty() {
+            String::new()
+        } else {
+            "500100732259".into()
+        },
+        ..Default::default()
+    };
+    s.portal
+        .create_confirmed_account(
+            &ctx,
+            account("+79997770001", "op@demo.ru", ""),
+            &Role::Operator { ca: "demo".into() },
+        )
+        .await
+        .unwrap();
+    let citizen = s
+        .portal
+        .create_confirmed_account(
+            &ctx,
+            account("+79997770002", "anna@example.ru", "11223344595"),
+            &Role::Citizen,
+        )
+        .await
+        .unwrap();
+    let me = podpis_core::Principal {
+        account_id: citizen.id,
+        role: Role::Citizen,
+        session_id: "s".into(),
+        csrf: "c".into(),
+        lang: podpis_core::Lang::Ru,
+        name: "Анна".into(),
+    };
+    let mut f: ApplicationForm = s.portal.application_form(&me).await.unwrap();
+    f.centre_id = "demo".into();
+    f.medium = Medium::P12;
+    f.birth_date = "1985-11-02".into();
+    f.document_number = "4510 654321".into();
+    f.consent = true;
+    let id = s
+        .portal
+        .create_application(&ctx, &me, f)
+        .await
+        .unwrap()
+        .application
+        .id;
+    let pdf = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n";
+    s.portal
+        .attach_scan(&ctx, &me, &id, "passport", "passport.pdf", pdf)
+        .await
+        .unwrap();
+    s.portal.submit_application(&ctx, &me, &id).await.unwrap();
+
+    // The operator's queue: approve (free, so paid at once) and publish a slot.
+    let mut b = Browser::new(&s.base);
+    sign_in(&mut b, &s, "op@demo.ru", "+79997770001").await;
+    let (status, _, page) = b.get("/operator").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Кузнецова Анна"), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let (_, _, page) = b
+        .post(
+            "/operator/review",
+            &[("csrf", &csrf), ("id", &id), ("decision", "approve")],
+        )
+        .await;
+    assert!(page.contains("Оплачено, запишитесь на визит"), "{page}");
+    let (status, _, page) = b
+        .post(
+            "/operator/slots",
+            &[
+                ("csrf", &csrf),
+                ("starts", "2027-01-16 10:00"),
+                ("minutes", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let slot = s.portal.free_slots("demo").await.unwrap().remove(0);
+    assert_eq!(
+        slot.starts_at,
+        common::T0 + 86_400 - 3600,
+        "10:00 МСК is 07:00 UTC"
+    );
+    let visit = s.portal.book_visit(&ctx, &me, &id, &slot.id).await.unwrap();
+
+    // At the visit: opened by the code, the scan viewed, the identity confirmed, a .p12 issued.
+    let (status, _, page) = b
+        .post("/operator/open", &[("csrf", &csrf), ("code", "0000-0000")])
+        .await;
+    assert_eq!(status, 422, "{page}");
+    let (status, _, page) = b
+        .post("/operator/open", &[("csrf", &csrf), ("code", &visit.code)])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("4510 654321") && page.contains("passport.pdf"),
+        "{page}"
+    );
+    let scan_link = page
+        .split("href=\"")
+        .find(|p| p.contains("/scans/"))
+        .and_then(|p| p.split('"').next())
+        .unwrap()
+        .to_owned();
+    let (status, _, body) = b.get(&scan_link).await;
+    assert_eq!(status, 200);
+    assert!(body.starts_with("%PDF-"));
+    let (_, _, page) = b
+        .post(
+            &format!("/operator/applications/{id}/identity"),
+            &[("csrf", &csrf), ("decision", "confirm")],
+        )
+        .await;
+    assert!(page.contains("Личность подтверждена"), "{page}");
+    let (_, _, page) = b
+        .post(
+            &format!("/operator/applications/{id}/issue"),
+            &[("csrf", &csrf), ("medium", "p12")],
+        )
+        .await;
+    assert!(page.contains("Сертификат выпущен"), "{page}");
+    let password = page
+        .split("<strong><code>")
+        .nth(1)
+        .and_then(|p| p.split("</code>").next())
+        .unwrap()
+        .to_owned();
+    let data = page
+        .split("data:application/x-pkcs12;base64,")
+        .nth(1)
+        .and_then(|p| p.split('"').next())
+        .unwrap();
+    let p12 = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data).unwrap();
+    podpis_keys::pkcs12::import(&p12, password.as_bytes())
+        .expect("the .p12 opens with the password shown");
+    let (status, _, _) = b.get(&format!("/applications/{id}/act.pdf")).await;
+    assert_eq!(status, 200);
 }
