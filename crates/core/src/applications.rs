@@ -357,21 +357,22 @@ impl Portal {
         check_lengths(&form)?;
         let now = self.now();
         let centre = self.centre(&form.centre_id).await?;
-        let application = Application {
+        let draft = Application {
             id: secret::new_ordered_id(),
             account_id: who.account_id.clone(),
-            centre_id: centre.id.clone(),
-            subject_type: form.subject_type.name().into(),
-            medium: form.medium.name().into(),
-            snils: digits(&form.snils),
-            form: serde_json::to_string(&form).map_err(internal)?,
+            centre_id: String::new(),
+            subject_type: String::new(),
+            medium: String::new(),
+            snils: String::new(),
+            form: String::new(),
             status: Status::Draft.name().into(),
             comment: String::new(),
-            price: centre.price,
+            price: 0,
             created_at: now,
             updated_at: now,
             serial: None,
         };
+        let application = with_form(draft, &form, &centre)?;
         let mut tx = self.store.begin().await?;
         tx.insert_application(&application).await?;
         self.record_application(
@@ -398,13 +399,8 @@ impl Portal {
         check_lengths(&form)?;
         let centre = self.centre(&form.centre_id).await?;
         let mut tx = self.store.begin().await?;
-        let mut application = self.own_editable(&mut tx, who, id).await?;
-        application.centre_id = centre.id.clone();
-        application.subject_type = form.subject_type.name().into();
-        application.medium = form.medium.name().into();
-        application.snils = digits(&form.snils);
-        application.form = serde_json::to_string(&form).map_err(internal)?;
-        application.price = centre.price;
+        let mut application =
+            with_form(self.own_editable(&mut tx, who, id).await?, &form, &centre)?;
         application.updated_at = self.now();
         if !tx.update_application_form(&application).await? {
             return Err(moved_meanwhile());
@@ -1020,6 +1016,24 @@ impl Portal {
             application,
         })
     }
+}
+
+/// `application` holding `form` for `centre`: the columns the queues and rules select on,
+/// the form itself, and the centre's price now.
+fn with_form(
+    application: Application,
+    form: &ApplicationForm,
+    centre: &podpis_store::Centre,
+) -> Result<Application> {
+    Ok(Application {
+        centre_id: centre.id.clone(),
+        subject_type: form.subject_type.name().into(),
+        medium: form.medium.name().into(),
+        snils: digits(&form.snils),
+        form: serde_json::to_string(form).map_err(internal)?,
+        price: centre.price,
+        ..application
+    })
 }
 
 /// The scans an application must carry, by subject type and identity document.
