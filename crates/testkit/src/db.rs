@@ -12,6 +12,42 @@ pub struct TestDb {
     /// Its URL (to open it again, as a second node would).
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    _dropped: Option<DropDatabase>,
+}
+
+/// Drops a test's PostgreSQL database when the test ends, so that runs do not pile up
+/// databases on the server (scripts/test also drops what a killed run left behind).
+struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DropDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // A drop cannot await, and may run inside the test's runtime: a thread of its own with a
+        // runtime of its own does the work. FORCE ends the connections the test left open.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut admin)
+                .await?;
+                admin.close().await
+            })
+            .map_err(std::io::Error::other)
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop the test database {}: {dropped:?}", self.name);
+        }
+    }
 }
 
 /// A fresh SQLite database.
@@ -24,6 +60,7 @@ pub async fn sqlite() -> TestDb {
         store,
         url,
         _dir: Some(dir),
+        _dropped: None,
     }
 }
 
@@ -59,6 +96,7 @@ pub async fn postgres() -> Option<TestDb> {
         store,
         url,
         _dir: None,
+        _dropped: Some(DropDatabase { admin_url, name }),
     })
 }
 
