@@ -45,6 +45,24 @@ pub struct BindingChallenge {
     pub centre_id: String,
 }
 
+/// A certificate issued to the principal through one of their applications and not bound yet
+/// (binding it closes the application).
+#[derive(Clone, Debug)]
+pub struct IssuedToMe {
+    /// The application it was issued for.
+    pub application_id: String,
+    /// The issuing centre.
+    pub centre_id: String,
+    /// Its serial (upper-case hex).
+    pub serial: String,
+    /// The certificate (DER).
+    pub der: Vec<u8>,
+    /// When it ends (Unix seconds).
+    pub not_after: i64,
+    /// Its key is a cloud key in the portal's vault (the PIN proves possession).
+    pub cloud: bool,
+}
+
 fn refuse(ru: String, en: String) -> Error {
     Error::invalid("certificate", ru, en)
 }
@@ -379,6 +397,56 @@ impl Portal {
             .await?
             .bindings_of(&who.account_id)
             .await?)
+    }
+
+    /// The certificates issued to the principal that wait to be bound, newest first.
+    pub async fn issued_to_me(&self, who: &Principal) -> Result<Vec<IssuedToMe>> {
+        let mut tx = self.store.read().await?;
+        let mut found = Vec::new();
+        for application in tx.applications_of(&who.account_id).await? {
+            let Some(serial) = application
+                .serial
+                .filter(|_| application.status == Status::Issued.name())
+            else {
+                continue;
+            };
+            let Some(cert) = tx.certificate(&application.centre_id, &serial).await? else {
+                continue;
+            };
+            if cert.revoked_at.is_some() {
+                continue;
+            }
+            let cloud = tx
+                .cloud_key_of_certificate(&application.centre_id, &serial)
+                .await?
+                .is_some_and(|k| k.account_id == who.account_id);
+            found.push(IssuedToMe {
+                application_id: application.id,
+                centre_id: application.centre_id,
+                serial,
+                der: cert.der,
+                not_after: cert.not_after,
+                cloud,
+            });
+        }
+        Ok(found)
+    }
+
+    /// Starts binding the certificate issued for the principal's application `application_id`
+    /// (one of [`Portal::issued_to_me`]), as [`Portal::bind_begin`] does for an uploaded one.
+    pub async fn bind_issued_begin(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        application_id: &str,
+    ) -> Result<BindingChallenge> {
+        let issued = self
+            .issued_to_me(who)
+            .await?
+            .into_iter()
+            .find(|i| i.application_id == application_id)
+            .ok_or(Error::NotFound("certificate"))?;
+        self.bind_begin(ctx, who, &issued.der).await
     }
 
     /// Unbinds one of the principal's certificates (the certificate itself stays valid).

@@ -54,7 +54,7 @@ pub use applications::{
     Status, SubjectType, is_pdf, scan_title,
 };
 pub use authority::CertificateRequest;
-pub use bindings::{BindingChallenge, EXPIRY_WARNINGS};
+pub use bindings::{BindingChallenge, EXPIRY_WARNINGS, IssuedToMe};
 pub use centres::{CentreForm, ImportForm};
 pub use clock::{Clock, ManualClock, SystemClock, parse_time};
 pub use error::{Error, Lang, Result};

@@ -4,9 +4,12 @@
 
 mod applications;
 mod console;
+mod signatures;
+
+use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -29,6 +32,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(applications::routes())
         .merge(console::routes())
+        .merge(signatures::routes())
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/login/code", post(login_code))
@@ -50,8 +54,6 @@ pub fn routes() -> Router<AppState> {
         .route("/sessions", get(sessions_page))
         .route("/sessions/end", post(end_session))
         .route("/sessions/end-all", post(end_all))
-        .route("/signatures", get(signatures_page))
-        .route("/signatures/unbind", post(unbind))
         .route("/logout", post(logout))
         .route("/journal", get(journal_page))
         .route("/journal/export", get(journal_export))
@@ -193,6 +195,51 @@ fn notice(
         status,
         f.cookie,
     )
+}
+
+/// The text fields and files of a multipart form.
+#[derive(Default)]
+struct Parts {
+    /// The text fields by name.
+    text: HashMap<String, String>,
+    /// The files by field name: the file's name and its bytes.
+    files: HashMap<String, (Option<String>, Vec<u8>)>,
+}
+
+impl Parts {
+    /// Reads the whole form (the route's body limit caps it).
+    async fn read(mut multipart: Multipart) -> Self {
+        let mut parts = Parts::default();
+        while let Ok(Some(field)) = multipart.next_field().await {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    if let Ok(bytes) = field.bytes().await {
+                        parts.files.insert(name, (Some(file_name), bytes.to_vec()));
+                    }
+                }
+                None => {
+                    parts
+                        .text
+                        .insert(name, field.text().await.unwrap_or_default());
+                }
+            }
+        }
+        parts
+    }
+
+    /// The text field `name`, empty when absent.
+    fn get(&self, name: &str) -> &str {
+        self.text.get(name).map_or("", String::as_str)
+    }
+
+    /// The bytes of the file field `name`, if one was chosen.
+    fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .get(name)
+            .map(|(_, bytes)| bytes.as_slice())
+            .filter(|b| !b.is_empty())
+    }
 }
 
 fn error_status(e: &Error) -> StatusCode {
@@ -1053,66 +1100,6 @@ async fn end_session(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) 
     }
     let result = s.portal.end_session(&u.client.ctx, &u.who, &form.id).await;
     sessions(&s, &u, result.err()).await
-}
-
-struct BindingRow {
-    id: String,
-    serial: String,
-    centre: String,
-    not_after: String,
-    connected: bool,
-    /// Connected and ending within the longest warning period.
-    expiring: bool,
-}
-
-#[derive(Template)]
-#[template(path = "signatures.html")]
-struct SignaturesPage {
-    l: Layout,
-    bindings: Vec<BindingRow>,
-}
-
-async fn signatures(s: &AppState, u: &PageUser, error: Option<Error>) -> Response {
-    let mut f = user_frame(u, |t| t.signatures_title);
-    let list = match s.portal.bindings(&u.who).await {
-        Ok(l) => l,
-        Err(e) => return page_error(f, e, u.lang()),
-    };
-    let now = s.portal.clock().now();
-    let warn_from = now + podpis_core::EXPIRY_WARNINGS[0] * 86_400;
-    let rows = list
-        .into_iter()
-        .map(|b| BindingRow {
-            connected: b.status == "connected",
-            expiring: b.status == "connected" && b.not_after <= warn_from,
-            not_after: timestamp(b.not_after),
-            id: b.id,
-            serial: b.serial,
-            centre: b.centre_id,
-        })
-        .collect();
-    let status = error.as_ref().map_or(StatusCode::OK, error_status);
-    f.l.error = error.map(|e| e.text(u.lang()));
-    html(
-        &SignaturesPage {
-            l: f.l,
-            bindings: rows,
-        },
-        status,
-        None,
-    )
-}
-
-async fn signatures_page(s: State<AppState>, u: PageUser) -> Response {
-    signatures(&s, &u, None).await
-}
-
-async fn unbind(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) -> Response {
-    if let Some(refused) = guard(&s, &u, &form.csrf) {
-        return refused;
-    }
-    let result = s.portal.unbind(&u.client.ctx, &u.who, &form.id).await;
-    signatures(&s, &u, result.err()).await
 }
 
 fn signed_out(s: &AppState) -> Response {

@@ -95,57 +95,6 @@ async fn register(b: &mut Browser, s: &common::Server, n: u32) -> (String, Strin
     (email, phone_norm)
 }
 
-async fn sign_in(b: &mut Browser, s: &common::Server, email: &str, phone: &str) {
-    let (_, _, page) = b.get("/login").await;
-    let csrf = hidden(&page, "csrf");
-    let (status, _, page) = b
-        .post(
-            "/login",
-            &[
-                ("csrf", &csrf),
-                ("login", email),
-                ("password", "wrong-pass1"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 401);
-    assert!(page.contains("Неверный логин или пароль"));
-    let (status, _, page) = b
-        .post(
-            "/login",
-            &[
-                ("csrf", &csrf),
-                ("login", email),
-                ("password", "Пароль-2026"),
-            ],
-        )
-        .await;
-    assert_eq!(status, 200);
-    assert!(page.contains("Подтверждение входа"));
-    let code = s.code_to(phone).await;
-    let form = [
-        ("csrf", csrf.clone()),
-        ("challenge", hidden(&page, "challenge")),
-        ("sent_to", hidden(&page, "sent_to")),
-        ("expires", hidden(&page, "expires")),
-        ("totp", hidden(&page, "totp")),
-        ("factor", "sms".into()),
-        ("code", code),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, location, _) = b.post("/login/code", &form).await;
-    assert_eq!((status, location.as_deref()), (303, Some("/cabinet")));
-    let cookie = b
-        .last_set_cookie
-        .iter()
-        .find(|c| c.starts_with("podpis_session="))
-        .expect("a session cookie")
-        .clone();
-    for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
-        assert!(cookie.contains(flag), "{flag} in {cookie}");
-    }
-}
-
 async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     let s = server(db).await;
     let mut b = Browser::new(&s.base);
@@ -156,7 +105,7 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
         (303, Some("/login")),
         "not signed in yet"
     );
-    sign_in(&mut b, &s, &email, &phone).await;
+    common::sign_in(&mut b, &s, &email, &phone).await;
     let (status, _, page) = b.get("/cabinet").await;
     assert_eq!(status, 200);
     assert!(page.contains("Здравствуйте, Мария"), "{page}");
@@ -229,7 +178,7 @@ async fn forms_without_the_csrf_token_are_refused(db: TestDb) {
     assert_eq!(status, 403);
     assert!(page.contains("Форма устарела"));
     let (email, phone) = register(&mut b, &s, 2).await;
-    sign_in(&mut b, &s, &email, &phone).await;
+    common::sign_in(&mut b, &s, &email, &phone).await;
     let (_, _, page) = b.get("/profile").await;
     let session_csrf = hidden(&page, "csrf");
     let anonymous = b
@@ -259,7 +208,7 @@ async fn the_administrators_pages(db: TestDb) {
     let s = server(db).await;
     let mut b = Browser::new(&s.base);
     let (email, phone) = register(&mut b, &s, 3).await;
-    sign_in(&mut b, &s, &email, &phone).await;
+    common::sign_in(&mut b, &s, &email, &phone).await;
     let (status, _, _) = b.get("/admin").await;
     assert_eq!(status, 403, "a citizen");
     let (status, _, _) = b.get("/admin/mailbox").await;
@@ -293,7 +242,7 @@ async fn the_signatures_page_lists_bound_certificates(db: TestDb) {
     let s = server(db).await;
     let mut b = Browser::new(&s.base);
     let (email, phone) = register(&mut b, &s, 5).await;
-    sign_in(&mut b, &s, &email, &phone).await;
+    common::sign_in(&mut b, &s, &email, &phone).await;
     let (status, _, page) = b.get("/signatures").await;
     assert_eq!(status, 200);
     assert!(
@@ -344,7 +293,7 @@ async fn a_citizen_applies_and_books_a_visit_through_the_pages(db: TestDb) {
         .unwrap();
     let mut b = Browser::new(&s.base);
     let (email, phone) = register(&mut b, &s, 6).await;
-    sign_in(&mut b, &s, &email, &phone).await;
+    common::sign_in(&mut b, &s, &email, &phone).await;
 
     // The list, and a new application for the demo centre.
     let (status, _, page) = b.get("/applications").await;
@@ -532,7 +481,7 @@ async fn an_operator_reviews_checks_identity_and_issues_in_the_console(db: TestD
 
     // The operator's queue: approve (free, so paid at once) and publish a slot.
     let mut b = Browser::new(&s.base);
-    sign_in(&mut b, &s, "op@demo.ru", "+79997770001").await;
+    common::sign_in(&mut b, &s, "op@demo.ru", "+79997770001").await;
     let (status, _, page) = b.get("/operator").await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Кузнецова Анна"), "{page}");

@@ -15,7 +15,7 @@ use podpis_core::{
 };
 use serde::Deserialize;
 
-use super::{IdForm, PageUser, error_status, guard, html, page_error, user_frame};
+use super::{IdForm, PageUser, Parts, error_status, guard, html, page_error, user_frame};
 use crate::AppState;
 use crate::api::{act_font, qr_svg};
 
@@ -334,33 +334,22 @@ async fn attach(
     s: State<AppState>,
     u: PageUser,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
-    let (mut csrf, mut kind, mut name, mut bytes) = (String::new(), String::new(), None, None);
-    while let Ok(Some(field)) = multipart.next_field().await {
-        match field.name().unwrap_or_default() {
-            "csrf" => csrf = field.text().await.unwrap_or_default(),
-            "kind" => kind = field.text().await.unwrap_or_default(),
-            "file" => {
-                name = field.file_name().map(str::to_owned);
-                bytes = field.bytes().await.ok();
-            }
-            _ => {}
-        }
-    }
-    if let Some(refused) = guard(&s, &u, &csrf) {
+    let parts = Parts::read(multipart).await;
+    if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }
-    let result = match bytes {
-        Some(bytes) => s
+    let result = match parts.files.get("file").filter(|(_, b)| !b.is_empty()) {
+        Some((name, bytes)) => s
             .portal
             .attach_scan(
                 &u.client.ctx,
                 &u.who,
                 &id,
-                &kind,
+                parts.get("kind"),
                 name.as_deref().unwrap_or("scan.pdf"),
-                &bytes,
+                bytes,
             )
             .await
             .map(drop),

@@ -277,6 +277,59 @@ impl Browser {
     }
 }
 
+/// Signs in through the pages (a wrong password first, then the right one and the SMS code)
+/// and checks the session cookie's flags.
+pub async fn sign_in(b: &mut Browser, s: &Server, email: &str, phone: &str) {
+    let (_, _, page) = b.get("/login").await;
+    let csrf = hidden(&page, "csrf");
+    let (status, _, page) = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", email),
+                ("password", "wrong-pass1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 401);
+    assert!(page.contains("Неверный логин или пароль"));
+    let (status, _, page) = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", email),
+                ("password", "Пароль-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Подтверждение входа"));
+    let code = s.code_to(phone).await;
+    let form = [
+        ("csrf", csrf.clone()),
+        ("challenge", hidden(&page, "challenge")),
+        ("sent_to", hidden(&page, "sent_to")),
+        ("expires", hidden(&page, "expires")),
+        ("totp", hidden(&page, "totp")),
+        ("factor", "sms".into()),
+        ("code", code),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, location, _) = b.post("/login/code", &form).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/cabinet")));
+    let cookie = b
+        .last_set_cookie
+        .iter()
+        .find(|c| c.starts_with("podpis_session="))
+        .expect("a session cookie")
+        .clone();
+    for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(flag), "{flag} in {cookie}");
+    }
+}
+
 /// The value of hidden input `name` in a page.
 pub fn hidden(page: &str, name: &str) -> String {
     let needle = format!("name=\"{name}\" value=\"");
