@@ -228,6 +228,7 @@ texts! {
     application_submit: "Отправить заявление", "Submit the application";
     application_cancel: "Отменить заявление", "Cancel the application";
     application_pay: "Оплатить", "Pay";
+    payment_declined: "Оплата не прошла, попробуйте ещё раз или другой картой", "The payment was declined: try again or use another card";
     visit_slots: "Выберите время визита в УЦ", "Choose the time of your visit";
     visit_book: "Записаться", "Book";
     visit_none: "Свободного времени пока нет.", "No free slots yet.";

@@ -163,6 +163,8 @@ struct ShowPage {
     kinds: Vec<(&'static str, &'static str)>,
     cancellable: bool,
     awaiting_payment: bool,
+    /// Why the last payment was declined, while payment is awaited.
+    declined: Option<String>,
     paid: bool,
     slots: Vec<SlotRow>,
     visit: Option<VisitBox>,
@@ -201,9 +203,22 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
     } else {
         None
     };
+    let declined = if v.status == Status::AwaitingPayment {
+        s.portal
+            .payments(&u.who, id)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .max_by_key(|p| p.updated_at)
+            .filter(|p| p.status == "declined")
+            .map(|p| p.reason)
+    } else {
+        None
+    };
     let status = error.as_ref().map_or(StatusCode::OK, error_status);
     f.l.error = error.map(|e| e.text(lang));
     let page = ShowPage {
+        declined,
         l: f.l,
         id: v.application.id.clone(),
         status: v.status.title(lang),
