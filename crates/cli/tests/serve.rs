@@ -207,7 +207,7 @@ fn database_commands_migrate_verify_and_make_staff() {
     let (code, out, _) = run(&["db", "migrate"]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("applied migrations [1, 2, 3, 4, 5, 6, 7]"),
+        out.contains("applied migrations [1, 2, 3, 4, 5, 6, 7, 8]"),
         "{out}"
     );
     let (_, out, _) = run(&["db", "migrate"]);
@@ -257,16 +257,41 @@ fn database_commands_migrate_verify_and_make_staff() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("--ca"), "{err}");
-    let (code, out, _) = run(&[
-        "account",
-        "grant",
-        "--login",
-        "op@example.ru",
-        "--role",
-        "operator",
-        "--ca",
+    let grant_operator = || {
+        run(&[
+            "account",
+            "grant",
+            "--login",
+            "op@example.ru",
+            "--role",
+            "operator",
+            "--ca",
+            "test-ca",
+        ])
+    };
+    let (code, _, err) = grant_operator();
+    assert_eq!(
+        code, 2,
+        "an operator of a centre the registry does not have: {err}"
+    );
+    let (code, _, err) = run(&[
+        "centre",
+        "add",
+        "--id",
         "test-ca",
+        "--name",
+        "УЦ Тест",
+        "--inn",
+        "7707083893",
+        "--ogrn",
+        "1027700132195",
+        "--address",
+        "Москва",
+        "--public-url",
+        "https://portal.example",
     ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = grant_operator();
     assert_eq!(code, 0);
     assert!(out.contains("is now operator"), "{out}");
     let (code, out, _) = run(&[
@@ -281,7 +306,7 @@ fn database_commands_migrate_verify_and_make_staff() {
 
     let (code, out, _) = run(&["journal", "verify"]);
     assert_eq!(code, 0);
-    assert!(out.contains("the journal holds: 3 entries"), "{out}");
+    assert!(out.contains("the journal holds: 4 entries"), "{out}");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(podpis_testkit::raw_sql(
         &url,

@@ -118,6 +118,7 @@ impl Portal {
             patronymic,
             birth_date: None,
             passport: None,
+            ogrn: None,
             password_hash,
             phone_confirmed: false,
             email_confirmed: false,
@@ -202,6 +203,7 @@ impl Portal {
             patronymic: validate::name("patronymic", &form.patronymic, false)?,
             birth_date: None,
             passport: None,
+            ogrn: None,
             password_hash: secret::hash_password(form.password).await?,
             phone_confirmed: true,
             email_confirmed: true,
@@ -541,6 +543,7 @@ impl Portal {
                 .filter(|p| !p.is_empty())
                 .map(validate_passport)
                 .transpose()?,
+            ogrn: validate::ogrn(form.ogrn.as_deref().unwrap_or_default())?,
         };
         let mut tx = self.store.begin().await?;
         let before = tx
@@ -604,6 +607,7 @@ fn changed_fields(a: &Account, p: &Profile) -> Vec<&'static str> {
         ("snils", a.snils != p.snils),
         ("birth_date", a.birth_date != p.birth_date),
         ("passport", a.passport != p.passport),
+        ("ogrn", a.ogrn != p.ogrn),
     ]
     .into_iter()
     .filter_map(|(name, differs)| differs.then_some(name))

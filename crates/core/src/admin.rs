@@ -19,6 +19,10 @@ impl Portal {
         if let Some(admin) = by {
             admin.require_admin()?;
         }
+        if let Role::Operator { ca } = role {
+            // An operator of a centre the registry does not know could act on nothing.
+            self.centre(ca).await?;
+        }
         let (phone, email, snils) = validate::login(login);
         let mut tx = self.store.begin().await?;
         let account = tx

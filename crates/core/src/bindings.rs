@@ -207,6 +207,18 @@ impl Portal {
                 "The certificate's INN is not the account's INN.".into(),
             ));
         }
+        if let Some(theirs) = subject.ogrn.as_deref()
+            && account.ogrn.as_deref() != Some(theirs)
+        {
+            return Err(refuse(
+                format!(
+                    "Это сертификат должностного лица организации с ОГРН {theirs}: укажите этот ОГРН в профиле (организация, от имени которой вы действуете)."
+                ),
+                format!(
+                    "This is the certificate of an officer of the organization with OGRN {theirs}: add that OGRN to your profile (the organization you act for)."
+                ),
+            ));
+        }
         let serial = normalize_serial(&cert.serial_hex());
         if tx.connected_binding(&centre.id, &serial).await?.is_some() {
             return Err(Error::conflict(

@@ -13,6 +13,7 @@ use podpis_pki::Certificate;
 
 use podpis_pki::crl::Reason;
 use podpis_pki::subject::{Profile, SubjectInfo};
+use podpis_store::Profile as AccountProfile;
 use podpis_testkit::TestDb;
 
 podpis_testkit::on_both!(
@@ -20,7 +21,8 @@ podpis_testkit::on_both!(
     every_check_refuses_with_its_reason,
     revocation_ends_the_binding,
     expiry_warnings_go_out_once_each,
-    owners_revoke_with_a_code_and_not_me_revokes_for_compromise
+    owners_revoke_with_a_code_and_not_me_revokes_for_compromise,
+    an_officers_certificate_binds_to_the_account_of_its_organization
 );
 
 impl World {
@@ -475,4 +477,83 @@ async fn owners_revoke_with_a_code_and_not_me_revokes_for_compromise(db: TestDb)
         "{}",
         refusal(&again)
     );
+}
+
+async fn an_officers_certificate_binds_to_the_account_of_its_organization(db: TestDb) {
+    let w = world(db).await;
+    let me = w.citizen(1, SNILS).await;
+    let key = SoftwareKey::generate(gost()).unwrap();
+    let issued = w
+        .portal
+        .issue_certificate(
+            &ctx(),
+            "demo",
+            &CertificateRequest {
+                profile: Profile::LegalEntity,
+                subject: SubjectInfo {
+                    common_name: Some("ООО «Ромашка»".into()),
+                    organization: Some("ООО «Ромашка»".into()),
+                    surname: Some("Иванов".into()),
+                    given_name: Some("Иван".into()),
+                    title: Some("Генеральный директор".into()),
+                    country: Some("RU".into()),
+                    region: Some("77 г. Москва".into()),
+                    locality: Some("Москва".into()),
+                    street: Some("ул. Тверская, д. 1".into()),
+                    snils: Some(SNILS.into()),
+                    inn: Some(INN.into()),
+                    inn_le: Some("7707083893".into()),
+                    ogrn: Some("1027700132195".into()),
+                    ..SubjectInfo::default()
+                },
+                public_key: key.public_key().unwrap(),
+                days: 365,
+                account_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    let cert = Certificate::from_der(&issued.der).unwrap();
+    // The profile names no organization, then another one: refused, naming the OGRN.
+    let e = w
+        .portal
+        .bind_begin(&ctx(), &me, cert.der())
+        .await
+        .unwrap_err();
+    assert!(refusal(&e).contains("OGRN 1027700132195"), "{e:?}");
+    let account = w.portal.account(&me).await.unwrap();
+    let profile = |ogrn: &str| AccountProfile {
+        surname: account.surname.clone(),
+        given_name: account.given_name.clone(),
+        patronymic: String::new(),
+        inn: account.inn.clone(),
+        snils: account.snils.clone(),
+        birth_date: None,
+        passport: None,
+        ogrn: Some(ogrn.into()),
+    };
+    w.portal
+        .update_profile(&ctx(), &me, profile("1037739010891"))
+        .await
+        .unwrap();
+    let e = w
+        .portal
+        .bind_begin(&ctx(), &me, cert.der())
+        .await
+        .unwrap_err();
+    assert!(refusal(&e).contains("OGRN 1027700132195"), "{e:?}");
+    // A wrong control digit is refused in the profile itself.
+    let e = w
+        .portal
+        .update_profile(&ctx(), &me, profile("1027700132196"))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Invalid { field: "ogrn", .. }), "{e:?}");
+    // The organization's OGRN in the profile: the officer's certificate binds.
+    w.portal
+        .update_profile(&ctx(), &me, profile("1027700132195"))
+        .await
+        .unwrap();
+    w.bind(&me, &key, &cert).await;
+    assert_eq!(w.portal.bindings(&me).await.unwrap()[0].status, "connected");
 }

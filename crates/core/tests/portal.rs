@@ -659,6 +659,7 @@ async fn profile_changes_are_checked_and_journaled(db: TestDb) {
         snils: Some("112-233-445 95".into()),
         birth_date: Some("1990-01-31".into()),
         passport: Some("4510123456".into()),
+        ogrn: None,
     };
     let a = w
         .portal
@@ -760,16 +761,35 @@ async fn roles_keep_citizens_to_their_own_data(db: TestDb) {
         .unwrap();
     let admin = w.portal.authenticate(&s.token).await.unwrap();
     assert_eq!(admin.role, Role::Admin);
-    let op = w
-        .portal
-        .grant_role(
+    let (ip, login) = (ctx("10.0.0.2"), form(14).email);
+    let ca1 = Role::Operator { ca: "ca1".into() };
+    let operator_of_ca1 = || w.portal.grant_role(&ip, Some(&admin), &login, &ca1);
+    assert!(
+        matches!(operator_of_ca1().await, Err(Error::NotFound("centre"))),
+        "an operator of a centre the registry does not have"
+    );
+    let centre = podpis_core::CentreForm {
+        id: "ca1".into(),
+        name: "УЦ 1".into(),
+        inn: "7707083893".into(),
+        ogrn: "1027700132195".into(),
+        address: "Москва".into(),
+        price: 0,
+        accredited_from: None,
+        accredited_until: T0 + 86_400,
+    };
+    w.portal
+        .clone()
+        .with_vault(podpis_core::Vault::new(&[3; 32]))
+        .add_hosted_centre(
             &ctx("10.0.0.2"),
             Some(&admin),
-            &form(14).email,
-            &Role::Operator { ca: "ca1".into() },
+            &centre,
+            "gost2012-256".parse().unwrap(),
         )
         .await
         .unwrap();
+    let op = operator_of_ca1().await.unwrap();
     assert_eq!(
         (op.role.as_str(), op.operator_ca.as_deref()),
         ("operator", Some("ca1"))

@@ -27,6 +27,8 @@ pub struct Account {
     pub birth_date: Option<String>,
     /// Passport series and number.
     pub passport: Option<String>,
+    /// ОГРН of the organization the owner acts for as its officer.
+    pub ogrn: Option<String>,
     /// argon2id PHC string.
     pub password_hash: String,
     /// Whether the phone was confirmed by a code.
@@ -68,11 +70,13 @@ pub struct Profile {
     pub birth_date: Option<String>,
     /// Passport series and number.
     pub passport: Option<String>,
+    /// ОГРН of the organization the owner acts for as its officer.
+    pub ogrn: Option<String>,
 }
 
 const COLUMNS: &str = "id, phone, email, snils, inn, surname, given_name, patronymic, birth_date, \
      passport, password_hash, phone_confirmed, email_confirmed, role, operator_ca, totp_secret, \
-     totp_last_step, failed_logins, locked_until, language, created_at";
+     totp_last_step, failed_logins, locked_until, language, created_at, ogrn";
 
 pub(crate) fn account(row: &AnyRow) -> Result<Account> {
     Ok(Account {
@@ -86,6 +90,7 @@ pub(crate) fn account(row: &AnyRow) -> Result<Account> {
         patronymic: col(row, "patronymic")?,
         birth_date: col(row, "birth_date")?,
         passport: col(row, "passport")?,
+        ogrn: col(row, "ogrn")?,
         password_hash: col(row, "password_hash")?,
         phone_confirmed: flag(row, "phone_confirmed")?,
         email_confirmed: flag(row, "email_confirmed")?,
@@ -105,7 +110,7 @@ impl Tx {
     pub async fn insert_account(&mut self, a: &Account) -> Result<()> {
         dynamic(format!(
             "INSERT INTO accounts ({COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
         ))
         .bind(&a.id)
         .bind(&a.phone)
@@ -128,6 +133,7 @@ impl Tx {
         .bind(a.locked_until)
         .bind(&a.language)
         .bind(a.created_at)
+        .bind(&a.ogrn)
         .execute(self.conn())
         .await?;
         Ok(())
@@ -180,7 +186,7 @@ impl Tx {
     pub async fn update_profile(&mut self, id: &str, p: &Profile) -> Result<()> {
         sqlx::query(
             "UPDATE accounts SET surname = $2, given_name = $3, patronymic = $4, inn = $5, \
-             snils = $6, birth_date = $7, passport = $8 WHERE id = $1",
+             snils = $6, birth_date = $7, passport = $8, ogrn = $9 WHERE id = $1",
         )
         .bind(id)
         .bind(&p.surname)
@@ -190,6 +196,7 @@ impl Tx {
         .bind(&p.snils)
         .bind(&p.birth_date)
         .bind(&p.passport)
+        .bind(&p.ogrn)
         .execute(self.conn())
         .await?;
         Ok(())

@@ -31,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "issuance",
         include_str!("../migrations/0007_issuance.sql"),
     ),
+    (
+        8,
+        "organization",
+        include_str!("../migrations/0008_organization.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

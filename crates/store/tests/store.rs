@@ -38,6 +38,7 @@ fn account(n: u32) -> Account {
         patronymic: "Иванович".into(),
         birth_date: None,
         passport: None,
+        ogrn: None,
         password_hash: "$argon2id$…".into(),
         phone_confirmed: false,
         email_confirmed: false,
@@ -88,7 +89,7 @@ async fn migrations_run_once(db: TestDb) {
     );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
-    assert_eq!(Store::latest_migration(), 7);
+    assert_eq!(Store::latest_migration(), 8);
 }
 
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
@@ -161,6 +162,7 @@ async fn profile_and_flags_update(db: TestDb) {
         snils: Some("11223344595".into()),
         birth_date: Some("1990-01-31".into()),
         passport: Some("4510 123456".into()),
+        ogrn: Some("1027700132195".into()),
     };
     tx.update_profile("acc2", &p).await.unwrap();
     tx.confirm_contact("acc2", true).await.unwrap();
@@ -199,8 +201,18 @@ async fn profile_and_flags_update(db: TestDb) {
     let mut tx = db.store.read().await.unwrap();
     let a = tx.account("acc2").await.unwrap().unwrap();
     assert_eq!(
-        (a.surname.as_str(), a.inn.as_deref(), a.passport.as_deref()),
-        ("Петрова", Some("500100732259"), Some("4510 123456"))
+        (
+            a.surname.as_str(),
+            a.inn.as_deref(),
+            a.passport.as_deref(),
+            a.ogrn.as_deref()
+        ),
+        (
+            "Петрова",
+            Some("500100732259"),
+            Some("4510 123456"),
+            Some("1027700132195")
+        )
     );
     assert!(a.phone_confirmed && !a.email_confirmed);
     assert_eq!((a.failed_logins, a.locked_until), (1, 5_000));

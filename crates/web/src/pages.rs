@@ -4,6 +4,7 @@
 
 mod applications;
 mod console;
+mod registry;
 mod signatures;
 
 use std::collections::HashMap;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(applications::routes())
         .merge(console::routes())
+        .merge(registry::routes())
         .merge(signatures::routes())
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
@@ -763,6 +765,8 @@ struct ProfileFields {
     birth_date: String,
     #[serde(default)]
     passport: String,
+    #[serde(default)]
+    ogrn: String,
 }
 
 impl ProfileFields {
@@ -776,6 +780,7 @@ impl ProfileFields {
             snils: a.snils.unwrap_or_default(),
             birth_date: a.birth_date.unwrap_or_default(),
             passport: a.passport.unwrap_or_default(),
+            ogrn: a.ogrn.unwrap_or_default(),
         }
     }
 }
@@ -817,6 +822,7 @@ async fn profile(s: State<AppState>, u: PageUser, Form(form): Form<ProfileFields
         snils: Some(form.snils.clone()),
         birth_date: Some(form.birth_date.clone()),
         passport: Some(form.passport.clone()),
+        ogrn: Some(form.ogrn.clone()),
     };
     match s
         .portal

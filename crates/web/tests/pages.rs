@@ -11,6 +11,7 @@ podpis_testkit::on_both!(
     register_confirm_sign_in_and_read_the_journal,
     forms_without_the_csrf_token_are_refused,
     the_administrators_pages,
+    the_registry_pages,
     the_signatures_page_lists_bound_certificates,
     a_citizen_applies_and_books_a_visit_through_the_pages,
     an_operator_reviews_checks_identity_and_issues_in_the_console
@@ -564,4 +565,195 @@ async fn an_operator_reviews_checks_identity_and_issues_in_the_console(db: TestD
         .expect("the .p12 opens with the password shown");
     let (status, _, _) = b.get(&format!("/applications/{id}/act.pdf")).await;
     assert_eq!(status, 200);
+}
+
+/// A self-signed P-256 CA certificate (PEM) made by OpenSSL, valid for ten years from now (so
+/// at the tests' clock, two months ahead, too).
+fn openssl_ca() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let pem = dir.path().join("ca.pem");
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .args([
+            "-subj",
+            "/CN=External CA/O=External",
+            "-days",
+            "3650",
+            "-keyout",
+        ])
+        .arg(dir.path().join("ca.key"))
+        .arg("-out")
+        .arg(&pem)
+        .output()
+        .expect("openssl runs");
+    assert!(status.status.success(), "{status:?}");
+    std::fs::read(pem).unwrap()
+}
+
+async fn the_registry_pages(db: TestDb) {
+    use podpis_core::{Context, RegistrationForm};
+    let s = server(db).await;
+    let mut b = Browser::new(&s.base);
+    let (email, phone) = register(&mut b, &s, 7).await;
+    common::sign_in(&mut b, &s, &email, &phone).await;
+    let (status, _, _) = b.get("/admin/centres").await;
+    assert_eq!(status, 403, "a citizen");
+    let ctx = Context::default();
+    s.portal
+        .grant_role(&ctx, None, &email, &Role::Admin)
+        .await
+        .unwrap();
+    let (status, _, page) = b.get("/admin/centres").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("В реестре нет ни одного центра"), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let fields = |id: &'static str, price: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("id", id.to_owned()),
+            ("name", format!("УЦ {id}")),
+            ("inn", "7707083893".to_owned()),
+            ("ogrn", "1027700132195".to_owned()),
+            ("address", "Москва".to_owned()),
+            ("price", price.to_owned()),
+            ("until", "2035-12-31".to_owned()),
+        ]
+    };
+    let form = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
+
+    // Hosting a centre: a wrong price is refused and nothing is added; then it is added.
+    let mut bad = form(&fields("demo", "полторы тысячи"));
+    bad.push(("key", "gost2012-256".into()));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/admin/centres", &bad).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Цена: рубли"), "{page}");
+    assert!(s.portal.centres().await.unwrap().is_empty());
+    let mut good = form(&fields("demo", "1500,50"));
+    good.push(("key", "gost2012-256".into()));
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/admin/centres", &good).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Реестр обновлён")
+            && page.contains("1500.50")
+            && page.contains("размещён на портале"),
+        "{page}"
+    );
+    let demo = s.portal.centre("demo").await.unwrap();
+    assert!(demo.hosted && demo.price == 150_050);
+    assert_eq!(
+        podpis_core::timestamp(demo.accredited_until),
+        "2036-01-01T00:00:00Z",
+        "the last day shown is included"
+    );
+
+    // Importing an external centre: not a certificate is refused; OpenSSL's CA is imported.
+    let external = fields("external", "0");
+    let external: Vec<(&str, &str)> = external.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b
+        .post_file(
+            "/admin/centres/import",
+            &external,
+            ("chain", "ca.pdf", b"%PDF-1.4"),
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("не читается"), "{page}");
+    let mut with_urls = external.clone();
+    with_urls.push(("crl_url", "http://ca.example/ca.crl"));
+    let (status, _, page) = b
+        .post_file(
+            "/admin/centres/import",
+            &with_urls,
+            ("chain", "ca.pem", &openssl_ca()),
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("внешний") && page.contains("http://ca.example/ca.crl"),
+        "{page}"
+    );
+    assert!(!s.portal.centre("external").await.unwrap().hosted);
+
+    // Ending an accreditation now: the registry says so and the portal stops trusting it.
+    let (status, _, page) = b
+        .post(
+            "/admin/centres/demo/accreditation",
+            &[
+                ("csrf", &csrf),
+                ("from", &day_of(demo.accredited_from)),
+                ("end", "now"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("не действует"), "{page}");
+    let now = s.portal.clock().now();
+    assert!(!s.portal.centre("demo").await.unwrap().accredited_at(now));
+
+    // Appointing an operator: of an unknown centre refused, of a known one done.
+    let other = s
+        .portal
+        .create_confirmed_account(
+            &ctx,
+            RegistrationForm {
+                phone: "+79997770099".into(),
+                email: "op99@demo.ru".into(),
+                password: "Пароль-2026".into(),
+                surname: "Операторова".into(),
+                given_name: "Ольга".into(),
+                ..Default::default()
+            },
+            &Role::Citizen,
+        )
+        .await
+        .unwrap();
+    let (status, _, page) = b
+        .post(
+            "/admin/operators",
+            &[
+                ("csrf", &csrf),
+                ("login", "op99@demo.ru"),
+                ("centre", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404, "{page}");
+    let (status, _, page) = b
+        .post(
+            "/admin/operators",
+            &[
+                ("csrf", &csrf),
+                ("login", "op99@demo.ru"),
+                ("centre", "external"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let account =
+        s.db.store
+            .read()
+            .await
+            .unwrap()
+            .account(&other.id)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        (account.role.as_str(), account.operator_ca.as_deref()),
+        ("operator", Some("external"))
+    );
+}
+
+fn day_of(t: i64) -> String {
+    podpis_core::timestamp(t).chars().take(10).collect()
 }

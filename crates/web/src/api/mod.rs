@@ -540,6 +540,8 @@ struct AccountDto {
     snils: Option<String>,
     birth_date: Option<String>,
     passport: Option<String>,
+    /// ОГРН of the organization the owner acts for as its officer.
+    ogrn: Option<String>,
     /// citizen, operator or admin.
     role: String,
     /// An operator's certification centre.
@@ -564,6 +566,7 @@ impl From<Account> for AccountDto {
             snils: a.snils,
             birth_date: a.birth_date,
             passport: a.passport,
+            ogrn: a.ogrn,
             role: a.role,
             operator_ca: a.operator_ca,
             language: a.language,
@@ -602,6 +605,9 @@ pub(crate) struct ProfileRequest {
     /// Series and number: 4510 123456
     #[serde(default)]
     pub passport: String,
+    /// ОГРН of the organization you act for as its officer (13 digits), if any.
+    #[serde(default)]
+    pub ogrn: String,
 }
 
 impl From<ProfileRequest> for Profile {
@@ -614,6 +620,7 @@ impl From<ProfileRequest> for Profile {
             snils: Some(p.snils),
             birth_date: Some(p.birth_date),
             passport: Some(p.passport),
+            ogrn: Some(p.ogrn),
         }
     }
 }
