@@ -64,7 +64,7 @@ pub use login::{LoginChallenge, SecondFactor};
 pub use passkey::RelyingParty;
 pub use policy::Policy;
 pub use reissue::{Possession, ReissueStart};
-pub use revocation::{OWNER_REASONS, after_compromise};
+pub use revocation::{OPERATOR_REASONS, OWNER_REASONS, after_compromise};
 pub use secret::argon2 as password_hasher;
 pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};

@@ -10,6 +10,16 @@ use podpis_store::{IssuedCertificate, JournalFilter, Tx};
 use crate::accounts::REVOKE;
 use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result};
 
+/// The reasons a centre's operator may give (not the CA's own compromise, not a hold).
+pub const OPERATOR_REASONS: [Reason; 6] = [
+    Reason::KeyCompromise,
+    Reason::AffiliationChanged,
+    Reason::Superseded,
+    Reason::CessationOfOperation,
+    Reason::PrivilegeWithdrawn,
+    Reason::Unspecified,
+];
+
 /// The reasons an owner may give.
 pub const OWNER_REASONS: [Reason; 3] = [
     Reason::KeyCompromise,

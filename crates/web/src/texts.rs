@@ -128,6 +128,12 @@ texts! {
     reason_key_compromise: "Ключ скомпрометирован (утерян, украден, известен другим)", "Key compromise (lost, stolen, known to others)";
     reason_cessation: "Сертификат больше не нужен", "The certificate is no longer needed";
     reason_affiliation: "Изменились данные владельца", "The owner's data changed";
+    reason_superseded: "Заменён новым сертификатом", "Superseded by a new certificate";
+    reason_privilege: "Полномочия владельца прекращены", "The owner's authority ended";
+    reason_unspecified: "Без указания причины", "Unspecified";
+    operator_issued: "Выпущенные сертификаты", "Issued certificates";
+    operator_revoke: "Отозвать", "Revoke";
+    operator_revoked: "отозван", "revoked";
     revoked_done: "Сертификат отозван: он уже в списке отзыва и в ответах OCSP.", "The certificate is revoked: it is in the revocation list and the OCSP answers already.";
     pin_change: "Сменить PIN-код", "Change the PIN";
     pin_title: "Смена PIN-кода облачного ключа", "Changing the cloud key's PIN";

@@ -565,6 +565,52 @@ async fn an_operator_reviews_checks_identity_and_issues_in_the_console(db: TestD
         .expect("the .p12 opens with the password shown");
     let (status, _, _) = b.get(&format!("/applications/{id}/act.pdf")).await;
     assert_eq!(status, 200);
+
+    // The console lists the certificate; the operator revokes it with a reason.
+    let (_, _, page) = b.get("/operator").await;
+    let serial =
+        s.db.store
+            .read()
+            .await
+            .unwrap()
+            .certificates("demo", 10, 0)
+            .await
+            .unwrap()[0]
+            .serial
+            .clone();
+    assert!(page.contains(&serial), "{page}");
+    let (status, _, page) = b
+        .post(
+            "/operator/revoke",
+            &[("csrf", &csrf), ("serial", &serial), ("reason", "hold-it")],
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    let (status, _, page) = b
+        .post(
+            "/operator/revoke",
+            &[
+                ("csrf", &csrf),
+                ("serial", &serial),
+                ("reason", "privilegeWithdrawn"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Сертификат отозван") && page.contains("Полномочия владельца прекращены"),
+        "{page}"
+    );
+    let revoked =
+        s.db.store
+            .read()
+            .await
+            .unwrap()
+            .certificate("demo", &serial)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!(revoked.reason.as_deref(), Some("privilegeWithdrawn"));
 }
 
 /// A self-signed P-256 CA certificate (PEM) made by OpenSSL, valid for ten years from now (so

@@ -328,23 +328,18 @@ pub(super) async fn revoke(
 
 /// A revocation reason an operator may give (not the CA's own compromise, not a hold).
 fn reason(name: &str, lang: Lang) -> ApiResult<Reason> {
-    match name.parse::<Reason>() {
-        Ok(
-            r @ (Reason::Unspecified
-            | Reason::KeyCompromise
-            | Reason::AffiliationChanged
-            | Reason::Superseded
-            | Reason::CessationOfOperation
-            | Reason::PrivilegeWithdrawn),
-        ) => Ok(r),
-        _ => Err(fail(lang)(Error::Invalid {
-            field: "reason",
-            ru: "Причина отзыва: keyCompromise, affiliationChanged, superseded, \
-                 cessationOfOperation, privilegeWithdrawn или unspecified."
-                .into(),
-            en: "Reason: keyCompromise, affiliationChanged, superseded, cessationOfOperation, \
-                 privilegeWithdrawn or unspecified."
-                .into(),
-        })),
-    }
+    podpis_core::OPERATOR_REASONS
+        .into_iter()
+        .find(|r| r.name() == name)
+        .ok_or_else(|| {
+            fail(lang)(Error::Invalid {
+                field: "reason",
+                ru: "Причина отзыва: keyCompromise, affiliationChanged, superseded, \
+                     cessationOfOperation, privilegeWithdrawn или unspecified."
+                    .into(),
+                en: "Reason: keyCompromise, affiliationChanged, superseded, cessationOfOperation, \
+                     privilegeWithdrawn or unspecified."
+                    .into(),
+            })
+        })
 }

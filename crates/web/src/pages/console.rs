@@ -12,12 +12,14 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_core::{
-    ApplicationView, Error, IdentityCheck, Issuance, Medium, Review, Role, Status, parse_time,
-    scan_title, timestamp,
+    ApplicationView, Error, IdentityCheck, Issuance, Medium, OPERATOR_REASONS, Review, Role,
+    Status, parse_time, scan_title, timestamp,
 };
 use serde::Deserialize;
 
-use super::{Frame, PageUser, error_status, forbidden, guard, html, page_error, user_frame};
+use super::{
+    Frame, PageUser, error_status, forbidden, guard, html, page_error, reason_title, user_frame,
+};
 use crate::AppState;
 
 /// The routes of the console.
@@ -27,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/operator/review", post(review))
         .route("/operator/slots", post(slots))
         .route("/operator/open", post(open))
+        .route("/operator/revoke", post(revoke))
         .route("/operator/applications/{id}", get(card))
         .route("/operator/applications/{id}/identity", post(identity))
         .route("/operator/applications/{id}/issue", post(issue))
@@ -60,6 +63,14 @@ fn rows(list: Vec<ApplicationView>) -> Vec<Row> {
         .collect()
 }
 
+/// A certificate the centre issued.
+struct CertificateRow {
+    serial: String,
+    subject: String,
+    until: String,
+    revoked: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "console.html")]
 struct QueuePage {
@@ -67,6 +78,8 @@ struct QueuePage {
     centre: String,
     accepted: Vec<Row>,
     booked: Vec<Row>,
+    issued: Vec<CertificateRow>,
+    reasons: Vec<(&'static str, &'static str)>,
 }
 
 async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -> Response {
@@ -75,17 +88,39 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
     let Some(centre) = centre_of(u) else {
         return forbidden(f, lang);
     };
-    let (accepted, booked) = match (
-        s.portal
-            .application_queue(&u.who, &centre, Status::Accepted)
-            .await,
-        s.portal
-            .application_queue(&u.who, &centre, Status::VisitBooked)
-            .await,
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return page_error(f, e, lang),
+    let loaded = async {
+        Ok::<_, Error>((
+            s.portal
+                .application_queue(&u.who, &centre, Status::Accepted)
+                .await?,
+            s.portal
+                .application_queue(&u.who, &centre, Status::VisitBooked)
+                .await?,
+            s.portal.issued_certificates(&u.who, &centre, 50, 0).await?,
+        ))
+    }
+    .await;
+    let (accepted, booked, issued) = match loaded {
+        Ok(all) => all,
+        Err(e) => return page_error(f, e, lang),
     };
+    let t = f.l.t;
+    let issued = issued
+        .into_iter()
+        .map(|c| CertificateRow {
+            revoked: c.revoked_at.map(|at| {
+                let reason = c
+                    .reason
+                    .as_deref()
+                    .and_then(|r| r.parse().ok())
+                    .map_or("", |r| reason_title(t, r));
+                format!("{} {} ({reason})", t.operator_revoked, timestamp(at))
+            }),
+            serial: c.serial,
+            subject: c.subject,
+            until: timestamp(c.not_after),
+        })
+        .collect();
     let status = match &result {
         Ok(_) => StatusCode::OK,
         Err(e) => error_status(e),
@@ -101,6 +136,11 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
             centre,
             accepted: rows(accepted),
             booked: rows(booked),
+            issued,
+            reasons: OPERATOR_REASONS
+                .iter()
+                .map(|r| (r.name(), reason_title(t, *r)))
+                .collect(),
         },
         status,
         None,
@@ -349,4 +389,36 @@ async fn scan(
         Ok(a) => crate::api::pdf_download(&a.name, a.content),
         Err(e) => page_error(user_frame(&u, |t| t.operator_title), e, u.lang()),
     }
+}
+
+#[derive(Deserialize)]
+struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    serial: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn revoke(s: State<AppState>, u: PageUser, Form(r): Form<RevokeForm>) -> Response {
+    if let Some(refused) = guard(&s, &u, &r.csrf) {
+        return refused;
+    }
+    let Some(centre) = centre_of(&u) else {
+        return forbidden(user_frame(&u, |t| t.operator_title), u.lang());
+    };
+    let result = match OPERATOR_REASONS.into_iter().find(|x| x.name() == r.reason) {
+        Some(reason) => s
+            .portal
+            .revoke_certificate(&u.client.ctx, Some(&u.who), &centre, &r.serial, reason)
+            .await
+            .map(|_| crate::texts::of(u.lang()).revoked_done.to_owned()),
+        None => Err(Error::Invalid {
+            field: "reason",
+            ru: "Выберите причину отзыва.".into(),
+            en: "Choose the reason.".into(),
+        }),
+    };
+    queue_page(&s, &u, result).await
 }

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 use super::{
     Frame, IdForm, Layout, PageUser, Parts, error_status, guard, html, notice, page_error,
-    user_frame,
+    reason_title, user_frame,
 };
 use crate::AppState;
 use crate::texts::{self, Texts};
@@ -364,14 +364,6 @@ struct CertificateForm {
     centre: String,
     #[serde(default)]
     serial: String,
-}
-
-fn reason_title(t: &Texts, reason: Reason) -> &'static str {
-    match reason {
-        Reason::KeyCompromise => t.reason_key_compromise,
-        Reason::AffiliationChanged => t.reason_affiliation,
-        _ => t.reason_cessation,
-    }
 }
 
 fn revoke_step(centre: &str, serial: &str, code_id: &str) -> Step {
