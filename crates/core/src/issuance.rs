@@ -241,8 +241,73 @@ impl Portal {
         who: &Principal,
         key_id: &str,
     ) -> Result<CodeTicket> {
+        self.cloud_key_code(ctx, who, key_id, |_| Ok(())).await
+    }
+
+    /// Starts unlocking the principal's cloud key that wrong PINs locked: a code goes out.
+    pub async fn unlock_key_begin(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        key_id: &str,
+    ) -> Result<CodeTicket> {
+        self.cloud_key_code(ctx, who, key_id, |cloud| {
+            if cloud.failed_pins >= MAX_PIN_TRIES {
+                Ok(())
+            } else {
+                Err(Error::conflict(
+                    "Облачный ключ не заблокирован.",
+                    "The cloud key is not locked.",
+                ))
+            }
+        })
+        .await
+    }
+
+    /// Unlocks the principal's locked cloud key once the code is right: the PIN's tries start
+    /// again (the PIN itself stays).
+    pub async fn unlock_key_finish(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        key_id: &str,
+        answer: CodeAnswer<'_>,
+    ) -> Result<()> {
         let mut tx = self.store.begin().await?;
-        self.own_cloud_key(&mut tx, who, key_id).await?;
+        let cloud = self.own_cloud_key(&mut tx, who, key_id).await?;
+        if let Err(e) = self
+            .check_code(&mut tx, ctx, answer.id, answer.code, &[CLOUD_PIN])
+            .await
+        {
+            tx.commit().await?;
+            return Err(e);
+        }
+        tx.set_failed_pins(&cloud.id, 0).await?;
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::KeyUnlocked,
+                Some(format!("certificate:{}/{}", cloud.centre_id, cloud.serial)),
+                String::new(),
+            ),
+        )
+        .await?;
+        Ok(tx.commit().await?)
+    }
+
+    /// Sends a code for an operation on the principal's cloud key `key_id`, once `allowed`
+    /// lets it go ahead.
+    async fn cloud_key_code(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        key_id: &str,
+        allowed: impl FnOnce(&CloudKey) -> Result<()>,
+    ) -> Result<CodeTicket> {
+        let mut tx = self.store.begin().await?;
+        allowed(&self.own_cloud_key(&mut tx, who, key_id).await?)?;
         let account = tx
             .account(&who.account_id)
             .await?
@@ -308,8 +373,8 @@ impl Portal {
     ) -> Result<SoftwareKey> {
         if cloud.failed_pins >= MAX_PIN_TRIES {
             return Err(Error::conflict(
-                "Облачный ключ заблокирован после трёх неверных PIN-кодов.",
-                "The cloud key is locked after three wrong PINs.",
+                "Облачный ключ заблокирован после трёх неверных PIN-кодов: разблокируйте его кодом из SMS в разделе «Электронные подписи».",
+                "The cloud key is locked after three wrong PINs: unlock it with an SMS code under «Electronic signatures».",
             ));
         }
         let vault = self.authority.vault()?;

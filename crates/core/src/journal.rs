@@ -68,11 +68,13 @@ pub enum Action {
     PinChanged,
     /// A wrong PIN of a cloud key was entered.
     PinRejected,
+    /// A cloud key locked by wrong PINs was unlocked with a code.
+    KeyUnlocked,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -103,6 +105,7 @@ impl Action {
         Self::VisitChanged,
         Self::PinChanged,
         Self::PinRejected,
+        Self::KeyUnlocked,
     ];
 
     /// The stored name.
@@ -138,6 +141,7 @@ impl Action {
             Self::VisitChanged => "visit_changed",
             Self::PinChanged => "pin_changed",
             Self::PinRejected => "pin_rejected",
+            Self::KeyUnlocked => "key_unlocked",
         }
     }
 
@@ -185,6 +189,7 @@ impl Action {
             Self::VisitChanged => ("Визит в УЦ", "Visit to the centre"),
             Self::PinChanged => ("Смена PIN-кода облачного ключа", "Cloud key PIN changed"),
             Self::PinRejected => ("Неверный PIN-код", "Wrong PIN"),
+            Self::KeyUnlocked => ("Разблокировка облачного ключа", "Cloud key unlocked"),
         };
         lang.pick(ru, en)
     }

@@ -1239,6 +1239,62 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         .await
         .unwrap_err();
     assert!(text(&e).contains("locked"), "{}", text(&e));
+    // Unlocked with an SMS code (a wrong one first): the right PIN works again.
+    let unlock = portal
+        .unlock_key_begin(&ctx(), &me, &cloud.id)
+        .await
+        .unwrap();
+    let code = podpis_testkit::queued_code(&w.db.store, phone).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let e = portal
+        .unlock_key_finish(
+            &ctx(),
+            &me,
+            &cloud.id,
+            podpis_core::CodeAnswer {
+                id: &unlock.id,
+                code: wrong,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::WrongCode { .. }), "{e}");
+    portal
+        .unlock_key_finish(
+            &ctx(),
+            &me,
+            &cloud.id,
+            podpis_core::CodeAnswer {
+                id: &unlock.id,
+                code: &code,
+            },
+        )
+        .await
+        .unwrap();
+    let e = portal
+        .unlock_key_begin(&ctx(), &me, &cloud.id)
+        .await
+        .unwrap_err();
+    assert!(text(&e).contains("not locked"), "{}", text(&e));
+    let ticket = portal
+        .change_pin_begin(&ctx(), &me, &cloud.id)
+        .await
+        .unwrap();
+    let code = podpis_testkit::queued_code(&w.db.store, phone).await;
+    portal
+        .change_pin_finish(
+            &ctx(),
+            &me,
+            &cloud.id,
+            podpis_core::CodeAnswer {
+                id: &ticket.id,
+                code: &code,
+            },
+            "777777",
+            "888888",
+        )
+        .await
+        .unwrap();
     let journal = w
         .portal
         .journal(
@@ -1251,7 +1307,11 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         .await
         .unwrap();
     let actions: Vec<&str> = journal.iter().map(|e| e.entry.action.as_str()).collect();
-    assert!(actions.contains(&"pin_changed") && actions.contains(&"pin_rejected"));
+    assert!(
+        actions.contains(&"pin_changed")
+            && actions.contains(&"pin_rejected")
+            && actions.contains(&"key_unlocked")
+    );
 }
 
 async fn a_valid_certificate_is_reissued_without_a_visit(db: TestDb) {

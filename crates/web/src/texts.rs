@@ -141,6 +141,11 @@ texts! {
     pin_old: "Текущий PIN-код", "Current PIN";
     pin_new: "Новый PIN-код", "New PIN";
     pin_changed: "PIN-код изменён.", "The PIN is changed.";
+    key_locked: "ключ заблокирован", "the key is locked";
+    unlock: "Разблокировать", "Unlock";
+    unlock_title: "Разблокировка облачного ключа", "Unlocking the cloud key";
+    unlock_intro: "Ключ заблокирован после трёх неверных PIN-кодов. Введите код из SMS: попытки ввода PIN-кода начнутся заново (сам PIN-код не меняется).", "The key is locked after three wrong PINs. Enter the SMS code: the PIN tries start again (the PIN itself stays).";
+    unlocked: "Облачный ключ разблокирован.", "The cloud key is unlocked.";
     not_me: "Это был не я", "This was not me";
     not_me_title: "Это был не я", "This was not me";
     not_me_intro: "Сертификат этой записи будет отозван как скомпрометированный. Подтвердите кодом из SMS.", "The certificate of this entry will be revoked as compromised. Confirm with the SMS code.";

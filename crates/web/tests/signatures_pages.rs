@@ -101,6 +101,11 @@ fn signature(key: &SoftwareKey, cert: &podpis_pki::Certificate, text: &str) -> V
     .unwrap()
 }
 
+/// A six-digit code that is not `code`.
+fn wrong(code: &str) -> &'static str {
+    if code == "000000" { "111111" } else { "000000" }
+}
+
 /// The text between `<pre id="challenge">` and `</pre>`, unescaped as a browser shows it.
 fn shown_challenge(page: &str) -> String {
     let start = page.find("<pre id=\"challenge\">").expect("a challenge") + 20;
@@ -217,7 +222,7 @@ async fn a_token_certificate_is_connected_revoked_and_disowned_through_the_pages
     assert!(page.contains("не доказывает владение ключом"), "{page}");
     assert!(page.contains(&challenge[..20]), "the step again: {page}");
     let proof = signature(&key, &cert, &challenge);
-    let form = with(&[("code", "000000".into())]);
+    let form = with(&[("code", wrong(&code).into())]);
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (status, _, page) = b
         .post_file(
@@ -505,6 +510,56 @@ async fn a_cloud_certificate_is_connected_its_pin_changed_and_reissued_through_t
         .post_file("/signatures/reissue/confirm", &form, ("proof", "", b""))
         .await;
     assert_ne!(status, 303, "the old PIN no longer opens the key: {page}");
+
+    // Three wrong PINs lock the key; the page says so and unlocks it with an SMS code.
+    let (status, _, page) = b
+        .post("/signatures/unlock", &[("csrf", &csrf), ("id", &key_id)])
+        .await;
+    assert_eq!(status, 409, "not locked yet: {page}");
+    for _ in 0..2 {
+        b.post_file("/signatures/reissue/confirm", &form, ("proof", "", b""))
+            .await;
+    }
+    let (_, _, page) = b
+        .post_file("/signatures/reissue/confirm", &form, ("proof", "", b""))
+        .await;
+    assert!(page.contains("заблокирован"), "{page}");
+    let (_, _, page) = b.get("/signatures").await;
+    assert!(page.contains("ключ заблокирован"), "{page}");
+    let (status, _, page) = b
+        .post("/signatures/unlock", &[("csrf", &csrf), ("id", &key_id)])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let code_id = hidden(&page, "code_id");
+    let code = s.code_to(&phone).await;
+    let (status, _, page) = b
+        .post(
+            "/signatures/unlock/finish",
+            &[
+                ("csrf", &csrf),
+                ("id", &key_id),
+                ("code_id", &code_id),
+                ("code", "000000"),
+            ],
+        )
+        .await;
+    assert_ne!(status, 200, "a wrong code: {page}");
+    let (status, _, page) = b
+        .post(
+            "/signatures/unlock/finish",
+            &[
+                ("csrf", &csrf),
+                ("id", &key_id),
+                ("code_id", &code_id),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Облачный ключ разблокирован") && !page.contains("ключ заблокирован"),
+        "{page}"
+    );
     let form = confirm("135790");
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (status, location, page) = b

@@ -206,6 +206,43 @@ pub(super) async fn pin_finish(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Starts unlocking a cloud key that three wrong PINs locked: a code goes out by SMS.
+#[utoipa::path(post, path = "/api/v1/cloud-keys/{id}/unlock", security(("bearer" = [])),
+    responses((status = 200, body = CodeTicketDto), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+pub(super) async fn unlock_begin(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CodeTicketDto>> {
+    let ticket = s
+        .portal
+        .unlock_key_begin(&u.client.ctx, &u.who, &id)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(Json(ticket.into()))
+}
+
+/// Unlocks the cloud key with the code: the PIN's tries start again.
+#[utoipa::path(post, path = "/api/v1/cloud-keys/{id}/unlock/finish", security(("bearer" = [])),
+    request_body = super::revocation::CodeRequest,
+    responses((status = 204), (status = 401, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+pub(super) async fn unlock_finish(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+    Body(r): Body<super::revocation::CodeRequest>,
+) -> ApiResult<StatusCode> {
+    let answer = CodeAnswer {
+        id: &r.code_id,
+        code: &r.code,
+    };
+    s.portal
+        .unlock_key_finish(&u.client.ctx, &u.who, &id, answer)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The key medium of the new certificate.
 #[derive(Deserialize, ToSchema)]
 pub(super) struct ReissueRequest {

@@ -105,6 +105,11 @@ pub fn routes() -> Router<AppState> {
         .route("/cloud-keys", get(issuance::cloud_keys))
         .route("/cloud-keys/{id}/pin", post(issuance::pin_begin))
         .route("/cloud-keys/{id}/pin/finish", post(issuance::pin_finish))
+        .route("/cloud-keys/{id}/unlock", post(issuance::unlock_begin))
+        .route(
+            "/cloud-keys/{id}/unlock/finish",
+            post(issuance::unlock_finish),
+        )
         .route(
             "/my-certificates/{centre}/{serial}/revoke",
             post(revocation::begin),
@@ -155,7 +160,7 @@ pub fn routes() -> Router<AppState> {
         applications::pay, applications::payments, applications::webhook, visits::publish,
         visits::free, visits::book, visits::show, visits::cancel, visits::qr, visits::open,
         visits::identity, issuance::issue, issuance::cloud_key, issuance::cloud_keys,
-        issuance::pin_begin, issuance::pin_finish, revocation::begin, revocation::finish,
+        issuance::pin_begin, issuance::pin_finish, issuance::unlock_begin, issuance::unlock_finish, revocation::begin, revocation::finish,
         revocation::not_me, revocation::not_me_finish, issuance::reissue,
         issuance::reissue_confirm, issuance::act
     ),

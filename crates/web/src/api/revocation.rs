@@ -22,11 +22,11 @@ pub(super) struct RevokeOwnRequest {
     reason: String,
 }
 
-/// The code that confirms "this was not me".
+/// A one-time code's answer: "this was not me", unlocking a cloud key.
 #[derive(Deserialize, ToSchema)]
 pub(super) struct CodeRequest {
-    code_id: String,
-    code: String,
+    pub(super) code_id: String,
+    pub(super) code: String,
 }
 
 /// The certificate "this was not me" revokes, and the code sent.

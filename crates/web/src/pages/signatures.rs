@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use base64::Engine;
 use podpis_core::{
-    BindingChallenge, CodeAnswer, Error, Medium, OWNER_REASONS, Possession, after_compromise,
-    timestamp,
+    BindingChallenge, CodeAnswer, Error, MAX_PIN_TRIES, Medium, OWNER_REASONS, Possession,
+    after_compromise, timestamp,
 };
 use podpis_pki::crl::Reason;
 use serde::Deserialize;
@@ -39,6 +39,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/signatures/reissue/confirm", post(reissue_confirm))
         .route("/signatures/pin", post(pin_begin))
         .route("/signatures/pin/finish", post(pin_finish))
+        .route("/signatures/unlock", post(unlock_begin))
+        .route("/signatures/unlock/finish", post(unlock_finish))
         .route("/journal/{seq}/not-me", post(not_me_begin))
         .route("/journal/{seq}/not-me/finish", post(not_me_finish))
 }
@@ -56,6 +58,8 @@ struct BindingRow {
     cloud: bool,
     /// The cloud key's id, for the PIN change.
     cloud_key: Option<String>,
+    /// Its cloud key is locked by wrong PINs.
+    locked: bool,
 }
 
 struct IssuedRow {
@@ -96,7 +100,6 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, done: Option<Str
     let key_of = |centre: &str, serial: &str| {
         keys.iter()
             .find(|k| k.centre_id == centre && k.serial == serial)
-            .map(|k| k.id.clone())
     };
     let bindings = bindings
         .into_iter()
@@ -108,7 +111,8 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, done: Option<Str
                 expiring: connected && b.not_after <= warn_from,
                 hosted: centres.iter().any(|c| c.id == b.centre_id && c.hosted),
                 cloud: cloud_key.is_some(),
-                cloud_key: cloud_key.filter(|_| connected),
+                locked: cloud_key.is_some_and(|k| k.failed_pins >= MAX_PIN_TRIES),
+                cloud_key: cloud_key.filter(|_| connected).map(|k| k.id.clone()),
                 not_after: timestamp(b.not_after),
                 id: b.id,
                 serial: b.serial,
@@ -642,6 +646,68 @@ async fn pin_finish(s: State<AppState>, u: PageUser, Form(form): Form<PinFinishF
             page(&s, &u, None, Some(done)).await
         }
         Err(e) => step(&u, pin_step(&form.id, &form.code_id), Some(e)),
+    }
+}
+
+// Unlocking a cloud key that wrong PINs locked.
+
+fn unlock_step(key_id: &str, ticket: &str) -> Step {
+    Step {
+        title: |t| t.unlock_title,
+        intro: |t| t.unlock_intro,
+        challenge: None,
+        action: "/signatures/unlock/finish".into(),
+        multipart: false,
+        hidden: vec![("id", key_id.to_owned()), ("code_id", ticket.to_owned())],
+        inputs: |t| vec![input("code", t.sms_code, "code")],
+        back: "/signatures",
+    }
+}
+
+async fn unlock_begin(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) -> Response {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
+        return refused;
+    }
+    match s
+        .portal
+        .unlock_key_begin(&u.client.ctx, &u.who, &form.id)
+        .await
+    {
+        Ok(ticket) => step(&u, unlock_step(&form.id, &ticket.id), None),
+        Err(e) => page(&s, &u, Some(e), None).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct KeyCodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    code_id: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn unlock_finish(s: State<AppState>, u: PageUser, Form(form): Form<KeyCodeForm>) -> Response {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
+        return refused;
+    }
+    let answer = CodeAnswer {
+        id: &form.code_id,
+        code: &form.code,
+    };
+    match s
+        .portal
+        .unlock_key_finish(&u.client.ctx, &u.who, &form.id, answer)
+        .await
+    {
+        Ok(()) => {
+            let done = texts::of(u.lang()).unlocked.to_owned();
+            page(&s, &u, None, Some(done)).await
+        }
+        Err(e) => step(&u, unlock_step(&form.id, &form.code_id), Some(e)),
     }
 }
 
