@@ -12,6 +12,7 @@ use podpis_pki::Certificate;
 use podpis_pki::cades::{DigestAlgorithm, SignRequest, SignedMessage, sign, verify_signer};
 use podpis_pki::crl::Crl;
 use podpis_pki::issue::normalize_serial;
+use podpis_pki::ocsp::{CertId, CertIdHash, OcspRequest, OcspResponse, ResponseStatus};
 use podpis_pki::subject::SubjectInfo;
 use podpis_pki::validate::{Options, TrustStore, validate};
 use podpis_store::{Binding, Centre};
@@ -24,8 +25,8 @@ use crate::{CodeTicket, Context, Error, Portal, Principal, Result, secret};
 
 /// How long a started binding waits for its proof and code.
 const BINDING_TTL: i64 = 15 * 60;
-/// How long fetching an external centre's CRL may take.
-const CRL_FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long fetching an external centre's CRL or OCSP answer may take.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How many days before a bound certificate ends its owner is warned.
 pub const EXPIRY_WARNINGS: [i64; 3] = [30, 7, 1];
@@ -67,6 +68,57 @@ fn refuse(ru: String, en: String) -> Error {
     Error::invalid("certificate", ru, en)
 }
 
+/// The refusal when the revocation status cannot be learnt, and why.
+fn status_unknown(why: String) -> Error {
+    refuse(
+        format!("Статус отзыва не удалось проверить: {why}. Повторите позже."),
+        format!("The revocation status could not be checked: {why}. Try again later."),
+    )
+}
+
+/// The body of a successful answer to `request`, within [`FETCH_TIMEOUT`].
+async fn fetch(request: reqwest::RequestBuilder) -> reqwest::Result<Vec<u8>> {
+    request
+        .timeout(FETCH_TIMEOUT)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)?
+        .bytes()
+        .await
+        .map(|b| b.to_vec())
+}
+
+/// Asks the OCSP responder at `url` about `cert` (issued by `issuer`), with a nonce it must
+/// echo if it echoes one. The answer's signature and status are checked by the validation.
+async fn ask_ocsp(
+    url: &str,
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> std::result::Result<OcspResponse, String> {
+    let id = CertId::of(CertIdHash::Sha1, cert, issuer).map_err(|e| e.to_string())?;
+    let nonce = secret::random_bytes(16);
+    let request = OcspRequest::new(&[id], Some(&nonce)).map_err(|e| e.to_string())?;
+    let body = fetch(
+        reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/ocsp-request")
+            .body(request.der().to_vec()),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let answer = OcspResponse::from_der(&body).map_err(|e| e.to_string())?;
+    if answer.status() != ResponseStatus::Successful {
+        return Err(format!(
+            "the responder answered {}",
+            podpis_pki::ocsp::status_name(answer.status())
+        ));
+    }
+    if answer.nonce().is_some_and(|echoed| echoed != nonce) {
+        return Err("the responder's answer carries another nonce".into());
+    }
+    Ok(answer)
+}
+
 impl Portal {
     /// The centre of the registry whose CA certificate issued `cert`.
     async fn issuing_centre(&self, cert: &Certificate) -> Result<Centre> {
@@ -96,27 +148,36 @@ impl Portal {
             let stored = self.crl(&centre.id).await?;
             return Crl::from_der(&stored.der).map_err(internal);
         }
-        let unknown = |why: String| {
-            refuse(
-                format!("Статус отзыва не удалось проверить: {why}. Повторите позже."),
-                format!("The revocation status could not be checked: {why}. Try again later."),
-            )
-        };
         let url = centre
             .crl_url
             .as_deref()
-            .ok_or_else(|| unknown("the centre publishes no CRL".into()))?;
-        let bytes = reqwest::Client::new()
-            .get(url)
-            .timeout(CRL_FETCH_TIMEOUT)
-            .send()
+            .ok_or_else(|| status_unknown("the centre publishes no CRL".into()))?;
+        let bytes = fetch(reqwest::Client::new().get(url))
             .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|e| unknown(format!("{url}: {e}")))?
-            .bytes()
-            .await
-            .map_err(|e| unknown(format!("{url}: {e}")))?;
-        Crl::load(&bytes).map_err(|e| unknown(format!("{url}: {e}")))
+            .map_err(|e| status_unknown(format!("{url}: {e}")))?;
+        Crl::load(&bytes).map_err(|e| status_unknown(format!("{url}: {e}")))
+    }
+
+    /// What says whether `cert`, issued by `centre`'s CA certificate `issuer`, is revoked: a
+    /// hosted centre's own CRL; for an external centre its OCSP responder's answer, asked now
+    /// with a nonce — or, when it has no responder or the responder fails, its CRL.
+    async fn revocation_evidence(
+        &self,
+        centre: &Centre,
+        cert: &Certificate,
+        issuer: &Certificate,
+    ) -> Result<(Vec<Crl>, Vec<OcspResponse>)> {
+        let Some(url) = centre.ocsp_url.as_deref().filter(|_| !centre.hosted) else {
+            return Ok((vec![self.current_crl(centre).await?], Vec::new()));
+        };
+        match ask_ocsp(url, cert, issuer).await {
+            Ok(answer) => Ok((Vec::new(), vec![answer])),
+            Err(why) if centre.crl_url.is_some() => {
+                tracing::warn!(centre = %centre.id, %why, "OCSP failed; using the CRL");
+                Ok((vec![self.current_crl(centre).await?], Vec::new()))
+            }
+            Err(why) => Err(status_unknown(format!("{url}: {why}"))),
+        }
     }
 
     /// Starts binding the certificate in `bytes` (PEM or DER) to the principal's account: checks
@@ -151,9 +212,11 @@ impl Portal {
             .map(|d| Certificate::from_der(d).map_err(internal))
             .collect::<Result<_>>()?;
         let (anchor, intermediates) = chain.split_last().expect("a centre has a certificate");
+        let (crls, ocsp) = self.revocation_evidence(&centre, &cert, &chain[0]).await?;
         let options = Options {
             time: UNIX_EPOCH + Duration::from_secs(now.max(0) as u64),
-            crls: vec![self.current_crl(&centre).await?],
+            crls,
+            ocsp,
             require_revocation: true,
             qualified: true,
             ..Options::default()
