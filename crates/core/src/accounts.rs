@@ -92,6 +92,8 @@ pub(crate) const BIND: &str = "bind";
 pub(crate) const CLOUD_PIN: &str = "cloud_pin";
 /// The purpose of the code that confirms an owner's revocation.
 pub(crate) const REVOKE: &str = "revoke";
+/// The purpose of codes that confirm signing documents with a cloud key.
+pub(crate) const SIGN: &str = "sign";
 
 impl Portal {
     /// Registers an account and sends codes to confirm its phone (SMS) and e-mail.
@@ -343,6 +345,7 @@ impl Portal {
             CONFIRM_PHONE => lang.pick("подтверждения телефона", "to confirm your phone"),
             CONFIRM_EMAIL => lang.pick("подтверждения почты", "to confirm your e-mail"),
             BIND => lang.pick("для привязки сертификата", "to bind a certificate"),
+            SIGN => lang.pick("для подписания документов", "to sign documents"),
             _ => lang.pick("для входа", "to sign in"),
         };
         let minutes = self.policy.code_ttl / 60;

@@ -161,7 +161,7 @@ impl Portal {
     /// What says whether `cert`, issued by `centre`'s CA certificate `issuer`, is revoked: a
     /// hosted centre's own CRL; for an external centre its OCSP responder's answer, asked now
     /// with a nonce — or, when it has no responder or the responder fails, its CRL.
-    async fn revocation_evidence(
+    pub(crate) async fn revocation_evidence(
         &self,
         centre: &Centre,
         cert: &Certificate,
@@ -180,25 +180,11 @@ impl Portal {
         }
     }
 
-    /// Starts binding the certificate in `bytes` (PEM or DER) to the principal's account: checks
-    /// it, then sends a code by SMS and returns the challenge to sign.
-    pub async fn bind_begin(
-        &self,
-        ctx: &Context,
-        who: &Principal,
-        bytes: &[u8],
-    ) -> Result<BindingChallenge> {
-        self.limit_address(ctx, "bind").await?;
-        let cert = Certificate::load_all(bytes)
-            .ok()
-            .and_then(|all| all.into_iter().next())
-            .ok_or_else(|| {
-                refuse(
-                    "Файл не является сертификатом X.509 (.cer, DER или PEM).".into(),
-                    "The file is not an X.509 certificate (.cer, DER or PEM).".into(),
-                )
-            })?;
-        let centre = self.issuing_centre(&cert).await?;
+    /// The registry centre of `cert`, once the certificate is usable now: its centre accredited,
+    /// its path to the centre valid, not revoked (by the centre's CRL or OCSP responder), and to
+    /// the qualified profile. Otherwise a refusal that says which check failed.
+    pub(crate) async fn usable_now(&self, cert: &Certificate) -> Result<Centre> {
+        let centre = self.issuing_centre(cert).await?;
         let now = self.now();
         if !centre.accredited_at(now) {
             return Err(refuse(
@@ -212,7 +198,7 @@ impl Portal {
             .map(|d| Certificate::from_der(d).map_err(internal))
             .collect::<Result<_>>()?;
         let (anchor, intermediates) = chain.split_last().expect("a centre has a certificate");
-        let (crls, ocsp) = self.revocation_evidence(&centre, &cert, &chain[0]).await?;
+        let (crls, ocsp) = self.revocation_evidence(&centre, cert, &chain[0]).await?;
         let options = Options {
             time: UNIX_EPOCH + Duration::from_secs(now.max(0) as u64),
             crls,
@@ -222,7 +208,7 @@ impl Portal {
             ..Options::default()
         };
         let report = validate(
-            &cert,
+            cert,
             intermediates,
             &TrustStore::new(vec![anchor.clone()]),
             &options,
@@ -243,6 +229,29 @@ impl Portal {
                 format!("The certificate failed its checks ({why}): {detail}"),
             ));
         }
+        Ok(centre)
+    }
+
+    /// Starts binding the certificate in `bytes` (PEM or DER) to the principal's account: checks
+    /// it, then sends a code by SMS and returns the challenge to sign.
+    pub async fn bind_begin(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        bytes: &[u8],
+    ) -> Result<BindingChallenge> {
+        self.limit_address(ctx, "bind").await?;
+        let cert = Certificate::load_all(bytes)
+            .ok()
+            .and_then(|all| all.into_iter().next())
+            .ok_or_else(|| {
+                refuse(
+                    "Файл не является сертификатом X.509 (.cer, DER или PEM).".into(),
+                    "The file is not an X.509 certificate (.cer, DER or PEM).".into(),
+                )
+            })?;
+        let centre = self.usable_now(&cert).await?;
+        let now = self.now();
         let mut tx = self.store.begin().await?;
         let account = tx
             .account(&who.account_id)

@@ -70,11 +70,15 @@ pub enum Action {
     PinRejected,
     /// A cloud key locked by wrong PINs was unlocked with a code.
     KeyUnlocked,
+    /// A document was uploaded for signing.
+    DocumentUploaded,
+    /// A document was signed (or a signature of it refused).
+    DocumentSigned,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 33] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -106,6 +110,8 @@ impl Action {
         Self::PinChanged,
         Self::PinRejected,
         Self::KeyUnlocked,
+        Self::DocumentUploaded,
+        Self::DocumentSigned,
     ];
 
     /// The stored name.
@@ -142,6 +148,8 @@ impl Action {
             Self::PinChanged => "pin_changed",
             Self::PinRejected => "pin_rejected",
             Self::KeyUnlocked => "key_unlocked",
+            Self::DocumentUploaded => "document_uploaded",
+            Self::DocumentSigned => "document_signed",
         }
     }
 
@@ -190,6 +198,8 @@ impl Action {
             Self::PinChanged => ("Смена PIN-кода облачного ключа", "Cloud key PIN changed"),
             Self::PinRejected => ("Неверный PIN-код", "Wrong PIN"),
             Self::KeyUnlocked => ("Разблокировка облачного ключа", "Cloud key unlocked"),
+            Self::DocumentUploaded => ("Загрузка документа", "Document uploaded"),
+            Self::DocumentSigned => ("Подписание документа", "Document signed"),
         };
         lang.pick(ru, en)
     }

@@ -26,6 +26,7 @@ mod authority;
 mod bindings;
 mod centres;
 mod clock;
+mod documents;
 mod error;
 mod issuance;
 mod journal;
@@ -41,6 +42,7 @@ mod sessions;
 mod totp;
 pub mod validate;
 mod vault;
+mod verification;
 mod visits;
 
 use std::sync::Arc;
@@ -57,6 +59,7 @@ pub use authority::CertificateRequest;
 pub use bindings::{BindingChallenge, EXPIRY_WARNINGS, IssuedToMe};
 pub use centres::{CentreForm, ImportForm};
 pub use clock::{Clock, ManualClock, SystemClock, parse_time};
+pub use documents::{DOCUMENT_STATUSES, MAX_BATCH, MAX_DOCUMENT_BYTES, document_status_title};
 pub use error::{Error, Lang, Result};
 pub use issuance::{Issuance, Issued, MAX_PIN_TRIES, P12File};
 pub use journal::Action;
@@ -69,6 +72,9 @@ pub use secret::argon2 as password_hasher;
 pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
 pub use vault::Vault;
+pub use verification::{
+    CentreRef, CertificateVerification, MAX_VERIFY_BYTES, SignerContext, Verification,
+};
 pub use visits::{IdentityCheck, REMINDER_BEFORE, Visit, moscow_time};
 
 /// A fresh random token (256 bits, base64url), for nonces the web layer needs.

@@ -191,6 +191,49 @@ fn revoked_by_crl_and_unknown_status_when_required() {
 }
 
 #[test]
+fn a_later_crl_shows_the_status_at_an_earlier_time() {
+    let p = pki();
+    let now = SystemTime::now();
+    let crl = Crl::issue(
+        &CrlParams {
+            number: 6,
+            this_update: now - DAY / 24,
+            next_update: now + DAY,
+            revoked: vec![Revocation {
+                serial: p.leaf.serial().to_vec(),
+                time: now - DAY / 2,
+                reason: Some(Reason::KeyCompromise),
+            }],
+        },
+        &p.ica_key,
+        &p.ica,
+    )
+    .unwrap();
+    let at = |time: SystemTime, status_time: Option<SystemTime>| Options {
+        time,
+        status_time,
+        crls: vec![crl.clone()],
+        ..Options::default()
+    };
+    // At a time before the CRL was issued, the CRL is not current: unless told to take the
+    // present as the status time.
+    let mut before = at(now - DAY / 4 * 3, None);
+    before.require_revocation = true;
+    let report = run(&p, &before);
+    assert_eq!(report.sub_indication, Some(SubIndication::TryLater));
+    // Before the revocation it was good; after it, revoked.
+    let report = run(&p, &at(now - DAY / 4 * 3, Some(now)));
+    let leaf = report
+        .checks
+        .iter()
+        .find(|c| c.check == "revocation" && c.position == 0)
+        .unwrap();
+    assert!(leaf.passed && leaf.detail.contains("not revoked"), "{leaf:?}");
+    let report = run(&p, &at(now - DAY / 4, Some(now)));
+    assert_eq!(report.sub_indication, Some(SubIndication::Revoked));
+}
+
+#[test]
 fn path_length_and_non_ca_issuers_break_the_chain_constraints() {
     let p = pki();
     // Under the intermediate (pathLen 0) another CA, then a leaf: too long.

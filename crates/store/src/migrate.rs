@@ -36,6 +36,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "organization",
         include_str!("../migrations/0008_organization.sql"),
     ),
+    (
+        9,
+        "documents",
+        include_str!("../migrations/0009_documents.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

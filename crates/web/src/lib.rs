@@ -12,6 +12,7 @@ mod auth;
 mod error;
 mod metrics;
 mod pages;
+mod parts;
 mod publish;
 mod sandbox;
 mod texts;

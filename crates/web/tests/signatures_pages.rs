@@ -5,13 +5,10 @@
 
 mod common;
 
-use common::{Browser, Server, hidden, server};
-use podpis_core::{
-    ApplicationForm, CentreForm, CertificateRequest, Context, IdentityCheck, Lang, Medium,
-    Principal, RegistrationForm, Review, Role,
-};
+use common::citizen::{EMAIL, PDF, PHONE, SNILS, cloud_application, signature, world};
+use common::{Browser, hidden, server};
+use podpis_core::{CertificateRequest, Context};
 use podpis_keys::{KeySpec, Signer, SoftwareKey};
-use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
 use podpis_pki::subject::{Profile, SubjectInfo};
 use podpis_testkit::TestDb;
 
@@ -19,87 +16,6 @@ podpis_testkit::on_both!(
     a_token_certificate_is_connected_revoked_and_disowned_through_the_pages,
     a_cloud_certificate_is_connected_its_pin_changed_and_reissued_through_the_pages
 );
-
-const PHONE: &str = "+79997770002";
-const EMAIL: &str = "anna@example.ru";
-const SNILS: &str = "11223344595";
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n";
-
-/// The hosted demo centre, a confirmed citizen with SNILS, and that citizen as a principal.
-async fn world(s: &Server) -> Principal {
-    let ctx = Context::default();
-    let form = CentreForm {
-        id: "demo".into(),
-        name: "УЦ Демо".into(),
-        inn: "7707083893".into(),
-        ogrn: "1027700132195".into(),
-        address: "Москва".into(),
-        price: 0,
-        accredited_from: None,
-        accredited_until: common::T0 + 365 * 24 * 3600,
-    };
-    s.portal
-        .add_hosted_centre(&ctx, None, &form, "gost2012-256".parse().unwrap())
-        .await
-        .unwrap();
-    let account = s
-        .portal
-        .create_confirmed_account(
-            &ctx,
-            RegistrationForm {
-                phone: PHONE.into(),
-                email: EMAIL.into(),
-                password: "Пароль-2026".into(),
-                surname: "Кузнецова".into(),
-                given_name: "Анна".into(),
-                snils: SNILS.into(),
-                inn: "500100732259".into(),
-                ..Default::default()
-            },
-            &Role::Citizen,
-        )
-        .await
-        .unwrap();
-    Principal {
-        account_id: account.id,
-        role: Role::Citizen,
-        session_id: "s".into(),
-        csrf: "c".into(),
-        lang: Lang::Ru,
-        name: "Анна".into(),
-    }
-}
-
-fn operator() -> Principal {
-    Principal {
-        account_id: "operator".into(),
-        role: Role::Operator { ca: "demo".into() },
-        session_id: "s".into(),
-        csrf: "c".into(),
-        lang: Lang::Ru,
-        name: "Оператор".into(),
-    }
-}
-
-/// A detached CMS signature of `text` by `key` with `cert`, as `podpis sign` makes it.
-fn signature(key: &SoftwareKey, cert: &podpis_pki::Certificate, text: &str) -> Vec<u8> {
-    let digest = DigestAlgorithm::for_signature(&key.signature_algorithm().oid)
-        .unwrap()
-        .digest(text.as_bytes());
-    sign(
-        &SignRequest {
-            signer: key,
-            certificate: cert,
-            chain: &[],
-            digest: &digest,
-            signing_time: std::time::UNIX_EPOCH + std::time::Duration::from_secs(common::T0 as u64),
-        },
-        None,
-    )
-    .unwrap()
-    .to_der()
-    .unwrap()
-}
 
 /// A six-digit code that is not `code`.
 fn wrong(code: &str) -> &'static str {
@@ -351,46 +267,6 @@ async fn a_token_certificate_is_connected_revoked_and_disowned_through_the_pages
             .unwrap()
             .unwrap();
     assert_eq!(revoked.reason.as_deref(), Some("affiliationChanged"));
-}
-
-/// A cloud-key application of `me`, approved, visited and confirmed, ready for the PIN.
-async fn cloud_application(s: &Server, me: &Principal) -> String {
-    let ctx = Context::default();
-    let mut f: ApplicationForm = s.portal.application_form(me).await.unwrap();
-    f.centre_id = "demo".into();
-    f.medium = Medium::Cloud;
-    f.birth_date = "1985-11-02".into();
-    f.document_number = "4510 654321".into();
-    f.consent = true;
-    let id = s
-        .portal
-        .create_application(&ctx, me, f)
-        .await
-        .unwrap()
-        .application
-        .id;
-    s.portal
-        .attach_scan(&ctx, me, &id, "passport", "passport.pdf", PDF)
-        .await
-        .unwrap();
-    s.portal.submit_application(&ctx, me, &id).await.unwrap();
-    let op = operator();
-    s.portal
-        .review_application(&ctx, &op, &id, Review::Approve)
-        .await
-        .unwrap();
-    let slot = s
-        .portal
-        .publish_slots(&ctx, &op, "demo", &[common::T0 + 86_400], 30)
-        .await
-        .unwrap()
-        .remove(0);
-    s.portal.book_visit(&ctx, me, &id, &slot.id).await.unwrap();
-    s.portal
-        .check_identity(&ctx, &op, &id, IdentityCheck::Confirmed)
-        .await
-        .unwrap();
-    id
 }
 
 async fn a_cloud_certificate_is_connected_its_pin_changed_and_reissued_through_the_pages(

@@ -89,6 +89,10 @@ pub struct Options {
     pub crls: Vec<Crl>,
     /// OCSP responses to take revocation status from (consulted before the CRLs).
     pub ocsp: Vec<OcspResponse>,
+    /// The time the CRLs and OCSP responses must be current at, when not the validation time:
+    /// to validate at a past signing time, give the present — a current CRL that does not list
+    /// the certificate as revoked before the signing time shows it was good then.
+    pub status_time: Option<SystemTime>,
     /// Whether every certificate below the anchor must be covered by a CRL or an OCSP response
     /// (else TRY_LATER).
     pub require_revocation: bool,
@@ -108,6 +112,7 @@ impl Default for Options {
             time: SystemTime::now(),
             crls: Vec::new(),
             ocsp: Vec::new(),
+            status_time: None,
             require_revocation: false,
             required_eku: Vec::new(),
             qualified: false,
@@ -637,18 +642,20 @@ fn end_constraints(facts: &Facts, options: &Options) -> Outcome {
 }
 
 /// Revocation status from the OCSP responses handed in (a response signed by the issuer or its
-/// delegated responder, current at the validation time, that knows the certificate), else from
-/// the CRLs: a CRL of the issuer, signed by it, current at the validation time.
+/// delegated responder, current at the status time, that knows the certificate), else from
+/// the CRLs: a CRL of the issuer, signed by it, current at the status time. Either says
+/// revoked only for a revocation at or before the validation time.
 fn revocation(cert: &Certificate, issuer: &Certificate, options: &Options) -> Outcome {
     if let Some(outcome) = ocsp_status(cert, issuer, options) {
         return outcome;
     }
     let serial = cert.serial();
+    let fresh = options.status_time.unwrap_or(options.time);
     let crl = options.crls.iter().find(|crl| {
         comparable(crl.issuer()) == comparable(cert.issuer())
             && crl.verify_issued_by(issuer).is_ok()
-            && crl.this_update() <= options.time
-            && crl.next_update().is_none_or(|next| next >= options.time)
+            && crl.this_update() <= fresh
+            && crl.next_update().is_none_or(|next| next >= fresh)
     });
     let Some(crl) = crl else {
         return if options.require_revocation {
@@ -681,15 +688,16 @@ fn revocation(cert: &Certificate, issuer: &Certificate, options: &Options) -> Ou
 /// The status of `cert` in the first usable OCSP response, if one says good or revoked.
 fn ocsp_status(cert: &Certificate, issuer: &Certificate, options: &Options) -> Option<Outcome> {
     let at = options.time;
+    let fresh = options.status_time.unwrap_or(at);
     options.ocsp.iter().find_map(|response| {
         let status = response.statuses().into_iter().find(|s| {
             s.cert_id.serial() == cert.serial()
                 && s.cert_id.is_issued_by(issuer)
-                && s.this_update <= at
-                && s.next_update.is_none_or(|next| next >= at)
+                && s.this_update <= fresh
+                && s.next_update.is_none_or(|next| next >= fresh)
                 && s.status != CertStatus::Unknown
         })?;
-        response.verify(issuer, at).ok()?;
+        response.verify(issuer, fresh).ok()?;
         let produced = response
             .produced_at()
             .and_then(|t| der::DateTime::from_system_time(t).ok())

@@ -258,6 +258,17 @@ pub(crate) fn pdf_response(a: Attachment) -> Response {
 /// `bytes` as a PDF shown in the browser under the file name `name` (kept to safe characters),
 /// never cached.
 pub(crate) fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
+    download(name, "application/pdf", "inline", bytes)
+}
+
+/// `bytes` of `content_type` under the file name `name` (kept to safe characters), shown
+/// (`inline`) or saved (`attachment`) as `disposition` says, never cached.
+pub(crate) fn download(
+    name: &str,
+    content_type: &str,
+    disposition: &str,
+    bytes: Vec<u8>,
+) -> Response {
     let name: String = name
         .chars()
         .map(|c| {
@@ -270,10 +281,10 @@ pub(crate) fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
         .collect();
     (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("inline; filename=\"{name}\""),
+                format!("{disposition}; filename=\"{name}\""),
             ),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],

@@ -4,11 +4,13 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use podpis_core::passkey::Credential;
-use podpis_core::{Error, Lang, LoginChallenge, RegistrationForm, Role, SessionKind, timestamp};
+use podpis_core::{
+    Error, Lang, LoginChallenge, MAX_VERIFY_BYTES, RegistrationForm, Role, SessionKind, timestamp,
+};
 use podpis_store::{Account, Delivery, Entry, JournalFilter, Message, Passkey, Profile, Session};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -17,8 +19,10 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 mod applications;
 mod bindings;
 mod centres;
+mod documents;
 mod issuance;
 mod revocation;
+mod verify;
 mod visits;
 
 pub(crate) use applications::pdf_download;
@@ -128,6 +132,24 @@ pub fn routes() -> Router<AppState> {
             "/journal/{seq}/not-me/finish",
             post(revocation::not_me_finish),
         )
+        .route("/services", get(documents::services))
+        .route("/documents", get(documents::list).post(documents::upload))
+        .route("/documents/sign", post(documents::sign_begin))
+        .route("/documents/sign/finish", post(documents::sign_finish))
+        .route("/documents/{id}", get(documents::one))
+        .route("/documents/{id}/content", get(documents::content))
+        .route(
+            "/documents/{id}/signature",
+            get(documents::signature).post(documents::attach),
+        )
+        .route(
+            "/verify",
+            post(verify::signature).layer(DefaultBodyLimit::max(2 * MAX_VERIFY_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/verify/certificate",
+            post(verify::certificate).layer(DefaultBodyLimit::max(MAX_VERIFY_BYTES)),
+        )
         .route("/admin/centres", post(centres::add))
         .route("/admin/centres/import", post(centres::import))
         .route(
@@ -162,7 +184,10 @@ pub fn routes() -> Router<AppState> {
         visits::identity, issuance::issue, issuance::cloud_key, issuance::cloud_keys,
         issuance::pin_begin, issuance::pin_finish, issuance::unlock_begin, issuance::unlock_finish, revocation::begin, revocation::finish,
         revocation::not_me, revocation::not_me_finish, issuance::reissue,
-        issuance::reissue_confirm, issuance::act
+        issuance::reissue_confirm, issuance::act, documents::services, documents::upload,
+        documents::list, documents::one, documents::content, documents::signature,
+        documents::attach, documents::sign_begin, documents::sign_finish, verify::signature,
+        verify::certificate
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)

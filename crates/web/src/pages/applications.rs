@@ -15,9 +15,10 @@ use podpis_core::{
 };
 use serde::Deserialize;
 
-use super::{IdForm, PageUser, Parts, error_status, guard, html, page_error, user_frame};
+use super::{IdForm, PageUser, error_status, guard, html, page_error, user_frame};
 use crate::AppState;
 use crate::api::{act_font, qr_svg};
+use crate::parts::Parts;
 
 /// The routes of the applicant's pages.
 pub(super) fn routes() -> Router<AppState> {

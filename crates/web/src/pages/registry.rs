@@ -12,8 +12,9 @@ use axum::routing::{get, post};
 use podpis_core::{CentreForm, Error, ImportForm, Role, parse_time};
 use serde::Deserialize;
 
-use super::{Layout, PageUser, Parts, error_status, forbidden, guard, html, user_frame};
+use super::{Layout, PageUser, error_status, forbidden, guard, html, user_frame};
 use crate::AppState;
+use crate::parts::Parts;
 use crate::texts;
 
 /// The routes of the registry pages.

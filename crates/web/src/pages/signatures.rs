@@ -19,10 +19,11 @@ use podpis_pki::crl::Reason;
 use serde::Deserialize;
 
 use super::{
-    Frame, IdForm, Layout, PageUser, Parts, error_status, guard, html, notice, page_error,
-    reason_title, user_frame,
+    Frame, IdForm, Layout, PageUser, error_status, guard, html, notice, page_error, reason_title,
+    user_frame,
 };
 use crate::AppState;
+use crate::parts::Parts;
 use crate::texts::{self, Texts};
 
 /// The routes of the signatures page and its steps.

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod citizen;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -232,33 +234,12 @@ impl Browser {
         fields: &[(&str, &str)],
         file: (&str, &str, &[u8]),
     ) -> (u16, Option<String>, String) {
-        let boundary = "podpis-test-boundary-7f3a";
-        let mut body = Vec::new();
-        for (name, value) in fields {
-            body.extend(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        let (name, file_name, bytes) = file;
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let (content_type, body) = multipart(fields, &[file]);
         let r = self
             .http
             .post(format!("{}{path}", self.base))
             .header(COOKIE, self.cookie_header())
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={boundary}"),
-            )
+            .header("content-type", content_type)
             .body(body)
             .send()
             .await
@@ -275,6 +256,33 @@ impl Browser {
             .map(|v| v.to_str().unwrap().to_owned());
         (status, location, r.text().await.unwrap())
     }
+}
+
+/// A multipart form of the text `fields` and the `files` (field, file name, bytes): its
+/// content type and body.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "podpis-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 /// Signs in through the pages (a wrong password first, then the right one and the SMS code)
@@ -344,6 +352,14 @@ pub fn hidden(page: &str, name: &str) -> String {
 /// is set to the certificate's first, through the portal (the HTTP flow has its own test in
 /// `centres.rs`). Returns the certificate's serial.
 pub async fn bound_certificate(s: &Server, email: &str) -> String {
+    bound_key(s, email).await.2
+}
+
+/// As [`bound_certificate`], with the certificate's key and the certificate.
+pub async fn bound_key(
+    s: &Server,
+    email: &str,
+) -> (podpis_keys::SoftwareKey, podpis_pki::Certificate, String) {
     use podpis_core::{CentreForm, CertificateRequest, Context, Lang, Principal, Role};
     use podpis_keys::{KeySpec, Signer, SoftwareKey};
     use podpis_pki::cades::{DigestAlgorithm, SignRequest, sign};
@@ -414,7 +430,8 @@ pub async fn bound_certificate(s: &Server, email: &str) -> String {
     let digest = DigestAlgorithm::for_signature(&key.signature_algorithm().oid)
         .unwrap()
         .digest(started.challenge.as_bytes());
-    let signing_time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(T0 as u64);
+    let signing_time = std::time::UNIX_EPOCH
+        + std::time::Duration::from_secs(podpis_core::Clock::now(s.clock.as_ref()) as u64);
     let proof = sign(
         &SignRequest {
             signer: &key,
@@ -437,5 +454,5 @@ pub async fn bound_certificate(s: &Server, email: &str) -> String {
         )
         .await
         .unwrap();
-    issued.serial
+    (key, cert, issued.serial)
 }

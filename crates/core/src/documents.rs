@@ -1,0 +1,503 @@
+//! Documents citizens sign in portal services. A document is uploaded into a service (which
+//! names the file types it takes and its size limit) as a draft; it is signed either
+//!
+//! - **with a cloud key**: the owner picks the key of a connected certificate and one or more
+//!   drafts, a code goes out by SMS, and the PIN (which opens the key for this one operation;
+//!   three wrong ones lock it) with the code make one detached CAdES-BES signature per
+//!   document; or
+//! - **with a token or key file**: the owner signs the document's bytes elsewhere (`podpis
+//!   sign`, `openssl cms`) and uploads the `.sig`, which is checked before it is taken: the
+//!   signature over these bytes, the signer's certificate usable now and bound to this owner.
+//!
+//! A signed document is "sent" (for processing) at once; the service later accepts or rejects it.
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use podpis_keys::{Signer, SoftwareKey};
+use podpis_pki::Certificate;
+use podpis_pki::cades::{DigestAlgorithm, SignRequest, SignedMessage, sign, verify_signer};
+use podpis_pki::issue::normalize_serial;
+use podpis_store::{CloudKey, Document, Service, Tx};
+
+use crate::accounts::SIGN;
+use crate::applications::is_pdf;
+use crate::centres::internal;
+use crate::issuance::MAX_PIN_TRIES;
+use crate::journal::{Action, Record};
+use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
+
+/// The largest document any service takes, in bytes (10 MiB).
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+/// The most documents one batch signs.
+pub const MAX_BATCH: usize = 50;
+/// A document's states, in order.
+pub const DOCUMENT_STATUSES: [&str; 4] = ["draft", "sent", "accepted", "rejected"];
+
+/// What a citizen sees for a document's state.
+pub fn document_status_title(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "draft" => lang.pick("Ожидает подписи", "Waiting for signature"),
+        "sent" => lang.pick(
+            "Подписан, отправлен на обработку",
+            "Signed, sent for processing",
+        ),
+        "accepted" => lang.pick("Принят", "Accepted"),
+        "rejected" => lang.pick("Отклонён", "Rejected"),
+        _ => lang.pick("Неизвестно", "Unknown"),
+    }
+}
+
+/// The refusal of a signature, and why.
+fn refuse(ru: String, en: String) -> Error {
+    Error::invalid("signature", ru, en)
+}
+
+/// The extension of `name`, lower-cased.
+fn extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default()
+}
+
+impl Portal {
+    /// The services that take signed documents.
+    pub async fn services(&self) -> Result<Vec<Service>> {
+        Ok(self.store.read().await?.services().await?)
+    }
+
+    /// Uploads `bytes` as the principal's document `name` for service `service_id`: a draft,
+    /// once its type and size suit the service.
+    pub async fn upload_document(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        service_id: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Document> {
+        let mut tx = self.store.begin().await?;
+        let service = tx
+            .service(service_id)
+            .await?
+            .ok_or(Error::NotFound("service"))?;
+        let name: String = name.trim().chars().take(120).collect();
+        let types: Vec<&str> = service.file_types.split(',').map(str::trim).collect();
+        if name.is_empty() || !types.contains(&extension(&name).as_str()) {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "Сервис «{}» принимает файлы {}: «{name}» не подходит.",
+                    service.title,
+                    types.join(", ")
+                ),
+                format!(
+                    "The service «{}» takes {} files: «{name}» is not one.",
+                    service.title,
+                    types.join(", ")
+                ),
+            ));
+        }
+        let limit = service.max_bytes.min(MAX_DOCUMENT_BYTES as i64);
+        if bytes.is_empty() || bytes.len() as i64 > limit {
+            let mb = |n: i64| n as f64 / 1048576.0;
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "Размер документа «{name}» ({:.1} МБ) вне пределов сервиса: от 1 байта до {:.0} МБ.",
+                    mb(bytes.len() as i64),
+                    mb(limit)
+                ),
+                format!(
+                    "The size of «{name}» ({:.1} MB) is outside the service's limits: 1 byte to {:.0} MB.",
+                    mb(bytes.len() as i64),
+                    mb(limit)
+                ),
+            ));
+        }
+        if extension(&name) == "pdf" && !is_pdf(bytes) {
+            return Err(Error::invalid(
+                "file",
+                format!("Файл «{name}» не является документом PDF."),
+                format!("The file «{name}» is not a PDF document."),
+            ));
+        }
+        let now = self.now();
+        let document = Document {
+            id: secret::new_id(),
+            account_id: who.account_id.clone(),
+            service_id: service.id,
+            name,
+            size: bytes.len() as i64,
+            hash: hex::encode(DigestAlgorithm::Streebog256.digest(bytes)),
+            content: bytes.to_vec(),
+            status: "draft".into(),
+            comment: String::new(),
+            signature: None,
+            signer: None,
+            signed_at: None,
+            created_at: now,
+            updated_at: now,
+        };
+        tx.insert_document(&document).await?;
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::DocumentUploaded,
+                Some(format!("document:{}", document.id)),
+                format!("{} ({} bytes)", document.name, document.size),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(document)
+    }
+
+    /// The principal's documents, without their bytes, newest first.
+    pub async fn documents(&self, who: &Principal) -> Result<Vec<Document>> {
+        Ok(self
+            .store
+            .read()
+            .await?
+            .documents_of(&who.account_id)
+            .await?)
+    }
+
+    /// The principal's document `id` with its bytes; another's is not found.
+    pub async fn document(&self, who: &Principal, id: &str) -> Result<Document> {
+        own_document(&mut self.store.read().await?, who, id).await
+    }
+
+    /// Starts signing the principal's drafts `ids` with cloud key `key_id`: checks the key
+    /// (not locked, its certificate connected) and the drafts, then sends a code by SMS.
+    pub async fn sign_begin(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        key_id: &str,
+        ids: &[String],
+    ) -> Result<CodeTicket> {
+        let mut tx = self.store.begin().await?;
+        let cloud = self.signing_key(&mut tx, who, key_id).await?;
+        if cloud.failed_pins >= MAX_PIN_TRIES {
+            return Err(Error::conflict(
+                "Облачный ключ заблокирован после трёх неверных PIN-кодов: разблокируйте его кодом из SMS в разделе «Электронные подписи».",
+                "The cloud key is locked after three wrong PINs: unlock it with an SMS code under «Electronic signatures».",
+            ));
+        }
+        drafts(&mut tx, who, ids).await?;
+        let account = tx
+            .account(&who.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        let ticket = self.send_code(&mut tx, ctx, &account, SIGN).await?;
+        tx.commit().await?;
+        Ok(ticket)
+    }
+
+    /// Signs the principal's drafts `ids` with cloud key `key_id`: the PIN opens the key (a
+    /// wrong one counts towards its lock), the code confirms, and each document gets its own
+    /// detached CAdES-BES signature, all or none. Returns the signed documents.
+    pub async fn sign_finish(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        key_id: &str,
+        ids: &[String],
+        answer: CodeAnswer<'_>,
+        pin: &str,
+    ) -> Result<Vec<Document>> {
+        let (cert, chain) = {
+            let mut tx = self.store.read().await?;
+            let cloud = self.signing_key(&mut tx, who, key_id).await?;
+            let stored = tx
+                .certificate(&cloud.centre_id, &cloud.serial)
+                .await?
+                .ok_or(Error::NotFound("certificate"))?;
+            let cert = Certificate::from_der(&stored.der).map_err(internal)?;
+            let centre = self.usable_now(&cert).await?;
+            let chain = centre
+                .chain
+                .iter()
+                .map(|d| Certificate::from_der(d).map_err(internal))
+                .collect::<Result<Vec<_>>>()?;
+            (cert, chain)
+        };
+        let mut tx = self.store.begin().await?;
+        let cloud = self.signing_key(&mut tx, who, key_id).await?;
+        let documents = drafts(&mut tx, who, ids).await?;
+        let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, pin).await {
+            Ok(key) => key,
+            Err(e) => {
+                tx.commit().await?;
+                return Err(e);
+            }
+        };
+        if let Err(e) = self
+            .check_code(&mut tx, ctx, answer.id, answer.code, &[SIGN])
+            .await
+        {
+            tx.commit().await?;
+            return Err(e);
+        }
+        let signer = format!("{}/{}", cloud.centre_id, cloud.serial);
+        let mut signed = Vec::with_capacity(documents.len());
+        for mut document in documents {
+            let signature = self.sign_bytes(&key, &cert, &chain, &document.content)?;
+            self.take_signature(&mut tx, ctx, &mut document, signature, &signer)
+                .await?;
+            signed.push(document);
+        }
+        drop(key);
+        tx.commit().await?;
+        Ok(signed)
+    }
+
+    /// Takes `sig`, a CMS signature of the principal's draft `id` made with a token or a key
+    /// file (DER or PEM; detached, or attached with these very bytes). It is refused, with the
+    /// reason, unless it verifies over the document, its signer's certificate is usable now
+    /// (valid, not revoked, of an accredited centre) and that certificate is connected to this
+    /// account; a refusal is journaled.
+    pub async fn attach_signature(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        id: &str,
+        sig: &[u8],
+    ) -> Result<Document> {
+        let document = self.document(who, id).await?;
+        let checked = match self.check_upload(who, &document, sig).await {
+            Ok(checked) => checked,
+            Err(e) => {
+                let mut tx = self.store.begin().await?;
+                self.record(
+                    &mut tx,
+                    ctx,
+                    Record {
+                        account: Some(&who.account_id),
+                        actor: Some(&who.account_id),
+                        action: Action::DocumentSigned,
+                        object: Some(format!("document:{id}")),
+                        ok: false,
+                        details: e.text(Lang::En),
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                return Err(e);
+            }
+        };
+        let (der, signer) = checked;
+        let mut tx = self.store.begin().await?;
+        let mut document = own_document(&mut tx, who, id).await?;
+        self.take_signature(&mut tx, ctx, &mut document, der, &signer)
+            .await?;
+        tx.commit().await?;
+        Ok(document)
+    }
+
+    /// The checks of an uploaded signature of `document`: its DER and its signer
+    /// (`centre/serial`), or the refusal.
+    async fn check_upload(
+        &self,
+        who: &Principal,
+        document: &Document,
+        sig: &[u8],
+    ) -> Result<(Vec<u8>, String)> {
+        if document.status != "draft" {
+            return Err(already_signed());
+        }
+        let message = SignedMessage::from_bytes(sig).map_err(|e| {
+            refuse(
+                format!("Файл не является подписью CMS (.sig): {e}"),
+                format!("The file is not a CMS signature (.sig): {e}"),
+            )
+        })?;
+        if message.signer_count() != 1 {
+            return Err(refuse(
+                format!(
+                    "В подписи {} подписантов, а нужен один.",
+                    message.signer_count()
+                ),
+                format!(
+                    "The signature has {} signers; one is needed.",
+                    message.signer_count()
+                ),
+            ));
+        }
+        if message
+            .content()
+            .is_some_and(|content| content != document.content)
+        {
+            return Err(refuse(
+                "Подпись содержит другой документ.".into(),
+                "The signature carries another document.".into(),
+            ));
+        }
+        let algorithm = message.digest_algorithms().remove(0).map_err(|e| {
+            refuse(
+                format!("Алгоритм хэширования подписи не поддерживается: {e}"),
+                format!("The signature's digest algorithm is not supported: {e}"),
+            )
+        })?;
+        let check = verify_signer(&message, 0, &algorithm.digest(&document.content), &[]);
+        if let Some(failed) = check.findings.iter().find(|f| !f.passed) {
+            return Err(refuse(
+                format!(
+                    "Подпись не подходит к документу «{}» ({}): {}",
+                    document.name, failed.check, failed.detail
+                ),
+                format!(
+                    "The signature does not match the document «{}» ({}): {}",
+                    document.name, failed.check, failed.detail
+                ),
+            ));
+        }
+        let cert = check.certificate.ok_or_else(|| {
+            refuse(
+                "В подписи нет сертификата подписанта.".into(),
+                "The signature does not carry its signer's certificate.".into(),
+            )
+        })?;
+        let centre = self.usable_now(&cert).await?;
+        let serial = normalize_serial(&cert.serial_hex());
+        let bound = self
+            .store
+            .read()
+            .await?
+            .connected_binding(&centre.id, &serial)
+            .await?
+            .is_some_and(|b| b.account_id == who.account_id);
+        if !bound {
+            return Err(refuse(
+                "Сертификат подписи не подключён к вашей учётной записи: подключите его в разделе «Электронные подписи».".into(),
+                "The signing certificate is not connected to your account: connect it under «Electronic signatures».".into(),
+            ));
+        }
+        let der = message.to_der().map_err(internal)?;
+        Ok((der, format!("{}/{serial}", centre.id)))
+    }
+
+    /// Stores `signature` of draft `document` by `signer` and journals it, inside `tx`.
+    async fn take_signature(
+        &self,
+        tx: &mut Tx,
+        ctx: &Context,
+        document: &mut Document,
+        signature: Vec<u8>,
+        signer: &str,
+    ) -> Result<()> {
+        let now = self.now();
+        if !tx
+            .sign_document(&document.id, &signature, signer, now)
+            .await?
+        {
+            return Err(already_signed());
+        }
+        document.status = "sent".into();
+        document.signature = Some(signature);
+        document.signer = Some(signer.to_owned());
+        document.signed_at = Some(now);
+        document.updated_at = now;
+        self.record(
+            tx,
+            ctx,
+            Record::own(
+                &document.account_id,
+                Action::DocumentSigned,
+                Some(format!("document:{}", document.id)),
+                format!("{} signed with certificate:{signer}", document.name),
+            ),
+        )
+        .await
+    }
+
+    /// A detached CAdES-BES signature of `content` by `key` with `cert` and its `chain`.
+    fn sign_bytes(
+        &self,
+        key: &SoftwareKey,
+        cert: &Certificate,
+        chain: &[Certificate],
+        content: &[u8],
+    ) -> Result<Vec<u8>> {
+        let algorithm =
+            DigestAlgorithm::for_signature(&key.signature_algorithm().oid).map_err(internal)?;
+        let digest = algorithm.digest(content);
+        let request = SignRequest {
+            signer: key,
+            certificate: cert,
+            chain,
+            digest: &digest,
+            signing_time: UNIX_EPOCH + Duration::from_secs(self.now().max(0) as u64),
+        };
+        sign(&request, None)
+            .and_then(|m| m.to_der())
+            .map_err(internal)
+    }
+
+    /// The principal's cloud key `key_id`, once its certificate is connected to their account.
+    async fn signing_key(&self, tx: &mut Tx, who: &Principal, key_id: &str) -> Result<CloudKey> {
+        let cloud = tx
+            .cloud_key(key_id)
+            .await?
+            .filter(|k| k.account_id == who.account_id)
+            .ok_or(Error::NotFound("cloud key"))?;
+        let connected = tx
+            .connected_binding(&cloud.centre_id, &cloud.serial)
+            .await?
+            .is_some_and(|b| b.account_id == who.account_id);
+        if !connected {
+            return Err(Error::conflict(
+                "Сертификат облачного ключа не подключён: подключите его в разделе «Электронные подписи».",
+                "The cloud key's certificate is not connected: connect it under «Electronic signatures».",
+            ));
+        }
+        Ok(cloud)
+    }
+}
+
+/// The refusal to sign a document that is no longer a draft.
+fn already_signed() -> Error {
+    Error::conflict("Документ уже подписан.", "The document is signed already.")
+}
+
+/// The principal's document `id`, with its bytes.
+async fn own_document(tx: &mut Tx, who: &Principal, id: &str) -> Result<Document> {
+    tx.document(id)
+        .await?
+        .filter(|d| d.account_id == who.account_id)
+        .ok_or(Error::NotFound("document"))
+}
+
+/// The principal's drafts `ids` (in that order, repeats dropped), with their bytes: one to
+/// [`MAX_BATCH`] documents.
+async fn drafts(tx: &mut Tx, who: &Principal, ids: &[String]) -> Result<Vec<Document>> {
+    let mut found: Vec<Document> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if found.iter().any(|d| &d.id == id) {
+            continue;
+        }
+        if found.len() == MAX_BATCH {
+            return Err(too_many());
+        }
+        let document = own_document(tx, who, id).await?;
+        if document.status != "draft" {
+            return Err(already_signed());
+        }
+        found.push(document);
+    }
+    if found.is_empty() {
+        return Err(too_many());
+    }
+    Ok(found)
+}
+
+/// The refusal of an empty or too large batch.
+fn too_many() -> Error {
+    Error::invalid(
+        "documents",
+        format!("Выберите от 1 до {MAX_BATCH} документов."),
+        format!("Choose 1 to {MAX_BATCH} documents."),
+    )
+}

@@ -1,0 +1,283 @@
+//! The public verification service: anyone may check a signed document (a detached `.sig` with
+//! its document, or an attached signature) or a certificate alone, against the registry of
+//! accredited centres — no account needed, nothing stored. Each signer's certificate is
+//! validated twice: now, and at the signing time it claims (revocation after signing does not
+//! undo a signature; an expiry since does not either).
+
+use std::time::{Duration, UNIX_EPOCH};
+
+use podpis_pki::Certificate;
+use podpis_pki::cades::{DocumentReport, SignedMessage, SignerIdentity, verify_document};
+use podpis_pki::crl::Crl;
+use podpis_pki::ocsp::OcspResponse;
+use podpis_pki::validate::{self, Options, TrustStore, validate};
+use podpis_store::Centre;
+use serde::Serialize;
+
+use crate::centres::internal;
+use crate::clock::parse_time;
+use crate::{Context, Error, Portal, Result};
+
+/// The largest document or signature the service checks, in bytes (10 MiB).
+pub const MAX_VERIFY_BYTES: usize = 10 * 1024 * 1024;
+
+/// A centre of the registry, as a report names it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CentreRef {
+    /// Its identifier in the registry.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Whether its accreditation was in force at the time in question.
+    pub accredited: bool,
+}
+
+/// What the registry says about one signer.
+#[derive(Clone, Debug, Serialize)]
+pub struct SignerContext {
+    /// The registry centre that issued the signer's certificate, accreditation at signing time.
+    pub centre: Option<CentreRef>,
+    /// The certificate's validation at the signing time (absent without a claimed time or a
+    /// certificate).
+    pub at_signing_time: Option<validate::Report>,
+}
+
+/// The report on a signed document.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verification {
+    /// When it was checked (Unix seconds).
+    pub checked_at: i64,
+    /// The Streebog-256 hash of the document checked, hex.
+    pub document_hash: String,
+    /// Its size in bytes.
+    pub document_size: usize,
+    /// Whether the document is intact: every signature's own checks (the digest over these
+    /// bytes, the signature value) passed.
+    pub intact: bool,
+    /// The layered report, the certificates validated now.
+    pub report: DocumentReport,
+    /// Per signer, in the order of the report.
+    pub signers: Vec<SignerContext>,
+}
+
+/// The report on a certificate alone.
+#[derive(Clone, Debug, Serialize)]
+pub struct CertificateVerification {
+    /// When it was checked (Unix seconds).
+    pub checked_at: i64,
+    /// Whose it is.
+    pub identity: SignerIdentity,
+    /// The registry centre that issued it, accreditation now.
+    pub centre: Option<CentreRef>,
+    /// Its validation now.
+    pub report: validate::Report,
+}
+
+/// The registry as trust: its centres with their CA certificates, the anchors, and the other
+/// certificates of their chains.
+struct Registry {
+    centres: Vec<(Centre, Certificate)>,
+    trust: TrustStore,
+    intermediates: Vec<Certificate>,
+}
+
+impl Registry {
+    /// The centre whose CA certificate issued `cert`.
+    fn centre_of(&self, cert: &Certificate) -> Option<&(Centre, Certificate)> {
+        self.centres.iter().find(|(_, ca)| {
+            ca.subject_der() == cert.issuer_der() && cert.verify_issued_by(ca).is_ok()
+        })
+    }
+
+    fn centre_ref(&self, cert: &Certificate, at: i64) -> Option<CentreRef> {
+        self.centre_of(cert).map(|(c, _)| CentreRef {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            accredited: c.accredited_at(at),
+        })
+    }
+}
+
+fn unix(t: i64) -> std::time::SystemTime {
+    UNIX_EPOCH + Duration::from_secs(t.max(0) as u64)
+}
+
+fn refuse(field: &'static str, ru: String, en: String) -> Error {
+    Error::invalid(field, ru, en)
+}
+
+impl Portal {
+    /// Checks a signature: `signature` (DER or PEM) over `document`, or over the content it
+    /// carries when `document` is `None`. Rate-limited per address.
+    pub async fn verify_signature(
+        &self,
+        ctx: &Context,
+        document: Option<&[u8]>,
+        signature: &[u8],
+    ) -> Result<Verification> {
+        self.limit_address(ctx, "verify").await?;
+        let message = SignedMessage::from_bytes(signature).map_err(|e| {
+            refuse(
+                "signature",
+                format!("Файл подписи не является подписью CMS (.sig, DER или PEM): {e}"),
+                format!("The signature file is not a CMS signature (.sig, DER or PEM): {e}"),
+            )
+        })?;
+        let attached = message.content();
+        let content = match (document, attached.as_deref()) {
+            (Some(d), _) => d,
+            (None, Some(c)) => c,
+            (None, None) => {
+                return Err(refuse(
+                    "document",
+                    "Подпись отсоединённая: приложите и подписанный документ.".into(),
+                    "The signature is detached: add the signed document as well.".into(),
+                ));
+            }
+        };
+        let registry = self.registry().await?;
+        let now = self.now();
+        let (crls, ocsp) = self.evidence(&registry, &message.certificates()).await;
+        let options = |time| Options {
+            time: unix(time),
+            status_time: Some(unix(now)),
+            crls: crls.clone(),
+            ocsp: ocsp.clone(),
+            require_revocation: true,
+            qualified: true,
+            ..Options::default()
+        };
+        let report = verify_document(
+            &message,
+            &|algorithm| algorithm.digest(content),
+            &registry.intermediates,
+            &registry.trust,
+            &options(now),
+        );
+        let mut pool = message.certificates();
+        pool.extend_from_slice(&registry.intermediates);
+        let signers = report
+            .signatures
+            .iter()
+            .map(|s| {
+                let cert = s.signer.as_ref().and_then(|id| {
+                    pool.iter()
+                        .find(|c| c.serial_hex() == id.certificate_serial && !c.is_ca())
+                });
+                let at = s.signing_time.as_deref().and_then(parse_time);
+                SignerContext {
+                    centre: cert.and_then(|c| registry.centre_ref(c, at.unwrap_or(now))),
+                    at_signing_time: cert
+                        .zip(at)
+                        .map(|(c, at)| validate(c, &pool, &registry.trust, &options(at))),
+                }
+            })
+            .collect();
+        Ok(Verification {
+            checked_at: now,
+            document_hash: hex::encode(
+                podpis_pki::cades::DigestAlgorithm::Streebog256.digest(content),
+            ),
+            document_size: content.len(),
+            intact: report
+                .signatures
+                .iter()
+                .all(|s| s.checks.iter().all(|c| c.passed)),
+            report,
+            signers,
+        })
+    }
+
+    /// Checks a certificate alone (DER or PEM) against the registry, now. Rate-limited per
+    /// address.
+    pub async fn verify_certificate(
+        &self,
+        ctx: &Context,
+        bytes: &[u8],
+    ) -> Result<CertificateVerification> {
+        self.limit_address(ctx, "verify").await?;
+        let cert = Certificate::load_all(bytes)
+            .ok()
+            .and_then(|all| all.into_iter().next())
+            .ok_or_else(|| {
+                refuse(
+                    "certificate",
+                    "Файл не является сертификатом X.509 (.cer, DER или PEM).".into(),
+                    "The file is not an X.509 certificate (.cer, DER or PEM).".into(),
+                )
+            })?;
+        let registry = self.registry().await?;
+        let now = self.now();
+        let (crls, ocsp) = self.evidence(&registry, std::slice::from_ref(&cert)).await;
+        let options = Options {
+            time: unix(now),
+            crls,
+            ocsp,
+            require_revocation: true,
+            qualified: true,
+            ..Options::default()
+        };
+        Ok(CertificateVerification {
+            checked_at: now,
+            identity: SignerIdentity::of(&cert),
+            centre: registry.centre_ref(&cert, now),
+            report: validate(&cert, &registry.intermediates, &registry.trust, &options),
+        })
+    }
+
+    /// Every centre of the registry with its CA certificate, as trust.
+    async fn registry(&self) -> Result<Registry> {
+        let mut centres = Vec::new();
+        let mut anchors = Vec::new();
+        let mut intermediates = Vec::new();
+        for centre in self.centres().await? {
+            let chain = centre
+                .chain
+                .iter()
+                .map(|d| Certificate::from_der(d).map_err(internal))
+                .collect::<Result<Vec<_>>>()?;
+            let Some((anchor, rest)) = chain.split_last() else {
+                continue;
+            };
+            anchors.push(anchor.clone());
+            intermediates.extend_from_slice(rest);
+            centres.push((centre, chain[0].clone()));
+        }
+        Ok(Registry {
+            centres,
+            trust: TrustStore::new(anchors),
+            intermediates,
+        })
+    }
+
+    /// The revocation evidence for those of `certs` a registry centre issued, each centre
+    /// asked once; a centre that cannot say is left out (its certificates then come out
+    /// TRY_LATER, not valid).
+    async fn evidence(
+        &self,
+        registry: &Registry,
+        certs: &[Certificate],
+    ) -> (Vec<Crl>, Vec<OcspResponse>) {
+        let (mut crls, mut ocsp) = (Vec::new(), Vec::new());
+        let mut asked: Vec<&str> = Vec::new();
+        for cert in certs.iter().filter(|c| !c.is_ca()) {
+            let Some((centre, ca)) = registry.centre_of(cert) else {
+                continue;
+            };
+            if centre.ocsp_url.is_none() || centre.hosted {
+                if asked.contains(&centre.id.as_str()) {
+                    continue;
+                }
+                asked.push(&centre.id);
+            }
+            match self.revocation_evidence(centre, cert, ca).await {
+                Ok((c, o)) => {
+                    crls.extend(c);
+                    ocsp.extend(o);
+                }
+                Err(e) => tracing::warn!(centre = %centre.id, error = %e, "no revocation status"),
+            }
+        }
+        (crls, ocsp)
+    }
+}

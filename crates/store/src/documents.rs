@@ -1,0 +1,190 @@
+//! Portal services and the documents citizens sign in them (see `0009_documents.sql`).
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sqlx::any::AnyRow;
+
+use crate::{Error, Result, Tx, col, dynamic};
+
+/// A portal service that takes signed documents.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    /// Identifier (`social-fund`, `contract`, …).
+    pub id: String,
+    /// What citizens see.
+    pub title: String,
+    /// The file extensions it takes, comma-separated (`pdf,xml`).
+    pub file_types: String,
+    /// The largest document it takes, in bytes.
+    pub max_bytes: i64,
+}
+
+/// A document as stored; `content` is empty in lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// Random identifier.
+    pub id: String,
+    /// The owner, who signs it.
+    pub account_id: String,
+    /// The service it goes to.
+    pub service_id: String,
+    /// Its file name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Its Streebog-256 hash, hex.
+    pub hash: String,
+    /// The bytes (empty when listed).
+    pub content: Vec<u8>,
+    /// `draft`, `sent`, `accepted` or `rejected`.
+    pub status: String,
+    /// The service's reason for its decision.
+    pub comment: String,
+    /// The detached CMS signature (DER), once signed.
+    pub signature: Option<Vec<u8>>,
+    /// The signer's certificate, `centre/serial`.
+    pub signer: Option<String>,
+    /// When it was signed.
+    pub signed_at: Option<i64>,
+    /// When it was uploaded.
+    pub created_at: i64,
+    /// When it last changed.
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, account_id, service_id, name, size, hash, status, comment, \
+     signature, signer, signed_at, created_at, updated_at";
+
+fn decode(what: &str, text: &str) -> Result<Vec<u8>> {
+    STANDARD
+        .decode(text.as_bytes())
+        .map_err(|e| Error::Corrupt(format!("document {what}: {e}")))
+}
+
+fn document(row: &AnyRow, content: Vec<u8>) -> Result<Document> {
+    let signature: Option<String> = col(row, "signature")?;
+    Ok(Document {
+        id: col(row, "id")?,
+        account_id: col(row, "account_id")?,
+        service_id: col(row, "service_id")?,
+        name: col(row, "name")?,
+        size: col(row, "size")?,
+        hash: col(row, "hash")?,
+        content,
+        status: col(row, "status")?,
+        comment: col(row, "comment")?,
+        signature: signature.map(|s| decode("signature", &s)).transpose()?,
+        signer: col(row, "signer")?,
+        signed_at: col(row, "signed_at")?,
+        created_at: col(row, "created_at")?,
+        updated_at: col(row, "updated_at")?,
+    })
+}
+
+fn service(row: &AnyRow) -> Result<Service> {
+    Ok(Service {
+        id: col(row, "id")?,
+        title: col(row, "title")?,
+        file_types: col(row, "file_types")?,
+        max_bytes: col(row, "max_bytes")?,
+    })
+}
+
+impl Tx {
+    /// Every service, by title.
+    pub async fn services(&mut self) -> Result<Vec<Service>> {
+        sqlx::query("SELECT id, title, file_types, max_bytes FROM services ORDER BY title, id")
+            .fetch_all(self.conn())
+            .await?
+            .iter()
+            .map(service)
+            .collect()
+    }
+
+    /// Service `id`.
+    pub async fn service(&mut self, id: &str) -> Result<Option<Service>> {
+        sqlx::query("SELECT id, title, file_types, max_bytes FROM services WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?
+            .as_ref()
+            .map(service)
+            .transpose()
+    }
+
+    /// Stores a new document (its signature columns as given).
+    pub async fn insert_document(&mut self, d: &Document) -> Result<()> {
+        dynamic(format!(
+            "INSERT INTO documents ({COLUMNS}, content) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        ))
+        .bind(&d.id)
+        .bind(&d.account_id)
+        .bind(&d.service_id)
+        .bind(&d.name)
+        .bind(d.size)
+        .bind(&d.hash)
+        .bind(&d.status)
+        .bind(&d.comment)
+        .bind(d.signature.as_ref().map(|s| STANDARD.encode(s)))
+        .bind(&d.signer)
+        .bind(d.signed_at)
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .bind(STANDARD.encode(&d.content))
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// An account's documents without their bytes, newest first.
+    pub async fn documents_of(&mut self, account_id: &str) -> Result<Vec<Document>> {
+        dynamic(format!(
+            "SELECT {COLUMNS} FROM documents WHERE account_id = $1 \
+             ORDER BY created_at DESC, id"
+        ))
+        .bind(account_id)
+        .fetch_all(self.conn())
+        .await?
+        .iter()
+        .map(|row| document(row, Vec::new()))
+        .collect()
+    }
+
+    /// Document `id` with its bytes.
+    pub async fn document(&mut self, id: &str) -> Result<Option<Document>> {
+        let Some(row) = dynamic(format!(
+            "SELECT {COLUMNS}, content FROM documents WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?
+        else {
+            return Ok(None);
+        };
+        let content: String = col(&row, "content")?;
+        document(&row, decode("content", &content)?).map(Some)
+    }
+
+    /// Records the signature of draft `id` by `signer` and sends it for processing; false when
+    /// it was no longer a draft (signed meanwhile).
+    pub async fn sign_document(
+        &mut self,
+        id: &str,
+        signature: &[u8],
+        signer: &str,
+        at: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE documents SET status = 'sent', signature = $2, signer = $3, signed_at = $4, \
+             updated_at = $4 WHERE id = $1 AND status = 'draft'",
+        )
+        .bind(id)
+        .bind(STANDARD.encode(signature))
+        .bind(signer)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

@@ -1,0 +1,505 @@
+//! Documents signed in portal services, through the API over real HTTP: uploads checked against
+//! the service, cloud-key signing with right and wrong PINs and codes (a batch of two, then the
+//! key locked by three wrong PINs), every signature verified by `openssl cms -verify` with the
+//! gost engine and by the public verification API; `.sig` files made with a key file (as
+//! `podpis sign` makes them) and by `openssl cms -sign`, taken; forged, mismatched, foreign,
+//! unbound and revoked ones refused with the reason; and nobody reaching another's documents.
+
+mod common;
+
+use common::citizen::{EMAIL, PDF, PHONE, cloud_application, signature_at, world};
+use common::{Server, server};
+use podpis_core::{Clock, Context, Principal};
+use podpis_pki::crl::Reason;
+use podpis_testkit::TestDb;
+use podpis_testkit::openssl_gost;
+use serde_json::{Value, json};
+
+podpis_testkit::on_both!(
+    documents_are_signed_with_a_cloud_key_and_verified_publicly,
+    token_signatures_are_checked_before_they_are_taken
+);
+
+const PIN: &str = "246810";
+
+/// A JSON request with the bearer `token`: the status and the body.
+async fn api(
+    s: &Server,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let http = reqwest::Client::new();
+    let mut r = http
+        .request(method.parse().unwrap(), format!("{}/api/v1{path}", s.base))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        r = r.json(&body);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Posts raw `bytes` to `path` with the bearer `token`.
+async fn post_bytes(s: &Server, token: &str, path: &str, bytes: &[u8]) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1{path}", s.base))
+        .bearer_auth(token)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Uploads `bytes` as `name` into `service`.
+async fn upload(s: &Server, token: &str, service: &str, name: &str, bytes: &[u8]) -> (u16, Value) {
+    post_bytes(
+        s,
+        token,
+        &format!("/documents?service={service}&name={name}"),
+        bytes,
+    )
+    .await
+}
+
+/// The bytes at `path` and the status.
+async fn get_bytes(s: &Server, token: &str, path: &str) -> (u16, Vec<u8>) {
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1{path}", s.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+/// The public verification of `signature` over `document` (no login).
+async fn verify(s: &Server, document: Option<&[u8]>, signature: &[u8]) -> (u16, Value) {
+    let mut files = vec![("signature", "doc.sig", signature)];
+    if let Some(d) = document {
+        files.push(("document", "doc", d));
+    }
+    let (content_type, body) = common::multipart(&[], &files);
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/verify", s.base))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+/// The detail of a problem document.
+fn detail(v: &Value) -> String {
+    v["detail"].as_str().unwrap_or_default().to_owned()
+}
+
+/// A cloud key issued for `me` under [`PIN`] and connected: its id.
+async fn connected_cloud_key(s: &Server, me: &Principal) -> String {
+    let ctx = Context::default();
+    let id = cloud_application(s, me).await;
+    s.portal.issue_cloud_key(&ctx, me, &id, PIN).await.unwrap();
+    let started = s.portal.bind_issued_begin(&ctx, me, &id).await.unwrap();
+    let code = s.code_to(PHONE).await;
+    s.portal
+        .bind_finish_with_pin(&ctx, me, &started.binding_id, PIN, &code)
+        .await
+        .unwrap();
+    s.portal.cloud_keys(me).await.unwrap()[0].id.clone()
+}
+
+/// `openssl cms -verify` (gost engine) of `sig` over `doc` against the demo centre's CA, at
+/// the test clock's time.
+async fn openssl_verifies(s: &Server, doc: &[u8], sig: &[u8]) -> (bool, String) {
+    let centre = s.portal.centre("demo").await.unwrap();
+    let ca = podpis_pki::Certificate::from_der(centre.chain.last().unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ca.pem"), ca.to_pem()).unwrap();
+    std::fs::write(dir.path().join("doc"), doc).unwrap();
+    std::fs::write(dir.path().join("doc.sig"), sig).unwrap();
+    let at = (common::T0 + 60).to_string();
+    openssl_gost(
+        dir.path(),
+        &[
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "doc.sig",
+            "-content",
+            "doc",
+            "-CAfile",
+            "ca.pem",
+            "-attime",
+            &at,
+            "-purpose",
+            "any",
+            "-out",
+            "/dev/null",
+        ],
+    )
+}
+
+async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb) {
+    let s = server(db).await;
+    let me = world(&s).await;
+    let key = connected_cloud_key(&s, &me).await;
+    let token = s.token(EMAIL, PHONE).await;
+
+    // Uploads: the service's types and size limit hold.
+    let (status, services) = api(&s, &token, "GET", "/services", None).await;
+    assert_eq!(status, 200);
+    assert!(services.to_string().contains("social-fund"), "{services}");
+    let (status, d1) = upload(&s, &token, "social-fund", "application.pdf", PDF).await;
+    assert_eq!(status, 201, "{d1}");
+    assert_eq!(d1["status"], "draft");
+    let letter = "Прошу принять договор.".as_bytes();
+    let (status, d2) = upload(&s, &token, "contract", "letter.txt", letter).await;
+    assert_eq!(status, 201, "{d2}");
+    let (status, e) = upload(&s, &token, "social-fund", "letter.txt", letter).await;
+    assert_eq!(status, 422);
+    assert!(detail(&e).contains("pdf"), "{e}");
+    let mut big = PDF.to_vec();
+    big.resize(5 * 1024 * 1024 + 1, b' ');
+    let (status, e) = upload(&s, &token, "social-fund", "big.pdf", &big).await;
+    assert_eq!(status, 422, "{e}");
+    assert!(detail(&e).contains("5 МБ"), "{e}");
+    let (status, _) = upload(&s, &token, "no-such-service", "a.pdf", PDF).await;
+    assert_eq!(status, 404);
+
+    // A batch of two: one code, one PIN; a wrong code and a wrong PIN first.
+    let ids = json!([d1["id"], d2["id"]]);
+    let (status, ticket) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign",
+        Some(json!({ "key_id": key, "documents": ids })),
+    )
+    .await;
+    assert_eq!(status, 201, "{ticket}");
+    let code = s.code_to(PHONE).await;
+    let finish = |code: &str, pin: &str| json!({ "key_id": key, "documents": ids, "code_id": ticket["id"], "code": code, "pin": pin });
+    let wrong_code = if code == "000000" { "111111" } else { "000000" };
+    let (status, e) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign/finish",
+        Some(finish(wrong_code, PIN)),
+    )
+    .await;
+    assert_eq!(status, 401, "{e}");
+    let (status, e) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign/finish",
+        Some(finish(&code, "000000")),
+    )
+    .await;
+    assert_eq!(status, 422, "{e}");
+    assert!(
+        detail(&e).contains("Неверный PIN-код. Осталось попыток: 2"),
+        "{e}"
+    );
+    let (_, d) = api(
+        &s,
+        &token,
+        "GET",
+        &format!("/documents/{}", d1["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
+    assert_eq!(d["status"], "draft", "nothing signed yet");
+    let (status, signed) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign/finish",
+        Some(finish(&code, PIN)),
+    )
+    .await;
+    assert_eq!(status, 200, "{signed}");
+    assert_eq!(signed.as_array().unwrap().len(), 2);
+    for d in signed.as_array().unwrap() {
+        assert_eq!(d["status"], "sent", "{d}");
+        assert!(d["signer"].as_str().unwrap().starts_with("demo/"), "{d}");
+    }
+    let (status, e) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign/finish",
+        Some(finish(&code, PIN)),
+    )
+    .await;
+    assert!(
+        status == 409 || status == 410 || status == 401,
+        "signed once only: {status} {e}"
+    );
+
+    // Each signature verifies in OpenSSL and in the public service; a changed byte does not.
+    for (d, bytes) in [(&d1, PDF), (&d2, letter)] {
+        let id = d["id"].as_str().unwrap();
+        let (status, sig) = get_bytes(&s, &token, &format!("/documents/{id}/signature")).await;
+        assert_eq!(status, 200);
+        let (ok, out) = openssl_verifies(&s, bytes, &sig).await;
+        assert!(ok, "{out}");
+        let (status, content) = get_bytes(&s, &token, &format!("/documents/{id}/content")).await;
+        assert_eq!((status, content.as_slice()), (200, bytes));
+        let (status, report) = verify(&s, Some(bytes), &sig).await;
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["intact"], true, "{report}");
+        assert_eq!(report["report"]["indication"], "TOTAL_PASSED", "{report}");
+        assert_eq!(report["signers"][0]["centre"]["id"], "demo", "{report}");
+        assert_eq!(
+            report["signers"][0]["at_signing_time"]["indication"], "TOTAL_PASSED",
+            "{report}"
+        );
+        assert_eq!(
+            report["report"]["signatures"][0]["signer"]["snils"], "11223344595",
+            "{report}"
+        );
+        let mut changed = bytes.to_vec();
+        changed[0] ^= 1;
+        let (status, report) = verify(&s, Some(&changed), &sig).await;
+        assert_eq!(status, 200);
+        assert_eq!(report["intact"], false, "{report}");
+        assert_eq!(report["report"]["indication"], "TOTAL_FAILED", "{report}");
+        let (ok, _) = openssl_verifies(&s, &changed, &sig).await;
+        assert!(!ok, "OpenSSL refuses the changed document too");
+        let (status, e) = verify(&s, None, &sig).await;
+        assert_eq!(status, 422, "a detached signature needs its document: {e}");
+    }
+    let (status, e) = verify(&s, Some(PDF), b"not a signature").await;
+    assert_eq!(status, 422);
+    assert!(detail(&e).contains("CMS"), "{e}");
+
+    // The journal shows each signing.
+    let (_, journal) = api(&s, &token, "GET", "/journal", None).await;
+    assert!(
+        journal.to_string().matches("document_signed").count() >= 2,
+        "{journal}"
+    );
+
+    // Three wrong PINs lock the key: the right PIN no longer opens it.
+    let (_, d3) = upload(&s, &token, "contract", "third.txt", b"third").await;
+    let ids3 = json!([d3["id"]]);
+    let (_, ticket) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign",
+        Some(json!({ "key_id": key, "documents": ids3 })),
+    )
+    .await;
+    let code = s.code_to(PHONE).await;
+    let finish = |pin: &str| json!({ "key_id": key, "documents": ids3, "code_id": ticket["id"], "code": code, "pin": pin });
+    for left in [2, 1, 0] {
+        let (status, e) = api(
+            &s,
+            &token,
+            "POST",
+            "/documents/sign/finish",
+            Some(finish("999999")),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            detail(&e).contains(&format!("Осталось попыток: {left}")),
+            "{e}"
+        );
+    }
+    let (status, e) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign/finish",
+        Some(finish(PIN)),
+    )
+    .await;
+    assert_eq!(status, 409, "{e}");
+    assert!(detail(&e).contains("заблокирован"), "{e}");
+    let (status, _) = api(
+        &s,
+        &token,
+        "POST",
+        "/documents/sign",
+        Some(json!({ "key_id": key, "documents": ids3 })),
+    )
+    .await;
+    assert_eq!(status, 409, "no code for a locked key");
+
+    // Nobody else reaches these documents.
+    let other = s.signed_in(7).await;
+    let d3id = d3["id"].as_str().unwrap();
+    for path in [
+        format!("/documents/{d3id}"),
+        format!("/documents/{d3id}/content"),
+        format!("/documents/{}/signature", d1["id"].as_str().unwrap()),
+    ] {
+        assert_eq!(get_bytes(&s, &other, &path).await.0, 404, "{path}");
+    }
+    let (_, list) = api(&s, &other, "GET", "/documents", None).await;
+    assert_eq!(list, json!([]));
+    let (status, _) = api(
+        &s,
+        &other,
+        "POST",
+        "/documents/sign",
+        Some(json!({ "key_id": key, "documents": ids3 })),
+    )
+    .await;
+    assert_eq!(status, 404, "another's key");
+    let (status, _) = post_bytes(&s, &other, &format!("/documents/{d3id}/signature"), b"x").await;
+    assert_eq!(status, 404, "another's document");
+}
+
+/// A draft `name` with `text` in the contract service: its id.
+async fn draft(s: &Server, token: &str, name: &str, text: &str) -> String {
+    let (status, d) = upload(s, token, "contract", name, text.as_bytes()).await;
+    assert_eq!(status, 201, "{d}");
+    d["id"].as_str().unwrap().to_owned()
+}
+
+async fn token_signatures_are_checked_before_they_are_taken(db: TestDb) {
+    let s = server(db).await;
+    // OpenSSL signs at the real time: the portal's clock goes back to a minute before it, so
+    // the certificate issued "now" covers OpenSSL's signing time.
+    let real = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    s.clock.advance(real - 60 - common::T0);
+    let signature = |key: &podpis_keys::SoftwareKey, cert: &podpis_pki::Certificate, text: &str| {
+        signature_at(key, cert, text, s.clock.now())
+    };
+    let (email, phone) = s.citizen(3).await;
+    let (key, cert, serial) = common::bound_key(&s, &email).await;
+    let token = s.token(&email, &phone).await;
+    let text = "Договор № 1";
+    // Made with the key file, as `podpis sign` makes it: taken.
+    let first = draft(&s, &token, "one.txt", text).await;
+    let (status, d) = post_bytes(
+        &s,
+        &token,
+        &format!("/documents/{first}/signature"),
+        &signature(&key, &cert, text),
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(d["status"], "sent");
+    assert_eq!(d["signer"], format!("demo/{serial}"));
+
+    // Made by `openssl cms -sign` with the same key and certificate: taken.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("key.pem"),
+        podpis_keys::file::plain_pem(&key).unwrap().as_bytes(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("cert.pem"), cert.to_pem()).unwrap();
+    std::fs::write(dir.path().join("doc.txt"), text).unwrap();
+    let (ok, out) = openssl_gost(
+        dir.path(),
+        &[
+            "cms", "-sign", "-binary", "-in", "doc.txt", "-signer", "cert.pem", "-inkey",
+            "key.pem", "-outform", "DER", "-out", "doc.sig",
+        ],
+    );
+    assert!(ok, "{out}");
+    let by_openssl = std::fs::read(dir.path().join("doc.sig")).unwrap();
+    let second = draft(&s, &token, "two.txt", text).await;
+    let (status, d) = post_bytes(
+        &s,
+        &token,
+        &format!("/documents/{second}/signature"),
+        &by_openssl,
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+
+    // Refused, each with its reason, and the draft left as it was.
+    let third = draft(&s, &token, "three.txt", text).await;
+    let path = format!("/documents/{third}/signature");
+    let mut forged = signature(&key, &cert, text);
+    let last = forged.len() - 1;
+    forged[last] ^= 0x55;
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "garbage",
+            b"not a signature".to_vec(),
+            "не является подписью CMS",
+        ),
+        ("forged", forged, "не подходит к документу"),
+        (
+            "mismatched",
+            signature(&key, &cert, "другой текст"),
+            "не подходит к документу",
+        ),
+    ];
+    for (what, sig, reason) in cases {
+        let (status, e) = post_bytes(&s, &token, &path, &sig).await;
+        assert_eq!(status, 422, "{what}: {e}");
+        assert!(detail(&e).contains(reason), "{what}: {e}");
+    }
+    // A valid signature by a certificate bound to someone else is not this user's.
+    let (email2, phone2) = s.citizen(4).await;
+    let stranger = s.token(&email2, &phone2).await;
+    let (_, theirs) = upload(&s, &stranger, "contract", "mine.txt", text.as_bytes()).await;
+    let (status, e) = post_bytes(
+        &s,
+        &stranger,
+        &format!("/documents/{}/signature", theirs["id"].as_str().unwrap()),
+        &signature(&key, &cert, text),
+    )
+    .await;
+    assert_eq!(status, 422, "{e}");
+    assert!(
+        detail(&e).contains("не подключён к вашей учётной записи"),
+        "{e}"
+    );
+
+    // Revoked at the centre an hour later: refused.
+    s.clock.advance(3600);
+    s.portal
+        .revoke_certificate(
+            &Context::default(),
+            None,
+            "demo",
+            &serial,
+            Reason::KeyCompromise,
+        )
+        .await
+        .unwrap();
+    let (status, e) = post_bytes(&s, &token, &path, &signature(&key, &cert, text)).await;
+    assert_eq!(status, 422, "{e}");
+    assert!(detail(&e).contains("REVOKED"), "{e}");
+    let (_, d) = api(&s, &token, "GET", &format!("/documents/{third}"), None).await;
+    assert_eq!(d["status"], "draft", "{d}");
+    let (_, journal) = api(&s, &token, "GET", "/journal", None).await;
+    assert!(
+        journal.to_string().contains("REVOKED"),
+        "the refusal is journaled: {journal}"
+    );
+
+    // The public service says the earlier signature was valid when made, and is revoked now.
+    let (_, sig) = get_bytes(&s, &token, &format!("/documents/{first}/signature")).await;
+    let (status, report) = verify(&s, Some(text.as_bytes()), &sig).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["intact"], true, "{report}");
+    assert_ne!(report["report"]["indication"], "TOTAL_PASSED", "{report}");
+    assert!(report.to_string().contains("REVOKED"), "{report}");
+    assert_eq!(
+        report["signers"][0]["at_signing_time"]["indication"], "TOTAL_PASSED",
+        "{report}"
+    );
+}
