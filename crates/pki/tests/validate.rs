@@ -228,7 +228,10 @@ fn a_later_crl_shows_the_status_at_an_earlier_time() {
         .iter()
         .find(|c| c.check == "revocation" && c.position == 0)
         .unwrap();
-    assert!(leaf.passed && leaf.detail.contains("not revoked"), "{leaf:?}");
+    assert!(
+        leaf.passed && leaf.detail.contains("not revoked"),
+        "{leaf:?}"
+    );
     let report = run(&p, &at(now - DAY / 4, Some(now)));
     assert_eq!(report.sub_indication, Some(SubIndication::Revoked));
 }

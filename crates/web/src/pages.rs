@@ -4,8 +4,10 @@
 
 mod applications;
 mod console;
+mod documents;
 mod registry;
 mod signatures;
+mod verify;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -33,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .merge(console::routes())
         .merge(registry::routes())
         .merge(signatures::routes())
+        .merge(documents::routes())
+        .merge(verify::routes())
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/login/code", post(login_code))

@@ -7,9 +7,9 @@
 
 mod common;
 
-use common::citizen::{EMAIL, PDF, PHONE, cloud_application, signature_at, world};
+use common::citizen::{EMAIL, PDF, PHONE, PIN, connected_cloud_key, signature_at, world};
 use common::{Server, server};
-use podpis_core::{Clock, Context, Principal};
+use podpis_core::{Clock, Context};
 use podpis_pki::crl::Reason;
 use podpis_testkit::TestDb;
 use podpis_testkit::openssl_gost;
@@ -19,8 +19,6 @@ podpis_testkit::on_both!(
     documents_are_signed_with_a_cloud_key_and_verified_publicly,
     token_signatures_are_checked_before_they_are_taken
 );
-
-const PIN: &str = "246810";
 
 /// A JSON request with the bearer `token`: the status and the body.
 async fn api(
@@ -97,20 +95,6 @@ async fn verify(s: &Server, document: Option<&[u8]>, signature: &[u8]) -> (u16, 
 /// The detail of a problem document.
 fn detail(v: &Value) -> String {
     v["detail"].as_str().unwrap_or_default().to_owned()
-}
-
-/// A cloud key issued for `me` under [`PIN`] and connected: its id.
-async fn connected_cloud_key(s: &Server, me: &Principal) -> String {
-    let ctx = Context::default();
-    let id = cloud_application(s, me).await;
-    s.portal.issue_cloud_key(&ctx, me, &id, PIN).await.unwrap();
-    let started = s.portal.bind_issued_begin(&ctx, me, &id).await.unwrap();
-    let code = s.code_to(PHONE).await;
-    s.portal
-        .bind_finish_with_pin(&ctx, me, &started.binding_id, PIN, &code)
-        .await
-        .unwrap();
-    s.portal.cloud_keys(me).await.unwrap()[0].id.clone()
 }
 
 /// `openssl cms -verify` (gost engine) of `sig` over `doc` against the demo centre's CA, at

@@ -25,7 +25,7 @@ mod revocation;
 mod verify;
 mod visits;
 
-pub(crate) use applications::pdf_download;
+pub(crate) use applications::{download, pdf_download};
 pub(crate) use issuance::act_font;
 pub(crate) use visits::qr_svg;
 

@@ -173,7 +173,7 @@ impl Challenge {
 }
 
 /// One field of a step's form.
-struct Input {
+pub(super) struct Input {
     name: &'static str,
     label: &'static str,
     /// `code` (a one-time code), `pin` (a secret), `file`; or a choice when `options` is set.
@@ -181,7 +181,7 @@ struct Input {
     options: Vec<(&'static str, &'static str)>,
 }
 
-fn input(name: &'static str, label: &'static str, kind: &'static str) -> Input {
+pub(super) fn input(name: &'static str, label: &'static str, kind: &'static str) -> Input {
     Input {
         name,
         label,
@@ -206,20 +206,20 @@ struct StepPage {
 }
 
 /// What a step page is made of, apart from its frame.
-struct Step {
-    title: fn(&Texts) -> &'static str,
-    intro: fn(&Texts) -> &'static str,
-    challenge: Option<String>,
-    action: String,
+pub(super) struct Step {
+    pub(super) title: fn(&Texts) -> &'static str,
+    pub(super) intro: fn(&Texts) -> &'static str,
+    pub(super) challenge: Option<String>,
+    pub(super) action: String,
     /// The form posts as multipart (it carries a file, or its handler reads files).
-    multipart: bool,
-    hidden: Vec<(&'static str, String)>,
-    inputs: fn(&Texts) -> Vec<Input>,
-    back: &'static str,
+    pub(super) multipart: bool,
+    pub(super) hidden: Vec<(&'static str, String)>,
+    pub(super) inputs: fn(&Texts) -> Vec<Input>,
+    pub(super) back: &'static str,
 }
 
 /// Shows `step`, with `error` above it when the last try failed.
-fn step(u: &PageUser, step: Step, error: Option<Error>) -> Response {
+pub(super) fn step(u: &PageUser, step: Step, error: Option<Error>) -> Response {
     let mut f: Frame = user_frame(u, step.title);
     let t = f.l.t;
     let status = error.as_ref().map_or(StatusCode::OK, error_status);

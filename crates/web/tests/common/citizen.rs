@@ -14,6 +14,8 @@ use super::{Server, T0};
 pub const PHONE: &str = "+79997770002";
 pub const EMAIL: &str = "anna@example.ru";
 pub const SNILS: &str = "11223344595";
+/// The PIN of the cloud keys of [`connected_cloud_key`].
+pub const PIN: &str = "246810";
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n";
 
 /// The hosted demo centre, a confirmed citizen with SNILS, and that citizen as a principal.
@@ -140,4 +142,18 @@ pub async fn cloud_application(s: &Server, me: &Principal) -> String {
         .await
         .unwrap();
     id
+}
+
+/// A cloud key issued for `me` under [`PIN`] and connected: its id.
+pub async fn connected_cloud_key(s: &Server, me: &Principal) -> String {
+    let ctx = Context::default();
+    let id = cloud_application(s, me).await;
+    s.portal.issue_cloud_key(&ctx, me, &id, PIN).await.unwrap();
+    let started = s.portal.bind_issued_begin(&ctx, me, &id).await.unwrap();
+    let code = s.code_to(PHONE).await;
+    s.portal
+        .bind_finish_with_pin(&ctx, me, &started.binding_id, PIN, &code)
+        .await
+        .unwrap();
+    s.portal.cloud_keys(me).await.unwrap()[0].id.clone()
 }

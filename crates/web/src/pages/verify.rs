@@ -1,0 +1,254 @@
+//! The public verification page ("Проверка электронной подписи"), open to anyone: a document
+//! and its `.sig` (or an attached signature), or a certificate alone, checked against the
+//! registry; the report shows each signer, the certificate now and at signing time, the chain
+//! and every check. Nothing uploaded is stored.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use podpis_core::{CentreRef, Error, MAX_VERIFY_BYTES, Verification, timestamp};
+use podpis_pki::cades::SignerIdentity;
+use podpis_pki::validate::{self, Indication};
+use serde::Serialize;
+
+use super::{Layout, anon_frame, error_status, html};
+use crate::AppState;
+use crate::auth::Client;
+use crate::parts::Parts;
+use crate::texts::Texts;
+
+/// The routes of the verification page.
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/verify",
+            get(show)
+                .post(check_signature)
+                .layer(DefaultBodyLimit::max(2 * MAX_VERIFY_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/verify/certificate",
+            post(check_certificate).layer(DefaultBodyLimit::max(MAX_VERIFY_BYTES)),
+        )
+}
+
+/// One signer (or the certificate alone) as the page shows it.
+struct SignerView {
+    name: String,
+    facts: Vec<(&'static str, String)>,
+    chain: Vec<String>,
+    /// Every check of the signature and of the certificate path: passed, and what was found.
+    checks: Vec<(bool, String)>,
+}
+
+/// The report as the page shows it.
+struct ReportView {
+    verdict: &'static str,
+    intact: &'static str,
+    hash: Option<String>,
+    signers: Vec<SignerView>,
+}
+
+#[derive(Template)]
+#[template(path = "verify.html")]
+struct VerifyPage {
+    l: Layout,
+    report: Option<ReportView>,
+}
+
+/// The serde name of `value` (`TOTAL_PASSED`, `REVOKED`, …).
+fn name_of(value: &impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The verdict in words, for a signature or (`certificate`) a certificate alone.
+fn verdict(t: &Texts, indication: Indication, certificate: bool) -> &'static str {
+    match (indication, certificate) {
+        (Indication::TotalPassed, false) => t.verify_valid,
+        (Indication::TotalFailed, false) => t.verify_invalid,
+        (Indication::Indeterminate, false) => t.verify_unknown,
+        (Indication::TotalPassed, true) => t.verify_cert_valid,
+        (Indication::TotalFailed, true) => t.verify_cert_invalid,
+        (Indication::Indeterminate, true) => t.verify_cert_unknown,
+    }
+}
+
+/// `report`'s verdict with its reason, as `TOTAL_FAILED (REVOKED)`.
+fn outcome(report: &validate::Report) -> String {
+    match report.sub_indication {
+        Some(sub) => format!("{} ({})", name_of(&report.indication), name_of(&sub)),
+        None => name_of(&report.indication),
+    }
+}
+
+/// The facts of a signer's certificate and its centre.
+fn identity_facts(
+    t: &Texts,
+    id: &SignerIdentity,
+    centre: Option<&CentreRef>,
+) -> Vec<(&'static str, String)> {
+    let mut facts = Vec::new();
+    for (label, value) in [
+        (t.snils, &id.snils),
+        (t.inn, &id.inn),
+        ("ИНН ЮЛ / INN LE", &id.inn_le),
+        ("ОГРН / OGRN", &id.ogrn),
+        ("O", &id.organization),
+    ] {
+        if let Some(v) = value {
+            facts.push((label, v.clone()));
+        }
+    }
+    facts.push((t.certificate_serial, id.certificate_serial.clone()));
+    facts.push((
+        t.verify_centre,
+        centre.map_or(t.verify_not_in_registry.to_owned(), |c| c.name.clone()),
+    ));
+    facts.push(("Issuer", id.issuer.clone()));
+    facts
+}
+
+/// The chain and the checks of a certificate's validation.
+fn path_view(report: &validate::Report) -> (Vec<String>, Vec<(bool, String)>) {
+    let chain = report
+        .chain
+        .iter()
+        .map(|c| format!("{} ({} — {})", c.subject, c.not_before, c.not_after))
+        .collect();
+    let checks = report
+        .checks
+        .iter()
+        .map(|c| {
+            (
+                c.passed,
+                format!("[{}] {}: {}", c.position, c.check, c.detail),
+            )
+        })
+        .collect();
+    (chain, checks)
+}
+
+fn signature_view(t: &'static Texts, v: Verification) -> ReportView {
+    let signers = v
+        .report
+        .signatures
+        .iter()
+        .zip(&v.signers)
+        .map(|(s, context)| {
+            let mut facts = s
+                .signer
+                .as_ref()
+                .map(|id| identity_facts(t, id, context.centre.as_ref()))
+                .unwrap_or_default();
+            facts.push((
+                t.verify_signing_time,
+                s.signing_time.clone().unwrap_or_default(),
+            ));
+            if let Some(now) = &s.certificate {
+                facts.push((t.verify_now, outcome(now)));
+            }
+            if let Some(then) = &context.at_signing_time {
+                facts.push((t.verify_then, outcome(then)));
+            }
+            let (chain, mut checks) = s.certificate.as_ref().map(path_view).unwrap_or_default();
+            let mut own: Vec<(bool, String)> = s
+                .checks
+                .iter()
+                .map(|c| (c.passed, format!("{}: {}", c.check, c.detail)))
+                .collect();
+            own.append(&mut checks);
+            SignerView {
+                name: s
+                    .signer
+                    .as_ref()
+                    .and_then(|id| id.name.clone())
+                    .unwrap_or_else(|| "?".into()),
+                facts,
+                chain,
+                checks: own,
+            }
+        })
+        .collect();
+    ReportView {
+        verdict: verdict(t, v.report.indication, false),
+        intact: if v.intact {
+            t.verify_intact
+        } else {
+            t.verify_changed
+        },
+        hash: Some(format!("{} ({} B)", v.document_hash, v.document_size)),
+        signers,
+    }
+}
+
+/// The page, with the report or the refusal.
+fn respond(s: &AppState, c: &Client, result: Result<Option<ReportView>, Error>) -> Response {
+    let mut f = anon_frame(s, c, |t| t.verify_title);
+    let (status, report) = match result {
+        Ok(report) => (StatusCode::OK, report),
+        Err(e) => {
+            let status = error_status(&e);
+            f.l.error = Some(e.text(c.lang));
+            (status, None)
+        }
+    };
+    html(&VerifyPage { l: f.l, report }, status, f.cookie)
+}
+
+async fn show(s: State<AppState>, c: Client) -> Response {
+    respond(&s, &c, Ok(None))
+}
+
+fn missing(field: &'static str) -> Error {
+    Error::Invalid {
+        field,
+        ru: "Выберите файл.".into(),
+        en: "Choose a file.".into(),
+    }
+}
+
+async fn check_signature(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
+    let parts = Parts::read(multipart).await;
+    let t = crate::texts::of(c.lang);
+    let result = match parts.file("signature") {
+        Some(sig) => s
+            .portal
+            .verify_signature(&c.ctx, parts.file("document"), sig)
+            .await
+            .map(|v| Some(signature_view(t, v))),
+        None => Err(missing("signature")),
+    };
+    respond(&s, &c, result)
+}
+
+async fn check_certificate(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
+    let parts = Parts::read(multipart).await;
+    let t = crate::texts::of(c.lang);
+    let result = match parts.file("certificate") {
+        Some(bytes) => s.portal.verify_certificate(&c.ctx, bytes).await.map(|v| {
+            let mut facts = identity_facts(t, &v.identity, v.centre.as_ref());
+            facts.push((t.verify_now, outcome(&v.report)));
+            facts.push(("checked", timestamp(v.checked_at)));
+            let (chain, checks) = path_view(&v.report);
+            Some(ReportView {
+                verdict: verdict(t, v.report.indication, true),
+                intact: "",
+                hash: None,
+                signers: vec![SignerView {
+                    name: v.identity.name.clone().unwrap_or_else(|| "?".into()),
+                    facts,
+                    chain,
+                    checks,
+                }],
+            })
+        }),
+        None => Err(missing("certificate")),
+    };
+    respond(&s, &c, result)
+}

@@ -1,0 +1,230 @@
+//! The documents page and the public verification page over real HTTP, as a browser without
+//! JavaScript uses them: uploading, signing two drafts with the cloud key (a wrong PIN first),
+//! the confirmation, the token step with the document's hash, the downloads, nobody else
+//! reaching them; and anyone verifying the signed document, a changed copy and the certificate.
+
+mod common;
+
+use common::citizen::{EMAIL, PDF, PHONE, PIN, connected_cloud_key, world};
+use common::{Browser, Server, hidden, server};
+use podpis_testkit::TestDb;
+
+podpis_testkit::on_both!(a_citizen_signs_on_the_documents_page_and_anyone_verifies);
+
+/// The public verification page's answer to `files` posted to `path`, without a session.
+async fn verify_page(s: &Server, path: &str, files: &[(&str, &str, &[u8])]) -> (u16, String) {
+    let (content_type, body) = common::multipart(&[], files);
+    let r = reqwest::Client::new()
+        .post(format!("{}{path}", s.base))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
+    let s = server(db).await;
+    let me = world(&s).await;
+    connected_cloud_key(&s, &me).await;
+    let mut b = Browser::new(&s.base);
+    common::sign_in(&mut b, &s, EMAIL, PHONE).await;
+
+    let (status, _, page) = b.get("/documents").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Документов пока нет"), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let letter = "Прошу принять договор.".as_bytes();
+    for (service, name, bytes) in [
+        ("social-fund", "application.pdf", PDF),
+        ("contract", "letter.txt", letter),
+    ] {
+        let (status, _, page) = b
+            .post_file(
+                "/documents/upload",
+                &[("csrf", &csrf), ("service", service)],
+                ("file", name, bytes),
+            )
+            .await;
+        assert_eq!(status, 200, "{page}");
+        assert!(
+            page.contains(name) && page.contains("Ожидает подписи"),
+            "{page}"
+        );
+    }
+    let (status, _, page) = b
+        .post_file(
+            "/documents/upload",
+            &[("csrf", &csrf), ("service", "social-fund")],
+            ("file", "letter.txt", letter),
+        )
+        .await;
+    assert_eq!(status, 422, "a text file for a PDF-only service: {page}");
+    let docs = s.portal.documents(&me).await.unwrap();
+    assert_eq!(docs.len(), 2);
+    let key = s.portal.cloud_keys(&me).await.unwrap()[0].id.clone();
+
+    // Both chosen, the PIN (a wrong one first) and the code: one signature each.
+    let chosen: Vec<(String, String)> = docs
+        .iter()
+        .map(|d| (format!("doc_{}", d.id), "1".to_owned()))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf), ("key", &key)];
+    form.extend(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (status, _, page) = b.post("/documents/sign", &form).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("PIN-код"), "{page}");
+    let (code_id, ids) = (hidden(&page, "code_id"), hidden(&page, "ids"));
+    let code = s.code_to(PHONE).await;
+    let finish = |pin: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("key", key.clone()),
+            ("ids", ids.clone()),
+            ("code_id", code_id.clone()),
+            ("code", code.clone()),
+            ("pin", pin.to_owned()),
+        ]
+    };
+    let wrong = finish("111111");
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/documents/sign/finish", &wrong).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("Неверный PIN-код"), "{page}");
+    let right = finish(PIN);
+    let right: Vec<(&str, &str)> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/documents/sign/finish", &right).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Подписано и отправлено на обработку"),
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("Подписан, отправлен на обработку").count(),
+        2,
+        "{page}"
+    );
+
+    // The downloads: the document and its signature.
+    let letter_doc = docs.iter().find(|d| d.name == "letter.txt").unwrap();
+    let r = b
+        .http
+        .get(format!(
+            "{}/documents/{}/signature.sig",
+            s.base, letter_doc.id
+        ))
+        .header("cookie", b.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let sig = r.bytes().await.unwrap().to_vec();
+    let r = b
+        .http
+        .get(format!("{}/documents/{}/file", s.base, letter_doc.id))
+        .header("cookie", b.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.bytes().await.unwrap().as_ref(), letter);
+
+    // Anyone verifies it on the public page; a changed copy fails; the certificate checks.
+    let (status, page) = verify_page(&s, "/verify", &[]).await;
+    assert_eq!(status, 422, "no signature chosen: {page}");
+    let (_, _, form_page) = Browser::new(&s.base).get("/verify").await;
+    assert!(form_page.contains("id=\"verify\""), "{form_page}");
+    let (status, page) = verify_page(
+        &s,
+        "/verify",
+        &[
+            ("document", "letter.txt", letter),
+            ("signature", "letter.sig", &sig),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Подпись действительна"), "{page}");
+    assert!(page.contains("Документ не изменён"), "{page}");
+    assert!(
+        page.contains("11223344595") && page.contains("УЦ Демо"),
+        "{page}"
+    );
+    let changed = "Прошу принять договор!".as_bytes();
+    let (status, page) = verify_page(
+        &s,
+        "/verify",
+        &[
+            ("document", "letter.txt", changed),
+            ("signature", "letter.sig", &sig),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Подпись недействительна") && page.contains("Документ изменён"),
+        "{page}"
+    );
+    let message = podpis_pki::cades::SignedMessage::from_bytes(&sig).unwrap();
+    let cert = message
+        .certificates()
+        .into_iter()
+        .find(|c| !c.is_ca())
+        .unwrap();
+    let (status, page) = verify_page(
+        &s,
+        "/verify/certificate",
+        &[("certificate", "c.cer", cert.der())],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Сертификат действителен"), "{page}");
+
+    // The token step: the hash and the command; a file that is no signature is refused.
+    let (_, _, page) = b
+        .post_file(
+            "/documents/upload",
+            &[("csrf", &csrf), ("service", "contract")],
+            ("file", "third.txt", b"third"),
+        )
+        .await;
+    assert!(page.contains("third.txt"), "{page}");
+    let third = s
+        .portal
+        .documents(&me)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.name == "third.txt")
+        .unwrap();
+    let (status, _, page) = b.get(&format!("/documents/{}/sig", third.id)).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(&third.hash) && page.contains("podpis sign"),
+        "{page}"
+    );
+    let (status, _, page) = b
+        .post_file(
+            &format!("/documents/{}/sig", third.id),
+            &[("csrf", &csrf)],
+            ("signature", "third.sig", b"garbage"),
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("не является подписью CMS"), "{page}");
+
+    // Another citizen reaches none of it.
+    let (email, phone) = s.citizen(9).await;
+    let mut other = Browser::new(&s.base);
+    common::sign_in(&mut other, &s, &email, &phone).await;
+    for path in [
+        format!("/documents/{}/file", letter_doc.id),
+        format!("/documents/{}/signature.sig", letter_doc.id),
+        format!("/documents/{}/sig", third.id),
+    ] {
+        let (status, _, _) = other.get(&path).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    let (_, _, page) = other.get("/documents").await;
+    assert!(!page.contains("letter.txt"), "{page}");
+}
