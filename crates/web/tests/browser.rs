@@ -207,6 +207,12 @@ async fn a_citizen_and_an_operator_walk_the_certificate_lifecycle_in_chromium() 
         (bound.len(), bound[0].status.as_str(), &bound[0].serial),
         (1, "connected", &issued[0].serial)
     );
+    let signed = tx.documents_of(&citizen.id).await.unwrap();
+    assert_eq!(
+        (signed.len(), signed[0].status.as_str()),
+        (1, "sent"),
+        "the walk's document is signed"
+    );
     drop(tx);
     assert!(site.db.store.verify_journal().await.unwrap().is_ok());
 }

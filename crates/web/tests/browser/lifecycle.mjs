@@ -5,7 +5,9 @@
 // and books the visit, whose page shows the QR code and the short code → the operator opens the
 // application by that code and confirms the identity → the citizen sets the key's PIN, gets the
 // issuance act (a PDF) and connects the certificate on the signatures page with the PIN and the
-// SMS code.
+// SMS code → the citizen uploads a document on the documents page and signs it there with the
+// cloud key (the PIN and an SMS code) → anyone, without signing in, checks the document and the
+// downloaded .sig on the public verification page.
 //
 // PODPIS_URL: the portal; SINK_URL: the sinks' listing of what they received (JSON);
 // CITIZEN / OPERATOR: "e-mail phone-digits" of the two accounts (password Пароль-2026).
@@ -170,6 +172,38 @@ try {
   check((await citizen.textContent("#bindings")).includes("подключена"), "the certificate is connected");
   await citizen.goto(application);
   check((await citizen.textContent("main")).includes("Завершено"), "the application is closed");
+
+  // The citizen signs a document with the cloud key on the documents page.
+  const letter = Buffer.from("Прошу назначить выплату.\n");
+  await citizen.goto(`${base}/documents`);
+  await citizen.selectOption("#service", "contract");
+  await citizen.setInputFiles("#file", { name: "letter.txt", mimeType: "text/plain", buffer: letter });
+  await citizen.click("#upload button[type=submit]");
+  await citizen.waitForSelector("text=letter.txt");
+  await citizen.check("#documents input[type=checkbox]");
+  await citizen.click("#sign button[type=submit]");
+  await citizen.waitForSelector("#pin");
+  await citizen.fill("#pin", pin);
+  await citizen.fill("#code", await codeFor(citizenPhone, seen));
+  await citizen.click("#step button[type=submit]");
+  await citizen.waitForSelector("#signed");
+  check((await citizen.textContent("#documents")).includes("Подписан, отправлен на обработку"), "the document is signed and sent");
+  const sigHref = await citizen.getAttribute("a[href$='/signature.sig']", "href");
+  const sig = Buffer.from(
+    await citizen.evaluate(async (href) => Array.from(new Uint8Array(await (await fetch(href)).arrayBuffer())), sigHref),
+  );
+  check(sig.length > 500 && sig[0] === 0x30, "the .sig downloads (DER)");
+
+  // Anyone checks it on the public verification page, without signing in.
+  const visitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+  await visitor.goto(`${base}/verify`);
+  await visitor.setInputFiles("#document", { name: "letter.txt", mimeType: "text/plain", buffer: letter });
+  await visitor.setInputFiles("#signature", { name: "letter.txt.sig", mimeType: "application/pkcs7-signature", buffer: sig });
+  await visitor.click("#verify button[type=submit]");
+  await visitor.waitForSelector("#report");
+  const report = await visitor.textContent("#report");
+  check(report.includes("Подпись действительна") && report.includes("Документ не изменён"), "the public page finds the signature valid and the bytes intact");
+  check(report.includes("Кузнецова") && report.includes("УЦ Демо"), "it names the signer and the accredited centre");
 } catch (e) {
   const pages = browser.contexts().flatMap((c) => c.pages());
   for (const p of pages) console.log(`a page at the failure (${p.url()}):\n${await p.textContent("body")}`);
