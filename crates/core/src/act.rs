@@ -130,18 +130,34 @@ pub fn issuance_act(
     medium: &str,
     font: &[u8],
 ) -> Result<Vec<u8>> {
+    one_page_pdf(
+        font,
+        &[
+            "Бумажная копия квалифицированного сертификата",
+            "ключа проверки электронной подписи (акт выдачи)",
+        ],
+        &lines(cert, centre, medium)?,
+        &[
+            "Сертификат и ключ получил, сведения в сертификате верны:",
+            "Владелец сертификата  ____________________ / ____________________ /",
+            "Уполномоченное лицо удостоверяющего центра  ______________ / ______________ /",
+            "Дата выдачи: «____» ______________ 20____ г.          М. П.",
+        ],
+    )
+}
+
+/// A one-page A4 PDF set in `font` (a TrueType font with Cyrillic, embedded): the `title`
+/// lines, then `body` as (label, value) lines — an empty label with a value that starts with a
+/// letter is a heading, one with any other value continues the line above — and the `footer`
+/// lines, spaced for handwriting.
+pub(crate) fn one_page_pdf(
+    font: &[u8],
+    title: &[&str],
+    body: &[(String, String)],
+    footer: &[&str],
+) -> Result<Vec<u8>> {
     let font = Font::new(font)?;
-    let title = [
-        "Бумажная копия квалифицированного сертификата",
-        "ключа проверки электронной подписи (акт выдачи)",
-    ];
-    let body = lines(cert, centre, medium)?;
-    let signatures = [
-        "Сертификат и ключ получил, сведения в сертификате верны:",
-        "Владелец сертификата  ____________________ / ____________________ /",
-        "Уполномоченное лицо удостоверяющего центра  ______________ / ______________ /",
-        "Дата выдачи: «____» ______________ 20____ г.          М. П.",
-    ];
+    let signatures = footer;
 
     let mut used: Vec<char> = title
         .iter()
@@ -167,7 +183,7 @@ pub fn issuance_act(
         y -= 20.0;
     }
     y -= 14.0;
-    for (label, value) in &body {
+    for (label, value) in body {
         if label.is_empty() && value.chars().next().is_some_and(char::is_alphabetic) {
             y -= 8.0;
             text(&mut content, MARGIN, y, 12.0, value);

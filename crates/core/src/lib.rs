@@ -73,7 +73,8 @@ pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
 pub use vault::Vault;
 pub use verification::{
-    CentreRef, CertificateVerification, MAX_VERIFY_BYTES, SignerContext, Verification,
+    CentreRef, CertificateVerification, MAX_VERIFY_BYTES, SignerContext, Verification, outcome,
+    verification_report,
 };
 pub use visits::{IdentityCheck, REMINDER_BEFORE, Visit, moscow_time};
 

@@ -281,3 +281,121 @@ impl Portal {
         (crls, ocsp)
     }
 }
+
+/// The serde name of `value` (`TOTAL_PASSED`, `REVOKED`, …).
+fn name_of(value: &impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// `report`'s verdict with its reason, as `TOTAL_FAILED (REVOKED)`.
+pub fn outcome(report: &validate::Report) -> String {
+    match report.sub_indication {
+        Some(sub) => format!("{} ({})", name_of(&report.indication), name_of(&sub)),
+        None => name_of(&report.indication),
+    }
+}
+
+/// The most lines a report's page holds.
+const REPORT_LINES: usize = 44;
+
+/// The verification report `v` as a one-page PDF a person can print, set in `font` (a
+/// TrueType font with Cyrillic, as for the issuance act).
+pub fn verification_report(v: &Verification, font: &[u8]) -> Result<Vec<u8>> {
+    let verdict = match v.report.indication {
+        validate::Indication::TotalPassed => "подпись действительна",
+        validate::Indication::TotalFailed => "подпись недействительна",
+        validate::Indication::Indeterminate => "действительность не установлена",
+    };
+    let line = |label: &str, value: String| (label.to_owned(), value);
+    let mut body = vec![
+        line("", "Документ".into()),
+        line("Хэш (Стрибог-256)", v.document_hash[..32].to_owned()),
+        line("", v.document_hash[32..].to_owned()),
+        line("Размер", format!("{} байт", v.document_size)),
+        line("Проверено", crate::moscow_time(v.checked_at)),
+        line(
+            "Итог",
+            format!("{verdict} ({})", name_of(&v.report.indication)),
+        ),
+        line(
+            "Целостность",
+            if v.intact {
+                "документ не изменён после подписания".into()
+            } else {
+                "документ изменён или подпись повреждена".into()
+            },
+        ),
+    ];
+    for (i, (s, context)) in v.report.signatures.iter().zip(&v.signers).enumerate() {
+        body.push(line("", format!("Подпись {}", i + 1)));
+        if let Some(id) = &s.signer {
+            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+            body.push(line("Подписант", dash(&id.name)));
+            body.push(line(
+                "СНИЛС / ИНН",
+                format!("{} / {}", dash(&id.snils), dash(&id.inn)),
+            ));
+            if id.organization.is_some() {
+                body.push(line("Организация", dash(&id.organization)));
+                body.push(line("ОГРН", dash(&id.ogrn)));
+            }
+            body.push(line("Сертификат", id.certificate_serial.clone()));
+        }
+        body.push(line(
+            "УЦ из реестра",
+            context
+                .centre
+                .as_ref()
+                .map_or("нет (не из реестра)".into(), |c| {
+                    format!(
+                        "{}{}",
+                        c.name,
+                        if c.accredited {
+                            ""
+                        } else {
+                            " (аккредитация не действовала)"
+                        }
+                    )
+                }),
+        ));
+        body.push(line(
+            "Время подписи",
+            s.signing_time
+                .clone()
+                .unwrap_or_else(|| "не указано".into()),
+        ));
+        if let Some(now) = &s.certificate {
+            body.push(line("Сертификат сейчас", outcome(now)));
+        }
+        if let Some(then) = &context.at_signing_time {
+            body.push(line("При подписании", outcome(then)));
+        }
+        let failed = s
+            .checks
+            .iter()
+            .map(|c| (c.passed, c.check, &c.detail))
+            .chain(
+                s.certificate
+                    .iter()
+                    .flat_map(|r| r.checks.iter().map(|c| (c.passed, c.check, &c.detail))),
+            )
+            .filter(|(passed, ..)| !passed);
+        for (_, check, detail) in failed {
+            let text: String = format!("{check}: {detail}").chars().take(64).collect();
+            body.push(line("Не пройдено", text));
+        }
+    }
+    if body.len() > REPORT_LINES {
+        body.truncate(REPORT_LINES - 1);
+        body.push(line("", "… полный отчёт: API /api/v1/verify (JSON)".into()));
+    }
+    crate::act::one_page_pdf(
+        font,
+        &["Протокол проверки электронной подписи", "Podpis"],
+        &body,
+        &["Проверка выполнена по реестру аккредитованных удостоверяющих центров портала."],
+    )
+}

@@ -322,6 +322,7 @@ texts! {
     verify_signature: "Подпись (.sig)", "Signature (.sig)";
     verify_certificate_intro: "Или проверьте сертификат (.cer):", "Or check a certificate (.cer):";
     verify_certificate: "Сертификат", "Certificate";
+    verify_pdf: "Скачать протокол проверки (PDF)", "Download the verification report (PDF)";
     verify_submit: "Проверить", "Verify";
     verify_valid: "Подпись действительна", "The signature is valid";
     verify_invalid: "Подпись недействительна", "The signature is not valid";

@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 
 podpis_testkit::on_both!(
     documents_are_signed_with_a_cloud_key_and_verified_publicly,
-    token_signatures_are_checked_before_they_are_taken
+    token_signatures_are_checked_before_they_are_taken,
+    the_public_verification_is_rate_limited_per_address
 );
 
 /// A JSON request with the bearer `token`: the status and the body.
@@ -252,6 +253,20 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
             report["report"]["signatures"][0]["signer"]["snils"], "11223344595",
             "{report}"
         );
+        let (content_type, body) = common::multipart(
+            &[],
+            &[("signature", "d.sig", &sig), ("document", "d", bytes)],
+        );
+        let r = reqwest::Client::new()
+            .post(format!("{}/api/v1/verify/report.pdf", s.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
         let mut changed = bytes.to_vec();
         changed[0] ^= 1;
         let (status, report) = verify(&s, Some(&changed), &sig).await;
@@ -486,4 +501,18 @@ async fn token_signatures_are_checked_before_they_are_taken(db: TestDb) {
         report["signers"][0]["at_signing_time"]["indication"], "TOTAL_PASSED",
         "{report}"
     );
+}
+
+async fn the_public_verification_is_rate_limited_per_address(db: TestDb) {
+    let policy = podpis_core::Policy {
+        per_address: 3,
+        ..podpis_core::Policy::default()
+    };
+    let s = common::server_with(db, policy).await;
+    for _ in 0..3 {
+        let (status, e) = verify(&s, Some(PDF), b"not a signature").await;
+        assert_eq!(status, 422, "{e}");
+    }
+    let (status, e) = verify(&s, Some(PDF), b"not a signature").await;
+    assert_eq!(status, 429, "{e}");
 }

@@ -150,6 +150,20 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         page.contains("11223344595") && page.contains("УЦ Демо"),
         "{page}"
     );
+    let (status, pdf) = verify_page(
+        &s,
+        "/verify/report.pdf",
+        &[
+            ("document", "letter.txt", letter),
+            ("signature", "letter.sig", &sig),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        pdf.starts_with("%PDF-") && pdf.contains("FontFile2"),
+        "a PDF with its font"
+    );
     let changed = "Прошу принять договор!".as_bytes();
     let (status, page) = verify_page(
         &s,

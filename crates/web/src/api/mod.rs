@@ -27,6 +27,7 @@ mod visits;
 
 pub(crate) use applications::{download, pdf_download};
 pub(crate) use issuance::act_font;
+pub(crate) use verify::report_pdf;
 pub(crate) use visits::qr_svg;
 
 use crate::AppState;
@@ -147,6 +148,10 @@ pub fn routes() -> Router<AppState> {
             post(verify::signature).layer(DefaultBodyLimit::max(2 * MAX_VERIFY_BYTES + 64 * 1024)),
         )
         .route(
+            "/verify/report.pdf",
+            post(verify::report).layer(DefaultBodyLimit::max(2 * MAX_VERIFY_BYTES + 64 * 1024)),
+        )
+        .route(
             "/verify/certificate",
             post(verify::certificate).layer(DefaultBodyLimit::max(MAX_VERIFY_BYTES)),
         )
@@ -187,7 +192,7 @@ pub fn routes() -> Router<AppState> {
         issuance::reissue_confirm, issuance::act, documents::services, documents::upload,
         documents::list, documents::one, documents::content, documents::signature,
         documents::attach, documents::sign_begin, documents::sign_finish, verify::signature,
-        verify::certificate
+        verify::report, verify::certificate
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)

@@ -9,10 +9,9 @@ use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use podpis_core::{CentreRef, Error, MAX_VERIFY_BYTES, Verification, timestamp};
+use podpis_core::{CentreRef, Error, MAX_VERIFY_BYTES, Verification, outcome, timestamp};
 use podpis_pki::cades::SignerIdentity;
 use podpis_pki::validate::{self, Indication};
-use serde::Serialize;
 
 use super::{Layout, anon_frame, error_status, html};
 use crate::AppState;
@@ -28,6 +27,10 @@ pub(super) fn routes() -> Router<AppState> {
             get(show)
                 .post(check_signature)
                 .layer(DefaultBodyLimit::max(2 * MAX_VERIFY_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/verify/report.pdf",
+            post(report).layer(DefaultBodyLimit::max(2 * MAX_VERIFY_BYTES + 64 * 1024)),
         )
         .route(
             "/verify/certificate",
@@ -59,14 +62,6 @@ struct VerifyPage {
     report: Option<ReportView>,
 }
 
-/// The serde name of `value` (`TOTAL_PASSED`, `REVOKED`, …).
-fn name_of(value: &impl Serialize) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 /// The verdict in words, for a signature or (`certificate`) a certificate alone.
 fn verdict(t: &Texts, indication: Indication, certificate: bool) -> &'static str {
     match (indication, certificate) {
@@ -76,14 +71,6 @@ fn verdict(t: &Texts, indication: Indication, certificate: bool) -> &'static str
         (Indication::TotalPassed, true) => t.verify_cert_valid,
         (Indication::TotalFailed, true) => t.verify_cert_invalid,
         (Indication::Indeterminate, true) => t.verify_cert_unknown,
-    }
-}
-
-/// `report`'s verdict with its reason, as `TOTAL_FAILED (REVOKED)`.
-fn outcome(report: &validate::Report) -> String {
-    match report.sub_indication {
-        Some(sub) => format!("{} ({})", name_of(&report.indication), name_of(&sub)),
-        None => name_of(&report.indication),
     }
 }
 
@@ -225,6 +212,13 @@ async fn check_signature(s: State<AppState>, c: Client, multipart: Multipart) ->
         None => Err(missing("signature")),
     };
     respond(&s, &c, result)
+}
+
+async fn report(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
+    match crate::api::report_pdf(&s, &c, multipart).await {
+        Ok(pdf) => pdf,
+        Err(problem) => respond(&s, &c, Err(problem.error)),
+    }
 }
 
 async fn check_certificate(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
