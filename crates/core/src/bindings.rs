@@ -122,17 +122,8 @@ async fn ask_ocsp(
 impl Portal {
     /// The centre of the registry whose CA certificate issued `cert`.
     async fn issuing_centre(&self, cert: &Certificate) -> Result<Centre> {
-        for centre in self.centres().await? {
-            let Some(ca) = centre
-                .chain
-                .first()
-                .and_then(|d| Certificate::from_der(d).ok())
-            else {
-                continue;
-            };
-            if ca.subject_der() == cert.issuer_der() && cert.verify_issued_by(&ca).is_ok() {
-                return Ok(centre);
-            }
+        if let Some((centre, _)) = self.registry().await?.centre_of(cert) {
+            return Ok(centre.clone());
         }
         Err(refuse(
             "Сертификат выдан не аккредитованным удостоверяющим центром из реестра портала.".into(),

@@ -75,7 +75,7 @@ pub struct CertificateVerification {
 
 /// The registry as trust: its centres with their CA certificates, the anchors, and the other
 /// certificates of their chains.
-struct Registry {
+pub(crate) struct Registry {
     centres: Vec<(Centre, Certificate)>,
     trust: TrustStore,
     intermediates: Vec<Certificate>,
@@ -83,7 +83,7 @@ struct Registry {
 
 impl Registry {
     /// The centre whose CA certificate issued `cert`.
-    fn centre_of(&self, cert: &Certificate) -> Option<&(Centre, Certificate)> {
+    pub(crate) fn centre_of(&self, cert: &Certificate) -> Option<&(Centre, Certificate)> {
         self.centres.iter().find(|(_, ca)| {
             ca.subject_der() == cert.issuer_der() && cert.verify_issued_by(ca).is_ok()
         })
@@ -226,7 +226,7 @@ impl Portal {
     }
 
     /// Every centre of the registry with its CA certificate, as trust.
-    async fn registry(&self) -> Result<Registry> {
+    pub(crate) async fn registry(&self) -> Result<Registry> {
         let mut centres = Vec::new();
         let mut anchors = Vec::new();
         let mut intermediates = Vec::new();

@@ -41,6 +41,12 @@ async fn api(
     (status, r.json().await.unwrap_or(Value::Null))
 }
 
+/// Starts signing the drafts `ids` (a JSON array) with cloud key `key`.
+async fn begin_signing(s: &Server, token: &str, key: &str, ids: &Value) -> (u16, Value) {
+    let body = json!({ "key_id": key, "documents": ids });
+    api(s, token, "POST", "/documents/sign", Some(body)).await
+}
+
 /// Posts raw `bytes` to `path` with the bearer `token`.
 async fn post_bytes(s: &Server, token: &str, path: &str, bytes: &[u8]) -> (u16, Value) {
     let r = reqwest::Client::new()
@@ -161,14 +167,7 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
 
     // A batch of two: one code, one PIN; a wrong code and a wrong PIN first.
     let ids = json!([d1["id"], d2["id"]]);
-    let (status, ticket) = api(
-        &s,
-        &token,
-        "POST",
-        "/documents/sign",
-        Some(json!({ "key_id": key, "documents": ids })),
-    )
-    .await;
+    let (status, ticket) = begin_signing(&s, &token, &key, &ids).await;
     assert_eq!(status, 201, "{ticket}");
     let code = s.code_to(PHONE).await;
     let finish = |code: &str, pin: &str| json!({ "key_id": key, "documents": ids, "code_id": ticket["id"], "code": code, "pin": pin });
@@ -292,14 +291,7 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     // Three wrong PINs lock the key: the right PIN no longer opens it.
     let (_, d3) = upload(&s, &token, "contract", "third.txt", b"third").await;
     let ids3 = json!([d3["id"]]);
-    let (_, ticket) = api(
-        &s,
-        &token,
-        "POST",
-        "/documents/sign",
-        Some(json!({ "key_id": key, "documents": ids3 })),
-    )
-    .await;
+    let (_, ticket) = begin_signing(&s, &token, &key, &ids3).await;
     let code = s.code_to(PHONE).await;
     let finish = |pin: &str| json!({ "key_id": key, "documents": ids3, "code_id": ticket["id"], "code": code, "pin": pin });
     for left in [2, 1, 0] {
@@ -327,14 +319,7 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     .await;
     assert_eq!(status, 409, "{e}");
     assert!(detail(&e).contains("заблокирован"), "{e}");
-    let (status, _) = api(
-        &s,
-        &token,
-        "POST",
-        "/documents/sign",
-        Some(json!({ "key_id": key, "documents": ids3 })),
-    )
-    .await;
+    let (status, _) = begin_signing(&s, &token, &key, &ids3).await;
     assert_eq!(status, 409, "no code for a locked key");
 
     // Nobody else reaches these documents.
@@ -349,14 +334,7 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     }
     let (_, list) = api(&s, &other, "GET", "/documents", None).await;
     assert_eq!(list, json!([]));
-    let (status, _) = api(
-        &s,
-        &other,
-        "POST",
-        "/documents/sign",
-        Some(json!({ "key_id": key, "documents": ids3 })),
-    )
-    .await;
+    let (status, _) = begin_signing(&s, &other, &key, &ids3).await;
     assert_eq!(status, 404, "another's key");
     let (status, _) = post_bytes(&s, &other, &format!("/documents/{d3id}/signature"), b"x").await;
     assert_eq!(status, 404, "another's document");
