@@ -9,7 +9,8 @@
 //!   sign`, `openssl cms`) and uploads the `.sig`, which is checked before it is taken: the
 //!   signature over these bytes, the signer's certificate usable now and bound to this owner.
 //!
-//! A signed document is "sent" (for processing) at once; the service later accepts or rejects it.
+//! A signed document is "sent" (for processing) at once; the service later accepts or rejects it
+//! (see `integrations`). A document a service submitted may instead be refused by its citizen.
 
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -31,7 +32,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 /// The most documents one batch signs.
 pub const MAX_BATCH: usize = 50;
 /// A document's states, in order.
-pub const DOCUMENT_STATUSES: [&str; 4] = ["draft", "sent", "accepted", "rejected"];
+pub const DOCUMENT_STATUSES: [&str; 5] = ["draft", "sent", "accepted", "rejected", "refused"];
 
 /// What a citizen sees for a document's state.
 pub fn document_status_title(status: &str, lang: Lang) -> &'static str {
@@ -43,6 +44,7 @@ pub fn document_status_title(status: &str, lang: Lang) -> &'static str {
         ),
         "accepted" => lang.pick("Принят", "Accepted"),
         "rejected" => lang.pick("Отклонён", "Rejected"),
+        "refused" => lang.pick("Вы отказались подписать", "You refused to sign"),
         _ => lang.pick("Неизвестно", "Unknown"),
     }
 }
@@ -74,6 +76,21 @@ impl Portal {
         service_id: &str,
         name: &str,
         bytes: &[u8],
+    ) -> Result<Document> {
+        self.new_document(ctx, &who.account_id, service_id, name, bytes, false)
+            .await
+    }
+
+    /// Stores `bytes` as draft `name` of `account_id` for service `service_id` (`submitted` by
+    /// the service itself, or uploaded by the citizen), once its type and size suit the service.
+    pub(crate) async fn new_document(
+        &self,
+        ctx: &Context,
+        account_id: &str,
+        service_id: &str,
+        name: &str,
+        bytes: &[u8],
+        submitted: bool,
     ) -> Result<Document> {
         let mut tx = self.store.begin().await?;
         let service = tx
@@ -124,7 +141,7 @@ impl Portal {
         let now = self.now();
         let document = Document {
             id: secret::new_id(),
-            account_id: who.account_id.clone(),
+            account_id: account_id.to_owned(),
             service_id: service.id,
             name,
             size: bytes.len() as i64,
@@ -137,17 +154,29 @@ impl Portal {
             signed_at: None,
             created_at: now,
             updated_at: now,
+            submitted,
         };
         tx.insert_document(&document).await?;
         self.record(
             &mut tx,
             ctx,
-            Record::own(
-                &who.account_id,
-                Action::DocumentUploaded,
-                Some(format!("document:{}", document.id)),
-                format!("{} ({} bytes)", document.name, document.size),
-            ),
+            Record {
+                account: Some(account_id),
+                actor: (!submitted).then_some(account_id),
+                action: Action::DocumentUploaded,
+                object: Some(format!("document:{}", document.id)),
+                ok: true,
+                details: format!(
+                    "{} ({} bytes){}",
+                    document.name,
+                    document.size,
+                    if submitted {
+                        " submitted by the service"
+                    } else {
+                        ""
+                    }
+                ),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -410,7 +439,53 @@ impl Portal {
                 format!("{} signed with certificate:{signer}", document.name),
             ),
         )
-        .await
+        .await?;
+        self.tell_service(tx, document, "document.signed").await
+    }
+
+    /// Refuses to sign the principal's draft `id` that a service submitted, saying why; the
+    /// service is told.
+    pub async fn refuse_document(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        id: &str,
+        reason: &str,
+    ) -> Result<Document> {
+        let reason: String = reason.trim().chars().take(500).collect();
+        let mut tx = self.store.begin().await?;
+        let mut document = own_document(&mut tx, who, id).await?;
+        if !document.submitted {
+            return Err(Error::conflict(
+                "Отказаться можно только от документа, который прислала услуга; свой черновик просто не подписывайте.",
+                "Only a document a service sent can be refused; a draft of your own you simply leave unsigned.",
+            ));
+        }
+        let now = self.now();
+        if !tx
+            .move_document(&document.id, "draft", "refused", &reason, now)
+            .await?
+        {
+            return Err(already_signed());
+        }
+        document.status = "refused".into();
+        document.comment = reason.clone();
+        document.updated_at = now;
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::DocumentRefused,
+                Some(format!("document:{}", document.id)),
+                reason,
+            ),
+        )
+        .await?;
+        self.tell_service(&mut tx, &document, "document.refused")
+            .await?;
+        tx.commit().await?;
+        Ok(document)
     }
 
     /// A detached CAdES-BES signature of `content` by `key` with `cert` and its `chain`.

@@ -74,11 +74,17 @@ pub enum Action {
     DocumentUploaded,
     /// A document was signed (or a signature of it refused).
     DocumentSigned,
+    /// A citizen refused to sign a document a service submitted.
+    DocumentRefused,
+    /// A service accepted or rejected a signed document.
+    DocumentDecided,
+    /// A service was given an integration key and webhook.
+    ServiceIntegrated,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -112,6 +118,9 @@ impl Action {
         Self::KeyUnlocked,
         Self::DocumentUploaded,
         Self::DocumentSigned,
+        Self::DocumentRefused,
+        Self::DocumentDecided,
+        Self::ServiceIntegrated,
     ];
 
     /// The stored name.
@@ -150,6 +159,9 @@ impl Action {
             Self::KeyUnlocked => "key_unlocked",
             Self::DocumentUploaded => "document_uploaded",
             Self::DocumentSigned => "document_signed",
+            Self::DocumentRefused => "document_refused",
+            Self::DocumentDecided => "document_decided",
+            Self::ServiceIntegrated => "service_integrated",
         }
     }
 
@@ -200,6 +212,9 @@ impl Action {
             Self::KeyUnlocked => ("Разблокировка облачного ключа", "Cloud key unlocked"),
             Self::DocumentUploaded => ("Загрузка документа", "Document uploaded"),
             Self::DocumentSigned => ("Подписание документа", "Document signed"),
+            Self::DocumentRefused => ("Отказ от подписания документа", "Document refused"),
+            Self::DocumentDecided => ("Решение по документу", "Decision on a document"),
+            Self::ServiceIntegrated => ("Подключение услуги", "Service integrated"),
         };
         lang.pick(ru, en)
     }

@@ -17,6 +17,12 @@ pub struct Service {
     pub file_types: String,
     /// The largest document it takes, in bytes.
     pub max_bytes: i64,
+    /// The hash of its integration API key, once it has one.
+    pub key_hash: Option<String>,
+    /// Where it is told of its documents' signing or refusal.
+    pub webhook_url: Option<String>,
+    /// The secret its webhook calls are signed with, sealed by the vault.
+    pub webhook_secret: Option<String>,
 }
 
 /// A document as stored; `content` is empty in lists.
@@ -36,7 +42,7 @@ pub struct Document {
     pub hash: String,
     /// The bytes (empty when listed).
     pub content: Vec<u8>,
-    /// `draft`, `sent`, `accepted` or `rejected`.
+    /// `draft`, `sent`, `accepted`, `rejected` or `refused` (by the citizen).
     pub status: String,
     /// The service's reason for its decision.
     pub comment: String,
@@ -50,10 +56,14 @@ pub struct Document {
     pub created_at: i64,
     /// When it last changed.
     pub updated_at: i64,
+    /// Whether its service submitted it (through the integration API).
+    pub submitted: bool,
 }
 
 const COLUMNS: &str = "id, account_id, service_id, name, size, hash, status, comment, \
-     signature, signer, signed_at, created_at, updated_at";
+     signature, signer, signed_at, created_at, updated_at, submitted";
+const SERVICE_COLUMNS: &str =
+    "id, title, file_types, max_bytes, key_hash, webhook_url, webhook_secret";
 
 fn decode(what: &str, text: &str) -> Result<Vec<u8>> {
     STANDARD
@@ -78,6 +88,7 @@ fn document(row: &AnyRow, content: Vec<u8>) -> Result<Document> {
         signed_at: col(row, "signed_at")?,
         created_at: col(row, "created_at")?,
         updated_at: col(row, "updated_at")?,
+        submitted: col::<i64>(row, "submitted")? != 0,
     })
 }
 
@@ -87,36 +98,43 @@ fn service(row: &AnyRow) -> Result<Service> {
         title: col(row, "title")?,
         file_types: col(row, "file_types")?,
         max_bytes: col(row, "max_bytes")?,
+        key_hash: col(row, "key_hash")?,
+        webhook_url: col(row, "webhook_url")?,
+        webhook_secret: col(row, "webhook_secret")?,
     })
 }
 
 impl Tx {
     /// Every service, by title.
     pub async fn services(&mut self) -> Result<Vec<Service>> {
-        sqlx::query("SELECT id, title, file_types, max_bytes FROM services ORDER BY title, id")
-            .fetch_all(self.conn())
-            .await?
-            .iter()
-            .map(service)
-            .collect()
+        dynamic(format!(
+            "SELECT {SERVICE_COLUMNS} FROM services ORDER BY title, id"
+        ))
+        .fetch_all(self.conn())
+        .await?
+        .iter()
+        .map(service)
+        .collect()
     }
 
     /// Service `id`.
     pub async fn service(&mut self, id: &str) -> Result<Option<Service>> {
-        sqlx::query("SELECT id, title, file_types, max_bytes FROM services WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.conn())
-            .await?
-            .as_ref()
-            .map(service)
-            .transpose()
+        dynamic(format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?
+        .as_ref()
+        .map(service)
+        .transpose()
     }
 
     /// Stores a new document (its signature columns as given).
     pub async fn insert_document(&mut self, d: &Document) -> Result<()> {
         dynamic(format!(
             "INSERT INTO documents ({COLUMNS}, content) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         ))
         .bind(&d.id)
         .bind(&d.account_id)
@@ -131,6 +149,7 @@ impl Tx {
         .bind(d.signed_at)
         .bind(d.created_at)
         .bind(d.updated_at)
+        .bind(i64::from(d.submitted))
         .bind(STANDARD.encode(&d.content))
         .execute(self.conn())
         .await?;
@@ -164,6 +183,50 @@ impl Tx {
         };
         let content: String = col(&row, "content")?;
         document(&row, decode("content", &content)?).map(Some)
+    }
+
+    /// Gives service `id` an integration: the hash of its API key, its webhook URL and sealed
+    /// secret (replacing any earlier ones); false when there is no such service.
+    pub async fn set_integration(
+        &mut self,
+        id: &str,
+        key_hash: &str,
+        webhook_url: Option<&str>,
+        webhook_secret: &str,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE services SET key_hash = $2, webhook_url = $3, webhook_secret = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(key_hash)
+        .bind(webhook_url)
+        .bind(webhook_secret)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Moves document `id` from `from` to `to` with `comment`; false when it was not in `from`.
+    pub async fn move_document(
+        &mut self,
+        id: &str,
+        from: &str,
+        to: &str,
+        comment: &str,
+        at: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE documents SET status = $3, comment = $4, updated_at = $5 \
+             WHERE id = $1 AND status = $2",
+        )
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .bind(comment)
+        .bind(at)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Records the signature of draft `id` by `signer` and sends it for processing; false when

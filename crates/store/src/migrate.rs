@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "documents",
         include_str!("../migrations/0009_documents.sql"),
     ),
+    (
+        10,
+        "integrations",
+        include_str!("../migrations/0010_integrations.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

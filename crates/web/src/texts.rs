@@ -314,6 +314,8 @@ texts! {
     document_sign_token: "Подписать токеном или файлом ключа", "Sign with a token or key file";
     document_sign_intro: "Введите PIN-код облачного ключа и код из SMS: каждый выбранный документ получит свою подпись.", "Enter the cloud key's PIN and the code from the SMS: each chosen document gets its own signature.";
     document_sig_intro: "Подпишите этот документ токеном или файлом ключа и загрузите файл подписи (.sig). Хэш документа (ГОСТ Р 34.11-2012, 256 бит):", "Sign this document with your token or key file and upload the signature file (.sig). The document's hash (GOST R 34.11-2012, 256 bits):";
+    document_refuse: "Отказаться подписывать", "Refuse to sign";
+    document_refuse_reason: "Причина отказа", "Reason for refusing";
     document_sig_file: "Файл подписи (.sig)", "Signature file (.sig)";
     documents_signed: "Подписано и отправлено на обработку:", "Signed and sent for processing:";
     verify_title: "Проверка электронной подписи", "Verify an electronic signature";

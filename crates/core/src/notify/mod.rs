@@ -5,6 +5,7 @@
 
 mod sms;
 mod smtp;
+mod webhook;
 mod worker;
 
 use core::future::Future;
@@ -14,6 +15,7 @@ use podpis_store::{NewMessage, Tx};
 
 pub use sms::SmsGateway;
 pub use smtp::SmtpSender;
+pub use webhook::{SIGNATURE_HEADER, WebhookSender};
 pub use worker::{Worker, WorkerStats};
 
 use crate::{Portal, Result, secret};
@@ -25,6 +27,8 @@ pub enum Channel {
     Email,
     /// SMS.
     Sms,
+    /// A call to an integrated service's webhook.
+    Webhook,
 }
 
 impl Channel {
@@ -33,6 +37,7 @@ impl Channel {
         match self {
             Self::Email => "email",
             Self::Sms => "sms",
+            Self::Webhook => "webhook",
         }
     }
 }

@@ -31,6 +31,7 @@ pub struct Worker {
     clock: Arc<dyn Clock>,
     email: Arc<dyn Sender>,
     sms: Arc<dyn Sender>,
+    webhook: Arc<dyn Sender>,
     /// How long a claim holds, in seconds.
     pub lease: i64,
     /// Attempts before a message is given up.
@@ -41,8 +42,9 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker over `store` sending e-mail with `email` and SMS with `sms`: leases of 60 s,
-    /// 8 attempts, a look at the outbox every second when idle.
+    /// A worker over `store` sending e-mail with `email`, SMS with `sms` and webhook calls over
+    /// HTTP ([`super::WebhookSender`]): leases of 60 s, 8 attempts, a look at the outbox every
+    /// second when idle.
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
@@ -54,11 +56,18 @@ impl Worker {
             clock,
             email,
             sms,
+            webhook: Arc::new(super::WebhookSender::default()),
             lease: 60,
             max_attempts: 8,
             idle: Duration::from_secs(1),
             stats: Arc::default(),
         }
+    }
+
+    /// The same worker calling webhooks with `sender`.
+    pub fn with_webhooks(mut self, sender: Arc<dyn Sender>) -> Self {
+        self.webhook = sender;
+        self
     }
 
     /// The worker's counters.
@@ -83,10 +92,10 @@ impl Worker {
     }
 
     async fn deliver(&self, m: &Message) -> Result<()> {
-        let sender = if m.message.channel == "sms" {
-            &self.sms
-        } else {
-            &self.email
+        let sender = match m.message.channel.as_str() {
+            "sms" => &self.sms,
+            "webhook" => &self.webhook,
+            _ => &self.email,
         };
         let out = Outgoing {
             recipient: m.message.recipient.clone(),

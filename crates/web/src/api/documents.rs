@@ -113,7 +113,7 @@ fn too_big(lang: Lang) -> Problem {
 }
 
 /// The request's body, at most `limit` bytes.
-async fn body_of(request: Request, limit: usize, lang: Lang) -> ApiResult<Vec<u8>> {
+pub(super) async fn body_of(request: Request, limit: usize, lang: Lang) -> ApiResult<Vec<u8>> {
     Ok(to_bytes(request.into_body(), limit)
         .await
         .map_err(|_| too_big(lang))?

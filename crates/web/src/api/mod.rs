@@ -20,6 +20,7 @@ mod applications;
 mod bindings;
 mod centres;
 mod documents;
+mod integrations;
 mod issuance;
 mod revocation;
 mod verify;
@@ -134,6 +135,21 @@ pub fn routes() -> Router<AppState> {
             post(revocation::not_me_finish),
         )
         .route("/services", get(documents::services))
+        .route(
+            "/admin/services/{id}/integration",
+            post(integrations::integrate),
+        )
+        .route("/integrations/documents", post(integrations::submit))
+        .route("/integrations/documents/{id}", get(integrations::one))
+        .route(
+            "/integrations/documents/{id}/signature",
+            get(integrations::signature),
+        )
+        .route(
+            "/integrations/documents/{id}/decision",
+            post(integrations::decide),
+        )
+        .route("/documents/{id}/refuse", post(integrations::refuse))
         .route("/documents", get(documents::list).post(documents::upload))
         .route("/documents/sign", post(documents::sign_begin))
         .route("/documents/sign/finish", post(documents::sign_finish))
@@ -192,7 +208,8 @@ pub fn routes() -> Router<AppState> {
         issuance::reissue_confirm, issuance::act, documents::services, documents::upload,
         documents::list, documents::one, documents::content, documents::signature,
         documents::attach, documents::sign_begin, documents::sign_finish, verify::signature,
-        verify::report, verify::certificate
+        verify::report, verify::certificate, integrations::integrate, integrations::submit,
+        integrations::one, integrations::signature, integrations::decide, integrations::refuse
     ),
     components(schemas(ProblemDoc)),
     modifiers(&BearerAuth)

@@ -34,6 +34,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/documents/sign", post(sign_begin))
         .route("/documents/sign/finish", post(sign_finish))
         .route("/documents/{id}/file", get(file))
+        .route("/documents/{id}/refuse", post(refuse))
         .route("/documents/{id}/signature.sig", get(signature))
         .route(
             "/documents/{id}/sig",
@@ -50,6 +51,8 @@ struct DocumentRow {
     status: String,
     signed_at: String,
     draft: bool,
+    /// A service sent it: it may be refused.
+    submitted: bool,
 }
 
 #[derive(Template)]
@@ -94,6 +97,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
             status: document_status_title(&d.status, lang).to_owned(),
             signed_at: d.signed_at.map(timestamp).unwrap_or_default(),
             draft: d.status == "draft",
+            submitted: d.submitted,
             id: d.id,
             name: d.name,
         })
@@ -343,4 +347,21 @@ async fn signature(s: State<AppState>, u: PageUser, Path(id): Path<String>) -> R
         Ok(_) => page(&s, &u, Some(Error::NotFound("signature")), Vec::new()).await,
         Err(e) => page(&s, &u, Some(e), Vec::new()).await,
     }
+}
+
+async fn refuse(
+    s: State<AppState>,
+    u: PageUser,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let field = |name: &str| form.get(name).map_or("", String::as_str);
+    if let Some(refused) = guard(&s, &u, field("csrf")) {
+        return refused;
+    }
+    let result = s
+        .portal
+        .refuse_document(&u.client.ctx, &u.who, &id, field("reason"))
+        .await;
+    page(&s, &u, result.err(), Vec::new()).await
 }
