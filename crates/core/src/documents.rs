@@ -237,22 +237,22 @@ impl Portal {
         answer: CodeAnswer<'_>,
         pin: &str,
     ) -> Result<Vec<Document>> {
-        let (cert, chain) = {
+        let stored = {
             let mut tx = self.store.read().await?;
             let cloud = self.signing_key(&mut tx, who, key_id).await?;
-            let stored = tx
-                .certificate(&cloud.centre_id, &cloud.serial)
+            tx.certificate(&cloud.centre_id, &cloud.serial)
                 .await?
-                .ok_or(Error::NotFound("certificate"))?;
-            let cert = Certificate::from_der(&stored.der).map_err(internal)?;
-            let centre = self.usable_now(&cert).await?;
-            let chain = centre
-                .chain
-                .iter()
-                .map(|d| Certificate::from_der(d).map_err(internal))
-                .collect::<Result<Vec<_>>>()?;
-            (cert, chain)
+                .ok_or(Error::NotFound("certificate"))?
         };
+        // Checked with no transaction held: the revocation check reads on its own.
+        let cert = Certificate::from_der(&stored.der).map_err(internal)?;
+        let chain = self
+            .usable_now(&cert)
+            .await?
+            .chain
+            .iter()
+            .map(|d| Certificate::from_der(d).map_err(internal))
+            .collect::<Result<Vec<_>>>()?;
         let mut tx = self.store.begin().await?;
         let cloud = self.signing_key(&mut tx, who, key_id).await?;
         let documents = drafts(&mut tx, who, ids).await?;
