@@ -538,7 +538,7 @@ fn already_signed() -> Error {
 }
 
 /// The principal's document `id`, with its bytes.
-async fn own_document(tx: &mut Tx, who: &Principal, id: &str) -> Result<Document> {
+pub(crate) async fn own_document(tx: &mut Tx, who: &Principal, id: &str) -> Result<Document> {
     tx.document(id)
         .await?
         .filter(|d| d.account_id == who.account_id)

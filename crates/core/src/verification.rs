@@ -116,6 +116,16 @@ impl Portal {
         signature: &[u8],
     ) -> Result<Verification> {
         self.limit_address(ctx, "verify").await?;
+        self.verification(document, signature).await
+    }
+
+    /// The report on `signature` over `document` (or its attached content), with no limit
+    /// counted: for the public service above and for a document's own package.
+    pub(crate) async fn verification(
+        &self,
+        document: Option<&[u8]>,
+        signature: &[u8],
+    ) -> Result<Verification> {
         let message = SignedMessage::from_bytes(signature).map_err(|e| {
             refuse(
                 "signature",

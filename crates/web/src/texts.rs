@@ -308,6 +308,7 @@ texts! {
     document_file: "Файл", "File";
     document_download: "Скачать документ", "Download the document";
     document_sig_download: "Скачать подпись (.sig)", "Download the signature (.sig)";
+    document_package_download: "Скачать пакет (документ, подпись и протокол проверки, .zip)", "Download the package (document, signature and verification report, .zip)";
     document_sign_cloud: "Подписать выбранные облачной подписью", "Sign the chosen ones with the cloud signature";
     document_sign_key: "Ключ", "Key";
     document_no_cloud_key: "Нет подключённой облачной подписи: подпишите токеном или файлом ключа и загрузите .sig.", "No connected cloud signature: sign with a token or key file and upload the .sig.";

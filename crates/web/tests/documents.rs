@@ -3,7 +3,8 @@
 //! key locked by three wrong PINs), every signature verified by `openssl cms -verify` with the
 //! gost engine and by the public verification API; `.sig` files made with a key file (as
 //! `podpis sign` makes them) and by `openssl cms -sign`, taken; forged, mismatched, foreign,
-//! unbound and revoked ones refused with the reason; and nobody reaching another's documents.
+//! unbound and revoked ones refused with the reason; the signed package (document, .sig and
+//! report in a ZIP); and nobody reaching another's documents.
 
 mod common;
 
@@ -281,6 +282,30 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     assert_eq!(status, 422);
     assert!(detail(&e).contains("CMS"), "{e}");
 
+    // The package: the document, its .sig and the report, which OpenSSL and the JSON agree on.
+    let d1id = d1["id"].as_str().unwrap();
+    let files = package(&s, &token, d1id).await;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "application.pdf",
+            "application.pdf.sig",
+            podpis_core::PACKAGE_REPORT_PDF,
+            podpis_core::PACKAGE_REPORT_JSON
+        ]
+    );
+    assert_eq!(files[0].1, PDF);
+    let (ok, out) = openssl_verifies(&s, &files[0].1, &files[1].1).await;
+    assert!(
+        ok,
+        "the packaged .sig verifies over the packaged document: {out}"
+    );
+    assert!(files[2].1.starts_with(b"%PDF-"));
+    let report: Value = serde_json::from_slice(&files[3].1).unwrap();
+    assert_eq!(report["intact"], true, "{report}");
+    assert_eq!(report["report"]["indication"], "TOTAL_PASSED", "{report}");
+
     // The journal shows each signing.
     let (_, journal) = api(&s, &token, "GET", "/journal", None).await;
     assert!(
@@ -338,6 +363,34 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     assert_eq!(status, 404, "another's key");
     let (status, _) = post_bytes(&s, &other, &format!("/documents/{d3id}/signature"), b"x").await;
     assert_eq!(status, 404, "another's document");
+    let path = format!("/documents/{}/package", d1["id"].as_str().unwrap());
+    assert_eq!(
+        get_bytes(&s, &other, &path).await.0,
+        404,
+        "another's package"
+    );
+    let (status, e) = get_bytes(&s, &token, &format!("/documents/{d3id}/package")).await;
+    assert_eq!(
+        status,
+        409,
+        "a draft has no package: {}",
+        String::from_utf8_lossy(&e)
+    );
+}
+
+/// The files of document `id`'s package, in the archive's order, read back from the ZIP.
+async fn package(s: &Server, token: &str, id: &str) -> Vec<(String, Vec<u8>)> {
+    let (status, zip) = get_bytes(s, token, &format!("/documents/{id}/package")).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&zip));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+            (entry.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
 }
 
 /// A draft `name` with `text` in the contract service: its id.

@@ -128,6 +128,30 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(r.bytes().await.unwrap().as_ref(), letter);
+    let package = format!("/documents/{}/package.zip", letter_doc.id);
+    assert!(
+        page.contains(&package),
+        "the page offers the package: {page}"
+    );
+    let r = b
+        .http
+        .get(format!("{}{package}", s.base))
+        .header("cookie", b.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let zip = r.bytes().await.unwrap().to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut packed_sig = Vec::new();
+    std::io::Read::read_to_end(
+        &mut archive.by_name("letter.txt.sig").unwrap(),
+        &mut packed_sig,
+    )
+    .unwrap();
+    assert_eq!(packed_sig, sig, "the package holds the document's own .sig");
+    assert!(archive.by_name(podpis_core::PACKAGE_REPORT_PDF).is_ok());
 
     // Anyone verifies it on the public page; a changed copy fails; the certificate checks.
     let (status, page) = verify_page(&s, "/verify", &[]).await;
@@ -234,6 +258,7 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
     for path in [
         format!("/documents/{}/file", letter_doc.id),
         format!("/documents/{}/signature.sig", letter_doc.id),
+        format!("/documents/{}/package.zip", letter_doc.id),
         format!("/documents/{}/sig", third.id),
     ] {
         let (status, _, _) = other.get(&path).await;

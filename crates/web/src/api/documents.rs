@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::applications::download;
-use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, fail};
+use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, act_font, fail};
 use crate::AppState;
 use crate::auth::ApiUser;
 use crate::error::Problem;
@@ -205,6 +205,30 @@ pub(super) async fn signature(
         "attachment",
         sig,
     ))
+}
+
+/// The signed package of one of the caller's signed documents: a ZIP with the document, its
+/// `.sig`, and the verification report of that signature made now, as a printable PDF and as
+/// JSON.
+#[utoipa::path(get, path = "/api/v1/documents/{id}/package", security(("bearer" = [])),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>), (status = 404, body = ProblemDoc), (status = 409, body = ProblemDoc)))]
+pub(super) async fn package(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let lang = u.who.lang;
+    package_download(&s, &u.who, &id).await.map_err(fail(lang))
+}
+
+/// Document `id`'s signed package for `who`, as a download.
+pub(crate) async fn package_download(
+    s: &AppState,
+    who: &podpis_core::Principal,
+    id: &str,
+) -> Result<Response, Error> {
+    let (name, zip) = s.portal.signed_package(who, id, act_font()?).await?;
+    Ok(download(&name, "application/zip", "attachment", zip))
 }
 
 /// Attaches a signature made with a token or a key file: the body is the .sig (DER or PEM;

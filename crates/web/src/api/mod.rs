@@ -27,6 +27,7 @@ mod verify;
 mod visits;
 
 pub(crate) use applications::{download, pdf_download};
+pub(crate) use documents::package_download;
 pub(crate) use issuance::act_font;
 pub(crate) use verify::report_pdf;
 pub(crate) use visits::qr_svg;
@@ -155,6 +156,7 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/sign/finish", post(documents::sign_finish))
         .route("/documents/{id}", get(documents::one))
         .route("/documents/{id}/content", get(documents::content))
+        .route("/documents/{id}/package", get(documents::package))
         .route(
             "/documents/{id}/signature",
             get(documents::signature).post(documents::attach),
@@ -206,7 +208,7 @@ pub fn routes() -> Router<AppState> {
         issuance::pin_begin, issuance::pin_finish, issuance::unlock_begin, issuance::unlock_finish, revocation::begin, revocation::finish,
         revocation::not_me, revocation::not_me_finish, issuance::reissue,
         issuance::reissue_confirm, issuance::act, documents::services, documents::upload,
-        documents::list, documents::one, documents::content, documents::signature,
+        documents::list, documents::one, documents::content, documents::package, documents::signature,
         documents::attach, documents::sign_begin, documents::sign_finish, verify::signature,
         verify::report, verify::certificate, integrations::integrate, integrations::submit,
         integrations::one, integrations::signature, integrations::decide, integrations::refuse

@@ -20,7 +20,7 @@ use podpis_store::Document;
 use super::signatures::{Step, input, step};
 use super::{Layout, PageUser, error_status, guard, html, page_error, user_frame};
 use crate::AppState;
-use crate::api::download;
+use crate::api::{download, package_download};
 use crate::parts::Parts;
 
 /// The routes of the documents page and its steps.
@@ -36,6 +36,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/documents/{id}/file", get(file))
         .route("/documents/{id}/refuse", post(refuse))
         .route("/documents/{id}/signature.sig", get(signature))
+        .route("/documents/{id}/package.zip", get(package))
         .route(
             "/documents/{id}/sig",
             get(sig_step)
@@ -51,6 +52,8 @@ struct DocumentRow {
     status: String,
     signed_at: String,
     draft: bool,
+    /// It carries a signature: the .sig and the package can be downloaded.
+    signed: bool,
     /// A service sent it: it may be refused.
     submitted: bool,
 }
@@ -96,6 +99,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
             service: title_of(&d.service_id),
             status: document_status_title(&d.status, lang).to_owned(),
             signed_at: d.signed_at.map(timestamp).unwrap_or_default(),
+            signed: d.signed_at.is_some(),
             draft: d.status == "draft",
             submitted: d.submitted,
             id: d.id,
@@ -345,6 +349,14 @@ async fn signature(s: State<AppState>, u: PageUser, Path(id): Path<String>) -> R
             sig,
         ),
         Ok(_) => page(&s, &u, Some(Error::NotFound("signature")), Vec::new()).await,
+        Err(e) => page(&s, &u, Some(e), Vec::new()).await,
+    }
+}
+
+/// The signed package (document, .sig, verification report) as a ZIP download.
+async fn package(s: State<AppState>, u: PageUser, Path(id): Path<String>) -> Response {
+    match package_download(&s, &u.who, &id).await {
+        Ok(zip) => zip,
         Err(e) => page(&s, &u, Some(e), Vec::new()).await,
     }
 }
