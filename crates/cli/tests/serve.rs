@@ -2,7 +2,8 @@
 //! start; health, API and metrics over HTTP; graceful shutdown on SIGTERM; `podpis db migrate`,
 //! `podpis journal verify` (a tampered row named), `podpis account create|grant`; and a node
 //! killed (SIGKILL) between committing a message and sending it, whose message the next start
-//! still delivers.
+//! still delivers; and a citizen of `--demo` who binds a certificate and signs a document with
+//! the `podpis sign` command, the portal taking the `.sig` and `podpis verify` passing its package.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -115,19 +116,40 @@ impl Drop for Node {
     }
 }
 
-/// One HTTP/1.1 request over a fresh connection: status and body.
-fn http(port: u16, method: &str, path: &str, body: Option<Value>) -> (u16, String) {
+/// One HTTP/1.1 request over a fresh connection, with a bearer `token` if given: status and raw
+/// body bytes.
+fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    content_type: &str,
+    body: &[u8],
+) -> (u16, Vec<u8>) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let auth = token.map_or(String::new(), |t| format!("authorization: Bearer {t}\r\n"));
+    write!(s, "{method} {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n{auth}content-type: {content_type}\r\ncontent-length: {}\r\n\r\n", body.len()).unwrap();
+    s.write_all(body).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let split = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&out[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, out[split + 4..].to_vec())
+}
+
+/// One JSON request: status and body as text.
+fn http(port: u16, method: &str, path: &str, body: Option<Value>) -> (u16, String) {
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    write!(s, "{method} {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len()).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let status = out.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let (status, out) = request(
+        port,
+        method,
+        path,
+        None,
+        "application/json",
+        body.as_bytes(),
+    );
+    (status, String::from_utf8(out).unwrap())
 }
 
 fn register(port: u16, n: u32) -> Value {
@@ -360,18 +382,7 @@ fn a_node_killed_before_sending_loses_no_message() {
 
 /// One HTTP/1.1 GET: status and raw body bytes.
 fn get_bytes(port: u16, path: &str) -> (u16, Vec<u8>) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).unwrap();
-    let split = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&out[..split]).into_owned();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, out[split + 4..].to_vec())
+    request(port, "GET", path, None, "text/plain", b"")
 }
 
 #[test]
@@ -491,4 +502,252 @@ fn the_registry_is_kept_by_the_cli_and_the_demo_centre_publishes() {
             .unwrap()["crlUrl"],
         "https://portal.example/crl/main.crl"
     );
+}
+
+/// The code in the last SMS the server's mailbox printed for `phone`.
+fn sms_code(node: &Node, phone: &str) -> String {
+    let line = node.wait_line(&format!("[mailbox] SMS to {phone}"));
+    line.split(|c: char| !c.is_ascii_digit())
+        .rfind(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {line}"))
+        .to_owned()
+}
+
+/// A JSON request with the bearer `token`: status and the JSON answer.
+fn api(port: u16, token: &str, method: &str, path: &str, body: Value) -> (u16, Value) {
+    let body = body.to_string();
+    let (status, out) = request(
+        port,
+        method,
+        path,
+        Some(token),
+        "application/json",
+        body.as_bytes(),
+    );
+    (status, serde_json::from_slice(&out).unwrap_or(Value::Null))
+}
+
+/// The demo centre issues a certificate for the public key of key file `key` to the demo
+/// citizen with this SNILS and INN: its CA engine, in-process on the server's own database and vault
+/// (the centre's console is tested elsewhere). Returns the certificate in PEM.
+fn issue_for_key_file(dir: &Path, url: &str, key: &Path, (snils, inn): (&str, &str)) -> String {
+    use podpis_core::{CertificateRequest, Context, Policy, Portal, RelyingParty, SystemClock};
+    use podpis_keys::Signer;
+    use podpis_pki::subject::{Profile, SubjectInfo};
+    let key = podpis_keys::file::load(&std::fs::read(key).unwrap(), None).unwrap();
+    let vault = std::fs::read_to_string(dir.join("p.db.vault-key")).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = podpis_store::Store::connect(url).await.unwrap();
+        let portal = Portal::open(
+            store,
+            std::sync::Arc::new(SystemClock),
+            Policy::default(),
+            RelyingParty::for_url("http://localhost"),
+        )
+        .await
+        .unwrap()
+        .with_vault(podpis_core::Vault::from_hex(&vault).unwrap());
+        let request = CertificateRequest {
+            profile: Profile::Person,
+            subject: SubjectInfo {
+                common_name: Some("Иванов Иван".into()),
+                surname: Some("Иванов".into()),
+                given_name: Some("Иван".into()),
+                country: Some("RU".into()),
+                snils: Some(snils.into()),
+                inn: Some(inn.into()),
+                ..SubjectInfo::default()
+            },
+            public_key: key.public_key().unwrap(),
+            days: 30,
+            account_id: None,
+        };
+        let issued = portal
+            .issue_certificate(&Context::default(), "demo", &request)
+            .await
+            .unwrap();
+        podpis_pki::Certificate::from_der(&issued.der)
+            .unwrap()
+            .to_pem()
+    })
+}
+
+#[test]
+fn a_document_signed_by_podpis_sign_is_taken_by_the_portal() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name);
+    let url = format!("sqlite://{}", at("p.db").display());
+    let node = Node::start(dir.path(), &["--database", &url, "--demo"], &[]);
+    node.wait_line("demo accredited centre");
+    let port = node.port;
+    let phone = "+79000000002";
+
+    // The demo citizen signs in (password, then the SMS code) and enters a SNILS.
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/login",
+        Some(json!({ "login": "citizen@podpis.demo", "password": "Demo-2026!" })),
+    );
+    assert_eq!(status, 200, "{body}");
+    let challenge: Value = serde_json::from_str(&body).unwrap();
+    let code = sms_code(&node, phone);
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api/v1/login/code",
+        Some(json!({ "challenge": challenge["challenge"], "code": code })),
+    );
+    assert_eq!(status, 200, "{body}");
+    let token: Value = serde_json::from_str(&body).unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    let (snils, inn) = ("11223344595", "500100732259");
+    let profile = json!({ "surname": "Иванов", "given_name": "Иван", "snils": snils, "inn": inn });
+    let (status, body) = api(port, &token, "PUT", "/api/v1/me/profile", profile);
+    assert_eq!(status, 200, "{body}");
+
+    // A key file made by `podpis key generate`, certified by the demo centre.
+    let run = |args: &[&str]| {
+        let out = podpis()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "podpis {args:?}: {text}");
+        text
+    };
+    run(&["key", "generate", "--alg", "gost2012-256", "--out", "k.pem"]);
+    let cert = issue_for_key_file(dir.path(), &url, &at("k.pem"), (snils, inn));
+    std::fs::write(at("c.pem"), &cert).unwrap();
+
+    // Binding: the challenge signed by `podpis sign` (PEM), and the SMS code.
+    let (status, started) = api(
+        port,
+        &token,
+        "POST",
+        "/api/v1/bindings",
+        json!({ "certificate": cert }),
+    );
+    assert_eq!(status, 201, "{started}");
+    std::fs::write(at("challenge.txt"), started["challenge"].as_str().unwrap()).unwrap();
+    let code = sms_code(&node, phone);
+    run(&[
+        "sign",
+        "--key",
+        "k.pem",
+        "--cert",
+        "c.pem",
+        "--in",
+        "challenge.txt",
+        "--pem",
+    ]);
+    let proof = std::fs::read_to_string(at("challenge.txt.sig")).unwrap();
+    let finish = format!(
+        "/api/v1/bindings/{}/finish",
+        started["binding_id"].as_str().unwrap()
+    );
+    let (status, bound) = api(
+        port,
+        &token,
+        "POST",
+        &finish,
+        json!({ "proof": proof, "code": code }),
+    );
+    assert_eq!(status, 200, "{bound}");
+    assert_eq!(bound["status"], "connected", "{bound}");
+
+    // A document uploaded to a service, signed by `podpis sign` (DER, detached), and taken.
+    let letter = "Прошу принять договор.\n";
+    std::fs::write(at("letter.txt"), letter).unwrap();
+    let (status, uploaded) = request(
+        port,
+        "POST",
+        "/api/v1/documents?service=contract&name=letter.txt",
+        Some(&token),
+        "application/octet-stream",
+        letter.as_bytes(),
+    );
+    assert_eq!(status, 201, "{}", String::from_utf8_lossy(&uploaded));
+    let uploaded: Value = serde_json::from_slice(&uploaded).unwrap();
+    let id = uploaded["id"].as_str().unwrap();
+    run(&[
+        "sign",
+        "--key",
+        "k.pem",
+        "--cert",
+        "c.pem",
+        "--in",
+        "letter.txt",
+    ]);
+    let sig = std::fs::read(at("letter.txt.sig")).unwrap();
+    let path = format!("/api/v1/documents/{id}/signature");
+    let (status, other) = request(
+        port,
+        "POST",
+        &path,
+        Some(&token),
+        "application/pkcs7-signature",
+        &std::fs::read(at("challenge.txt.sig")).unwrap(),
+    );
+    assert_eq!(
+        status,
+        422,
+        "a signature of other bytes is refused: {}",
+        String::from_utf8_lossy(&other)
+    );
+    let (status, taken) = request(
+        port,
+        "POST",
+        &path,
+        Some(&token),
+        "application/pkcs7-signature",
+        &sig,
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&taken));
+    let taken: Value = serde_json::from_slice(&taken).unwrap();
+    assert_eq!(taken["status"], "sent", "{taken}");
+
+    // The signed package holds that very .sig, and `podpis verify` passes it against the demo
+    // centre's certificate and CRL as the server publishes them.
+    let (status, zip) = request(
+        port,
+        "GET",
+        &format!("/api/v1/documents/{id}/package"),
+        Some(&token),
+        "text/plain",
+        b"",
+    );
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&zip));
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut packed = Vec::new();
+    archive
+        .by_name("letter.txt.sig")
+        .unwrap()
+        .read_to_end(&mut packed)
+        .unwrap();
+    assert_eq!(packed, sig);
+    std::fs::write(at("packed.sig"), &packed).unwrap();
+    let ca = podpis_pki::Certificate::from_der(&get_bytes(port, "/ca/demo.cer").1).unwrap();
+    std::fs::write(at("ca.pem"), ca.to_pem()).unwrap();
+    std::fs::write(at("demo.crl"), get_bytes(port, "/crl/demo.crl").1).unwrap();
+    let report = run(&[
+        "verify",
+        "--in",
+        "letter.txt",
+        "--sig",
+        "packed.sig",
+        "--trust",
+        "ca.pem",
+        "--crl",
+        "demo.crl",
+        "--json",
+    ]);
+    let report: Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["indication"], "TOTAL_PASSED", "{report}");
 }
