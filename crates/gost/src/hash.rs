@@ -1,11 +1,28 @@
 //! The digests GOST R 34.10 signs with, chosen by the key's algorithm: Streebog-256/512
-//! (GOST R 34.11-2012) and GOST R 34.11-94 with the CryptoPro S-box, from RustCrypto.
+//! (GOST R 34.11-2012, this crate's own implementation) and GOST R 34.11-94 with the CryptoPro
+//! S-box (RustCrypto's `gost94`).
+//!
+//! ```
+//! use podpis_gost::hash::{Digest, Streebog256};
+//!
+//! // RFC 6986 §10.1, example 1. The RFC prints messages and digests as numbers, most
+//! // significant byte first: the message bytes are the ASCII digits below, and the digest
+//! // bytes are the printed number's bytes in reverse.
+//! let m1 = b"012345678901234567890123456789012345678901234567890123456789012";
+//! let printed = "00557be5e584fd52a449b16b0251d05d27f94ab76cbaa6da890b59d8ef1e159d";
+//! let mut expected: Vec<u8> = (0..32)
+//!     .map(|i| u8::from_str_radix(&printed[2 * i..2 * i + 2], 16).unwrap())
+//!     .collect();
+//! expected.reverse();
+//! assert_eq!(Streebog256::digest(m1).to_vec(), expected);
+//! ```
 
 use alloc::vec::Vec;
 
-use digest::Digest;
+pub use digest::Digest;
 pub use gost94::Gost94CryptoPro;
-pub use streebog::{Streebog256, Streebog512};
+
+pub use crate::streebog::{Streebog256, Streebog512, StreebogCore};
 
 use crate::params::Algorithm;
 

@@ -5,9 +5,9 @@
 //! rather than shifted; GOST has no published RFC 6979 vectors, so the point is a sound,
 //! reproducible nonce, not bit-compatibility with ECDSA's.
 
+use crate::hash::Streebog512;
 use hmac::{KeyInit, Mac, SimpleHmac};
 use rand_core::TryCryptoRng;
-use streebog::Streebog512;
 use zeroize::Zeroize;
 
 use crate::error::Error;

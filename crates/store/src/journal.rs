@@ -7,8 +7,8 @@
 
 use core::fmt;
 
+use podpis_gost::hash::{Digest, Streebog256};
 use sqlx::any::AnyRow;
-use streebog::{Digest, Streebog256};
 
 use crate::{Result, Store, Tx, col, dynamic};
 
