@@ -16,6 +16,9 @@ use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
 
 use crate::limbs::{self, adc, mac};
 
+#[cfg(target_arch = "x86_64")]
+mod adx;
+
 /// Arithmetic modulo a prime held in `N` 64-bit limbs.
 pub(crate) trait Field<const N: usize>:
     Copy
@@ -120,25 +123,15 @@ macro_rules! field_impls {
             type Output = Self;
             #[inline(always)]
             fn add(self, rhs: Self) -> Self {
-                let (sum, carry) = limbs::add(&self.0, &rhs.0);
-                Self::new(limbs::reduce_once(&sum, carry, &Self::MODULUS))
+                Self::add_impl(&self.0, &rhs.0)
             }
         }
 
-        #[allow(clippy::suspicious_arithmetic_impl)]
         impl<const N: usize, P: $params<N>> Sub for $ty<N, P> {
             type Output = Self;
             #[inline(always)]
             fn sub(self, rhs: Self) -> Self {
-                let (diff, borrow) = limbs::sub(&self.0, &rhs.0);
-                // Add the modulus back, masked by the borrow.
-                let mask = borrow.wrapping_neg();
-                let mut r = [0u64; N];
-                let mut carry = 0;
-                for i in 0..N {
-                    (r[i], carry) = adc(diff[i], Self::MODULUS[i] & mask, carry);
-                }
-                Self::new(r)
+                Self::sub_impl(&self.0, &rhs.0)
             }
         }
 
@@ -222,27 +215,81 @@ impl<const N: usize, P: PseudoMersenneParams<N>> PseudoMersenne<N, P> {
         Self::new(limbs::from_be_hex(hex))
     }
 
-    /// Folds `lo + hi·2^(64·N)` (hi a single word) into a reduced element.
+    /// Folds `lo + hi·2^(64·N)` (hi·c below 2^42) into a reduced element.
     #[inline(always)]
     fn fold(mut r: [u64; N], hi: u64) -> Self {
-        // hi·2^(64N) ≡ hi·c, and hi·c < 2^64 because both are below 2^32 here.
-        let (lo, _) = mac(0, hi, P::C, 0);
+        // hi·2^(64N) ≡ hi·c.
         let mut carry;
-        (r[0], carry) = adc(r[0], lo, 0);
+        (r[0], carry) = adc(r[0], hi * P::C, 0);
         for limb in r.iter_mut().skip(1) {
             (*limb, carry) = adc(*limb, 0, carry);
         }
-        // A carry out leaves r small, so adding c once more cannot carry again.
-        let mut carry2;
-        (r[0], carry2) = adc(r[0], carry * P::C, 0);
-        for limb in r.iter_mut().skip(1) {
-            (*limb, carry2) = adc(*limb, 0, carry2);
+        // A carry out leaves r below hi·c, so adding c once more stays in the lowest word.
+        r[0] += carry * P::C;
+        Self::canonical(r, 0)
+    }
+
+    /// The element `r + carry·2^(64·N)`, for a value below `2p`: `r` itself, or `r + c`
+    /// (mod 2^(64·N)) where the value reached the modulus — which it did when it carried, or
+    /// when `r`'s upper words are all ones and its lowest is at least `2^64 − c`.
+    #[inline(always)]
+    fn canonical(r: [u64; N], carry: u64) -> Self {
+        let mut upper = u64::MAX;
+        for limb in &r[1..] {
+            upper &= limb;
         }
-        Self::new(limbs::reduce_once(&r, 0, &Self::P))
+        let low_reaches = ((r[0] as u128 + P::C as u128) >> 64) as u64;
+        let reached = carry | (low_reaches & u64::from(upper == u64::MAX));
+        Self::new(limbs::add_word(&r, reached * P::C).0)
+    }
+
+    /// `a + b`: the sum, made canonical.
+    #[inline(always)]
+    fn add_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        let (sum, carry) = limbs::add(a, b);
+        Self::canonical(sum, carry)
+    }
+
+    /// `a − b`: the difference, plus the modulus where it borrowed, which is `− c` modulo
+    /// `2^(64·N)` (the difference is then above c, so this does not borrow again).
+    #[inline(always)]
+    fn sub_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        let (diff, borrow) = limbs::sub(a, b);
+        Self::new(limbs::sub_word(&diff, borrow * P::C).0)
+    }
+
+    /// `a·b` (or `a²` without `b`) by the BMI2/ADX assembly, where the processor has it and
+    /// the prime is 512 bits (the 256-bit ones are as fast in portable code).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    #[allow(unsafe_code)]
+    fn adx(a: &[u64; N], b: Option<&[u64; N]>) -> Option<Self> {
+        if N != 8 || !adx::available() {
+            return None;
+        }
+        let a: &[u64; 8] = a[..].try_into().ok()?;
+        // SAFETY: `available()` said the processor has BMI2 and ADX.
+        let r = unsafe {
+            match b {
+                Some(b) => adx::mul_8(a, b[..].try_into().ok()?, P::C),
+                None => adx::sqr_8(a, P::C),
+            }
+        };
+        Some(Self::new(r[..].try_into().ok()?))
     }
 
     #[inline(always)]
     fn mul_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(r) = Self::adx(a, Some(b)) {
+            return r;
+        }
+        Self::mul_portable(a, b)
+    }
+
+    /// The product in portable Rust.
+    #[inline(always)]
+    fn mul_portable(a: &[u64; N], b: &[u64; N]) -> Self {
         if N > 4 {
             Self::mul_rows(a, b)
         } else {
@@ -301,6 +348,16 @@ impl<const N: usize, P: PseudoMersenneParams<N>> PseudoMersenne<N, P> {
 
     #[inline(always)]
     fn square_impl(a: &[u64; N]) -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(r) = Self::adx(a, None) {
+            return r;
+        }
+        Self::square_portable(a)
+    }
+
+    /// The square in portable Rust.
+    #[inline(always)]
+    fn square_portable(a: &[u64; N]) -> Self {
         // Off-diagonal products once, doubled, plus the squares on the diagonal.
         let mut t = [0u64; 16];
         for i in 0..N {
@@ -395,6 +452,26 @@ const fn pow2_mod<const N: usize>(m: &[u64; N], k: usize) -> [u64; N] {
 pub(crate) struct Montgomery<const N: usize, P>([u64; N], PhantomData<P>);
 
 impl<const N: usize, P: MontgomeryParams<N>> Montgomery<N, P> {
+    /// `a + b`, less the modulus where that reaches it.
+    #[inline(always)]
+    fn add_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        let (sum, carry) = limbs::add(a, b);
+        Self::new(limbs::reduce_once(&sum, carry, &P::MODULUS))
+    }
+
+    /// `a − b`, plus the modulus where it borrowed.
+    #[inline(always)]
+    fn sub_impl(a: &[u64; N], b: &[u64; N]) -> Self {
+        let (diff, borrow) = limbs::sub(a, b);
+        let mask = borrow.wrapping_neg();
+        let mut r = [0u64; N];
+        let mut carry = 0;
+        for i in 0..N {
+            (r[i], carry) = adc(diff[i], P::MODULUS[i] & mask, carry);
+        }
+        Self::new(r)
+    }
+
     #[inline(always)]
     const fn new(limbs: [u64; N]) -> Self {
         Self(limbs, PhantomData)
@@ -607,6 +684,74 @@ mod tests {
         p[0] -= 1;
         assert!(bool::from(Fp::from_uint(&p).is_some()));
         assert!(bool::from(Fm::from_uint(&Fm::MODULUS).is_none()));
+    }
+    /// The assembly and the portable code agree on `count` products and squares of random
+    /// values, of values at the top of the field, and of small ones.
+    #[cfg(target_arch = "x86_64")]
+    fn check_adx<const N: usize, P: PseudoMersenneParams<N>>(count: usize) {
+        type F<const N: usize, P> = PseudoMersenne<N, P>;
+        if !adx::available() {
+            // The CI machines have BMI2 and ADX; a processor without them uses the portable
+            // code only, which the other tests check.
+            eprintln!("no BMI2/ADX here: the assembly is not exercised");
+            return;
+        }
+        let top = {
+            let mut m = F::<N, P>::MODULUS;
+            m[0] -= 1;
+            m
+        };
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for i in 0..count {
+            let mut x = [0u64; N];
+            let mut y = [0u64; N];
+            x.iter_mut().for_each(|l| *l = next());
+            y.iter_mut().for_each(|l| *l = next());
+            match i % 5 {
+                0 => x = top,
+                1 => {
+                    x = top;
+                    y = top;
+                    y[0] -= next() % 1024;
+                }
+                2 => x[1..].fill(0),
+                3 => y = [0; N],
+                _ => {}
+            }
+            let (a, mut b) = (F::<N, P>::reduce(&x), F::<N, P>::reduce(&y));
+            if i % 7 == 6 {
+                // b = t/a, so that a·b is a small t or one just below the modulus: the values
+                // at the edge of the final reduction.
+                let mut t = [0u64; N];
+                t[0] = next() % 1024;
+                let t = F::<N, P>::reduce(&t);
+                let t = if i % 2 == 0 { t } else { -(t + F::<N, P>::ONE) };
+                b = t * a.invert();
+                if !bool::from(a.is_zero()) {
+                    assert_eq!(F::<N, P>::adx(&a.0, Some(&b.0)).unwrap().0, t.0);
+                }
+            }
+            let fast = F::<N, P>::adx(&a.0, Some(&b.0)).unwrap();
+            assert_eq!(
+                fast.0,
+                F::<N, P>::mul_portable(&a.0, &b.0).0,
+                "{x:x?} · {y:x?}"
+            );
+            let fast = F::<N, P>::adx(&a.0, None).unwrap();
+            assert_eq!(fast.0, F::<N, P>::square_portable(&a.0).0, "{x:x?}²");
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_assembly_agrees_with_the_portable_code() {
+        check_adx::<8, C569>(20_000);
     }
 }
 

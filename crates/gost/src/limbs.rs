@@ -52,6 +52,34 @@ pub(crate) const fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N]
     (r, borrow)
 }
 
+/// `a + w` for a single word `w`, with the carry out.
+#[inline(always)]
+pub(crate) const fn add_word<const N: usize>(a: &[u64; N], w: u64) -> ([u64; N], u64) {
+    let mut r = [0u64; N];
+    let mut carry;
+    (r[0], carry) = adc(a[0], w, 0);
+    let mut i = 1;
+    while i < N {
+        (r[i], carry) = adc(a[i], 0, carry);
+        i += 1;
+    }
+    (r, carry)
+}
+
+/// `a − w` for a single word `w`, with the borrow out.
+#[inline(always)]
+pub(crate) const fn sub_word<const N: usize>(a: &[u64; N], w: u64) -> ([u64; N], u64) {
+    let mut r = [0u64; N];
+    let mut borrow;
+    (r[0], borrow) = sbb(a[0], w, 0);
+    let mut i = 1;
+    while i < N {
+        (r[i], borrow) = sbb(a[i], 0, borrow);
+        i += 1;
+    }
+    (r, borrow)
+}
+
 /// Selects `b` where `choice` is set, else `a`, limb by limb.
 #[inline(always)]
 pub(crate) fn select<const N: usize>(a: &[u64; N], b: &[u64; N], choice: Choice) -> [u64; N] {

@@ -343,15 +343,14 @@ impl<const N: usize, C: WeierstrassParams<N>> VartimePoint<N> for JacobianPoint<
             let delta = self.z.square();
             let gamma = self.y.square();
             let beta = self.x * gamma;
-            let alpha = (self.x - delta) * (self.x + delta);
-            let alpha = alpha.double() + alpha;
-            let beta4 = beta.double().double();
+            let alpha = ((self.x - delta) * (self.x + delta)).mul_small(3);
+            let beta4 = beta.mul_small(4);
             let x3 = alpha.square() - beta4.double();
             let z3 = (self.y + self.z).square() - gamma - delta;
             let gamma2 = gamma.square();
             return Self {
                 x: x3,
-                y: alpha * (beta4 - x3) - gamma2.double().double().double(),
+                y: alpha * (beta4 - x3) - gamma2.mul_small(8),
                 z: z3,
             };
         }
