@@ -438,6 +438,39 @@ mod tests {
             ));
         }
 
+        // With the key's own tables the scalars split in halves: the same points, for scalars
+        // with both halves set, with one half zero, and large ones (q − 1 − k).
+        let key = crate::scalar_mul::KeyTables::new(&g.double());
+        let q_double = g.double();
+        for k in [1u64, 3, 0xdead_beef_1234_5678, u64::MAX] {
+            let mut a = [k.rotate_left(7); N];
+            let mut k_limbs = [0u64; N];
+            k_limbs[0] = k;
+            let b = crate::limbs::sub(&order, &k_limbs).0;
+            a[N - 1] >>= 1;
+            for (a, b) in [
+                (a, b),
+                (zero, b),
+                (a, zero),
+                ([0, k].repeat(N / 2).try_into().unwrap(), a),
+            ] {
+                let split = tables.mul_double_split_vartime(&a, &b, &key);
+                let plain = tables.mul_double_vartime(&a, &b, &q_double);
+                let (s, p) = (
+                    split.weierstrass_x_fraction_vartime(),
+                    plain.weierstrass_x_fraction_vartime(),
+                );
+                assert_eq!(
+                    split.is_identity_vartime(),
+                    plain.is_identity_vartime(),
+                    "split {k}"
+                );
+                if !plain.is_identity_vartime() {
+                    assert!(bool::from((s.0 * p.1).ct_eq(&(p.0 * s.1))), "split {k}");
+                }
+            }
+        }
+
         // (q − 1)·P = −P, and the complete formulas handle P + (−P) and doubling by addition.
         let mut q_minus_1 = order;
         q_minus_1[0] -= 1;

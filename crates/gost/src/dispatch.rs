@@ -4,6 +4,7 @@ use crate::curves::{self, Curve};
 use crate::error::Error;
 use crate::ops;
 use crate::params::CurveId;
+use crate::scalar_mul::KeyTables;
 
 /// Runs `$body` with `$n` bound to the limb count and `$c` to the curve type of `$id`.
 macro_rules! with_curve {
@@ -44,12 +45,37 @@ macro_rules! prepared_point {
                 }
             }
 
-            /// Verifies `s || r` over `digest`.
-            pub(crate) fn verify(&self, digest: &[u8], sig: &[u8]) -> Result<(), Error> {
+            /// This key's own tables, for verifying with it many times.
+            pub(crate) fn tables(&self) -> PointTables {
                 match self {
-                    $(Self::$v(p) => ops::verify::<$limbs, curves::$v>(p, digest, sig),)*
+                    $(Self::$v(p) => PointTables::$v(KeyTables::new(p)),)*
                 }
             }
+
+            /// Verifies `s || r` over `digest`, with this key's `tables` if it has them.
+            pub(crate) fn verify(
+                &self,
+                tables: Option<&PointTables>,
+                digest: &[u8],
+                sig: &[u8],
+            ) -> Result<(), Error> {
+                match (self, tables) {
+                    $(
+                        (Self::$v(p), Some(PointTables::$v(t))) => {
+                            ops::verify::<$limbs, curves::$v>(p, Some(t), digest, sig)
+                        }
+                        (Self::$v(p), _) => ops::verify::<$limbs, curves::$v>(p, None, digest, sig),
+                    )*
+                }
+            }
+        }
+
+        /// A public key's tables ([`KeyTables`]) on its curve.
+        pub(crate) enum PointTables {
+            $(
+                #[doc = stringify!($v)]
+                $v(KeyTables<<curves::$v as Curve<$limbs>>::Point, $limbs>),
+            )*
         }
     };
 }

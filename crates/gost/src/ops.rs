@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::field::Field;
 use crate::group::{Group, VartimePoint};
 use crate::limbs;
+use crate::scalar_mul::KeyTables;
 
 /// `e = LE(digest) mod q`, and 1 where that is 0 (RFC 7091 §6.1 steps 2–3).
 fn digest_scalar<const N: usize, C: Curve<N>>(digest: &[u8]) -> C::Scalar {
@@ -107,9 +108,11 @@ pub(crate) fn prepare_public<const N: usize, C: Curve<N>>(
     Ok(point)
 }
 
-/// Verifies `s || r` over `digest` with public key `q` (RFC 7091 §6.2); variable time.
+/// Verifies `s || r` over `digest` with public key `q` (RFC 7091 §6.2), using `q`'s own
+/// tables where there are some; variable time.
 pub(crate) fn verify<const N: usize, C: Curve<N>>(
     q: &C::Point,
+    tables: Option<&KeyTables<C::Point, N>>,
     digest: &[u8],
     sig: &[u8],
 ) -> Result<(), Error> {
@@ -125,7 +128,10 @@ pub(crate) fn verify<const N: usize, C: Curve<N>>(
     let v = digest_scalar::<N, C>(digest).invert_vartime();
     let z1 = s * v;
     let z2 = -(r * v);
-    let c = C::tables().mul_double_vartime(&z1.to_uint(), &z2.to_uint(), q);
+    let c = match tables {
+        Some(t) => C::tables().mul_double_split_vartime(&z1.to_uint(), &z2.to_uint(), t),
+        None => C::tables().mul_double_vartime(&z1.to_uint(), &z2.to_uint(), q),
+    };
     if c.is_identity_vartime() {
         return Err(Error::SignatureInvalid);
     }

@@ -12,6 +12,8 @@ use crate::limbs;
 const BASE_WNAF_WIDTH: u32 = 8;
 /// Width of the wNAF window for the variable point in verification (8 odd multiples).
 const POINT_WNAF_WIDTH: u32 = 5;
+/// Width of the wNAF window for a public key's own tables (16 odd multiples of each half).
+const KEY_WNAF_WIDTH: u32 = 6;
 
 /// Precomputed multiples of a curve's base point.
 pub(crate) struct BaseTables<G: Group<N>, const N: usize> {
@@ -19,6 +21,78 @@ pub(crate) struct BaseTables<G: Group<N>, const N: usize> {
     comb: Vec<[G::Affine; 8]>,
     /// `wnaf[j] = (2j + 1)·P`.
     wnaf: Vec<G::Affine>,
+    /// `wnaf_high[j] = (2j + 1)·2^(32·N)·P`, for scalars split in halves.
+    wnaf_high: Vec<G::Affine>,
+}
+
+/// Odd multiples of a public key `Q` and of `2^(32·N)·Q`, normalised: a key that verifies
+/// again and again (a certification centre's) splits both scalars of a verification in halves,
+/// which halves the doublings.
+pub(crate) struct KeyTables<G: Group<N>, const N: usize> {
+    low: Vec<G::Affine>,
+    high: Vec<G::Affine>,
+}
+
+impl<G: Group<N>, const N: usize> KeyTables<G, N> {
+    /// The tables of `q` (about as long as two verifications; worth it from the third on).
+    pub(crate) fn new(q: &G) -> Self {
+        let mut high = *q;
+        for _ in 0..32 * N {
+            high = high.double();
+        }
+        let mut points = odd_multiples(q, KEY_WNAF_WIDTH);
+        points.extend(odd_multiples(&high, KEY_WNAF_WIDTH));
+        let mut affine = batch_to_affine(&points);
+        let high = affine.split_off(affine.len() / 2);
+        Self { low: affine, high }
+    }
+}
+
+/// `k` as `(low, high)` with `k = low + 2^(32·N)·high`, both below `2^(32·N)`.
+fn halves<const N: usize>(k: &[u64; N]) -> ([u64; N], [u64; N]) {
+    let (mut low, mut high) = ([0u64; N], [0u64; N]);
+    low[..N / 2].copy_from_slice(&k[..N / 2]);
+    high[..N - N / 2].copy_from_slice(&k[N / 2..]);
+    (low, high)
+}
+
+/// `Σ dᵢ·Tᵢ` for wNAF digit streams over tables of odd multiples (affine ones, and at most one
+/// table of projective points): Straus's method, all streams sharing one run of doublings.
+fn straus<G: Group<N>, const N: usize>(
+    affine: &[(&[i8], &[G::Affine])],
+    projective: Option<(&[i8], &[G::Vartime])>,
+) -> G::Vartime {
+    let nonzero = |digits: &[i8], i: usize| digits.get(i).is_some_and(|&d| d != 0);
+    let len = affine
+        .iter()
+        .map(|(d, _)| d.len())
+        .chain(projective.map(|(d, _)| d.len()))
+        .max()
+        .unwrap_or(0);
+    let top = (0..len).rev().find(|&i| {
+        affine.iter().any(|(d, _)| nonzero(d, i)) || projective.is_some_and(|(d, _)| nonzero(d, i))
+    });
+    let mut acc = G::Vartime::IDENTITY;
+    let Some(top) = top else { return acc };
+    for i in (0..=top).rev() {
+        acc = acc.double_vartime();
+        for (digits, table) in affine {
+            let d = digits.get(i).copied().unwrap_or(0);
+            if d != 0 {
+                let entry = &table[(d.unsigned_abs() / 2) as usize];
+                acc = acc.add_affine_vartime(entry, d < 0);
+            }
+        }
+        if let Some((digits, table)) = projective {
+            let d = digits.get(i).copied().unwrap_or(0);
+            if d > 0 {
+                acc = acc.add_vartime(&table[(d / 2) as usize]);
+            } else if d < 0 {
+                acc = acc.add_vartime(&table[(-d / 2) as usize].neg_vartime());
+            }
+        }
+    }
+    acc
 }
 
 /// Normalises public points with one field inversion (Montgomery's trick); a point at infinity
@@ -61,7 +135,7 @@ impl<G: Group<N>, const N: usize> BaseTables<G, N> {
             }
         }
         let affine = batch_to_affine(&points);
-        let comb = affine
+        let comb: Vec<[G::Affine; 8]> = affine
             .chunks_exact(8)
             .map(|row| {
                 let mut entries = [G::AFFINE_IDENTITY; 8];
@@ -69,9 +143,12 @@ impl<G: Group<N>, const N: usize> BaseTables<G, N> {
                 entries
             })
             .collect();
+        // 2^(32·N)·P = 16^(8·N)·P heads row 8·N of the comb.
+        let high = G::IDENTITY.add_affine(&comb[8 * N][0]);
         Self {
             comb,
             wnaf: batch_to_affine(&odd_multiples(&p, BASE_WNAF_WIDTH)),
+            wnaf_high: batch_to_affine(&odd_multiples(&high, BASE_WNAF_WIDTH)),
         }
     }
 
@@ -101,26 +178,34 @@ impl<G: Group<N>, const N: usize> BaseTables<G, N> {
         for i in 1..count {
             q_table.push(q_table[i - 1].add_vartime(&q_double));
         }
-        let top = (0..naf_a.len())
-            .rev()
-            .find(|&i| naf_a[i] != 0 || naf_b[i] != 0);
-        let mut acc = G::Vartime::IDENTITY;
-        let Some(top) = top else { return acc };
-        for i in (0..=top).rev() {
-            acc = acc.double_vartime();
-            let da = naf_a[i];
-            if da != 0 {
-                let entry = &self.wnaf[(da.unsigned_abs() / 2) as usize];
-                acc = acc.add_affine_vartime(entry, da < 0);
-            }
-            let db = naf_b[i];
-            if db > 0 {
-                acc = acc.add_vartime(&q_table[(db / 2) as usize]);
-            } else if db < 0 {
-                acc = acc.add_vartime(&q_table[(-db / 2) as usize].neg_vartime());
-            }
-        }
-        acc
+        straus::<G, N>(&[(&naf_a, &self.wnaf)], Some((&naf_b, &q_table)))
+    }
+
+    /// `a·P + b·Q` in variable time with `Q`'s own tables: both scalars split in halves, four
+    /// digit streams over half as many doublings.
+    pub(crate) fn mul_double_split_vartime(
+        &self,
+        a: &[u64; N],
+        b: &[u64; N],
+        q: &KeyTables<G, N>,
+    ) -> G::Vartime {
+        let (a_low, a_high) = halves(a);
+        let (b_low, b_high) = halves(b);
+        let digits = |k: &[u64; N], width| {
+            let mut naf = wnaf::<N>(k, width);
+            naf.truncate(32 * N + 1);
+            naf
+        };
+        let streams = [
+            (digits(&a_low, BASE_WNAF_WIDTH), &self.wnaf),
+            (digits(&a_high, BASE_WNAF_WIDTH), &self.wnaf_high),
+            (digits(&b_low, KEY_WNAF_WIDTH), &q.low),
+            (digits(&b_high, KEY_WNAF_WIDTH), &q.high),
+        ];
+        let streams = streams
+            .each_ref()
+            .map(|(d, t)| (d.as_slice(), t.as_slice()));
+        straus::<G, N>(&streams, None)
     }
 }
 
