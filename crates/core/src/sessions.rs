@@ -169,9 +169,13 @@ impl Portal {
         let now = self.now();
         let window = self.policy.rate_window;
         let names: Vec<&str> = buckets.iter().map(|(b, _)| b.as_str()).collect();
-        let mut tx = self.store.begin().await?;
-        let hits = tx.hit_rate_limits(&names, now, window).await?;
-        tx.commit().await?;
+        // One upsert that counts every bucket: atomic by itself, no transaction needed.
+        let hits = self
+            .store
+            .write_one()
+            .await?
+            .hit_rate_limits(&names, now, window)
+            .await?;
         if hits.iter().zip(buckets).any(|(hits, (_, max))| hits > max) {
             return Err(Error::TooManyRequests {
                 retry_after: window - now.rem_euclid(window),

@@ -139,6 +139,9 @@ fn entry(row: &AnyRow) -> Result<Entry> {
 impl Tx {
     /// The last sequence number and hash of the chain.
     pub async fn journal_head(&mut self) -> Result<(i64, String)> {
+        if let Some(head) = &self.journal_head {
+            return Ok(head.clone());
+        }
         let sql = format!(
             "SELECT seq, hash FROM journal_head WHERE id = 1{}",
             self.for_update()
@@ -149,10 +152,7 @@ impl Tx {
 
     /// Appends `e` to the chain; returns its sequence number.
     pub async fn append_journal(&mut self, e: &NewEntry) -> Result<i64> {
-        let (last, prev_hash) = match self.journal_head.take() {
-            Some(head) => head,
-            None => self.journal_head().await?,
-        };
+        let (last, prev_hash) = self.journal_head().await?;
         let seq = last + 1;
         let hash = entry_hash(seq, &prev_hash, e);
         dynamic(format!(
@@ -172,13 +172,23 @@ impl Tx {
         .bind(&hash)
         .execute(self.conn())
         .await?;
-        sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(&hash)
-            .execute(self.conn())
-            .await?;
+        // The head row is written once, at commit ([`Tx::commit`]).
         self.journal_head = Some((seq, hash));
+        self.journal_head_moved = true;
         Ok(seq)
+    }
+
+    /// Writes the head the appends of this transaction moved (before it commits).
+    pub(crate) async fn write_journal_head(&mut self) -> Result<()> {
+        if let (true, Some((seq, hash))) = (self.journal_head_moved, self.journal_head.clone()) {
+            sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(hash)
+                .execute(self.conn())
+                .await?;
+            self.journal_head_moved = false;
+        }
+        Ok(())
     }
 
     /// Entries matching `filter`, newest first.

@@ -195,6 +195,24 @@ impl Store {
             dialect: self.dialect,
             _writer: writer,
             journal_head: None,
+            journal_head_moved: false,
+        })
+    }
+
+    /// A connection for writes that are each one statement, atomic by itself (an upsert that
+    /// counts, say): no transaction is opened, so such a write costs one round trip; on SQLite it
+    /// still takes the writers' turn, as [`Store::begin`] does.
+    pub async fn write_one(&self) -> Result<Tx> {
+        let writer = match self.dialect {
+            Dialect::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Dialect::Postgres => None,
+        };
+        Ok(Tx {
+            inner: Conn::Plain(self.pool.acquire().await?),
+            dialect: self.dialect,
+            _writer: writer,
+            journal_head: None,
+            journal_head_moved: false,
         })
     }
 
@@ -206,6 +224,7 @@ impl Store {
             dialect: self.dialect,
             _writer: None,
             journal_head: None,
+            journal_head_moved: false,
         })
     }
 
@@ -246,9 +265,11 @@ pub struct Tx {
     dialect: Dialect,
     /// Held until the transaction ends (SQLite).
     _writer: Option<OwnedMutexGuard<()>>,
-    /// The journal's head as this transaction last wrote it (it holds the head's lock, so the
-    /// next append need not read it again).
+    /// The journal's head as this transaction last read or moved it (it holds the head's lock,
+    /// so the next append need not read it again).
     journal_head: Option<(i64, String)>,
+    /// Whether appends moved the head since it was read: it is written at commit.
+    journal_head_moved: bool,
 }
 
 enum Conn {
@@ -258,7 +279,8 @@ enum Conn {
 
 impl Tx {
     /// Makes every write of the transaction permanent.
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
+        self.write_journal_head().await?;
         if let Conn::Transaction(t) = self.inner {
             t.commit().await?;
         }
