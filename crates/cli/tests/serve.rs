@@ -637,16 +637,12 @@ fn a_document_signed_by_podpis_sign_is_taken_by_the_portal() {
     assert_eq!(status, 201, "{started}");
     std::fs::write(at("challenge.txt"), started["challenge"].as_str().unwrap()).unwrap();
     let code = sms_code(&node, phone);
-    run(&[
-        "sign",
-        "--key",
-        "k.pem",
-        "--cert",
-        "c.pem",
-        "--in",
-        "challenge.txt",
-        "--pem",
-    ]);
+    // `podpis sign` with the key file and its certificate.
+    let sign_with_key_file = |file: &str, extra: &[&str]| {
+        let base = ["sign", "--key", "k.pem", "--cert", "c.pem", "--in", file];
+        run(&[&base[..], extra].concat())
+    };
+    sign_with_key_file("challenge.txt", &["--pem"]);
     let proof = std::fs::read_to_string(at("challenge.txt.sig")).unwrap();
     let finish = format!(
         "/api/v1/bindings/{}/finish",
@@ -676,15 +672,7 @@ fn a_document_signed_by_podpis_sign_is_taken_by_the_portal() {
     assert_eq!(status, 201, "{}", String::from_utf8_lossy(&uploaded));
     let uploaded: Value = serde_json::from_slice(&uploaded).unwrap();
     let id = uploaded["id"].as_str().unwrap();
-    run(&[
-        "sign",
-        "--key",
-        "k.pem",
-        "--cert",
-        "c.pem",
-        "--in",
-        "letter.txt",
-    ]);
+    sign_with_key_file("letter.txt", &[]);
     let sig = std::fs::read(at("letter.txt.sig")).unwrap();
     let path = format!("/api/v1/documents/{id}/signature");
     let (status, other) = request(

@@ -489,16 +489,15 @@ async fn verify_load(
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     let http = reqwest::Client::new();
     let url = format!("{base}/api/v1/verify");
-    let check = http
-        .post(&url)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
+    let post = move |http: &reqwest::Client, url: &str, body: &[u8]| {
+        http.post(url)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body.to_vec())
+    };
+    let check = post(&http, &url, &body).send().await.unwrap();
     let report: Value = check.json().await.unwrap();
     assert_eq!(report["report"]["indication"], "TOTAL_PASSED", "{report}");
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -511,16 +510,7 @@ async fn verify_load(
                 let mut latencies = Vec::new();
                 while Instant::now() < deadline {
                     let t = Instant::now();
-                    let r = http
-                        .post(&url)
-                        .header(
-                            "content-type",
-                            format!("multipart/form-data; boundary={boundary}"),
-                        )
-                        .body(body.clone())
-                        .send()
-                        .await
-                        .unwrap();
+                    let r = post(&http, &url, &body).send().await.unwrap();
                     assert_eq!(r.status(), 200);
                     r.bytes().await.unwrap();
                     latencies.push(t.elapsed());
@@ -529,10 +519,7 @@ async fn verify_load(
             })
         })
         .collect();
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await.unwrap());
-    }
+    let latencies = joined(tasks).await;
     Measured {
         units: latencies.len(),
         latencies,
@@ -589,10 +576,7 @@ async fn signing_load(base: &str, world: &World, server: &Server, unlock: Durati
             })
         })
         .collect();
-    let mut latencies = Vec::new();
-    for t in tasks {
-        latencies.extend(t.await.unwrap());
-    }
+    let latencies = joined(tasks).await;
     let batches = latencies.len();
     Measured {
         units: batches * BATCH,
@@ -601,6 +585,15 @@ async fn signing_load(base: &str, world: &World, server: &Server, unlock: Durati
         cpu: server.cpu() - cpu,
         excluded: unlock * batches as u32,
     }
+}
+
+/// Every task's latencies, once all have finished.
+async fn joined(tasks: Vec<tokio::task::JoinHandle<Vec<Duration>>>) -> Vec<Duration> {
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    latencies
 }
 
 /// The CPU time of opening a cloud key with its PIN (PBES2 with the iterations the portal
