@@ -68,8 +68,11 @@ int main(int argc, char **argv) {
     ENGINE_set_default(e, ENGINE_METHOD_ALL);
 
     bench_set(e, NID_id_GostR3410_2012_256, "A", "cryptopro-a", 32, secs);
+    bench_set(e, NID_id_GostR3410_2012_256, "B", "cryptopro-b", 32, secs);
+    bench_set(e, NID_id_GostR3410_2012_256, "C", "cryptopro-c", 32, secs);
     bench_set(e, NID_id_GostR3410_2012_256, "TCA", "tc26-256-a", 32, secs);
     bench_set(e, NID_id_GostR3410_2012_512, "A", "tc26-512-a", 64, secs);
+    bench_set(e, NID_id_GostR3410_2012_512, "B", "tc26-512-b", 64, secs);
     bench_set(e, NID_id_GostR3410_2012_512, "C", "tc26-512-c", 64, secs);
 
     const EVP_MD *md = EVP_get_digestbyname("md_gost12_256");

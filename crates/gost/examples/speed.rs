@@ -25,8 +25,11 @@ fn main() {
         .map_or(1.0, |s| s.parse().expect("seconds"));
     for params in [
         ParamSet::CryptoProA,
+        ParamSet::CryptoProB,
+        ParamSet::CryptoProC,
         ParamSet::Tc26_256A,
         ParamSet::Tc26_512A,
+        ParamSet::Tc26_512B,
         ParamSet::Tc26_512C,
     ] {
         let algorithm = Algorithm::for_params(params);
