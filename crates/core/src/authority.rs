@@ -1,10 +1,11 @@
 //! The CA engine of the hosted centres: issuing certificates, revoking them, publishing CRLs
 //! (on every revocation and on a schedule) and answering OCSP (RFC 6960).
 //!
-//! Keys are opened from the vault once per node and kept in memory. CRLs and OCSP answers to
-//! requests without a nonce are cached per node; the cache is dropped at once when this node
-//! revokes, and within a second when another node does (each node compares the store's
-//! [revocation epoch](podpis_store::Tx::revocation_epoch) at most once a second).
+//! Keys are opened from the vault once per node and kept in memory. The registry (parsed, its CA
+//! keys with their tables), CRLs (parsed, their signatures checked once) and OCSP answers to
+//! requests without a nonce are cached per node; the caches are dropped at once when this node
+//! revokes or changes the registry, and within a second when another node does (each node
+//! compares the store's [trust epoch](podpis_store::Tx::trust_epoch) at most once a second).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -24,6 +25,7 @@ use spki::SubjectPublicKeyInfoOwned;
 use crate::centres::{internal, key_label};
 use crate::journal::{Action, Record};
 use crate::vault::Vault;
+use crate::verification::Registry;
 use crate::{Context, Error, Portal, Principal, Result};
 
 /// How long a CRL is valid (nextUpdate − thisUpdate).
@@ -54,6 +56,15 @@ pub(crate) struct HostedKeys {
 /// The hosted centres' CA certificates by centre id.
 type Issuers = Arc<Vec<(String, Certificate)>>;
 
+/// A hosted centre's current CRL: as stored (for publishing) and parsed (for checking).
+#[derive(Debug)]
+pub struct CurrentCrl {
+    /// As stored.
+    pub stored: StoredCrl,
+    /// Parsed; clones share it, with its signature check once passed.
+    pub crl: Crl,
+}
+
 /// A cached OCSP answer.
 struct CachedAnswer {
     der: Arc<[u8]>,
@@ -67,8 +78,13 @@ pub(crate) struct Authority {
     /// Hosted centres' CA certificates, for finding the issuer an OCSP request names.
     issuers: RwLock<Option<Issuers>>,
     answers: RwLock<HashMap<Vec<u8>, CachedAnswer>>,
-    crls: RwLock<HashMap<String, Arc<StoredCrl>>>,
-    /// The revocation epoch the caches belong to.
+    crls: RwLock<HashMap<String, Arc<CurrentCrl>>>,
+    /// The registry of centres as trust.
+    pub(crate) registry: RwLock<Option<Arc<Registry>>>,
+    /// Grows each time the caches are dropped: a value read from the store before a drop is
+    /// not cached after it.
+    generation: AtomicU64,
+    /// The trust epoch the caches belong to.
     epoch: AtomicI64,
     /// When the epoch was last compared (milliseconds since `started`), `u64::MAX` for never.
     checked_ms: AtomicU64,
@@ -84,6 +100,8 @@ impl Authority {
             issuers: RwLock::new(None),
             answers: RwLock::new(HashMap::new()),
             crls: RwLock::new(HashMap::new()),
+            registry: RwLock::new(None),
+            generation: AtomicU64::new(0),
             epoch: AtomicI64::new(-1),
             checked_ms: AtomicU64::new(u64::MAX),
             started: Instant::now(),
@@ -101,10 +119,35 @@ impl Authority {
 
     /// Drops every cache of this node (after it changed what they hold).
     pub(crate) fn forget(&self) {
+        self.drop_caches();
+        self.checked_ms.store(u64::MAX, Ordering::Relaxed);
+    }
+
+    fn drop_caches(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
         self.issuers.write().expect("cache lock").take();
         self.answers.write().expect("cache lock").clear();
         self.crls.write().expect("cache lock").clear();
-        self.checked_ms.store(u64::MAX, Ordering::Relaxed);
+        self.registry.write().expect("cache lock").take();
+    }
+
+    /// The caches' generation, read before reading the store for something to cache.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Runs `keep` on the cache behind `lock` (to store a value read from the store since
+    /// `generation`) unless the caches were dropped in the meantime.
+    pub(crate) fn keep_if_current<T>(
+        &self,
+        lock: &RwLock<T>,
+        generation: u64,
+        keep: impl FnOnce(&mut T),
+    ) {
+        let mut cache = lock.write().expect("cache lock");
+        if self.generation() == generation {
+            keep(&mut cache);
+        }
     }
 
     /// Whether the epoch is due for a comparison; true for exactly one caller per second.
@@ -457,7 +500,7 @@ impl Portal {
 
     /// The current CRL of hosted centre `centre_id` (cached; refreshed when half its validity
     /// has passed).
-    pub async fn crl(&self, centre_id: &str) -> Result<Arc<StoredCrl>> {
+    pub async fn crl(&self, centre_id: &str) -> Result<Arc<CurrentCrl>> {
         self.check_epoch().await?;
         let now = self.now();
         if let Some(crl) = self
@@ -466,22 +509,25 @@ impl Portal {
             .read()
             .expect("cache lock")
             .get(centre_id)
-            && now < crl.this_update + CRL_REFRESH
+            && now < crl.stored.this_update + CRL_REFRESH
         {
             return Ok(crl.clone());
         }
+        let generation = self.authority.generation();
         let stored = self.store.read().await?.crl(centre_id).await?;
-        let crl = match stored {
+        let stored = match stored {
             Some(crl) if now < crl.this_update + CRL_REFRESH => crl,
             Some(_) => self.refresh_crl(centre_id).await?,
             None => return Err(Error::NotFound("CRL")),
         };
-        let crl = Arc::new(crl);
+        let crl = Arc::new(CurrentCrl {
+            crl: Crl::from_der(&stored.der).map_err(internal)?,
+            stored,
+        });
         self.authority
-            .crls
-            .write()
-            .expect("cache lock")
-            .insert(centre_id.to_owned(), crl.clone());
+            .keep_if_current(&self.authority.crls, generation, |crls| {
+                crls.insert(centre_id.to_owned(), crl.clone());
+            });
         Ok(crl)
     }
 
@@ -520,16 +566,15 @@ impl Portal {
         Ok(published)
     }
 
-    /// Drops this node's caches when another node revoked (checked at most once a second).
-    async fn check_epoch(&self) -> Result<()> {
+    /// Drops this node's caches when another node revoked or changed the registry (checked at
+    /// most once a second).
+    pub(crate) async fn check_epoch(&self) -> Result<()> {
         if !self.authority.epoch_due() {
             return Ok(());
         }
-        let epoch = self.store.read().await?.revocation_epoch().await?;
+        let epoch = self.store.read().await?.trust_epoch().await?;
         if self.authority.epoch.swap(epoch, Ordering::Relaxed) != epoch {
-            self.authority.issuers.write().expect("cache lock").take();
-            self.authority.answers.write().expect("cache lock").clear();
-            self.authority.crls.write().expect("cache lock").clear();
+            self.authority.drop_caches();
         }
         Ok(())
     }
@@ -570,6 +615,7 @@ impl Portal {
                 .into());
         };
         let ids = parsed.cert_ids();
+        let generation = self.authority.generation();
         let issuers = self.hosted_issuers().await?;
         let Some((centre_id, _)) = ids
             .first()
@@ -617,17 +663,19 @@ impl Portal {
         .map_err(internal)?;
         let der: Arc<[u8]> = response.der().into();
         if parsed.nonce().is_none() {
-            let mut answers = self.authority.answers.write().expect("cache lock");
-            if answers.len() >= OCSP_CACHE_MAX {
-                answers.clear();
-            }
-            answers.insert(
-                request.to_vec(),
-                CachedAnswer {
-                    der: der.clone(),
-                    produced_at: now,
-                },
-            );
+            self.authority
+                .keep_if_current(&self.authority.answers, generation, |answers| {
+                    if answers.len() >= OCSP_CACHE_MAX {
+                        answers.clear();
+                    }
+                    answers.insert(
+                        request.to_vec(),
+                        CachedAnswer {
+                            der: der.clone(),
+                            produced_at: now,
+                        },
+                    );
+                });
         }
         Ok(der)
     }
@@ -637,17 +685,20 @@ impl Portal {
         if let Some(list) = self.authority.issuers.read().expect("cache lock").as_ref() {
             return Ok(list.clone());
         }
-        let mut list = Vec::new();
-        for centre in self.centres().await?.into_iter().filter(|c| c.hosted) {
-            if let Some(der) = centre.chain.first() {
-                list.push((
-                    centre.id.clone(),
-                    Certificate::from_der(der).map_err(internal)?,
-                ));
-            }
-        }
+        let generation = self.authority.generation();
+        let list: Vec<_> = self
+            .registry()
+            .await?
+            .centres
+            .iter()
+            .filter(|entry| entry.centre.hosted)
+            .map(|entry| (entry.centre.id.clone(), entry.chain[0].clone()))
+            .collect();
         let list = Arc::new(list);
-        *self.authority.issuers.write().expect("cache lock") = Some(list.clone());
+        self.authority
+            .keep_if_current(&self.authority.issuers, generation, |issuers| {
+                *issuers = Some(list.clone())
+            });
         Ok(list)
     }
 

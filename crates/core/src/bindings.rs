@@ -21,6 +21,7 @@ use crate::accounts::BIND;
 use crate::applications::Status;
 use crate::centres::internal;
 use crate::journal::{Action, Record};
+use crate::verification::RegistryCentre;
 use crate::{CodeTicket, Context, Error, Portal, Principal, Result, secret};
 
 /// How long a started binding waits for its proof and code.
@@ -120,24 +121,11 @@ async fn ask_ocsp(
 }
 
 impl Portal {
-    /// The centre of the registry whose CA certificate issued `cert`.
-    async fn issuing_centre(&self, cert: &Certificate) -> Result<Centre> {
-        if let Some((centre, _)) = self.registry().await?.centre_of(cert) {
-            return Ok(centre.clone());
-        }
-        Err(refuse(
-            "Сертификат выдан не аккредитованным удостоверяющим центром из реестра портала.".into(),
-            "The certificate was not issued by an accredited centre of the portal's registry."
-                .into(),
-        ))
-    }
-
     /// The CRL that says whether `centre`'s certificates are revoked: a hosted centre's own, an
     /// external centre's fetched from its URL.
     async fn current_crl(&self, centre: &Centre) -> Result<Crl> {
         if centre.hosted {
-            let stored = self.crl(&centre.id).await?;
-            return Crl::from_der(&stored.der).map_err(internal);
+            return Ok(self.crl(&centre.id).await?.crl.clone());
         }
         let url = centre
             .crl_url
@@ -175,7 +163,15 @@ impl Portal {
     /// its path to the centre valid, not revoked (by the centre's CRL or OCSP responder), and to
     /// the qualified profile. Otherwise a refusal that says which check failed.
     pub(crate) async fn usable_now(&self, cert: &Certificate) -> Result<Centre> {
-        let centre = self.issuing_centre(cert).await?;
+        let registry = self.registry().await?;
+        let Some(RegistryCentre { centre, chain }) = registry.centre_of(cert) else {
+            return Err(refuse(
+                "Сертификат выдан не аккредитованным удостоверяющим центром из реестра портала."
+                    .into(),
+                "The certificate was not issued by an accredited centre of the portal's registry."
+                    .into(),
+            ));
+        };
         let now = self.now();
         if !centre.accredited_at(now) {
             return Err(refuse(
@@ -183,13 +179,8 @@ impl Portal {
                 format!("The accreditation of «{}» is not in force.", centre.name),
             ));
         }
-        let chain: Vec<Certificate> = centre
-            .chain
-            .iter()
-            .map(|d| Certificate::from_der(d).map_err(internal))
-            .collect::<Result<_>>()?;
         let (anchor, intermediates) = chain.split_last().expect("a centre has a certificate");
-        let (crls, ocsp) = self.revocation_evidence(&centre, cert, &chain[0]).await?;
+        let (crls, ocsp) = self.revocation_evidence(centre, cert, &chain[0]).await?;
         let options = Options {
             time: UNIX_EPOCH + Duration::from_secs(now.max(0) as u64),
             crls,
@@ -220,7 +211,7 @@ impl Portal {
                 format!("The certificate failed its checks ({why}): {detail}"),
             ));
         }
-        Ok(centre)
+        Ok(centre.clone())
     }
 
     /// Starts binding the certificate in `bytes` (PEM or DER) to the principal's account: checks

@@ -288,6 +288,7 @@ impl Portal {
         self.record_centre(&mut tx, ctx, by, &centre, "external centre imported")
             .await?;
         tx.commit().await?;
+        self.authority.forget();
         Ok(centre)
     }
 
@@ -323,6 +324,7 @@ impl Portal {
         self.record_centre(&mut tx, ctx, by, &centre, &details)
             .await?;
         tx.commit().await?;
+        self.authority.forget();
         Ok(centre)
     }
 

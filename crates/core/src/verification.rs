@@ -4,10 +4,13 @@
 //! validated twice: now, and at the signing time it claims (revocation after signing does not
 //! undo a signature; an expiry since does not either).
 
+use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
 use podpis_pki::Certificate;
-use podpis_pki::cades::{DocumentReport, SignedMessage, SignerIdentity, verify_document};
+use podpis_pki::cades::{
+    DigestAlgorithm, DocumentReport, SignedMessage, SignerIdentity, verify_document,
+};
 use podpis_pki::crl::Crl;
 use podpis_pki::ocsp::OcspResponse;
 use podpis_pki::validate::{self, Options, TrustStore, validate};
@@ -73,27 +76,38 @@ pub struct CertificateVerification {
     pub report: validate::Report,
 }
 
-/// The registry as trust: its centres with their CA certificates, the anchors, and the other
-/// certificates of their chains.
+/// A centre of the registry with its CA chain.
+pub(crate) struct RegistryCentre {
+    /// The centre.
+    pub(crate) centre: Centre,
+    /// Its CA certificate first, then the ones above it.
+    pub(crate) chain: Vec<Certificate>,
+}
+
+/// The registry as trust: its centres with their CA chains, the anchors, and the other
+/// certificates of their chains. Kept per node (see [`crate::authority`]): its certificates
+/// keep their keys, and a GOST key that verifies again and again builds tables that make it
+/// faster.
 pub(crate) struct Registry {
-    centres: Vec<(Centre, Certificate)>,
+    pub(crate) centres: Vec<RegistryCentre>,
     trust: TrustStore,
     intermediates: Vec<Certificate>,
 }
 
 impl Registry {
     /// The centre whose CA certificate issued `cert`.
-    pub(crate) fn centre_of(&self, cert: &Certificate) -> Option<&(Centre, Certificate)> {
-        self.centres.iter().find(|(_, ca)| {
+    pub(crate) fn centre_of(&self, cert: &Certificate) -> Option<&RegistryCentre> {
+        self.centres.iter().find(|entry| {
+            let ca = &entry.chain[0];
             ca.subject_der() == cert.issuer_der() && cert.verify_issued_by(ca).is_ok()
         })
     }
 
     fn centre_ref(&self, cert: &Certificate, at: i64) -> Option<CentreRef> {
-        self.centre_of(cert).map(|(c, _)| CentreRef {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            accredited: c.accredited_at(at),
+        self.centre_of(cert).map(|entry| CentreRef {
+            id: entry.centre.id.clone(),
+            name: entry.centre.name.clone(),
+            accredited: entry.centre.accredited_at(at),
         })
     }
 }
@@ -157,9 +171,14 @@ impl Portal {
             qualified: true,
             ..Options::default()
         };
+        // The document's own hash doubles as the digest of signatures made with Streebog-256.
+        let hash = DigestAlgorithm::Streebog256.digest(content);
         let report = verify_document(
             &message,
-            &|algorithm| algorithm.digest(content),
+            &|algorithm| match algorithm {
+                DigestAlgorithm::Streebog256 => hash.clone(),
+                other => other.digest(content),
+            },
             &registry.intermediates,
             &registry.trust,
             &options(now),
@@ -185,9 +204,7 @@ impl Portal {
             .collect();
         Ok(Verification {
             checked_at: now,
-            document_hash: hex::encode(
-                podpis_pki::cades::DigestAlgorithm::Streebog256.digest(content),
-            ),
+            document_hash: hex::encode(&hash),
             document_size: content.len(),
             intact: report
                 .signatures
@@ -235,8 +252,13 @@ impl Portal {
         })
     }
 
-    /// Every centre of the registry with its CA certificate, as trust.
-    pub(crate) async fn registry(&self) -> Result<Registry> {
+    /// Every centre of the registry with its CA chain, as trust (cached per node).
+    pub(crate) async fn registry(&self) -> Result<Arc<Registry>> {
+        self.check_epoch().await?;
+        if let Some(registry) = self.authority.registry.read().expect("cache lock").as_ref() {
+            return Ok(registry.clone());
+        }
+        let generation = self.authority.generation();
         let mut centres = Vec::new();
         let mut anchors = Vec::new();
         let mut intermediates = Vec::new();
@@ -251,13 +273,18 @@ impl Portal {
             };
             anchors.push(anchor.clone());
             intermediates.extend_from_slice(rest);
-            centres.push((centre, chain[0].clone()));
+            centres.push(RegistryCentre { centre, chain });
         }
-        Ok(Registry {
+        let registry = Arc::new(Registry {
             centres,
             trust: TrustStore::new(anchors),
             intermediates,
-        })
+        });
+        self.authority
+            .keep_if_current(&self.authority.registry, generation, |slot| {
+                *slot = Some(registry.clone())
+            });
+        Ok(registry)
     }
 
     /// The revocation evidence for those of `certs` a registry centre issued, each centre
@@ -271,7 +298,7 @@ impl Portal {
         let (mut crls, mut ocsp) = (Vec::new(), Vec::new());
         let mut asked: Vec<&str> = Vec::new();
         for cert in certs.iter().filter(|c| !c.is_ca()) {
-            let Some((centre, ca)) = registry.centre_of(cert) else {
+            let Some(RegistryCentre { centre, chain }) = registry.centre_of(cert) else {
                 continue;
             };
             if centre.ocsp_url.is_none() || centre.hosted {
@@ -280,7 +307,7 @@ impl Portal {
                 }
                 asked.push(&centre.id);
             }
-            match self.revocation_evidence(centre, cert, ca).await {
+            match self.revocation_evidence(centre, cert, &chain[0]).await {
                 Ok((c, o)) => {
                     crls.extend(c);
                     ocsp.extend(o);

@@ -23,6 +23,7 @@ podpis_testkit::on_both!(
     an_import_checks_the_chain,
     an_ended_accreditation_stops_issuance,
     another_node_sees_a_revocation_within_a_second,
+    another_node_sees_a_registry_change_within_a_second,
     the_crl_is_refreshed_on_schedule,
     only_the_centres_operators_revoke
 );
@@ -51,6 +52,19 @@ fn principal(role: Role) -> Principal {
 async fn portal(db: &TestDb, clock: Arc<ManualClock>) -> Portal {
     Portal::open(
         db.store.clone(),
+        clock,
+        Policy::default(),
+        RelyingParty::for_url("http://localhost:8080"),
+    )
+    .await
+    .unwrap()
+    .with_vault(Vault::new(&[42; 32]))
+}
+
+/// Another node on the same database: a store of its own, so caches of its own.
+async fn second_node(db: &TestDb, clock: Arc<ManualClock>) -> Portal {
+    Portal::open(
+        podpis_store::Store::connect(&db.url).await.unwrap(),
         clock,
         Policy::default(),
         RelyingParty::for_url("http://localhost:8080"),
@@ -159,7 +173,7 @@ async fn a_hosted_centre_issues_revokes_and_publishes(db: TestDb) {
     ca.verify_issued_by(&ca).unwrap();
 
     let first = portal.crl("demo").await.unwrap();
-    let crl = Crl::from_der(&first.der).unwrap();
+    let crl = Crl::from_der(&first.stored.der).unwrap();
     crl.verify_issued_by(&ca).unwrap();
     assert_eq!((crl.number(), crl.entries().len()), (Some(1), 0));
 
@@ -199,7 +213,7 @@ async fn a_hosted_centre_issues_revokes_and_publishes(db: TestDb) {
             reason: Some(Reason::KeyCompromise)
         }
     );
-    let crl = Crl::from_der(&portal.crl("demo").await.unwrap().der).unwrap();
+    let crl = Crl::from_der(&portal.crl("demo").await.unwrap().stored.der).unwrap();
     crl.verify_issued_by(&ca).unwrap();
     assert_eq!(crl.number(), Some(2));
     let entry = crl.find(cert.serial()).unwrap();
@@ -214,7 +228,7 @@ async fn a_hosted_centre_issues_revokes_and_publishes(db: TestDb) {
         .unwrap_err();
     assert!(matches!(again, Error::Conflict { .. }), "{again:?}");
     assert_eq!(
-        Crl::from_der(&portal.crl("demo").await.unwrap().der)
+        Crl::from_der(&portal.crl("demo").await.unwrap().stored.der)
             .unwrap()
             .number(),
         Some(2)
@@ -536,16 +550,7 @@ async fn another_node_sees_a_revocation_within_a_second(db: TestDb) {
         .await
         .unwrap();
     let cert = Certificate::from_der(&issued.der).unwrap();
-    let store_b = podpis_store::Store::connect(&db.url).await.unwrap();
-    let b = Portal::open(
-        store_b,
-        clock.clone(),
-        Policy::default(),
-        RelyingParty::for_url("http://localhost:8080"),
-    )
-    .await
-    .unwrap()
-    .with_vault(Vault::new(&[42; 32]));
+    let b = second_node(&db, clock.clone()).await;
     assert_eq!(ask(&b, &ca, &cert, None, T0).await, CertStatus::Good);
     a.revoke_certificate(
         &ctx(),
@@ -561,8 +566,64 @@ async fn another_node_sees_a_revocation_within_a_second(db: TestDb) {
         ask(&b, &ca, &cert, None, T0).await,
         CertStatus::Revoked { .. }
     ));
-    let crl = Crl::from_der(&b.crl("demo").await.unwrap().der).unwrap();
+    let crl = Crl::from_der(&b.crl("demo").await.unwrap().stored.der).unwrap();
     assert!(crl.find(cert.serial()).is_some());
+}
+
+/// The registry centre `node` names for the certificate `der`, with its accreditation now.
+async fn centre_seen_by(node: &Portal, der: &[u8]) -> Option<(String, bool)> {
+    let v = node.verify_certificate(&ctx(), der).await.unwrap();
+    v.centre.map(|c| (c.id, c.accredited))
+}
+
+/// A node keeps the registry in memory: a centre added or an accreditation ended on another
+/// node reaches it within a second, and on the node that made the change at once.
+async fn another_node_sees_a_registry_change_within_a_second(db: TestDb) {
+    let clock = Arc::new(ManualClock::new(T0));
+    let a = portal(&db, clock.clone()).await;
+    let b = second_node(&db, clock.clone()).await;
+    a.add_hosted_centre(&ctx(), None, &form("demo"), gost())
+        .await
+        .unwrap();
+    let key = SoftwareKey::generate(gost()).unwrap();
+    let issued = a
+        .issue_certificate(&ctx(), "demo", &request(&key))
+        .await
+        .unwrap();
+    assert_eq!(
+        centre_seen_by(&b, &issued.der).await,
+        Some(("demo".into(), true))
+    );
+    // A second centre, added on a: b knows its certificates within a second.
+    a.add_hosted_centre(&ctx(), None, &form("second"), gost())
+        .await
+        .unwrap();
+    let second = a
+        .issue_certificate(&ctx(), "second", &request(&key))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let v = b.verify_certificate(&ctx(), &second.der).await.unwrap();
+    assert_eq!(v.centre.map(|c| c.id).as_deref(), Some("second"));
+    // The accreditation of "demo" ends, set on b: b sees it at once, a (which has the registry
+    // in memory) within a second.
+    assert_eq!(
+        centre_seen_by(&a, &issued.der).await,
+        Some(("demo".into(), true))
+    );
+    b.set_accreditation(&ctx(), None, "demo", T0 - 10, T0 + 1)
+        .await
+        .unwrap();
+    clock.advance(10);
+    assert_eq!(
+        centre_seen_by(&b, &issued.der).await,
+        Some(("demo".into(), false))
+    );
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(
+        centre_seen_by(&a, &issued.der).await,
+        Some(("demo".into(), false))
+    );
 }
 
 async fn the_crl_is_refreshed_on_schedule(db: TestDb) {
@@ -578,13 +639,20 @@ async fn the_crl_is_refreshed_on_schedule(db: TestDb) {
     assert_eq!(portal.refresh_crls().await.unwrap(), 0);
     let crl = portal.crl("demo").await.unwrap();
     assert_eq!(
-        (crl.number, crl.this_update, crl.next_update),
+        (
+            crl.stored.number,
+            crl.stored.this_update,
+            crl.stored.next_update
+        ),
         (2, T0 + 12 * 3600, T0 + 36 * 3600)
     );
     // Served past its refresh time, the CRL is renewed on the spot.
     clock.advance(13 * 3600);
     let crl = portal.crl("demo").await.unwrap();
-    assert_eq!((crl.number, crl.this_update), (3, T0 + 25 * 3600));
+    assert_eq!(
+        (crl.stored.number, crl.stored.this_update),
+        (3, T0 + 25 * 3600)
+    );
     let e = portal.crl("nope").await.unwrap_err();
     assert!(matches!(e, Error::NotFound(_)));
 }

@@ -1,6 +1,7 @@
 //! An X.509 certificate as Podpis reads it: decoded with RustCrypto's `x509-cert`, with the raw
 //! bytes kept for signatures and name matching, and the Russian attributes made readable.
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use const_oid::ObjectIdentifier;
@@ -10,6 +11,7 @@ use x509_cert::name::Name;
 
 use crate::error::Error;
 use crate::oid;
+use crate::signed::SignedBy;
 
 /// A parsed certificate together with its DER encoding.
 #[derive(Clone, Debug)]
@@ -18,6 +20,11 @@ pub struct Certificate {
     /// Where `tbsCertificate` (the signed bytes) lies inside `der`.
     tbs: core::ops::Range<usize>,
     inner: x509_cert::Certificate,
+    /// The subject public key, read on first use and shared by clones (a GOST key that
+    /// verifies again and again keeps its tables).
+    key: Arc<OnceLock<crate::PublicKey>>,
+    /// The issuer key found to have signed it.
+    signed_by: SignedBy,
 }
 
 /// One attribute of a distinguished name, decoded to text.
@@ -61,11 +68,26 @@ impl Certificate {
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         let inner =
             x509_cert::Certificate::from_der(der).map_err(|e| Error::Malformed(e.to_string()))?;
-        let tbs = signed_range(der).ok_or_else(|| Error::Malformed("bad outer encoding".into()))?;
+        Self::assemble(der.to_vec(), inner)
+    }
+
+    /// The certificate `inner`, decoded already (as a CMS message carries it).
+    pub fn from_x509(inner: x509_cert::Certificate) -> Result<Self, Error> {
+        let der = inner
+            .to_der()
+            .map_err(|e| Error::Malformed(e.to_string()))?;
+        Self::assemble(der, inner)
+    }
+
+    fn assemble(der: Vec<u8>, inner: x509_cert::Certificate) -> Result<Self, Error> {
+        let tbs =
+            signed_range(&der).ok_or_else(|| Error::Malformed("bad outer encoding".into()))?;
         Ok(Self {
-            der: der.to_vec(),
+            der,
             tbs,
             inner,
+            key: Arc::default(),
+            signed_by: SignedBy::default(),
         })
     }
 
@@ -177,9 +199,24 @@ impl Certificate {
             .oid
     }
 
-    /// The subject public key, of any algorithm Podpis verifies with.
-    pub fn public_key(&self) -> Result<crate::PublicKey, Error> {
-        crate::PublicKey::from_spki(self.inner.tbs_certificate().subject_public_key_info())
+    /// The subject public key, of any algorithm Podpis verifies with (read once per
+    /// certificate and its clones).
+    pub fn public_key(&self) -> Result<&crate::PublicKey, Error> {
+        if let Some(key) = self.key.get() {
+            return Ok(key);
+        }
+        let key =
+            crate::PublicKey::from_spki(self.inner.tbs_certificate().subject_public_key_info())?;
+        Ok(self.key.get_or_init(|| key))
+    }
+
+    /// The SubjectPublicKeyInfo, DER.
+    pub fn spki_der(&self) -> Result<Vec<u8>, Error> {
+        self.inner
+            .tbs_certificate()
+            .subject_public_key_info()
+            .to_der()
+            .map_err(|e| Error::Malformed(e.to_string()))
     }
 
     /// The extensions, named where Podpis knows them.
@@ -215,13 +252,14 @@ impl Certificate {
 
     /// Checks that `issuer`'s public key made this certificate's signature.
     pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<(), Error> {
-        let key = issuer.public_key()?;
-        crate::signed::verify(
-            self.signature_algorithm(),
-            &key,
-            self.tbs_der(),
-            self.inner.signature(),
-        )
+        self.signed_by.check(issuer, |key| {
+            crate::signed::verify(
+                self.signature_algorithm(),
+                key,
+                self.tbs_der(),
+                self.inner.signature(),
+            )
+        })
     }
 }
 

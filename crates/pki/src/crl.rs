@@ -3,6 +3,7 @@
 //! verified against the issuer's certificate.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use const_oid::AssociatedOid;
@@ -17,7 +18,7 @@ use x509_cert::serial_number::SerialNumber;
 use crate::certificate::{Certificate, NameAttribute, name_attributes, signed_range};
 use crate::encode::{encoding, extension, issuer_key_identifier, time};
 use crate::error::Error;
-use crate::signed;
+use crate::signed::{self, SignedBy};
 
 /// Why a certificate was revoked (RFC 5280 §5.3.1 CRLReason).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -152,12 +153,17 @@ pub struct CrlParams {
     pub revoked: Vec<Revocation>,
 }
 
-/// A parsed CRL with its DER.
+/// A parsed CRL with its DER; clones share it (a CRL may list 100,000 certificates).
 #[derive(Clone, Debug)]
-pub struct Crl {
+pub struct Crl(Arc<ParsedCrl>);
+
+#[derive(Debug)]
+struct ParsedCrl {
     der: Vec<u8>,
     tbs: core::ops::Range<usize>,
     inner: CertificateList,
+    /// The issuer key found to have signed it.
+    signed_by: SignedBy,
 }
 
 impl Crl {
@@ -215,11 +221,12 @@ impl Crl {
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         let inner = CertificateList::from_der(der).map_err(|e| Error::Malformed(e.to_string()))?;
         let tbs = signed_range(der).ok_or_else(|| Error::Malformed("bad outer encoding".into()))?;
-        Ok(Self {
+        Ok(Self(Arc::new(ParsedCrl {
             der: der.to_vec(),
             tbs,
             inner,
-        })
+            signed_by: SignedBy::default(),
+        })))
     }
 
     /// Parses a CRL in PEM (`X509 CRL`) or DER.
@@ -234,33 +241,39 @@ impl Crl {
 
     /// The DER encoding.
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.0.der
     }
 
     /// PEM with the `X509 CRL` label.
     pub fn to_pem(&self) -> String {
-        der::pem::encode_string("X509 CRL", der::pem::LineEnding::LF, &self.der)
+        der::pem::encode_string("X509 CRL", der::pem::LineEnding::LF, &self.0.der)
             .expect("DER encodes as PEM")
     }
 
     /// The issuer's name, attribute by attribute.
     pub fn issuer(&self) -> Vec<NameAttribute> {
-        name_attributes(&self.inner.tbs_cert_list.issuer)
+        name_attributes(&self.0.inner.tbs_cert_list.issuer)
     }
 
     /// The issuer's name, DER.
     pub fn issuer_der(&self) -> Vec<u8> {
-        self.inner.tbs_cert_list.issuer.to_der().unwrap_or_default()
+        self.0
+            .inner
+            .tbs_cert_list
+            .issuer
+            .to_der()
+            .unwrap_or_default()
     }
 
     /// When this CRL was made.
     pub fn this_update(&self) -> SystemTime {
-        self.inner.tbs_cert_list.this_update.to_system_time()
+        self.0.inner.tbs_cert_list.this_update.to_system_time()
     }
 
     /// When the next CRL is due, if the CRL says.
     pub fn next_update(&self) -> Option<SystemTime> {
-        self.inner
+        self.0
+            .inner
             .tbs_cert_list
             .next_update
             .map(|t| t.to_system_time())
@@ -275,7 +288,8 @@ impl Crl {
     }
 
     fn extension(&self, oid: const_oid::ObjectIdentifier) -> Option<&x509_cert::ext::Extension> {
-        self.inner
+        self.0
+            .inner
             .tbs_cert_list
             .crl_extensions
             .as_ref()?
@@ -285,7 +299,7 @@ impl Crl {
 
     /// Every entry; a reason code Podpis cannot read is left out of its entry.
     pub fn entries(&self) -> Vec<Revocation> {
-        let Some(list) = &self.inner.tbs_cert_list.revoked_certificates else {
+        let Some(list) = &self.0.inner.tbs_cert_list.revoked_certificates else {
             return Vec::new();
         };
         list.iter()
@@ -316,12 +330,13 @@ impl Crl {
         if self.issuer_der() != issuer.subject_der() {
             return Err(Error::IssuerMismatch);
         }
-        let key = issuer.public_key()?;
-        signed::verify(
-            self.inner.signature_algorithm.oid,
-            &key,
-            &self.der[self.tbs.clone()],
-            &self.inner.signature,
-        )
+        self.0.signed_by.check(issuer, |key| {
+            signed::verify(
+                self.0.inner.signature_algorithm.oid,
+                key,
+                &self.0.der[self.0.tbs.clone()],
+                &self.0.inner.signature,
+            )
+        })
     }
 }

@@ -646,7 +646,7 @@ impl OcspResponse {
             .ok_or_else(|| Error::Ocsp("bad BasicOCSPResponse encoding".into()))?;
         crate::signed::verify(
             basic.inner.signature_algorithm.oid,
-            &responder.public_key()?,
+            responder.public_key()?,
             &basic.der[range],
             &basic.inner.signature,
         )?;

@@ -33,90 +33,114 @@ pub const SIGN_TOOL_CLASSES: [(Oid, &str); 6] = [
 ];
 
 /// Names of the subject and issuer attributes Podpis knows: (OID, short English, Russian).
-const ATTRIBUTES: &[(&str, &str, &str)] = &[
-    ("2.5.4.3", "CN", "Общее имя"),
-    ("2.5.4.4", "SN", "Фамилия"),
-    ("2.5.4.42", "GN", "Имя и отчество"),
-    ("2.5.4.12", "title", "Должность"),
-    ("2.5.4.10", "O", "Организация"),
-    ("2.5.4.11", "OU", "Подразделение"),
-    ("2.5.4.9", "street", "Адрес"),
-    ("2.5.4.7", "L", "Населённый пункт"),
-    ("2.5.4.8", "ST", "Регион"),
-    ("2.5.4.6", "C", "Страна"),
-    ("2.5.4.5", "serialNumber", "Серийный номер"),
-    ("1.2.840.113549.1.9.1", "emailAddress", "Электронная почта"),
-    ("1.2.643.100.1", "OGRN", "ОГРН"),
-    ("1.2.643.100.3", "SNILS", "СНИЛС"),
-    ("1.2.643.100.4", "INNLE", "ИНН ЮЛ"),
-    ("1.2.643.100.5", "OGRNIP", "ОГРНИП"),
-    ("1.2.643.3.131.1.1", "INN", "ИНН"),
+const ATTRIBUTES: &[(Oid, &str, &str)] = &[
+    (Oid::new_unwrap("2.5.4.3"), "CN", "Общее имя"),
+    (Oid::new_unwrap("2.5.4.4"), "SN", "Фамилия"),
+    (Oid::new_unwrap("2.5.4.42"), "GN", "Имя и отчество"),
+    (Oid::new_unwrap("2.5.4.12"), "title", "Должность"),
+    (Oid::new_unwrap("2.5.4.10"), "O", "Организация"),
+    (Oid::new_unwrap("2.5.4.11"), "OU", "Подразделение"),
+    (Oid::new_unwrap("2.5.4.9"), "street", "Адрес"),
+    (Oid::new_unwrap("2.5.4.7"), "L", "Населённый пункт"),
+    (Oid::new_unwrap("2.5.4.8"), "ST", "Регион"),
+    (Oid::new_unwrap("2.5.4.6"), "C", "Страна"),
+    (Oid::new_unwrap("2.5.4.5"), "serialNumber", "Серийный номер"),
+    (
+        Oid::new_unwrap("1.2.840.113549.1.9.1"),
+        "emailAddress",
+        "Электронная почта",
+    ),
+    (Oid::new_unwrap("1.2.643.100.1"), "OGRN", "ОГРН"),
+    (Oid::new_unwrap("1.2.643.100.3"), "SNILS", "СНИЛС"),
+    (Oid::new_unwrap("1.2.643.100.4"), "INNLE", "ИНН ЮЛ"),
+    (Oid::new_unwrap("1.2.643.100.5"), "OGRNIP", "ОГРНИП"),
+    (Oid::new_unwrap("1.2.643.3.131.1.1"), "INN", "ИНН"),
 ];
 
 /// Names of the extensions Podpis knows: (OID, English, Russian).
-const EXTENSIONS: &[(&str, &str, &str)] = &[
+const EXTENSIONS: &[(Oid, &str, &str)] = &[
     (
-        "2.5.29.14",
+        Oid::new_unwrap("2.5.29.14"),
         "subjectKeyIdentifier",
         "Идентификатор ключа субъекта",
     ),
-    ("2.5.29.15", "keyUsage", "Использование ключа"),
     (
-        "2.5.29.16",
+        Oid::new_unwrap("2.5.29.15"),
+        "keyUsage",
+        "Использование ключа",
+    ),
+    (
+        Oid::new_unwrap("2.5.29.16"),
         "privateKeyUsagePeriod",
         "Срок действия закрытого ключа",
     ),
-    ("2.5.29.17", "subjectAltName", "Альтернативное имя субъекта"),
-    ("2.5.29.19", "basicConstraints", "Основные ограничения"),
     (
-        "2.5.29.31",
+        Oid::new_unwrap("2.5.29.17"),
+        "subjectAltName",
+        "Альтернативное имя субъекта",
+    ),
+    (
+        Oid::new_unwrap("2.5.29.19"),
+        "basicConstraints",
+        "Основные ограничения",
+    ),
+    (
+        Oid::new_unwrap("2.5.29.31"),
         "cRLDistributionPoints",
         "Точки распространения СОС",
     ),
-    ("2.5.29.32", "certificatePolicies", "Политики сертификата"),
     (
-        "2.5.29.35",
+        Oid::new_unwrap("2.5.29.32"),
+        "certificatePolicies",
+        "Политики сертификата",
+    ),
+    (
+        Oid::new_unwrap("2.5.29.35"),
         "authorityKeyIdentifier",
         "Идентификатор ключа издателя",
     ),
     (
-        "2.5.29.37",
+        Oid::new_unwrap("2.5.29.37"),
         "extKeyUsage",
         "Расширенное использование ключа",
     ),
     (
-        "1.3.6.1.5.5.7.1.1",
+        Oid::new_unwrap("1.3.6.1.5.5.7.1.1"),
         "authorityInfoAccess",
         "Доступ к информации об издателе",
     ),
     (
-        "1.3.6.1.5.5.7.48.1.5",
+        Oid::new_unwrap("1.3.6.1.5.5.7.48.1.5"),
         "ocspNoCheck",
         "Без проверки статуса (OCSP)",
     ),
     (
-        "1.3.6.1.4.1.311.20.2",
+        Oid::new_unwrap("1.3.6.1.4.1.311.20.2"),
         "certificateTemplateName",
         "Имя шаблона (Microsoft)",
     ),
-    ("1.3.6.1.4.1.311.21.1", "caVersion", "Версия ЦС (Microsoft)"),
     (
-        "1.3.6.1.4.1.311.21.2",
+        Oid::new_unwrap("1.3.6.1.4.1.311.21.1"),
+        "caVersion",
+        "Версия ЦС (Microsoft)",
+    ),
+    (
+        Oid::new_unwrap("1.3.6.1.4.1.311.21.2"),
         "previousCaCertHash",
         "Хэш предыдущего сертификата ЦС (Microsoft)",
     ),
     (
-        "1.2.643.100.111",
+        Oid::new_unwrap("1.2.643.100.111"),
         "subjectSignTool",
         "Средство ЭП владельца",
     ),
     (
-        "1.2.643.100.112",
+        Oid::new_unwrap("1.2.643.100.112"),
         "issuerSignTool",
         "Средства ЭП и УЦ издателя",
     ),
     (
-        "1.2.643.100.114",
+        Oid::new_unwrap("1.2.643.100.114"),
         "identificationKind",
         "Способ идентификации",
     ),
@@ -143,11 +167,10 @@ pub const RSA_SHA384: Oid = Oid::new_unwrap("1.2.840.113549.1.1.12");
 /// sha512WithRSAEncryption.
 pub const RSA_SHA512: Oid = Oid::new_unwrap("1.2.840.113549.1.1.13");
 
-fn lookup(table: &'static [(&str, &str, &str)], oid: &Oid) -> Option<(&'static str, &'static str)> {
-    let text = oid.to_string();
+fn lookup(table: &'static [(Oid, &str, &str)], oid: &Oid) -> Option<(&'static str, &'static str)> {
     table
         .iter()
-        .find(|(o, _, _)| *o == text)
+        .find(|(o, _, _)| o == oid)
         .map(|(_, en, ru)| (*en, *ru))
 }
 
@@ -189,14 +212,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_resolve_and_tables_parse() {
+    fn names_resolve_and_each_oid_is_listed_once() {
         assert_eq!(attribute_name(&INN), Some(("INN", "ИНН")));
         assert_eq!(
             extension_name(&IDENTIFICATION_KIND).unwrap().0,
             "identificationKind"
         );
-        for (oid, _, _) in ATTRIBUTES.iter().chain(EXTENSIONS) {
-            assert!(Oid::new(oid).is_ok(), "{oid}");
+        // (The tables are checked as OIDs when compiled.) Each entry is the one found.
+        for table in [ATTRIBUTES, EXTENSIONS] {
+            for (oid, en, ru) in table {
+                assert_eq!(lookup(table, oid), Some((*en, *ru)), "{oid}");
+            }
         }
         assert_eq!(attribute_name(&Oid::new_unwrap("1.2.3.4")), None);
     }

@@ -3,14 +3,43 @@
 //! [`PublicKey`] (for GOST, RFC 4491 and RFC 9215: the value is `s || r` over the digest of the
 //! exact signed bytes).
 
+use std::sync::{Arc, OnceLock};
+
 use const_oid::ObjectIdentifier;
 use der::asn1::BitString;
 use podpis_gost::{Algorithm, Signature, VerifyingKey};
 use podpis_keys::Signer;
 
+use crate::Certificate;
 use crate::error::Error;
 use crate::oid;
 use crate::public_key::PublicKey;
+
+/// The issuer key (its SubjectPublicKeyInfo, DER) a certificate or CRL was found signed by,
+/// shared by the object's clones. The signed bytes never change, so a check that passed once
+/// passes again for the same key: a portal that keeps its CRLs, or validates one certificate
+/// now and at its signing time, checks each signature once.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SignedBy(Arc<OnceLock<Vec<u8>>>);
+
+impl SignedBy {
+    /// `verify(issuer's key)`, or nothing when `issuer`'s key already passed it.
+    pub(crate) fn check(
+        &self,
+        issuer: &Certificate,
+        verify: impl FnOnce(&PublicKey) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let spki = issuer.spki_der()?;
+        if self.0.get().is_some_and(|known| *known == spki) {
+            return Ok(());
+        }
+        verify(issuer.public_key()?)?;
+        // A second key that verifies too (the same key under other parameters cannot) would
+        // only be checked again each time.
+        let _ = self.0.set(spki);
+        Ok(())
+    }
+}
 
 /// Checks that `key` made `signature` (with algorithm `sig_oid`) over `signed`.
 pub(crate) fn verify(

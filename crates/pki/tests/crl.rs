@@ -136,6 +136,39 @@ fn crl_signed_by_another_key_or_tampered_is_refused() {
     ));
 }
 
+/// A passed signature check is remembered (and shared by clones) for the key that passed it
+/// only: another CA of the same name is still refused afterwards, for the CRL and for a
+/// certificate alike.
+#[test]
+fn a_passed_check_is_remembered_for_its_key_only() {
+    let s = setup();
+    let (crl, _) = crl_for(&s, 1);
+    let other_key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::Tc26_256B).unwrap();
+    let other = issue(
+        &params(Profile::CertificationCentre, &ca_subject(), &other_key, 1),
+        &other_key,
+        None,
+    )
+    .unwrap();
+    assert_eq!(crl.verify_issued_by(&s.root), Ok(()));
+    let copy = crl.clone();
+    assert!(matches!(
+        copy.verify_issued_by(&other),
+        Err(Error::BadSignature(_))
+    ));
+    assert_eq!(copy.verify_issued_by(&s.root), Ok(()));
+    assert_eq!(s.good.verify_issued_by(&s.root), Ok(()));
+    assert!(matches!(
+        s.good.clone().verify_issued_by(&other),
+        Err(Error::BadSignature(_))
+    ));
+    // Checked first against the wrong key, the right one still passes.
+    let fresh = Certificate::from_der(s.revoked.der()).unwrap();
+    assert!(fresh.verify_issued_by(&other).is_err());
+    assert_eq!(fresh.verify_issued_by(&s.root), Ok(()));
+    assert!(fresh.verify_issued_by(&other).is_err());
+}
+
 #[test]
 fn truncated_and_garbage_crls_are_errors() {
     let s = setup();

@@ -210,7 +210,8 @@ impl Tx {
     /// Sets the accreditation period of centre `id`; false when there is no such centre.
     pub async fn set_accreditation(&mut self, id: &str, from: i64, until: i64) -> Result<bool> {
         let done = sqlx::query(
-            "UPDATE centres SET accredited_from = $2, accredited_until = $3 WHERE id = $1",
+            "UPDATE centres SET accredited_from = $2, accredited_until = $3, version = version + 1 \
+             WHERE id = $1",
         )
         .bind(id)
         .bind(from)
@@ -406,11 +407,15 @@ impl Tx {
     }
 
     /// A number that grows whenever any hosted centre publishes a CRL (so on every
-    /// revocation): nodes compare it to drop the OCSP answers and CRLs they cached.
-    pub async fn revocation_epoch(&mut self) -> Result<i64> {
-        let row = sqlx::query("SELECT CAST(COALESCE(SUM(number), 0) AS BIGINT) AS epoch FROM crls")
-            .fetch_one(self.conn())
-            .await?;
+    /// revocation) and whenever the registry changes (a centre added, an accreditation set):
+    /// nodes compare it to drop the registry, CRLs and OCSP answers they keep in memory.
+    pub async fn trust_epoch(&mut self) -> Result<i64> {
+        let row = sqlx::query(
+            "SELECT CAST((SELECT COALESCE(SUM(number), 0) FROM crls) \
+             + (SELECT COALESCE(SUM(version), 0) FROM centres) AS BIGINT) AS epoch",
+        )
+        .fetch_one(self.conn())
+        .await?;
         col(&row, "epoch")
     }
 }

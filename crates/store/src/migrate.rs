@@ -46,6 +46,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "integrations",
         include_str!("../migrations/0010_integrations.sql"),
     ),
+    (
+        11,
+        "registry_version",
+        include_str!("../migrations/0011_registry_version.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

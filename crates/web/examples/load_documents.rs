@@ -487,6 +487,7 @@ async fn verify_load(
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    eprintln!("load_documents: loading the verification API for {seconds} s…");
     let http = reqwest::Client::new();
     let url = format!("{base}/api/v1/verify");
     let post = move |http: &reqwest::Client, url: &str, body: &[u8]| {
@@ -533,6 +534,7 @@ async fn verify_load(
 /// finish with the PIN and the code read from the outbox. The latencies are the finishing
 /// requests'; the CPU is all of it.
 async fn signing_load(base: &str, world: &World, server: &Server, unlock: Duration) -> Measured {
+    eprintln!("load_documents: loading cloud signing…");
     let http = reqwest::Client::new();
     let cpu = server.cpu();
     let start = Instant::now();

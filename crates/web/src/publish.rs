@@ -84,8 +84,8 @@ async fn crl(State(s): State<AppState>, Path(file): Path<String>, headers: Heade
         Ok(crl) => document(
             &headers,
             "application/pkix-crl",
-            format!("{id}-{}", crl.number),
-            crl.der.clone(),
+            format!("{id}-{}", crl.stored.number),
+            crl.stored.der.clone(),
         ),
         Err(e) => failed(&e),
     }

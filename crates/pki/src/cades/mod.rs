@@ -153,9 +153,29 @@ impl Hasher {
 #[derive(Clone, Debug)]
 pub struct SignedMessage {
     signed_data: SignedData,
+    /// The certificates it carries, parsed once: clones share what checking them learns.
+    certificates: Vec<Certificate>,
 }
 
 impl SignedMessage {
+    fn new(signed_data: SignedData) -> Self {
+        let certificates = signed_data
+            .certificates
+            .iter()
+            .flat_map(|set| set.0.iter())
+            .filter_map(|choice| match choice {
+                cms::cert::CertificateChoices::Certificate(c) => {
+                    Certificate::from_x509(c.clone()).ok()
+                }
+                cms::cert::CertificateChoices::Other(_) => None,
+            })
+            .collect();
+        Self {
+            signed_data,
+            certificates,
+        }
+    }
+
     /// Reads a signature file: DER or BER (CryptoPro and `openssl cms -stream` write
     /// indefinite lengths), PEM (`CMS` / `PKCS7`), or bare Base64.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
@@ -182,7 +202,7 @@ impl SignedMessage {
         if signed_data.signer_infos.0.is_empty() {
             return Err(Error::Cms("a SignedData without signers".into()));
         }
-        Ok(Self { signed_data })
+        Ok(Self::new(signed_data))
     }
 
     /// The DER encoding.
@@ -225,19 +245,9 @@ impl SignedMessage {
         self.signed_data.signer_infos.0.len()
     }
 
-    /// The certificates the message carries.
+    /// The certificates the message carries (clones that share what checking them learns).
     pub fn certificates(&self) -> Vec<Certificate> {
-        self.signed_data
-            .certificates
-            .iter()
-            .flat_map(|set| set.0.iter())
-            .filter_map(|choice| match choice {
-                cms::cert::CertificateChoices::Certificate(c) => {
-                    Certificate::from_der(&c.to_der().ok()?).ok()
-                }
-                cms::cert::CertificateChoices::Other(_) => None,
-            })
-            .collect()
+        self.certificates.clone()
     }
 }
 

@@ -110,7 +110,7 @@ pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<Signed
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![info]).map_err(encoding)?),
     };
-    Ok(SignedMessage { signed_data })
+    Ok(SignedMessage::new(signed_data))
 }
 
 /// Adds a parallel signature by another signer to `message`, leaving the others as they are.
@@ -135,7 +135,7 @@ pub fn add_signer(
     }
     signed_data.certificates = Some(CertificateSet(certificates));
     insert_new(&mut signed_data.signer_infos.0, info)?;
-    Ok(SignedMessage { signed_data })
+    Ok(SignedMessage::new(signed_data))
 }
 
 /// Inserts `value` into a DER set unless an equal one is there.
