@@ -546,26 +546,32 @@ pub(crate) async fn own_document(tx: &mut Tx, who: &Principal, id: &str) -> Resu
 }
 
 /// The principal's drafts `ids` (in that order, repeats dropped), with their bytes: one to
-/// [`MAX_BATCH`] documents.
+/// [`MAX_BATCH`] documents, read in one statement.
 async fn drafts(tx: &mut Tx, who: &Principal, ids: &[String]) -> Result<Vec<Document>> {
-    let mut found: Vec<Document> = Vec::with_capacity(ids.len());
+    let mut wanted: Vec<String> = Vec::with_capacity(ids.len());
     for id in ids {
-        if found.iter().any(|d| &d.id == id) {
-            continue;
+        if !wanted.contains(id) {
+            wanted.push(id.clone());
         }
-        if found.len() == MAX_BATCH {
-            return Err(too_many());
-        }
-        let document = own_document(tx, who, id).await?;
-        if document.status != "draft" {
-            return Err(already_signed());
-        }
-        found.push(document);
     }
-    if found.is_empty() {
+    if wanted.is_empty() || wanted.len() > MAX_BATCH {
         return Err(too_many());
     }
-    Ok(found)
+    let mut found = tx.documents_by_id(&wanted).await?;
+    wanted
+        .iter()
+        .map(|id| {
+            let at = found
+                .iter()
+                .position(|d| &d.id == id && d.account_id == who.account_id)
+                .ok_or(Error::NotFound("document"))?;
+            let document = found.swap_remove(at);
+            if document.status != "draft" {
+                return Err(already_signed());
+            }
+            Ok(document)
+        })
+        .collect()
 }
 
 /// The refusal of an empty or too large batch.

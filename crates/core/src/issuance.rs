@@ -415,7 +415,12 @@ impl Portal {
     /// `key` encrypted under `pin`, then sealed by the vault for cloud key `id`.
     fn seal_cloud_key(&self, id: &str, key: &SoftwareKey, pin: &str) -> Result<String> {
         let vault = self.authority.vault()?;
-        let encrypted = podpis_keys::file::encrypt_pem(key, pin.as_bytes()).map_err(internal)?;
+        let encrypted = podpis_keys::file::encrypt_pem_with(
+            key,
+            pin.as_bytes(),
+            self.policy.pin_kdf_iterations,
+        )
+        .map_err(internal)?;
         vault.seal_bytes(&format!("cloud:{id}"), encrypted.as_bytes())
     }
 

@@ -25,6 +25,11 @@ pub struct Policy {
     pub cookie_session_ttl: i64,
     /// How long an API token lasts, in seconds (30 days).
     pub bearer_session_ttl: i64,
+    /// PBKDF2 iterations that protect a new cloud key under its PIN
+    /// ([`podpis_keys::file::DEFAULT_ITERATIONS`]); three wrong PINs lock the key whatever
+    /// the figure, but the sealed key is only as strong as it against a stolen database and
+    /// vault key. Fewer are for tests and measurements.
+    pub pin_kdf_iterations: u32,
 }
 
 impl Default for Policy {
@@ -41,6 +46,7 @@ impl Default for Policy {
             rate_window: 600,
             cookie_session_ttl: 12 * 3600,
             bearer_session_ttl: 30 * 24 * 3600,
+            pin_kdf_iterations: podpis_keys::file::DEFAULT_ITERATIONS,
         }
     }
 }

@@ -10,22 +10,45 @@ use zeroize::Zeroizing;
 use crate::error::KeyError;
 use crate::software::SoftwareKey;
 
+/// PBKDF2 iterations that protect a key file (OWASP's figure for PBKDF2-HMAC-SHA-256).
+pub const DEFAULT_ITERATIONS: u32 = 600_000;
+
 /// `key` as an `ENCRYPTED PRIVATE KEY` PEM, encrypted under `password` with PBKDF2-HMAC-SHA-256
-/// (600,000 iterations, random salt) and AES-256-CBC.
+/// ([`DEFAULT_ITERATIONS`], random salt) and AES-256-CBC.
 pub fn encrypt_pem(key: &SoftwareKey, password: &[u8]) -> Result<Zeroizing<String>, KeyError> {
-    encrypt(key, password)?
+    encrypt_pem_with(key, password, DEFAULT_ITERATIONS)
+}
+
+/// [`encrypt_pem`] with `iterations` of PBKDF2: fewer make each password guess cheaper, so
+/// only a deployment that limits guesses otherwise (a cloud key locks after three wrong PINs)
+/// or a test may choose them.
+pub fn encrypt_pem_with(
+    key: &SoftwareKey,
+    password: &[u8],
+    iterations: u32,
+) -> Result<Zeroizing<String>, KeyError> {
+    encrypt(key, password, iterations)?
         .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
         .map_err(|e| KeyError::Encryption(e.to_string()))
 }
 
-/// `key` as a DER EncryptedPrivateKeyInfo under `password` (PBES2: PBKDF2-HMAC-SHA-256 with a
-/// random salt, AES-256-CBC), for key files and PKCS#12 key bags alike.
-pub(crate) fn encrypt(key: &SoftwareKey, password: &[u8]) -> Result<der::SecretDocument, KeyError> {
+/// `key` as a DER EncryptedPrivateKeyInfo under `password` (PBES2: PBKDF2-HMAC-SHA-256 with
+/// `iterations` and a random salt, AES-256-CBC), for key files and PKCS#12 key bags alike.
+pub(crate) fn encrypt(
+    key: &SoftwareKey,
+    password: &[u8],
+    iterations: u32,
+) -> Result<der::SecretDocument, KeyError> {
     let plain = key.to_pkcs8_der()?;
     let info =
         PrivateKeyInfoRef::from_der(&plain).map_err(|e| KeyError::Encryption(e.to_string()))?;
-    let params = pbes2::Parameters::generate_pbkdf2(&mut getrandom::SysRng)
-        .map_err(|e| KeyError::Encryption(e.to_string()))?;
+    let salt: [u8; 16] = crate::pkcs12::random()?;
+    let params = pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(
+        iterations,
+        &salt,
+        crate::pkcs12::random()?,
+    )
+    .map_err(|e| KeyError::Encryption(e.to_string()))?;
     info.encrypt_with_params(params, password)
         .map_err(|e| KeyError::Encryption(e.to_string()))
 }

@@ -207,7 +207,8 @@ fn mac(
     })
 }
 
-fn random<const N: usize>() -> Result<[u8; N], KeyError> {
+/// `N` bytes from the system's CSPRNG.
+pub(crate) fn random<const N: usize>() -> Result<[u8; N], KeyError> {
     let mut out = [0u8; N];
     getrandom::fill(&mut out).map_err(|e| KeyError::Random(e.to_string()))?;
     Ok(out)
@@ -253,7 +254,7 @@ pub fn export(
     name: Option<&str>,
 ) -> Result<Vec<u8>, KeyError> {
     let local_key_id = Sha1::digest(certificate).to_vec();
-    let shrouded = crate::file::encrypt(key, password)?;
+    let shrouded = crate::file::encrypt(key, password, crate::file::DEFAULT_ITERATIONS)?;
     let key_bag = SafeBag {
         bag_id: SHROUDED_KEY_BAG,
         bag_value: Any::from_der(shrouded.as_bytes()).map_err(encode_err)?,

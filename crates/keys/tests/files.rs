@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use der::Encode;
-use podpis_keys::file::{encrypt_pem, load, plain_pem};
+use podpis_keys::file::{encrypt_pem, encrypt_pem_with, load, plain_pem};
 use podpis_keys::{KeyError, KeySpec, Signer, SoftwareKey};
 
 fn require_engine() {
@@ -115,6 +115,31 @@ fn key_specs_parse_and_refuse() {
         let err = bad.parse::<KeySpec>().unwrap_err();
         assert!(matches!(err, KeyError::UnknownAlgorithm(_)), "{bad}: {err}");
     }
+}
+
+/// A file sealed with a chosen work factor says so in its PBES2 parameters (OpenSSL reads the
+/// count back), opens with its password and refuses another.
+#[test]
+fn the_iteration_count_is_the_one_chosen() {
+    require_engine();
+    let dir = tempfile::tempdir().unwrap();
+    let key = SoftwareKey::generate("gost2012-256".parse().unwrap()).unwrap();
+    let pem = encrypt_pem_with(&key, b"1234", 1_000).unwrap();
+    assert_eq!(
+        public_der(&load(pem.as_bytes(), Some(b"1234")).unwrap()),
+        public_der(&key)
+    );
+    assert!(matches!(
+        load(pem.as_bytes(), Some(b"4321")),
+        Err(KeyError::WrongPassword)
+    ));
+    std::fs::write(dir.path().join("k.pem"), pem.as_bytes()).unwrap();
+    let parsed = String::from_utf8(openssl(&["asn1parse", "-in", "k.pem"], dir.path())).unwrap();
+    assert!(parsed.contains(":03E8"), "1,000 iterations: {parsed}");
+    let default = encrypt_pem(&key, b"1234").unwrap();
+    std::fs::write(dir.path().join("d.pem"), default.as_bytes()).unwrap();
+    let parsed = String::from_utf8(openssl(&["asn1parse", "-in", "d.pem"], dir.path())).unwrap();
+    assert!(parsed.contains(":0927C0"), "600,000 iterations: {parsed}");
 }
 
 #[test]

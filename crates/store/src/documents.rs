@@ -185,6 +185,28 @@ impl Tx {
         document(&row, decode("content", &content)?).map(Some)
     }
 
+    /// The documents of `ids` that exist, with their bytes, in one statement (in no order).
+    pub async fn documents_by_id(&mut self, ids: &[String]) -> Result<Vec<Document>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let mut query = dynamic(format!(
+            "SELECT {COLUMNS}, content FROM documents WHERE id IN ({})",
+            marks.join(", ")
+        ));
+        for id in ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(self.conn()).await?;
+        rows.iter()
+            .map(|row| {
+                let content: String = col(row, "content")?;
+                document(row, decode("content", &content)?)
+            })
+            .collect()
+    }
+
     /// Gives service `id` an integration: the hash of its API key, its webhook URL and sealed
     /// secret (replacing any earlier ones); false when there is no such service.
     pub async fn set_integration(
