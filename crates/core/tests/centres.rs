@@ -50,8 +50,12 @@ fn principal(role: Role) -> Principal {
 }
 
 async fn portal(db: &TestDb, clock: Arc<ManualClock>) -> Portal {
+    portal_on(db.store.clone(), clock).await
+}
+
+async fn portal_on(store: podpis_store::Store, clock: Arc<ManualClock>) -> Portal {
     Portal::open(
-        db.store.clone(),
+        store,
         clock,
         Policy::default(),
         RelyingParty::for_url("http://localhost:8080"),
@@ -63,15 +67,7 @@ async fn portal(db: &TestDb, clock: Arc<ManualClock>) -> Portal {
 
 /// Another node on the same database: a store of its own, so caches of its own.
 async fn second_node(db: &TestDb, clock: Arc<ManualClock>) -> Portal {
-    Portal::open(
-        podpis_store::Store::connect(&db.url).await.unwrap(),
-        clock,
-        Policy::default(),
-        RelyingParty::for_url("http://localhost:8080"),
-    )
-    .await
-    .unwrap()
-    .with_vault(Vault::new(&[42; 32]))
+    portal_on(podpis_store::Store::connect(&db.url).await.unwrap(), clock).await
 }
 
 fn form(id: &str) -> CentreForm {

@@ -47,6 +47,18 @@ fn setup() -> Setup {
     }
 }
 
+/// Another CA with the same name as the setup's root, and its key.
+fn namesake_ca() -> (SigningKey, Certificate) {
+    let key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::Tc26_256B).unwrap();
+    let cert = issue(
+        &params(Profile::CertificationCentre, &ca_subject(), &key, 1),
+        &key,
+        None,
+    )
+    .unwrap();
+    (key, cert)
+}
+
 /// Whole seconds, as a CRL stores times.
 fn seconds(t: SystemTime) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(t.duration_since(UNIX_EPOCH).unwrap().as_secs())
@@ -101,13 +113,7 @@ fn crl_signed_by_another_key_or_tampered_is_refused() {
     let s = setup();
     let (crl, _) = crl_for(&s, 1);
     // Another CA with the same name: the names chain, the signature does not.
-    let other_key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::Tc26_256B).unwrap();
-    let other = issue(
-        &params(Profile::CertificationCentre, &ca_subject(), &other_key, 1),
-        &other_key,
-        None,
-    )
-    .unwrap();
+    let (other_key, other) = namesake_ca();
     assert!(matches!(
         crl.verify_issued_by(&other),
         Err(Error::BadSignature(_))
@@ -143,13 +149,7 @@ fn crl_signed_by_another_key_or_tampered_is_refused() {
 fn a_passed_check_is_remembered_for_its_key_only() {
     let s = setup();
     let (crl, _) = crl_for(&s, 1);
-    let other_key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::Tc26_256B).unwrap();
-    let other = issue(
-        &params(Profile::CertificationCentre, &ca_subject(), &other_key, 1),
-        &other_key,
-        None,
-    )
-    .unwrap();
+    let (_, other) = namesake_ca();
     assert_eq!(crl.verify_issued_by(&s.root), Ok(()));
     let copy = crl.clone();
     assert!(matches!(
