@@ -89,7 +89,7 @@ async fn migrations_run_once(db: TestDb) {
     );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
-    assert_eq!(Store::latest_migration(), 10);
+    assert_eq!(Store::latest_migration(), 11);
 }
 
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
