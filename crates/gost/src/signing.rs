@@ -4,8 +4,10 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use rand_core::TryCryptoRng;
-use signature::hazmat::{PrehashSigner, RandomizedPrehashSigner};
-use signature::{DigestSigner, Keypair, RandomizedDigestSigner, RandomizedSigner, Signer};
+use signature::hazmat::RandomizedPrehashSigner;
+#[cfg(feature = "getrandom")]
+use signature::{DigestSigner, Signer, hazmat::PrehashSigner};
+use signature::{Keypair, RandomizedDigestSigner, RandomizedSigner};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::dispatch;
