@@ -271,14 +271,14 @@ impl Portal {
             return Err(e);
         }
         let signer = format!("{}/{}", cloud.centre_id, cloud.serial);
-        let mut signed = Vec::with_capacity(documents.len());
-        for mut document in documents {
-            let signature = self.sign_bytes(&key, &cert, &chain, &document.content)?;
-            self.take_signature(&mut tx, ctx, &mut document, signature, &signer)
-                .await?;
-            signed.push(document);
-        }
+        let signatures = documents
+            .iter()
+            .map(|d| self.sign_bytes(&key, &cert, &chain, &d.content))
+            .collect::<Result<Vec<_>>>()?;
         drop(key);
+        let mut signed = documents;
+        self.take_signatures(&mut tx, ctx, &mut signed, signatures, &signer)
+            .await?;
         tx.commit().await?;
         Ok(signed)
     }
@@ -319,10 +319,11 @@ impl Portal {
         };
         let (der, signer) = checked;
         let mut tx = self.store.begin().await?;
-        let mut document = own_document(&mut tx, who, id).await?;
-        self.take_signature(&mut tx, ctx, &mut document, der, &signer)
+        let mut document = [own_document(&mut tx, who, id).await?];
+        self.take_signatures(&mut tx, ctx, &mut document, vec![der], &signer)
             .await?;
         tx.commit().await?;
+        let [document] = document;
         Ok(document)
     }
 
@@ -408,39 +409,45 @@ impl Portal {
         Ok((der, format!("{}/{serial}", centre.id)))
     }
 
-    /// Stores `signature` of draft `document` by `signer` and journals it, inside `tx`.
-    async fn take_signature(
+    /// Stores the signatures of drafts `documents` (one each, in order) by `signer` and
+    /// journals each, inside `tx`; refused, for all of them, when one was no longer a draft.
+    async fn take_signatures(
         &self,
         tx: &mut Tx,
         ctx: &Context,
-        document: &mut Document,
-        signature: Vec<u8>,
+        documents: &mut [Document],
+        signatures: Vec<Vec<u8>>,
         signer: &str,
     ) -> Result<()> {
         let now = self.now();
-        if !tx
-            .sign_document(&document.id, &signature, signer, now)
-            .await?
-        {
+        let rows: Vec<(&str, &[u8])> = documents
+            .iter()
+            .zip(&signatures)
+            .map(|(d, s)| (d.id.as_str(), s.as_slice()))
+            .collect();
+        if tx.sign_documents(&rows, signer, now).await? != documents.len() as u64 {
             return Err(already_signed());
         }
-        document.status = "sent".into();
-        document.signature = Some(signature);
-        document.signer = Some(signer.to_owned());
-        document.signed_at = Some(now);
-        document.updated_at = now;
-        self.record(
-            tx,
-            ctx,
-            Record::own(
-                &document.account_id,
-                Action::DocumentSigned,
-                Some(format!("document:{}", document.id)),
-                format!("{} signed with certificate:{signer}", document.name),
-            ),
-        )
-        .await?;
-        self.tell_service(tx, document, "document.signed").await
+        for (document, signature) in documents.iter_mut().zip(signatures) {
+            document.status = "sent".into();
+            document.signature = Some(signature);
+            document.signer = Some(signer.to_owned());
+            document.signed_at = Some(now);
+            document.updated_at = now;
+            self.record(
+                tx,
+                ctx,
+                Record::own(
+                    &document.account_id,
+                    Action::DocumentSigned,
+                    Some(format!("document:{}", document.id)),
+                    format!("{} signed with certificate:{signer}", document.name),
+                ),
+            )
+            .await?;
+            self.tell_service(tx, document, "document.signed").await?;
+        }
+        Ok(())
     }
 
     /// Refuses to sign the principal's draft `id` that a service submitted, saying why; the

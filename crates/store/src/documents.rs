@@ -4,7 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sqlx::any::AnyRow;
 
-use crate::{Error, Result, Tx, col, dynamic};
+use crate::{Error, Result, Tx, col, dynamic, value_rows};
 
 /// A portal service that takes signed documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +62,9 @@ pub struct Document {
 
 const COLUMNS: &str = "id, account_id, service_id, name, size, hash, status, comment, \
      signature, signer, signed_at, created_at, updated_at, submitted";
+/// The document's bytes (base64), beside its row.
+const CONTENT: &str =
+    "(SELECT content FROM document_contents c WHERE c.id = documents.id) AS content";
 const SERVICE_COLUMNS: &str =
     "id, title, file_types, max_bytes, key_hash, webhook_url, webhook_secret";
 
@@ -130,11 +133,11 @@ impl Tx {
         .transpose()
     }
 
-    /// Stores a new document (its signature columns as given).
+    /// Stores a new document (its signature columns as given) and its bytes.
     pub async fn insert_document(&mut self, d: &Document) -> Result<()> {
         dynamic(format!(
-            "INSERT INTO documents ({COLUMNS}, content) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO documents ({COLUMNS}) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         ))
         .bind(&d.id)
         .bind(&d.account_id)
@@ -150,9 +153,13 @@ impl Tx {
         .bind(d.created_at)
         .bind(d.updated_at)
         .bind(i64::from(d.submitted))
-        .bind(STANDARD.encode(&d.content))
         .execute(self.conn())
         .await?;
+        sqlx::query("INSERT INTO document_contents (id, content) VALUES ($1, $2)")
+            .bind(&d.id)
+            .bind(STANDARD.encode(&d.content))
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 
@@ -173,7 +180,7 @@ impl Tx {
     /// Document `id` with its bytes.
     pub async fn document(&mut self, id: &str) -> Result<Option<Document>> {
         let Some(row) = dynamic(format!(
-            "SELECT {COLUMNS}, content FROM documents WHERE id = $1"
+            "SELECT {COLUMNS}, {CONTENT} FROM documents WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.conn())
@@ -192,7 +199,7 @@ impl Tx {
         }
         let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let mut query = dynamic(format!(
-            "SELECT {COLUMNS}, content FROM documents WHERE id IN ({})",
+            "SELECT {COLUMNS}, {CONTENT} FROM documents WHERE id IN ({})",
             marks.join(", ")
         ));
         for id in ids {
@@ -251,25 +258,36 @@ impl Tx {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Records the signature of draft `id` by `signer` and sends it for processing; false when
-    /// it was no longer a draft (signed meanwhile).
-    pub async fn sign_document(
+    /// Records the signatures of drafts, `(id, signature)` each, by `signer` and sends them for
+    /// processing, in one statement; returns how many were still drafts (the others were
+    /// signed meanwhile and are left as they are).
+    pub async fn sign_documents(
         &mut self,
-        id: &str,
-        signature: &[u8],
+        signatures: &[(&str, &[u8])],
         signer: &str,
         at: i64,
-    ) -> Result<bool> {
-        let done = sqlx::query(
-            "UPDATE documents SET status = 'sent', signature = $2, signer = $3, signed_at = $4, \
-             updated_at = $4 WHERE id = $1 AND status = 'draft'",
-        )
-        .bind(id)
-        .bind(STANDARD.encode(signature))
-        .bind(signer)
-        .bind(at)
-        .execute(self.conn())
-        .await?;
-        Ok(done.rows_affected() == 1)
+    ) -> Result<u64> {
+        let n = signatures.len();
+        if n == 0 {
+            return Ok(0);
+        }
+        let mut q = dynamic(format!(
+            "UPDATE documents SET status = 'sent', signature = v.column2, signer = ${}, \
+             signed_at = ${}, updated_at = ${} FROM (VALUES {}) AS v \
+             WHERE documents.id = v.column1 AND documents.status = 'draft'",
+            2 * n + 1,
+            2 * n + 2,
+            2 * n + 2,
+            value_rows(n, 2)
+        ));
+        for (id, signature) in signatures {
+            q = q.bind(id.to_string()).bind(STANDARD.encode(signature));
+        }
+        let done = q
+            .bind(signer.to_owned())
+            .bind(at)
+            .execute(self.conn())
+            .await?;
+        Ok(done.rows_affected())
     }
 }

@@ -10,7 +10,7 @@ use core::fmt;
 use podpis_gost::hash::{Digest, Streebog256};
 use sqlx::any::AnyRow;
 
-use crate::{Result, Store, Tx, col, dynamic};
+use crate::{Result, Store, Tx, col, dynamic, value_rows};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -114,6 +114,10 @@ fn entry_hash(seq: i64, prev_hash: &str, e: &NewEntry) -> String {
     hex::encode(h.finalize())
 }
 
+/// Entries written by one statement at most (12 parameters each, well under both databases'
+/// limits).
+const FLUSH_ROWS: usize = 64;
+
 const COLUMNS: &str =
     "seq, at, account_id, actor, action, object, status, ip, user_agent, details, prev_hash, hash";
 
@@ -150,49 +154,65 @@ impl Tx {
         Ok((col(&row, "seq")?, col(&row, "hash")?))
     }
 
-    /// Appends `e` to the chain; returns its sequence number.
+    /// Appends `e` to the chain; returns its sequence number. The entry is written at commit,
+    /// with the others of this transaction, in one statement.
     pub async fn append_journal(&mut self, e: &NewEntry) -> Result<i64> {
         let (last, prev_hash) = self.journal_head().await?;
         let seq = last + 1;
         let hash = entry_hash(seq, &prev_hash, e);
-        dynamic(format!(
-            "INSERT INTO journal ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-        ))
-        .bind(seq)
-        .bind(e.at)
-        .bind(&e.account_id)
-        .bind(&e.actor)
-        .bind(&e.action)
-        .bind(&e.object)
-        .bind(&e.status)
-        .bind(&e.ip)
-        .bind(&e.user_agent)
-        .bind(&e.details)
-        .bind(&prev_hash)
-        .bind(&hash)
-        .execute(self.conn())
-        .await?;
-        // The head row is written once, at commit ([`Tx::commit`]).
-        self.journal_head = Some((seq, hash));
-        self.journal_head_moved = true;
+        self.journal_head = Some((seq, hash.clone()));
+        self.journal_pending.push(Entry {
+            seq,
+            entry: e.clone(),
+            prev_hash,
+            hash,
+        });
         Ok(seq)
     }
 
-    /// Writes the head the appends of this transaction moved (before it commits).
-    pub(crate) async fn write_journal_head(&mut self) -> Result<()> {
-        if let (true, Some((seq, hash))) = (self.journal_head_moved, self.journal_head.clone()) {
-            sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(seq)
-                .bind(hash)
-                .execute(self.conn())
-                .await?;
-            self.journal_head_moved = false;
+    /// Writes the entries appended since the last flush and moves the head to the last of
+    /// them (before the transaction commits or reads the journal).
+    pub(crate) async fn flush_journal(&mut self) -> Result<()> {
+        let mut pending = std::mem::take(&mut self.journal_pending);
+        let Some(last) = pending.last() else {
+            return Ok(());
+        };
+        let head = (last.seq, last.hash.clone());
+        while !pending.is_empty() {
+            let chunk: Vec<Entry> = pending.drain(..pending.len().min(FLUSH_ROWS)).collect();
+            let mut q = dynamic(format!(
+                "INSERT INTO journal ({COLUMNS}) VALUES {}",
+                value_rows(chunk.len(), 12)
+            ));
+            for e in chunk {
+                let n = e.entry;
+                q = q
+                    .bind(e.seq)
+                    .bind(n.at)
+                    .bind(n.account_id)
+                    .bind(n.actor)
+                    .bind(n.action)
+                    .bind(n.object)
+                    .bind(n.status)
+                    .bind(n.ip)
+                    .bind(n.user_agent)
+                    .bind(n.details)
+                    .bind(e.prev_hash)
+                    .bind(e.hash);
+            }
+            q.execute(self.conn()).await?;
         }
+        sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(head.0)
+            .bind(head.1)
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 
     /// Entries matching `filter`, newest first.
     pub async fn journal(&mut self, filter: &JournalFilter) -> Result<Vec<Entry>> {
+        self.flush_journal().await?;
         // Only the conditions asked for, so that SQLite walks the (account_id, seq) index
         // instead of the whole journal.
         let mut sql = format!("SELECT {COLUMNS} FROM journal WHERE seq < $1");

@@ -195,7 +195,7 @@ impl Store {
             dialect: self.dialect,
             _writer: writer,
             journal_head: None,
-            journal_head_moved: false,
+            journal_pending: Vec::new(),
         })
     }
 
@@ -212,7 +212,7 @@ impl Store {
             dialect: self.dialect,
             _writer: writer,
             journal_head: None,
-            journal_head_moved: false,
+            journal_pending: Vec::new(),
         })
     }
 
@@ -224,7 +224,7 @@ impl Store {
             dialect: self.dialect,
             _writer: None,
             journal_head: None,
-            journal_head_moved: false,
+            journal_pending: Vec::new(),
         })
     }
 
@@ -268,8 +268,9 @@ pub struct Tx {
     /// The journal's head as this transaction last read or moved it (it holds the head's lock,
     /// so the next append need not read it again).
     journal_head: Option<(i64, String)>,
-    /// Whether appends moved the head since it was read: it is written at commit.
-    journal_head_moved: bool,
+    /// Entries appended since the last flush: written, with the head, in one statement each at
+    /// commit (or before the journal is read in this transaction).
+    journal_pending: Vec<journal::Entry>,
 }
 
 enum Conn {
@@ -280,7 +281,7 @@ enum Conn {
 impl Tx {
     /// Makes every write of the transaction permanent.
     pub async fn commit(mut self) -> Result<()> {
-        self.write_journal_head().await?;
+        self.flush_journal().await?;
         if let Conn::Transaction(t) = self.inner {
             t.commit().await?;
         }
@@ -324,6 +325,18 @@ fn flag(row: &AnyRow, name: &str) -> Result<bool> {
 
 /// A query whose text is put together from this crate's own constants — column lists and
 /// dialect words, never input (every value is bound).
+/// The placeholders of `rows` rows of `columns` values each, for a multi-row `VALUES`:
+/// `($1, $2), ($3, $4)`.
+fn value_rows(rows: usize, columns: usize) -> String {
+    let row = |r: usize| {
+        let params: Vec<String> = (1..=columns)
+            .map(|c| format!("${}", r * columns + c))
+            .collect();
+        format!("({})", params.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
 fn dynamic(sql: String) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
     sqlx::query(sqlx::AssertSqlSafe(sql))
 }

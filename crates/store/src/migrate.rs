@@ -51,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "registry_version",
         include_str!("../migrations/0011_registry_version.sql"),
     ),
+    (
+        12,
+        "document_contents",
+        include_str!("../migrations/0012_document_contents.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

@@ -2,13 +2,14 @@
 //! function of a fresh store and instantiated for both databases.
 
 use podpis_store::{
-    Account, Ceremony, Code, Delivery, JournalFilter, NewEntry, NewMessage, Passkey, Profile,
-    Session, Store,
+    Account, Ceremony, Code, Delivery, Document, JournalFilter, NewEntry, NewMessage, Passkey,
+    Profile, Session, Store,
 };
 use podpis_testkit::{TestDb, raw_sql as raw};
 
 podpis_testkit::on_both!(
     migrations_run_once,
+    document_bytes_move_to_their_own_table,
     accounts_are_unique_by_phone_email_and_snils,
     profile_and_flags_update,
     codes_void_older_ones_and_count_tries,
@@ -20,6 +21,8 @@ podpis_testkit::on_both!(
     journal_appends_in_parallel_form_one_chain,
     journal_checks_beside_appends_find_no_breach,
     journal_filters,
+    journal_appends_of_a_transaction_are_written_together,
+    signing_documents_takes_drafts_only,
     outbox_claims_leases_and_retries,
     outbox_claims_in_parallel_never_double,
     settings_first_writer_wins,
@@ -82,6 +85,60 @@ async fn append(store: &Store, e: &NewEntry) -> i64 {
     seq
 }
 
+/// Draft `doc{n}` of `owner`, whose bytes are the digit `n`.
+fn draft(owner: &Account, n: u8) -> Document {
+    Document {
+        id: format!("doc{n}"),
+        account_id: owner.id.clone(),
+        service_id: "contract".into(),
+        name: format!("{n}.txt"),
+        size: 1,
+        hash: "00".into(),
+        content: vec![b'0' + n],
+        status: "draft".into(),
+        comment: String::new(),
+        signature: None,
+        signer: None,
+        signed_at: None,
+        created_at: 10,
+        updated_at: 10,
+        submitted: false,
+    }
+}
+
+/// Migration 12 takes the bytes of documents stored before it along.
+async fn document_bytes_move_to_their_own_table(db: TestDb) {
+    let owner = with_account(&db.store, 1).await;
+    // The schema as migration 11 left it, with a document stored then ("Nw==" is "7").
+    raw(
+        &db.url,
+        "DROP TABLE document_contents; ALTER TABLE documents ADD COLUMN content TEXT; \
+         DELETE FROM schema_migrations WHERE version = 12",
+    )
+    .await;
+    raw(
+        &db.url,
+        &format!(
+            "INSERT INTO documents (id, account_id, service_id, name, size, hash, status, comment, \
+             created_at, updated_at, submitted, content) VALUES ('doc7', '{}', 'contract', '7.txt', \
+             1, '00', 'draft', '', 10, 10, 0, 'Nw==')",
+            owner.id
+        ),
+    )
+    .await;
+    assert_eq!(db.store.migrate().await.unwrap(), [12]);
+    let mut tx = db.store.read().await.unwrap();
+    let moved = tx.document("doc7").await.unwrap().unwrap();
+    assert_eq!(moved.content, b"7");
+    assert_eq!(
+        moved,
+        Document {
+            id: "doc7".into(),
+            ..draft(&owner, 7)
+        }
+    );
+}
+
 async fn migrations_run_once(db: TestDb) {
     assert!(
         db.store.migrate().await.unwrap().is_empty(),
@@ -89,7 +146,7 @@ async fn migrations_run_once(db: TestDb) {
     );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
-    assert_eq!(Store::latest_migration(), 11);
+    assert_eq!(Store::latest_migration(), 12);
 }
 
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
@@ -563,6 +620,90 @@ fn message(id: &str, at: i64, sensitive: bool) -> NewMessage {
         sensitive,
         created_at: at,
     }
+}
+
+async fn journal_appends_of_a_transaction_are_written_together(db: TestDb) {
+    append(&db.store, &entry("a", "login", 100)).await;
+    let mut tx = db.store.begin().await.unwrap();
+    // More than one statement's worth of entries.
+    for i in 0..70 {
+        assert_eq!(
+            tx.append_journal(&entry("b", "sign", 200 + i))
+                .await
+                .unwrap(),
+            i + 2
+        );
+    }
+    let filter = JournalFilter {
+        account_id: Some("b".into()),
+        limit: 1_000,
+        ..JournalFilter::default()
+    };
+    let seen = tx.journal(&filter).await.unwrap();
+    assert_eq!(seen.len(), 70, "the transaction reads its own appends");
+    assert_eq!(seen[0].seq, 71);
+    assert_eq!(seen[69].entry.at, 200);
+    tx.append_journal(&entry("b", "logout", 300)).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(db.store.verify_journal().await.unwrap(), Ok(72));
+    let (seq, _) = db.store.read().await.unwrap().journal_head().await.unwrap();
+    assert_eq!(seq, 72);
+    let all = db
+        .store
+        .read()
+        .await
+        .unwrap()
+        .journal(&filter)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 71);
+    assert_eq!(all[0].entry.action, "logout");
+}
+
+async fn signing_documents_takes_drafts_only(db: TestDb) {
+    let owner = with_account(&db.store, 1).await;
+    let mut tx = db.store.begin().await.unwrap();
+    for n in 1..=3 {
+        tx.insert_document(&draft(&owner, n)).await.unwrap();
+    }
+    let one: &[u8] = &[0x30, 1];
+    let two: &[u8] = &[0x30, 2];
+    assert_eq!(
+        tx.sign_documents(&[("doc1", one), ("doc2", two)], "ca/01", 20)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        tx.sign_documents(&[("doc2", one), ("doc3", one)], "ca/02", 30)
+            .await
+            .unwrap(),
+        1,
+        "a document signed already is left out"
+    );
+    tx.commit().await.unwrap();
+    let mut tx = db.store.read().await.unwrap();
+    let docs = tx
+        .documents_by_id(&["doc1".into(), "doc2".into(), "doc3".into()])
+        .await
+        .unwrap();
+    let by_id = |id: &str| docs.iter().find(|d| d.id == id).unwrap().clone();
+    let (d1, d2, d3) = (by_id("doc1"), by_id("doc2"), by_id("doc3"));
+    assert_eq!(
+        (d1.status.as_str(), d1.signature.as_deref()),
+        ("sent", Some(one))
+    );
+    assert_eq!(
+        d2.signature.as_deref(),
+        Some(two),
+        "its first signature stays"
+    );
+    assert_eq!(
+        (d2.signer.as_deref(), d2.signed_at),
+        (Some("ca/01"), Some(20))
+    );
+    assert_eq!((d3.signer.as_deref(), d3.updated_at), (Some("ca/02"), 30));
+    assert_eq!(d1.content, b"1", "the bytes are untouched");
 }
 
 async fn outbox_claims_leases_and_retries(db: TestDb) {
