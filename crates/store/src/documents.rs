@@ -4,7 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sqlx::any::AnyRow;
 
-use crate::{Error, Result, Tx, col, dynamic, value_rows};
+use crate::{Error, Result, Tx, col, dynamic, placeholders, value_rows};
 
 /// A portal service that takes signed documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,10 +197,9 @@ impl Tx {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
         let mut query = dynamic(format!(
             "SELECT {COLUMNS}, {CONTENT} FROM documents WHERE id IN ({})",
-            marks.join(", ")
+            placeholders(1, ids.len())
         ));
         for id in ids {
             query = query.bind(id);

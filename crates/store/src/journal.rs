@@ -114,8 +114,8 @@ fn entry_hash(seq: i64, prev_hash: &str, e: &NewEntry) -> String {
     hex::encode(h.finalize())
 }
 
-/// Entries written by one statement at most (12 parameters each, well under both databases'
-/// limits).
+/// Entries written by one statement at most (a parameter per column each, well under both
+/// databases' limits).
 const FLUSH_ROWS: usize = 64;
 
 const COLUMNS: &str =
@@ -182,7 +182,7 @@ impl Tx {
             let chunk: Vec<Entry> = pending.drain(..pending.len().min(FLUSH_ROWS)).collect();
             let mut q = dynamic(format!(
                 "INSERT INTO journal ({COLUMNS}) VALUES {}",
-                value_rows(chunk.len(), 12)
+                value_rows(chunk.len(), COLUMNS.split(", ").count())
             ));
             for e in chunk {
                 let n = e.entry;

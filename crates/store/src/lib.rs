@@ -325,15 +325,16 @@ fn flag(row: &AnyRow, name: &str) -> Result<bool> {
 
 /// A query whose text is put together from this crate's own constants — column lists and
 /// dialect words, never input (every value is bound).
+/// `count` placeholders from `$first` on, comma-separated: `$3, $4, $5`.
+fn placeholders(first: usize, count: usize) -> String {
+    let marks: Vec<String> = (first..first + count).map(|i| format!("${i}")).collect();
+    marks.join(", ")
+}
+
 /// The placeholders of `rows` rows of `columns` values each, for a multi-row `VALUES`:
 /// `($1, $2), ($3, $4)`.
 fn value_rows(rows: usize, columns: usize) -> String {
-    let row = |r: usize| {
-        let params: Vec<String> = (1..=columns)
-            .map(|c| format!("${}", r * columns + c))
-            .collect();
-        format!("({})", params.join(", "))
-    };
+    let row = |r: usize| format!("({})", placeholders(r * columns + 1, columns));
     (0..rows).map(row).collect::<Vec<_>>().join(", ")
 }
 
