@@ -37,6 +37,7 @@ mod package;
 pub mod passkey;
 pub mod payments;
 mod policy;
+mod rate_limit;
 mod reissue;
 mod revocation;
 mod secret;
@@ -182,6 +183,7 @@ pub struct Portal {
     rp: RelyingParty,
     authority: Arc<authority::Authority>,
     payments: Option<Arc<dyn payments::Payments>>,
+    hits: Arc<rate_limit::HitCounter>,
 }
 
 impl Portal {
@@ -202,6 +204,7 @@ impl Portal {
             rp,
             authority: Arc::new(authority::Authority::new(None)),
             payments: None,
+            hits: Arc::default(),
         })
     }
 

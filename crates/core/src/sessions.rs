@@ -163,19 +163,13 @@ impl Portal {
         Ok(ended)
     }
 
-    /// Counts a hit on each `(bucket, max)`, in one statement; refuses when any goes beyond its
-    /// `max` in the policy's window.
+    /// Counts a hit on each `(bucket, max)` (with the hits of concurrent requests, in one
+    /// statement); refuses when any goes beyond its `max` in the policy's window.
     pub(crate) async fn limit(&self, buckets: &[(String, i64)]) -> Result<()> {
         let now = self.now();
         let window = self.policy.rate_window;
-        let names: Vec<&str> = buckets.iter().map(|(b, _)| b.as_str()).collect();
-        // One upsert that counts every bucket: atomic by itself, no transaction needed.
-        let hits = self
-            .store
-            .write_one()
-            .await?
-            .hit_rate_limits(&names, now, window)
-            .await?;
+        let names = buckets.iter().map(|(b, _)| b.clone()).collect();
+        let hits = self.hits.hit(&self.store, names, now, window).await?;
         if hits.iter().zip(buckets).any(|(hits, (_, max))| hits > max) {
             return Err(Error::TooManyRequests {
                 retry_after: window - now.rem_euclid(window),

@@ -154,7 +154,9 @@ impl Store {
             Dialect::Postgres => 16,
         });
         let options = if dialect == Dialect::Sqlite {
-            options.after_connect(|conn, _| {
+            // A file of this process has nothing to lose a connection to: no ping before each
+            // use (a round trip to the driver's thread).
+            options.test_before_acquire(false).after_connect(|conn, _| {
                 Box::pin(async move {
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
                     Ok(())

@@ -419,23 +419,39 @@ async fn sessions_live_end_and_expire(db: TestDb) {
 
 async fn rate_limit_windows(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
-    assert_eq!(tx.hit_rate_limits(&["ip:1"], 600, 60).await.unwrap(), [1]);
-    assert_eq!(tx.hit_rate_limits(&["ip:1"], 630, 60).await.unwrap(), [2]);
     assert_eq!(
-        tx.hit_rate_limits(&["ip:2", "ip:1"], 640, 60)
+        tx.hit_rate_limits(&[("ip:1", 1)], 600, 60).await.unwrap(),
+        [1]
+    );
+    assert_eq!(
+        tx.hit_rate_limits(&[("ip:1", 1)], 630, 60).await.unwrap(),
+        [2]
+    );
+    assert_eq!(
+        tx.hit_rate_limits(&[("ip:2", 1), ("ip:1", 1)], 640, 60)
             .await
             .unwrap(),
         [1, 3],
         "buckets are separate, in one statement"
     );
-    assert_eq!(tx.hit_rate_limits(&["ip:1"], 659, 60).await.unwrap(), [4]);
     assert_eq!(
-        tx.hit_rate_limits(&["ip:1"], 660, 60).await.unwrap(),
-        [1],
-        "a new window"
+        tx.hit_rate_limits(&[("ip:1", 3), ("ip:3", 2)], 650, 60)
+            .await
+            .unwrap(),
+        [6, 2],
+        "several hits on a bucket counted at once"
+    );
+    assert_eq!(
+        tx.hit_rate_limits(&[("ip:1", 1)], 659, 60).await.unwrap(),
+        [7]
+    );
+    assert_eq!(
+        tx.hit_rate_limits(&[("ip:1", 2)], 660, 60).await.unwrap(),
+        [2],
+        "a new window starts from the hits counted in it"
     );
     assert!(tx.hit_rate_limits(&[], 660, 60).await.unwrap().is_empty());
-    assert_eq!(tx.prune_rate_limits(660).await.unwrap(), 1);
+    assert_eq!(tx.prune_rate_limits(660).await.unwrap(), 2);
 }
 
 async fn journal_chain_holds(db: TestDb) {
