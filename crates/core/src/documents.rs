@@ -215,7 +215,7 @@ impl Portal {
                 "The cloud key is locked after three wrong PINs: unlock it with an SMS code under «Electronic signatures».",
             ));
         }
-        drafts(&mut tx, who, ids).await?;
+        drafts(&mut tx, who, ids, false).await?;
         let account = tx
             .account(&who.account_id)
             .await?
@@ -255,7 +255,7 @@ impl Portal {
             .collect::<Result<Vec<_>>>()?;
         let mut tx = self.store.begin().await?;
         let cloud = self.signing_key(&mut tx, who, key_id).await?;
-        let documents = drafts(&mut tx, who, ids).await?;
+        let documents = drafts(&mut tx, who, ids, true).await?;
         let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, pin).await {
             Ok(key) => key,
             Err(e) => {
@@ -552,9 +552,14 @@ pub(crate) async fn own_document(tx: &mut Tx, who: &Principal, id: &str) -> Resu
         .ok_or(Error::NotFound("document"))
 }
 
-/// The principal's drafts `ids` (in that order, repeats dropped), with their bytes: one to
-/// [`MAX_BATCH`] documents, read in one statement.
-async fn drafts(tx: &mut Tx, who: &Principal, ids: &[String]) -> Result<Vec<Document>> {
+/// The principal's drafts `ids` (in that order, repeats dropped), with their bytes if
+/// `with_content`: one to [`MAX_BATCH`] documents, read in one statement.
+async fn drafts(
+    tx: &mut Tx,
+    who: &Principal,
+    ids: &[String],
+    with_content: bool,
+) -> Result<Vec<Document>> {
     let mut wanted: Vec<String> = Vec::with_capacity(ids.len());
     for id in ids {
         if !wanted.contains(id) {
@@ -564,7 +569,7 @@ async fn drafts(tx: &mut Tx, who: &Principal, ids: &[String]) -> Result<Vec<Docu
     if wanted.is_empty() || wanted.len() > MAX_BATCH {
         return Err(too_many());
     }
-    let mut found = tx.documents_by_id(&wanted).await?;
+    let mut found = tx.documents_by_id(&wanted, with_content).await?;
     wanted
         .iter()
         .map(|id| {

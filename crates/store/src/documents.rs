@@ -192,13 +192,23 @@ impl Tx {
         document(&row, decode("content", &content)?).map(Some)
     }
 
-    /// The documents of `ids` that exist, with their bytes, in one statement (in no order).
-    pub async fn documents_by_id(&mut self, ids: &[String]) -> Result<Vec<Document>> {
+    /// The documents of `ids` that exist, with their bytes if `with_content` (else empty), in
+    /// one statement (in no order).
+    pub async fn documents_by_id(
+        &mut self,
+        ids: &[String],
+        with_content: bool,
+    ) -> Result<Vec<Document>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let mut query = dynamic(format!(
-            "SELECT {COLUMNS}, {CONTENT} FROM documents WHERE id IN ({})",
+            "SELECT {COLUMNS}{} FROM documents WHERE id IN ({})",
+            if with_content {
+                format!(", {CONTENT}")
+            } else {
+                String::new()
+            },
             placeholders(1, ids.len())
         ));
         for id in ids {
@@ -207,8 +217,12 @@ impl Tx {
         let rows = query.fetch_all(self.conn()).await?;
         rows.iter()
             .map(|row| {
-                let content: String = col(row, "content")?;
-                document(row, decode("content", &content)?)
+                let content = if with_content {
+                    decode("content", &col::<String>(row, "content")?)?
+                } else {
+                    Vec::new()
+                };
+                document(row, content)
             })
             .collect()
     }

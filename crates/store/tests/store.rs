@@ -699,10 +699,8 @@ async fn signing_documents_takes_drafts_only(db: TestDb) {
     );
     tx.commit().await.unwrap();
     let mut tx = db.store.read().await.unwrap();
-    let docs = tx
-        .documents_by_id(&["doc1".into(), "doc2".into(), "doc3".into()])
-        .await
-        .unwrap();
+    let ids = ["doc1".to_owned(), "doc2".into(), "doc3".into()];
+    let docs = tx.documents_by_id(&ids, true).await.unwrap();
     let by_id = |id: &str| docs.iter().find(|d| d.id == id).unwrap().clone();
     let (d1, d2, d3) = (by_id("doc1"), by_id("doc2"), by_id("doc3"));
     assert_eq!(
@@ -720,6 +718,13 @@ async fn signing_documents_takes_drafts_only(db: TestDb) {
     );
     assert_eq!((d3.signer.as_deref(), d3.updated_at), (Some("ca/02"), 30));
     assert_eq!(d1.content, b"1", "the bytes are untouched");
+    let rows = tx.documents_by_id(&ids, false).await.unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|d| d.content.is_empty() && d.size == 1 && d.signature.is_some()),
+        "without their bytes, the rest as it is"
+    );
 }
 
 async fn outbox_claims_leases_and_retries(db: TestDb) {

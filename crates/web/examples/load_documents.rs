@@ -1,9 +1,9 @@
 //! Load over loopback against `podpis serve` (a release build, in a process of its own) for the
 //! documents of portal services: the public verification API with a 10 KiB document and its
 //! GOST 2012-256 signature, and cloud signing (a batch of drafts per PIN and SMS code). Beside
-//! each, the raw library cost of the same work, measured in this process on one core in the
-//! same run: `verify_document` with the same chain and CRL, and a CAdES-BES signature of the
-//! same document. Prints a Markdown table.
+//! each, the raw library cost of the same work, measured in this process on one core just
+//! before and just after the load (averaged): `verify_document` with the same chain and CRL,
+//! and a CAdES-BES signature of the same document. Prints a Markdown table.
 //!
 //! `cargo run --release -p podpis-web --example load_documents -- PODPIS [SECONDS] [CONNECTIONS]`
 //! (PODPIS: the `podpis` binary to serve with; `scripts/load-portal` builds and passes it.)
@@ -62,7 +62,7 @@ fn main() {
     );
     let base = format!("http://127.0.0.1:{}", server.port);
 
-    let raw_verify = raw_rate(seconds, || {
+    let mut raw_verify = || {
         let message = SignedMessage::from_bytes(&world.sig).unwrap();
         let report = verify_document(
             &message,
@@ -77,8 +77,8 @@ fn main() {
                 .iter()
                 .all(|s| s.checks.iter().all(|c| c.passed))
         );
-    });
-    let raw_sign = raw_rate(seconds, || {
+    };
+    let mut raw_sign = || {
         let digest = DigestAlgorithm::Streebog256.digest(&world.document);
         let signed = sign(
             &SignRequest {
@@ -92,10 +92,16 @@ fn main() {
         )
         .unwrap();
         std::hint::black_box(signed.to_der().unwrap());
-    });
+    };
 
+    // The library's rate is taken just before and just after each load and averaged, as this
+    // machine's speed drifts from minute to minute.
+    let before = raw_rate(&mut raw_verify);
     let verify = rt.block_on(verify_load(&base, &world, &server, seconds, connections));
+    let raw_verify = (before + raw_rate(&mut raw_verify)) / 2.0;
+    let before = raw_rate(&mut raw_sign);
     let signing = rt.block_on(signing_load(&base, &world, &server, connections));
+    let raw_sign = (before + raw_rate(&mut raw_sign)) / 2.0;
 
     println!();
     println!(
@@ -642,9 +648,9 @@ fn unlock_cost() -> Duration {
     start.elapsed() / 3
 }
 
-/// How often `op` runs per second on this thread, over `seconds` (at most 2).
-fn raw_rate(seconds: u64, mut op: impl FnMut()) -> f64 {
-    let span = Duration::from_secs(seconds.min(2));
+/// How often `op` runs per second on this thread, over a second.
+fn raw_rate(op: &mut impl FnMut()) -> f64 {
+    let span = Duration::from_secs(1);
     let start = Instant::now();
     let mut n = 0u32;
     while start.elapsed() < span {
