@@ -94,16 +94,15 @@ fn not_counted() -> Error {
     Error::Internal("rate-limit hits were not counted".into())
 }
 
-/// Counts `batch` in one statement per window (one, but for a batch that spans a window's end)
-/// and answers each request.
+/// Counts `batch` in one statement per window, earliest first (one, but for a batch that spans
+/// a window's end), and answers each request.
 async fn count(store: &Store, batch: Vec<Hits>, window: i64) {
     let window = window.max(1);
+    let start_of = |h: &Hits| h.now - h.now.rem_euclid(window);
     let mut batch = batch;
-    while !batch.is_empty() {
-        let start = batch[0].now - batch[0].now.rem_euclid(window);
-        let (this, later): (Vec<Hits>, Vec<Hits>) = batch
-            .into_iter()
-            .partition(|h| h.now - h.now.rem_euclid(window) == start);
+    while let Some(start) = batch.iter().map(start_of).min() {
+        let (this, later): (Vec<Hits>, Vec<Hits>) =
+            batch.into_iter().partition(|h| start_of(h) == start);
         batch = later;
         // Each bucket with the number of its hits, in the order first seen.
         let mut totals: Vec<(&str, i64)> = Vec::new();
@@ -208,6 +207,41 @@ mod tests {
         drop(first);
         assert_eq!(hit("a").await.unwrap(), [2], "the dropped hit still counts");
         assert_eq!(hit("b").await.unwrap(), [1]);
+    }
+
+    #[tokio::test]
+    async fn a_batch_across_a_windows_end_counts_each_window_apart() {
+        let db = podpis_testkit::sqlite().await;
+        let (batch, answers): (Vec<_>, Vec<_>) = [(1_200, "a"), (1_190, "a"), (1_199, "a")]
+            .into_iter()
+            .map(|(now, bucket)| {
+                let (reply, answer) = tokio::sync::oneshot::channel();
+                let buckets = vec![bucket.to_owned()];
+                (
+                    super::Hits {
+                        buckets,
+                        now,
+                        reply,
+                    },
+                    answer,
+                )
+            })
+            .unzip();
+        super::count(&db.store, batch, 600).await;
+        let mut counts = Vec::new();
+        for answer in answers {
+            counts.push(answer.await.unwrap().unwrap());
+        }
+        assert_eq!(
+            counts,
+            [vec![1], vec![1], vec![2]],
+            "600–1199 first, then 1200–1799"
+        );
+        let next = HitCounter::default()
+            .hit(&db.store, vec!["a".into()], 1_210, 600)
+            .await
+            .unwrap();
+        assert_eq!(next, [2], "the later window is the one kept");
     }
 
     /// Polls `f` once: its output if it is ready.
