@@ -124,17 +124,20 @@ async fn count(store: &Store, batch: Vec<Hits>, window: i64) {
                     .zip(&after)
                     .map(|((_, n), after)| after - n)
                     .collect();
-                let index: Vec<String> = totals.iter().map(|(b, _)| (*b).to_owned()).collect();
-                for hits in this {
-                    let counts = hits
-                        .buckets
-                        .iter()
-                        .map(|b| {
-                            let i = index.iter().position(|x| x == b).expect("counted");
-                            so_far[i] += 1;
-                            so_far[i]
-                        })
-                        .collect();
+                let counts: Vec<Vec<i64>> = this
+                    .iter()
+                    .map(|hits| {
+                        hits.buckets
+                            .iter()
+                            .map(|b| {
+                                let i = totals.iter().position(|(x, _)| x == b).expect("counted");
+                                so_far[i] += 1;
+                                so_far[i]
+                            })
+                            .collect()
+                    })
+                    .collect();
+                for (hits, counts) in this.into_iter().zip(counts) {
                     let _ = hits.reply.send(Ok(counts));
                 }
             }

@@ -156,6 +156,7 @@ impl World {
     }
 }
 
+#[derive(Clone)]
 struct Citizen {
     phone: String,
     token: String,
@@ -553,26 +554,18 @@ async fn signing_load(base: &str, world: &World, server: &Server, clients: usize
     let tasks: Vec<_> = (0..clients)
         .map(|client| {
             let (http, base, store) = (http.clone(), base.to_owned(), world.store.clone());
-            let mine: Vec<(String, String, String, Vec<String>)> = world
+            let mine: Vec<Citizen> = world
                 .citizens
                 .iter()
                 .skip(client)
                 .step_by(clients)
-                .map(|c| {
-                    (
-                        c.token.clone(),
-                        c.key.clone(),
-                        c.phone.clone(),
-                        c.drafts.clone(),
-                    )
-                })
+                .cloned()
                 .collect();
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
-                for (token, key, phone, drafts) in &mine {
-                    for batch in drafts.chunks(BATCH).filter(|b| b.len() == BATCH) {
-                        latencies
-                            .push(sign_batch(&http, &base, &store, token, key, phone, batch).await);
+                for citizen in &mine {
+                    for batch in citizen.drafts.chunks(BATCH).filter(|b| b.len() == BATCH) {
+                        latencies.push(sign_batch(&http, &base, &store, citizen, batch).await);
                     }
                 }
                 latencies
@@ -595,11 +588,12 @@ async fn sign_batch(
     http: &reqwest::Client,
     base: &str,
     store: &Store,
-    token: &str,
-    key: &str,
-    phone: &str,
+    citizen: &Citizen,
     batch: &[String],
 ) -> Duration {
+    let Citizen {
+        phone, token, key, ..
+    } = citizen;
     let body = json!({ "key_id": key, "documents": batch });
     let ticket: Value = http
         .post(format!("{base}/api/v1/documents/sign"))
