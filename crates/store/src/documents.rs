@@ -202,7 +202,7 @@ impl Tx {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let mut query = dynamic(format!(
+        let mut query = self.in_order(format!(
             "SELECT {COLUMNS}{} FROM documents WHERE id IN ({})",
             if with_content {
                 format!(", {CONTENT}")
@@ -284,23 +284,20 @@ impl Tx {
         if n == 0 {
             return Ok(0);
         }
-        let mut q = dynamic(format!(
-            "UPDATE documents SET status = 'sent', signature = v.column2, signer = ${}, \
-             signed_at = ${}, updated_at = ${} FROM (VALUES {}) AS v \
+        let mut q = self.in_order(format!(
+            "UPDATE documents SET status = 'sent', signature = v.column2, signer = v.column3, \
+             signed_at = v.column4, updated_at = v.column4 FROM (VALUES {}) AS v \
              WHERE documents.id = v.column1 AND documents.status = 'draft'",
-            2 * n + 1,
-            2 * n + 2,
-            2 * n + 2,
-            value_rows(n, 2)
+            value_rows(n, 4)
         ));
         for (id, signature) in signatures {
-            q = q.bind(id.to_string()).bind(STANDARD.encode(signature));
+            q = q
+                .bind(id.to_string())
+                .bind(STANDARD.encode(signature))
+                .bind(signer.to_owned())
+                .bind(at);
         }
-        let done = q
-            .bind(signer.to_owned())
-            .bind(at)
-            .execute(self.conn())
-            .await?;
+        let done = q.execute(self.conn()).await?;
         Ok(done.rows_affected())
     }
 }

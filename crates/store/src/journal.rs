@@ -180,7 +180,7 @@ impl Tx {
         let head = (last.seq, last.hash.clone());
         while !pending.is_empty() {
             let chunk: Vec<Entry> = pending.drain(..pending.len().min(FLUSH_ROWS)).collect();
-            let mut q = dynamic(format!(
+            let mut q = self.in_order(format!(
                 "INSERT INTO journal ({COLUMNS}) VALUES {}",
                 value_rows(chunk.len(), COLUMNS.split(", ").count())
             ));

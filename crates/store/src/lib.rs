@@ -302,6 +302,17 @@ impl Tx {
         }
     }
 
+    /// A query of many placeholders, `$1`, `$2`, … each once and in that order (as
+    /// [`placeholders`] and [`value_rows`] write them). On SQLite they become bare `?` marks,
+    /// bound by position: SQLite finds each named mark by a linear search of the statement's
+    /// names, so binding hundreds of them (a batch's journal entries) costs quadratic time.
+    fn in_order(&self, sql: String) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
+        match self.dialect {
+            Dialect::Sqlite => dynamic(anonymous(sql)),
+            Dialect::Postgres => dynamic(sql),
+        }
+    }
+
     /// `FOR UPDATE` in a PostgreSQL transaction (a row lock other nodes wait for); nothing on
     /// SQLite (whose write transactions hold the whole file) or on a plain read connection.
     fn for_update(&self) -> &'static str {
@@ -340,6 +351,50 @@ fn value_rows(rows: usize, columns: usize) -> String {
     (0..rows).map(row).collect::<Vec<_>>().join(", ")
 }
 
+/// `sql` with its marks `$1`, `$2`, … written as bare `?`, when each appears once and in that
+/// order (the same binding, by position); otherwise `sql` unchanged.
+fn anonymous(sql: String) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut next = 1;
+    let mut rest = sql.as_str();
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len() - at - 1);
+        if rest[at + 1..at + 1 + digits].parse() != Ok(next) {
+            return sql;
+        }
+        out.push('?');
+        next += 1;
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn dynamic(sql: String) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments> {
     sqlx::query(sqlx::AssertSqlSafe(sql))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{anonymous, value_rows};
+
+    #[test]
+    fn marks_in_order_become_anonymous() {
+        assert_eq!(
+            anonymous(format!("INSERT INTO t (a, b) VALUES {}", value_rows(2, 2))),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
+        );
+        let unchanged = [
+            "WHERE a = $1 AND b = $12",
+            "WHERE a = $2 OR b = $1",
+            "SET a = $1, b = $1",
+            "SELECT 1",
+        ];
+        for sql in unchanged {
+            assert_eq!(anonymous(sql.to_owned()), sql);
+        }
+    }
 }

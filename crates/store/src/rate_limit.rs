@@ -1,6 +1,6 @@
 //! Rate limits kept in the database (so every node counts the same): fixed windows per bucket.
 
-use crate::{Result, Tx, col, dynamic, value_rows};
+use crate::{Result, Tx, col, value_rows};
 
 impl Tx {
     /// Counts `n` hits on each `(bucket, n)` of `hits` (buckets distinct) in the window of
@@ -16,7 +16,7 @@ impl Tx {
             return Ok(Vec::new());
         }
         let start = now - now.rem_euclid(window.max(1));
-        let mut q = dynamic(format!(
+        let mut q = self.in_order(format!(
             "INSERT INTO rate_limits (bucket, window_start, hits) VALUES {} \
              ON CONFLICT (bucket) DO UPDATE SET \
              hits = CASE WHEN rate_limits.window_start = excluded.window_start \

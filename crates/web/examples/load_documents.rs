@@ -5,8 +5,9 @@
 //! before and just after the load (averaged): `verify_document` with the same chain and CRL,
 //! and a CAdES-BES signature of the same document. Prints a Markdown table.
 //!
-//! `cargo run --release -p podpis-web --example load_documents -- PODPIS [SECONDS] [CONNECTIONS]`
-//! (PODPIS: the `podpis` binary to serve with; `scripts/load-portal` builds and passes it.)
+//! `cargo run --release -p podpis-web --example load_documents -- PODPIS [SECONDS] [CONNECTIONS] [BATCH]`
+//! (PODPIS: the `podpis` binary to serve with; `scripts/load-portal` builds and passes it;
+//! BATCH: the drafts signed per PIN and code, 10 unless given, at most 50.)
 //!
 //! The setup goes through the portal's own calls on the server's database before the server
 //! starts: the demo centre, citizens with connected cloud keys (the application, visit and
@@ -31,7 +32,7 @@ use serde_json::{Value, json};
 
 /// The cloud keys' PIN.
 const PIN: &str = "246810";
-/// Drafts signed per request (one PIN and one code each).
+/// Drafts signed per request (one PIN and one code each), unless the command line says.
 const BATCH: usize = 10;
 /// Codes one account may be sent in ten minutes: the batches each citizen can sign.
 const BATCHES_PER_CITIZEN: usize = 5;
@@ -47,6 +48,7 @@ fn main() {
     let podpis = args.next().expect("the podpis binary");
     let seconds: u64 = args.next().map_or(10, |a| a.parse().expect("seconds"));
     let connections: usize = args.next().map_or(8, |a| a.parse().expect("connections"));
+    let batch: usize = args.next().map_or(BATCH, |a| a.parse().expect("batch"));
     let dir = tempfile::tempdir().unwrap();
     let url = std::env::var("PODPIS_LOAD_DATABASE")
         .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("load.db").display()));
@@ -54,7 +56,7 @@ fn main() {
     let vault_hex = Vault::generate_hex();
     std::fs::write(&vault_file, vault_hex.as_str()).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let world = rt.block_on(setup(&url, &vault_hex, connections * CITIZENS_PER_CLIENT));
+    let world = rt.block_on(setup(&url, &vault_hex, connections * CITIZENS_PER_CLIENT, batch));
     let server = Server::start(&podpis, &url, &vault_file);
     eprintln!(
         "load_documents: podpis serve runs as process {}",
@@ -118,7 +120,7 @@ fn main() {
         raw_verify,
     );
     signing.row(
-        &format!("cloud signing, {BATCH} drafts per PIN + code (documents/s)"),
+        &format!("cloud signing, {batch} drafts per PIN + code (documents/s)"),
         raw_sign,
     );
     println!();
@@ -134,6 +136,8 @@ fn main() {
 /// and the centre's certificate and CRL as trust for the raw verification.
 struct World {
     citizens: Vec<Citizen>,
+    /// Drafts signed per PIN and code.
+    batch: usize,
     store: Store,
     document: Vec<u8>,
     sig: Vec<u8>,
@@ -185,7 +189,7 @@ fn identifier(kind: IdentifierKind, base: u64, i: usize) -> String {
         .expect("some control digits fit")
 }
 
-async fn setup(url: &str, vault_hex: &str, citizens: usize) -> World {
+async fn setup(url: &str, vault_hex: &str, citizens: usize, batch: usize) -> World {
     let store = Store::connect(url).await.unwrap();
     store.migrate().await.unwrap();
     let policy = Policy {
@@ -300,7 +304,7 @@ async fn setup(url: &str, vault_hex: &str, citizens: usize) -> World {
             .unwrap();
         let key = portal.cloud_keys(&me).await.unwrap()[0].id.clone();
         let mut drafts = Vec::new();
-        for n in 0..BATCH * BATCHES_PER_CITIZEN + 1 {
+        for n in 0..batch * BATCHES_PER_CITIZEN + 1 {
             let d = portal
                 .upload_document(&ctx, &me, "contract", &format!("letter-{n}.txt"), &document)
                 .await
@@ -318,7 +322,7 @@ async fn setup(url: &str, vault_hex: &str, citizens: usize) -> World {
     let me = portal.authenticate(&all[0].token).await.unwrap();
     let first = vec![all[0].drafts.remove(0)];
     // That used one of the citizen's signing codes for these ten minutes.
-    all[0].drafts.truncate(BATCH * (BATCHES_PER_CITIZEN - 1));
+    all[0].drafts.truncate(batch * (BATCHES_PER_CITIZEN - 1));
     let ticket = portal
         .sign_begin(&ctx, &me, &all[0].key, &first)
         .await
@@ -372,6 +376,7 @@ async fn setup(url: &str, vault_hex: &str, citizens: usize) -> World {
     drop(tx);
     World {
         citizens: all,
+        batch,
         store,
         document,
         sig,
@@ -554,6 +559,7 @@ async fn signing_load(base: &str, world: &World, server: &Server, clients: usize
     let tasks: Vec<_> = (0..clients)
         .map(|client| {
             let (http, base, store) = (http.clone(), base.to_owned(), world.store.clone());
+            let size = world.batch;
             let mine: Vec<Citizen> = world
                 .citizens
                 .iter()
@@ -564,7 +570,7 @@ async fn signing_load(base: &str, world: &World, server: &Server, clients: usize
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 for citizen in &mine {
-                    for batch in citizen.drafts.chunks(BATCH).filter(|b| b.len() == BATCH) {
+                    for batch in citizen.drafts.chunks(size).filter(|b| b.len() == size) {
                         latencies.push(sign_batch(&http, &base, &store, citizen, batch).await);
                     }
                 }
@@ -575,7 +581,7 @@ async fn signing_load(base: &str, world: &World, server: &Server, clients: usize
     let latencies = joined(tasks).await;
     let batches = latencies.len();
     Measured {
-        units: batches * BATCH,
+        units: batches * world.batch,
         latencies,
         elapsed: start.elapsed(),
         cpu: server.cpu() - cpu,
