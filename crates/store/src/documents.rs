@@ -62,9 +62,10 @@ pub struct Document {
 
 const COLUMNS: &str = "id, account_id, service_id, name, size, hash, status, comment, \
      signature, signer, signed_at, created_at, updated_at, submitted";
-/// The document's bytes (base64), beside its row.
-const CONTENT: &str =
-    "(SELECT content FROM document_contents c WHERE c.id = documents.id) AS content";
+/// The document's bytes, beside its row.
+const CONTENT: &str = "(SELECT content FROM document_bytes c WHERE c.id = documents.id) AS content";
+/// Documents' bytes copied per statement by migration 13.
+const COPY_ROWS: i64 = 100;
 const SERVICE_COLUMNS: &str =
     "id, title, file_types, max_bytes, key_hash, webhook_url, webhook_secret";
 
@@ -155,9 +156,38 @@ impl Tx {
         .bind(i64::from(d.submitted))
         .execute(self.conn())
         .await?;
-        sqlx::query("INSERT INTO document_contents (id, content) VALUES ($1, $2)")
+        sqlx::query("INSERT INTO document_bytes (id, content) VALUES ($1, $2)")
             .bind(&d.id)
-            .bind(STANDARD.encode(&d.content))
+            .bind(d.content.as_slice())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Migration 13: copies every document's bytes from base64 text (`document_contents`) to
+    /// `document_bytes`, [`COPY_ROWS`] at a time, then drops the old table.
+    pub(crate) async fn decode_document_contents(&mut self) -> Result<()> {
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(
+                "SELECT id, content FROM document_contents WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(after.clone())
+            .bind(COPY_ROWS)
+            .fetch_all(self.conn())
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = col(last, "id")?;
+            for row in &rows {
+                let content = decode("content", &col::<String>(row, "content")?)?;
+                sqlx::query("INSERT INTO document_bytes (id, content) VALUES ($1, $2)")
+                    .bind(col::<String>(row, "id")?)
+                    .bind(content)
+                    .execute(self.conn())
+                    .await?;
+            }
+        }
+        sqlx::query("DROP TABLE document_contents")
             .execute(self.conn())
             .await?;
         Ok(())
@@ -188,8 +218,8 @@ impl Tx {
         else {
             return Ok(None);
         };
-        let content: String = col(&row, "content")?;
-        document(&row, decode("content", &content)?).map(Some)
+        let content = col(&row, "content")?;
+        document(&row, content).map(Some)
     }
 
     /// The documents of `ids` that exist, with their bytes if `with_content` (else empty), in
@@ -218,7 +248,7 @@ impl Tx {
         rows.iter()
             .map(|row| {
                 let content = if with_content {
-                    decode("content", &col::<String>(row, "content")?)?
+                    col(row, "content")?
                 } else {
                     Vec::new()
                 };

@@ -1,6 +1,8 @@
 //! One test suite, run against SQLite and PostgreSQL alike: each test is written once as a
 //! function of a fresh store and instantiated for both databases.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use podpis_store::{
     Account, Ceremony, Code, Delivery, Document, JournalFilter, NewEntry, NewMessage, Passkey,
     Profile, Session, Store,
@@ -10,6 +12,7 @@ use podpis_testkit::{TestDb, raw_sql as raw};
 podpis_testkit::on_both!(
     migrations_run_once,
     document_bytes_move_to_their_own_table,
+    document_bytes_are_decoded,
     accounts_are_unique_by_phone_email_and_snils,
     profile_and_flags_update,
     codes_void_older_ones_and_count_tries,
@@ -106,27 +109,19 @@ fn draft(owner: &Account, n: u8) -> Document {
     }
 }
 
-/// Migration 12 takes the bytes of documents stored before it along.
+/// Migrations 12 and 13 take along the bytes of documents stored before them: into a table of
+/// their own, then out of base64 text.
 async fn document_bytes_move_to_their_own_table(db: TestDb) {
     let owner = with_account(&db.store, 1).await;
     // The schema as migration 11 left it, with a document stored then ("Nw==" is "7").
     raw(
         &db.url,
-        "DROP TABLE document_contents; ALTER TABLE documents ADD COLUMN content TEXT; \
-         DELETE FROM schema_migrations WHERE version = 12",
+        "DROP TABLE document_bytes; ALTER TABLE documents ADD COLUMN content TEXT; \
+         DELETE FROM schema_migrations WHERE version >= 12",
     )
     .await;
-    raw(
-        &db.url,
-        &format!(
-            "INSERT INTO documents (id, account_id, service_id, name, size, hash, status, comment, \
-             created_at, updated_at, submitted, content) VALUES ('doc7', '{}', 'contract', '7.txt', \
-             1, '00', 'draft', '', 10, 10, 0, 'Nw==')",
-            owner.id
-        ),
-    )
-    .await;
-    assert_eq!(db.store.migrate().await.unwrap(), [12]);
+    raw(&db.url, &old_draft(&owner, 7, "documents", "Nw==")).await;
+    assert_eq!(db.store.migrate().await.unwrap(), [12, 13]);
     let mut tx = db.store.read().await.unwrap();
     let moved = tx.document("doc7").await.unwrap().unwrap();
     assert_eq!(moved.content, b"7");
@@ -139,6 +134,59 @@ async fn document_bytes_move_to_their_own_table(db: TestDb) {
     );
 }
 
+/// Migration 13 decodes every document's bytes (more of them than it copies per statement,
+/// and bytes that are not text), and a damaged one stops it with nothing changed.
+async fn document_bytes_are_decoded(db: TestDb) {
+    let owner = with_account(&db.store, 1).await;
+    // The schema as migration 12 left it.
+    raw(
+        &db.url,
+        "DROP TABLE document_bytes; \
+         CREATE TABLE document_contents (id TEXT PRIMARY KEY REFERENCES documents(id), content TEXT NOT NULL); \
+         DELETE FROM schema_migrations WHERE version >= 13",
+    )
+    .await;
+    let bytes = |n: u8| vec![n, 0, 0xff, n.wrapping_mul(7)];
+    let mut drafts: Vec<String> = (0..150)
+        .map(|n| old_draft(&owner, n, "document_contents", &STANDARD.encode(bytes(n))))
+        .collect();
+    drafts.push(old_draft(&owner, 200, "document_contents", "not base64!"));
+    raw(&db.url, &drafts.join("; ")).await;
+    let refused = db.store.migrate().await.unwrap_err().to_string();
+    assert!(refused.contains("document content"), "{refused}");
+    raw(&db.url, "DELETE FROM document_contents WHERE id = 'doc200'").await;
+    assert_eq!(db.store.migrate().await.unwrap(), [13]);
+    let mut tx = db.store.read().await.unwrap();
+    for n in [0, 99, 100, 149] {
+        let moved = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
+        assert_eq!(moved.content, bytes(n), "doc{n}");
+    }
+}
+
+/// SQL that stores draft `doc{n}` of `owner` as the old schemas did: its row, and its bytes
+/// (base64 `content`) in `table`, `documents` itself or `document_contents`.
+fn old_draft(owner: &Account, n: u8, table: &str, content: &str) -> String {
+    let (column, value, contents) = if table == "documents" {
+        (
+            ", content".to_owned(),
+            format!(", '{content}'"),
+            String::new(),
+        )
+    } else {
+        (
+            String::new(),
+            String::new(),
+            format!("; INSERT INTO {table} (id, content) VALUES ('doc{n}', '{content}')"),
+        )
+    };
+    format!(
+        "INSERT INTO documents (id, account_id, service_id, name, size, hash, status, comment, \
+         created_at, updated_at, submitted{column}) VALUES ('doc{n}', '{}', 'contract', '{n}.txt', \
+         1, '00', 'draft', '', 10, 10, 0{value}){contents}",
+        owner.id
+    )
+}
+
 async fn migrations_run_once(db: TestDb) {
     assert!(
         db.store.migrate().await.unwrap().is_empty(),
@@ -146,7 +194,7 @@ async fn migrations_run_once(db: TestDb) {
     );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
-    assert_eq!(Store::latest_migration(), 12);
+    assert_eq!(Store::latest_migration(), 13);
 }
 
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {

@@ -56,7 +56,12 @@ fn main() {
     let vault_hex = Vault::generate_hex();
     std::fs::write(&vault_file, vault_hex.as_str()).unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let world = rt.block_on(setup(&url, &vault_hex, connections * CITIZENS_PER_CLIENT, batch));
+    let world = rt.block_on(setup(
+        &url,
+        &vault_hex,
+        connections * CITIZENS_PER_CLIENT,
+        batch,
+    ));
     let server = Server::start(&podpis, &url, &vault_file);
     eprintln!(
         "load_documents: podpis serve runs as process {}",
