@@ -520,15 +520,11 @@ impl Portal {
 
     /// The principal's cloud key `key_id`, once its certificate is connected to their account.
     async fn signing_key(&self, tx: &mut Tx, who: &Principal, key_id: &str) -> Result<CloudKey> {
-        let cloud = tx
-            .cloud_key(key_id)
+        let (cloud, connected) = tx
+            .cloud_key_connected(key_id)
             .await?
-            .filter(|k| k.account_id == who.account_id)
+            .filter(|(k, _)| k.account_id == who.account_id)
             .ok_or(Error::NotFound("cloud key"))?;
-        let connected = tx
-            .connected_binding(&cloud.centre_id, &cloud.serial)
-            .await?
-            .is_some_and(|b| b.account_id == who.account_id);
         if !connected {
             return Err(Error::conflict(
                 "Сертификат облачного ключа не подключён: подключите его в разделе «Электронные подписи».",

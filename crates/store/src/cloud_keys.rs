@@ -2,7 +2,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::{Result, Tx, col, dynamic};
+use crate::{Result, Tx, col, dynamic, flag};
 
 /// A cloud key as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +66,24 @@ impl Tx {
         .await?
         .as_ref()
         .map(cloud_key)
+        .transpose()
+    }
+
+    /// Cloud key `id` (locked as [`Tx::cloud_key`] locks it) and whether its certificate is
+    /// connected to its owner's account, in one statement.
+    pub async fn cloud_key_connected(&mut self, id: &str) -> Result<Option<(CloudKey, bool)>> {
+        let lock = self.for_update();
+        dynamic(format!(
+            "SELECT {COLUMNS}, CAST(CASE WHEN EXISTS (SELECT 1 FROM bindings b \
+             WHERE b.centre_id = cloud_keys.centre_id AND b.serial = cloud_keys.serial \
+             AND b.account_id = cloud_keys.account_id AND b.status = 'connected') \
+             THEN 1 ELSE 0 END AS BIGINT) AS connected FROM cloud_keys WHERE id = $1{lock}"
+        ))
+        .bind(id)
+        .fetch_optional(self.conn())
+        .await?
+        .as_ref()
+        .map(|row| Ok((cloud_key(row)?, flag(row, "connected")?)))
         .transpose()
     }
 

@@ -4,8 +4,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_store::{
-    Account, Ceremony, Code, Delivery, Document, JournalFilter, NewEntry, NewMessage, Passkey,
-    Profile, Session, Store,
+    Account, Binding, Centre, Ceremony, CloudKey, Code, Delivery, Document, JournalFilter,
+    NewEntry, NewMessage, Passkey, Profile, Session, Store,
 };
 use podpis_testkit::{TestDb, raw_sql as raw};
 
@@ -26,6 +26,7 @@ podpis_testkit::on_both!(
     journal_filters,
     journal_appends_of_a_transaction_are_written_together,
     signing_documents_takes_drafts_only,
+    a_cloud_key_knows_whether_its_certificate_is_connected,
     outbox_claims_leases_and_retries,
     outbox_claims_in_parallel_never_double,
     settings_first_writer_wins,
@@ -927,4 +928,94 @@ async fn passkeys_and_ceremonies(db: TestDb) {
     );
     assert!(!tx.delete_passkey("someone-else", "cred").await.unwrap());
     assert!(tx.delete_passkey("acc5", "cred").await.unwrap());
+}
+
+/// A cloud key counts as connected only while a binding of its own certificate to its owner's
+/// account is connected: not while pending, not after it ended, not for another account.
+async fn a_cloud_key_knows_whether_its_certificate_is_connected(db: TestDb) {
+    let owner = with_account(&db.store, 1).await;
+    let other = with_account(&db.store, 2).await;
+    let mut tx = db.store.begin().await.unwrap();
+    tx.insert_centre(&Centre {
+        id: "ca".into(),
+        name: "CA".into(),
+        inn: "7707083893".into(),
+        ogrn: "1027700132195".into(),
+        address: "Москва".into(),
+        price: 0,
+        accredited_from: 0,
+        accredited_until: i64::MAX,
+        hosted: true,
+        chain: vec![b"der".to_vec()],
+        crl_url: None,
+        ocsp_url: None,
+        created_at: 0,
+    })
+    .await
+    .unwrap();
+    let key = CloudKey {
+        id: "key1".into(),
+        account_id: owner.id.clone(),
+        centre_id: "ca".into(),
+        serial: "01".into(),
+        sealed_key: "sealed".into(),
+        failed_pins: 0,
+        created_at: 10,
+    };
+    tx.insert_cloud_key(&key).await.unwrap();
+    let binding = |id: &str, account: &Account, serial: &str| Binding {
+        id: id.into(),
+        account_id: account.id.clone(),
+        centre_id: "ca".into(),
+        serial: serial.into(),
+        der: b"cert".to_vec(),
+        challenge: String::new(),
+        code_id: String::new(),
+        status: "pending".into(),
+        not_after: i64::MAX,
+        created_at: 10,
+        bound_at: None,
+        ended_at: None,
+    };
+    // Connected, but another certificate, and this one for another account.
+    tx.insert_binding(&binding("b-serial", &owner, "02"))
+        .await
+        .unwrap();
+    tx.connect_binding("b-serial", 11).await.unwrap();
+    tx.insert_binding(&binding("b-other", &other, "01"))
+        .await
+        .unwrap();
+    tx.connect_binding("b-other", 11).await.unwrap();
+    tx.insert_binding(&binding("b-own", &owner, "01"))
+        .await
+        .unwrap();
+    assert_eq!(
+        connected(&mut tx, "key1").await,
+        Some(("key1".into(), false)),
+        "pending"
+    );
+    tx.end_binding("b-other", 12).await.unwrap();
+    tx.connect_binding("b-own", 12).await.unwrap();
+    assert_eq!(
+        connected(&mut tx, "key1").await,
+        Some(("key1".into(), true))
+    );
+    assert_eq!(
+        tx.cloud_key_connected("key1").await.unwrap().unwrap().0,
+        key
+    );
+    tx.end_binding("b-own", 13).await.unwrap();
+    assert_eq!(
+        connected(&mut tx, "key1").await,
+        Some(("key1".into(), false)),
+        "ended"
+    );
+    assert_eq!(connected(&mut tx, "nokey").await, None);
+    tx.commit().await.unwrap();
+}
+
+/// Cloud key `id`'s identifier and whether it is connected.
+async fn connected(tx: &mut podpis_store::Tx, id: &str) -> Option<(String, bool)> {
+    let found = tx.cloud_key_connected(id).await.unwrap();
+    found.map(|(k, c)| (k.id, c))
 }

@@ -91,7 +91,7 @@ fn main() {
             &SignRequest {
                 signer: &world.key,
                 certificate: &world.key_cert,
-                chain: &[],
+                chain: &world.chain,
                 digest: &digest,
                 signing_time: std::time::SystemTime::now(),
             },
@@ -100,6 +100,15 @@ fn main() {
         .unwrap();
         std::hint::black_box(signed.to_der().unwrap());
     };
+    // The library's signature carries what the portal's do: the signer's certificate and the
+    // centre's chain.
+    assert_eq!(
+        SignedMessage::from_bytes(&world.sig)
+            .unwrap()
+            .certificates()
+            .len(),
+        1 + world.chain.len()
+    );
 
     // The library's rate is taken just before and just after each load and averaged, as this
     // machine's speed drifts from minute to minute.
@@ -151,6 +160,8 @@ struct World {
     /// A software key with a certificate of the centre, for the raw signing.
     key: podpis_keys::SoftwareKey,
     key_cert: Certificate,
+    /// The centre's chain, which the portal's signatures carry.
+    chain: Vec<Certificate>,
 }
 
 impl World {
@@ -349,7 +360,12 @@ async fn setup(url: &str, vault_hex: &str, citizens: usize, batch: usize) -> Wor
         .unwrap()
         .remove(0);
     let centre = portal.centre("demo").await.unwrap();
-    let ca = Certificate::from_der(centre.chain.last().unwrap()).unwrap();
+    let chain: Vec<Certificate> = centre
+        .chain
+        .iter()
+        .map(|der| Certificate::from_der(der).unwrap())
+        .collect();
+    let ca = chain.last().unwrap().clone();
     let sig = portal
         .document(&me, &signed.id)
         .await
@@ -389,6 +405,7 @@ async fn setup(url: &str, vault_hex: &str, citizens: usize, batch: usize) -> Wor
         crl,
         key,
         key_cert: Certificate::from_der(&issued.der).unwrap(),
+        chain,
     }
 }
 
