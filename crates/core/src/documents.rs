@@ -208,7 +208,7 @@ impl Portal {
         ids: &[String],
     ) -> Result<CodeTicket> {
         let mut tx = self.store.begin().await?;
-        let cloud = self.signing_key(&mut tx, who, key_id).await?;
+        let (cloud, _) = self.signing_key(&mut tx, who, key_id).await?;
         if cloud.failed_pins >= MAX_PIN_TRIES {
             return Err(Error::conflict(
                 "Облачный ключ заблокирован после трёх неверных PIN-кодов: разблокируйте его кодом из SMS в разделе «Электронные подписи».",
@@ -237,15 +237,11 @@ impl Portal {
         answer: CodeAnswer<'_>,
         pin: &str,
     ) -> Result<Vec<Document>> {
-        let stored = {
-            let mut tx = self.store.read().await?;
-            let cloud = self.signing_key(&mut tx, who, key_id).await?;
-            tx.certificate(&cloud.centre_id, &cloud.serial)
-                .await?
-                .ok_or(Error::NotFound("certificate"))?
-        };
+        let (_, der) = self
+            .signing_key(&mut self.store.read().await?, who, key_id)
+            .await?;
         // Checked with no transaction held: the revocation check reads on its own.
-        let cert = Certificate::from_der(&stored.der).map_err(internal)?;
+        let cert = Certificate::from_der(&der).map_err(internal)?;
         let chain = self
             .usable_now(&cert)
             .await?
@@ -254,7 +250,7 @@ impl Portal {
             .map(|d| Certificate::from_der(d).map_err(internal))
             .collect::<Result<Vec<_>>>()?;
         let mut tx = self.store.begin().await?;
-        let cloud = self.signing_key(&mut tx, who, key_id).await?;
+        let (cloud, _) = self.signing_key(&mut tx, who, key_id).await?;
         let documents = drafts(&mut tx, who, ids, true).await?;
         let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, pin).await {
             Ok(key) => key,
@@ -518,20 +514,26 @@ impl Portal {
             .map_err(internal)
     }
 
-    /// The principal's cloud key `key_id`, once its certificate is connected to their account.
-    async fn signing_key(&self, tx: &mut Tx, who: &Principal, key_id: &str) -> Result<CloudKey> {
+    /// The principal's cloud key `key_id` and its certificate (DER), once that certificate is
+    /// connected to their account.
+    async fn signing_key(
+        &self,
+        tx: &mut Tx,
+        who: &Principal,
+        key_id: &str,
+    ) -> Result<(CloudKey, Vec<u8>)> {
         let (cloud, connected) = tx
             .cloud_key_connected(key_id)
             .await?
             .filter(|(k, _)| k.account_id == who.account_id)
             .ok_or(Error::NotFound("cloud key"))?;
-        if !connected {
-            return Err(Error::conflict(
+        let der = connected.ok_or_else(|| {
+            Error::conflict(
                 "Сертификат облачного ключа не подключён: подключите его в разделе «Электронные подписи».",
                 "The cloud key's certificate is not connected: connect it under «Electronic signatures».",
-            ));
-        }
-        Ok(cloud)
+            )
+        })?;
+        Ok((cloud, der))
     }
 }
 

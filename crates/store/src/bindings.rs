@@ -38,16 +38,20 @@ pub struct Binding {
 const COLUMNS: &str = "id, account_id, centre_id, serial, der, challenge, code_id, status, \
      not_after, created_at, bound_at, ended_at";
 
+/// A binding's certificate as stored (base64 text), decoded.
+pub(crate) fn stored_der(der: &str) -> Result<Vec<u8>> {
+    STANDARD
+        .decode(der.as_bytes())
+        .map_err(|e| Error::Corrupt(format!("der: {e}")))
+}
+
 fn binding(row: &AnyRow) -> Result<Binding> {
-    let der: String = col(row, "der")?;
     Ok(Binding {
         id: col(row, "id")?,
         account_id: col(row, "account_id")?,
         centre_id: col(row, "centre_id")?,
         serial: col(row, "serial")?,
-        der: STANDARD
-            .decode(der.as_bytes())
-            .map_err(|e| Error::Corrupt(format!("der: {e}")))?,
+        der: stored_der(&col::<String>(row, "der")?)?,
         challenge: col(row, "challenge")?,
         code_id: col(row, "code_id")?,
         status: col(row, "status")?,

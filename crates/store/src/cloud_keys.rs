@@ -2,7 +2,8 @@
 
 use sqlx::any::AnyRow;
 
-use crate::{Result, Tx, col, dynamic, flag};
+use crate::bindings::stored_der;
+use crate::{Result, Tx, col, dynamic};
 
 /// A cloud key as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,21 +70,31 @@ impl Tx {
         .transpose()
     }
 
-    /// Cloud key `id` (locked as [`Tx::cloud_key`] locks it) and whether its certificate is
-    /// connected to its owner's account, in one statement.
-    pub async fn cloud_key_connected(&mut self, id: &str) -> Result<Option<(CloudKey, bool)>> {
+    /// Cloud key `id` (locked as [`Tx::cloud_key`] locks it) and, when its certificate is
+    /// connected to its owner's account, that certificate (DER, from the binding), in one
+    /// statement.
+    pub async fn cloud_key_connected(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<(CloudKey, Option<Vec<u8>>)>> {
         let lock = self.for_update();
         dynamic(format!(
-            "SELECT {COLUMNS}, CAST(CASE WHEN EXISTS (SELECT 1 FROM bindings b \
+            "SELECT {COLUMNS}, (SELECT b.der FROM bindings b \
              WHERE b.centre_id = cloud_keys.centre_id AND b.serial = cloud_keys.serial \
-             AND b.account_id = cloud_keys.account_id AND b.status = 'connected') \
-             THEN 1 ELSE 0 END AS BIGINT) AS connected FROM cloud_keys WHERE id = $1{lock}"
+             AND b.account_id = cloud_keys.account_id AND b.status = 'connected') AS connected \
+             FROM cloud_keys WHERE id = $1{lock}"
         ))
         .bind(id)
         .fetch_optional(self.conn())
         .await?
         .as_ref()
-        .map(|row| Ok((cloud_key(row)?, flag(row, "connected")?)))
+        .map(|row| {
+            let connected = col::<Option<String>>(row, "connected")?;
+            Ok((
+                cloud_key(row)?,
+                connected.as_deref().map(stored_der).transpose()?,
+            ))
+        })
         .transpose()
     }
 

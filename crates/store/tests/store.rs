@@ -968,7 +968,7 @@ async fn a_cloud_key_knows_whether_its_certificate_is_connected(db: TestDb) {
         account_id: account.id.clone(),
         centre_id: "ca".into(),
         serial: serial.into(),
-        der: b"cert".to_vec(),
+        der: id.as_bytes().to_vec(),
         challenge: String::new(),
         code_id: String::new(),
         status: "pending".into(),
@@ -991,14 +991,15 @@ async fn a_cloud_key_knows_whether_its_certificate_is_connected(db: TestDb) {
         .unwrap();
     assert_eq!(
         connected(&mut tx, "key1").await,
-        Some(("key1".into(), false)),
+        Some(("key1".into(), None)),
         "pending"
     );
     tx.end_binding("b-other", 12).await.unwrap();
     tx.connect_binding("b-own", 12).await.unwrap();
     assert_eq!(
         connected(&mut tx, "key1").await,
-        Some(("key1".into(), true))
+        Some(("key1".into(), Some(b"b-own".to_vec()))),
+        "the connected binding's certificate"
     );
     assert_eq!(
         tx.cloud_key_connected("key1").await.unwrap().unwrap().0,
@@ -1007,15 +1008,15 @@ async fn a_cloud_key_knows_whether_its_certificate_is_connected(db: TestDb) {
     tx.end_binding("b-own", 13).await.unwrap();
     assert_eq!(
         connected(&mut tx, "key1").await,
-        Some(("key1".into(), false)),
+        Some(("key1".into(), None)),
         "ended"
     );
     assert_eq!(connected(&mut tx, "nokey").await, None);
     tx.commit().await.unwrap();
 }
 
-/// Cloud key `id`'s identifier and whether it is connected.
-async fn connected(tx: &mut podpis_store::Tx, id: &str) -> Option<(String, bool)> {
+/// Cloud key `id`'s identifier and its connected certificate, if any.
+async fn connected(tx: &mut podpis_store::Tx, id: &str) -> Option<(String, Option<Vec<u8>>)> {
     let found = tx.cloud_key_connected(id).await.unwrap();
     found.map(|(k, c)| (k.id, c))
 }
