@@ -23,7 +23,7 @@ use podpis_store::{CloudKey, Document, Service, Tx};
 use crate::accounts::SIGN;
 use crate::applications::is_pdf;
 use crate::centres::internal;
-use crate::issuance::MAX_PIN_TRIES;
+use crate::issuance::refuse_locked;
 use crate::journal::{Action, Record};
 use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
 
@@ -209,12 +209,7 @@ impl Portal {
     ) -> Result<CodeTicket> {
         let mut tx = self.store.begin().await?;
         let (cloud, _) = self.signing_key(&mut tx, who, key_id).await?;
-        if cloud.failed_pins >= MAX_PIN_TRIES {
-            return Err(Error::conflict(
-                "Облачный ключ заблокирован после трёх неверных PIN-кодов: разблокируйте его кодом из SMS в разделе «Электронные подписи».",
-                "The cloud key is locked after three wrong PINs: unlock it with an SMS code under «Electronic signatures».",
-            ));
-        }
+        refuse_locked(&cloud)?;
         drafts(&mut tx, who, ids, false).await?;
         let account = tx
             .account(&who.account_id)
@@ -228,6 +223,13 @@ impl Portal {
     /// Signs the principal's drafts `ids` with cloud key `key_id`: the PIN opens the key (a
     /// wrong one counts towards its lock), the code confirms, and each document gets its own
     /// detached CAdES-BES signature, all or none. Returns the signed documents.
+    ///
+    /// The costly work runs before the transaction, so that it does not hold the writers' turn
+    /// (on SQLite, every write of the portal): reading the drafts' bytes, checking the
+    /// certificate's status, the PIN's key derivation and the signatures. The transaction then
+    /// reads the key again (locked), counts the PIN, takes the code and stores the signatures
+    /// if every document is still a draft; a key changed meanwhile (a new PIN, say) is refused
+    /// with nothing counted or taken.
     pub async fn sign_finish(
         &self,
         ctx: &Context,
@@ -237,10 +239,12 @@ impl Portal {
         answer: CodeAnswer<'_>,
         pin: &str,
     ) -> Result<Vec<Document>> {
-        let (_, der) = self
-            .signing_key(&mut self.store.read().await?, who, key_id)
-            .await?;
-        // Checked with no transaction held: the revocation check reads on its own.
+        let (read, der, documents) = {
+            let mut tx = self.store.read().await?;
+            let (cloud, der) = self.signing_key(&mut tx, who, key_id).await?;
+            refuse_locked(&cloud)?;
+            (cloud, der, drafts(&mut tx, who, ids, true).await?)
+        };
         let cert = Certificate::from_der(&der).map_err(internal)?;
         let chain = self
             .usable_now(&cert)
@@ -249,11 +253,27 @@ impl Portal {
             .iter()
             .map(|d| Certificate::from_der(d).map_err(internal))
             .collect::<Result<Vec<_>>>()?;
+        // The signatures, when the PIN opens the key; nothing is kept unless the transaction
+        // below finds the PIN counted and the code right.
+        let signatures = self
+            .open_cloud_key(&read, pin)?
+            .map(|key| {
+                documents
+                    .iter()
+                    .map(|d| self.sign_bytes(&key, &cert, &chain, &d.content))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?;
         let mut tx = self.store.begin().await?;
-        let (cloud, _) = self.signing_key(&mut tx, who, key_id).await?;
-        let documents = drafts(&mut tx, who, ids, true).await?;
-        let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, pin).await {
-            Ok(key) => key,
+        let (cloud, now_der) = self.signing_key(&mut tx, who, key_id).await?;
+        if cloud.sealed_key != read.sealed_key || now_der != der {
+            return Err(Error::conflict(
+                "Облачный ключ изменился во время подписания: подпишите документы ещё раз.",
+                "The cloud key changed while signing: sign the documents again.",
+            ));
+        }
+        let signatures = match self.count_pin(&mut tx, ctx, &cloud, signatures).await {
+            Ok(signatures) => signatures,
             Err(e) => {
                 tx.commit().await?;
                 return Err(e);
@@ -267,11 +287,6 @@ impl Portal {
             return Err(e);
         }
         let signer = format!("{}/{}", cloud.centre_id, cloud.serial);
-        let signatures = documents
-            .iter()
-            .map(|d| self.sign_bytes(&key, &cert, &chain, &d.content))
-            .collect::<Result<Vec<_>>>()?;
-        drop(key);
         let mut signed = documents;
         self.take_signatures(&mut tx, ctx, &mut signed, signatures, &signer)
             .await?;

@@ -371,45 +371,64 @@ impl Portal {
         cloud: &CloudKey,
         pin: &str,
     ) -> Result<SoftwareKey> {
-        if cloud.failed_pins >= MAX_PIN_TRIES {
-            return Err(Error::conflict(
-                "Облачный ключ заблокирован после трёх неверных PIN-кодов: разблокируйте его кодом из SMS в разделе «Электронные подписи».",
-                "The cloud key is locked after three wrong PINs: unlock it with an SMS code under «Electronic signatures».",
-            ));
-        }
+        refuse_locked(cloud)?;
+        let opened = self.open_cloud_key(cloud, pin)?;
+        self.count_pin(tx, ctx, cloud, opened).await
+    }
+
+    /// The key of `cloud` opened with `pin`, or None when the PIN is wrong. Only the vault and
+    /// the PIN's key derivation (the costly part) run here, no transaction: a caller that opens
+    /// the key before its transaction does not hold the writers' turn meanwhile, and then
+    /// counts the outcome with [`Portal::count_pin`].
+    pub(crate) fn open_cloud_key(
+        &self,
+        cloud: &CloudKey,
+        pin: &str,
+    ) -> Result<Option<SoftwareKey>> {
         let vault = self.authority.vault()?;
         let encrypted = vault.open_bytes(&format!("cloud:{}", cloud.id), &cloud.sealed_key)?;
-        match podpis_keys::file::load(&encrypted, Some(pin.as_bytes())) {
-            Ok(key) => {
-                if cloud.failed_pins > 0 {
-                    tx.set_failed_pins(&cloud.id, 0).await?;
-                }
-                Ok(key)
+        Ok(podpis_keys::file::load(&encrypted, Some(pin.as_bytes())).ok())
+    }
+
+    /// Counts, inside `tx`, the outcome of opening `cloud` (as read in `tx`) with a PIN:
+    /// `opened` is what the PIN gave (the key, or what was made with it) when it was right. A
+    /// right PIN clears the count of wrong ones and gives `opened` back; a wrong one is counted
+    /// and journaled (commit `tx` to keep the count); a locked key is refused either way.
+    pub(crate) async fn count_pin<K>(
+        &self,
+        tx: &mut podpis_store::Tx,
+        ctx: &Context,
+        cloud: &CloudKey,
+        opened: Option<K>,
+    ) -> Result<K> {
+        refuse_locked(cloud)?;
+        if let Some(key) = opened {
+            if cloud.failed_pins > 0 {
+                tx.set_failed_pins(&cloud.id, 0).await?;
             }
-            Err(_) => {
-                let failed = cloud.failed_pins + 1;
-                tx.set_failed_pins(&cloud.id, failed).await?;
-                self.record(
-                    tx,
-                    ctx,
-                    Record {
-                        account: Some(&cloud.account_id),
-                        actor: Some(&cloud.account_id),
-                        action: Action::PinRejected,
-                        object: Some(format!("certificate:{}/{}", cloud.centre_id, cloud.serial)),
-                        ok: false,
-                        details: format!("wrong PIN {failed} of {MAX_PIN_TRIES}"),
-                    },
-                )
-                .await?;
-                let left = MAX_PIN_TRIES - failed;
-                Err(Error::invalid(
-                    "pin",
-                    format!("Неверный PIN-код. Осталось попыток: {left}."),
-                    format!("Wrong PIN. Tries left: {left}."),
-                ))
-            }
+            return Ok(key);
         }
+        let failed = cloud.failed_pins + 1;
+        tx.set_failed_pins(&cloud.id, failed).await?;
+        self.record(
+            tx,
+            ctx,
+            Record {
+                account: Some(&cloud.account_id),
+                actor: Some(&cloud.account_id),
+                action: Action::PinRejected,
+                object: Some(format!("certificate:{}/{}", cloud.centre_id, cloud.serial)),
+                ok: false,
+                details: format!("wrong PIN {failed} of {MAX_PIN_TRIES}"),
+            },
+        )
+        .await?;
+        let left = MAX_PIN_TRIES - failed;
+        Err(Error::invalid(
+            "pin",
+            format!("Неверный PIN-код. Осталось попыток: {left}."),
+            format!("Wrong PIN. Tries left: {left}."),
+        ))
     }
 
     /// `key` encrypted under `pin`, then sealed by the vault for cloud key `id`.
@@ -618,4 +637,15 @@ impl Portal {
         self.move_to(tx, ctx, Some(who), application, Status::Closed, &details)
             .await
     }
+}
+
+/// Refuses a cloud key locked after [`MAX_PIN_TRIES`] wrong PINs.
+pub(crate) fn refuse_locked(cloud: &CloudKey) -> Result<()> {
+    if cloud.failed_pins >= MAX_PIN_TRIES {
+        return Err(Error::conflict(
+            "Облачный ключ заблокирован после трёх неверных PIN-кодов: разблокируйте его кодом из SMS в разделе «Электронные подписи».",
+            "The cloud key is locked after three wrong PINs: unlock it with an SMS code under «Electronic signatures».",
+        ));
+    }
+    Ok(())
 }

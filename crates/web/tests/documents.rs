@@ -10,7 +10,7 @@ mod common;
 
 use common::citizen::{EMAIL, PDF, PHONE, PIN, connected_cloud_key, signature_at, world};
 use common::{Server, server};
-use podpis_core::{Clock, Context};
+use podpis_core::{Clock, CodeAnswer, Context, Error};
 use podpis_pki::crl::Reason;
 use podpis_testkit::TestDb;
 use podpis_testkit::openssl_gost;
@@ -19,7 +19,8 @@ use serde_json::{Value, json};
 podpis_testkit::on_both!(
     documents_are_signed_with_a_cloud_key_and_verified_publicly,
     token_signatures_are_checked_before_they_are_taken,
-    the_public_verification_is_rate_limited_per_address
+    the_public_verification_is_rate_limited_per_address,
+    a_key_changed_while_signing_is_refused_with_nothing_taken
 );
 
 /// A JSON request with the bearer `token`: the status and the body.
@@ -546,4 +547,77 @@ async fn the_public_verification_is_rate_limited_per_address(db: TestDb) {
     }
     let (status, e) = verify(&s, Some(PDF), b"not a signature").await;
     assert_eq!(status, 429, "{e}");
+}
+
+/// Cloud signing opens the key and signs before its transaction; a key resealed meanwhile (a
+/// new PIN, say) is refused there with nothing counted or taken: the PIN's count, the code and
+/// the draft stay as they were, and the same code signs once the key is back.
+async fn a_key_changed_while_signing_is_refused_with_nothing_taken(db: TestDb) {
+    let s = server(db).await;
+    let me = world(&s).await;
+    let key = connected_cloud_key(&s, &me).await;
+    let ctx = Context::default();
+    let draft = s
+        .portal
+        .upload_document(&ctx, &me, "social-fund", "a.pdf", PDF)
+        .await
+        .unwrap();
+    let ids = vec![draft.id.clone()];
+    let ticket = s.portal.sign_begin(&ctx, &me, &key, &ids).await.unwrap();
+    let code = s.code_to(PHONE).await;
+    let store = &s.db.store;
+    let sealed = |store: &podpis_store::Store| {
+        let (store, key) = (store.clone(), key.clone());
+        async move {
+            let mut tx = store.read().await.unwrap();
+            tx.cloud_key(&key).await.unwrap().unwrap()
+        }
+    };
+    let before = sealed(store).await;
+
+    // A writer changes the key and holds the change uncommitted while signing reads the key
+    // (as it was), opens it and signs; signing then waits for the writer in its transaction.
+    let mut writer = store.begin().await.unwrap();
+    writer.reseal_cloud_key(&key, "resealed").await.unwrap();
+    let signing = tokio::spawn({
+        let (portal, me, key, ids) = (s.portal.clone(), me.clone(), key.clone(), ids.clone());
+        let (id, code) = (ticket.id.clone(), code.clone());
+        async move {
+            let answer = CodeAnswer {
+                id: &id,
+                code: &code,
+            };
+            portal
+                .sign_finish(&Context::default(), &me, &key, &ids, answer, PIN)
+                .await
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    writer.commit().await.unwrap();
+    let refused = signing.await.unwrap().unwrap_err();
+    assert!(
+        matches!(&refused, Error::Conflict { en, .. } if en.contains("changed while signing")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        sealed(store).await.failed_pins,
+        0,
+        "the PIN was not counted"
+    );
+    let document = s.portal.document(&me, &draft.id).await.unwrap();
+    assert_eq!(document.status, "draft");
+
+    let mut tx = store.begin().await.unwrap();
+    tx.reseal_cloud_key(&key, &before.sealed_key).await.unwrap();
+    tx.commit().await.unwrap();
+    let answer = CodeAnswer {
+        id: &ticket.id,
+        code: &code,
+    };
+    let signed = s
+        .portal
+        .sign_finish(&ctx, &me, &key, &ids, answer, PIN)
+        .await
+        .expect("the code was not taken");
+    assert_eq!(signed[0].status, "sent");
 }
