@@ -15,7 +15,7 @@ use podpis_pki::issue::normalize_serial;
 use podpis_pki::ocsp::{CertId, CertIdHash, OcspRequest, OcspResponse, ResponseStatus};
 use podpis_pki::subject::SubjectInfo;
 use podpis_pki::validate::{Options, TrustStore, validate};
-use podpis_store::{Binding, Centre};
+use podpis_store::{Binding, Centre, Tx};
 
 use crate::accounts::BIND;
 use crate::applications::Status;
@@ -328,11 +328,7 @@ impl Portal {
         self.limit_address(ctx, "bind").await?;
         let now = self.now();
         let mut tx = self.store.begin().await?;
-        let binding = tx
-            .binding(binding_id)
-            .await?
-            .filter(|b| b.account_id == who.account_id)
-            .ok_or(Error::NotFound("binding"))?;
+        let binding = own_binding(&mut tx, who, binding_id).await?;
         if binding.status != "pending" || now >= binding.created_at + BINDING_TTL {
             return Err(Error::conflict(
                 "Привязка не ожидает подтверждения (завершена или просрочена): начните заново.",
@@ -407,25 +403,10 @@ impl Portal {
         pin: &str,
         code: &str,
     ) -> Result<Binding> {
-        let mut tx = self.store.begin().await?;
-        let binding = tx
-            .binding(binding_id)
-            .await?
-            .filter(|b| b.account_id == who.account_id)
-            .ok_or(Error::NotFound("binding"))?;
-        let cloud = tx
-            .cloud_key_of_certificate(&binding.centre_id, &binding.serial)
-            .await?
-            .filter(|k| k.account_id == who.account_id)
-            .ok_or(Error::NotFound("cloud key"))?;
-        let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, pin).await {
-            Ok(key) => key,
-            Err(e) => {
-                tx.commit().await?;
-                return Err(e);
-            }
-        };
-        tx.commit().await?;
+        let binding = own_binding(&mut self.store.read().await?, who, binding_id).await?;
+        let key = self
+            .unlock_key_of_certificate(ctx, who, &binding.centre_id, &binding.serial, pin)
+            .await?;
         let proof = self.prove_with(&key, &binding.der, &binding.challenge)?;
         drop(key);
         self.bind_finish(ctx, who, binding_id, &proof, code).await
@@ -646,4 +627,12 @@ pub(crate) fn proves_possession(
         Some(signer) if signer.der() == cert.der() => Ok(()),
         _ => Err("signed with another certificate".into()),
     }
+}
+
+/// The principal's binding `id`.
+async fn own_binding(tx: &mut Tx, who: &Principal, id: &str) -> Result<Binding> {
+    tx.binding(id)
+        .await?
+        .filter(|b| b.account_id == who.account_id)
+        .ok_or(Error::NotFound("binding"))
 }

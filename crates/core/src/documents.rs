@@ -23,7 +23,7 @@ use podpis_store::{CloudKey, Document, Service, Tx};
 use crate::accounts::SIGN;
 use crate::applications::is_pdf;
 use crate::centres::internal;
-use crate::issuance::refuse_locked;
+use crate::issuance::{refuse_locked, same_sealing};
 use crate::journal::{Action, Record};
 use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
 
@@ -266,10 +266,11 @@ impl Portal {
             .transpose()?;
         let mut tx = self.store.begin().await?;
         let (cloud, now_der) = self.signing_key(&mut tx, who, key_id).await?;
-        if cloud.sealed_key != read.sealed_key || now_der != der {
+        same_sealing(&read, &cloud)?;
+        if now_der != der {
             return Err(Error::conflict(
-                "Облачный ключ изменился во время подписания: подпишите документы ещё раз.",
-                "The cloud key changed while signing: sign the documents again.",
+                "Сертификат облачного ключа сменился во время подписания: подпишите документы ещё раз.",
+                "The cloud key's certificate changed while signing: sign the documents again.",
             ));
         }
         let signatures = match self.count_pin(&mut tx, ctx, &cloud, signatures).await {

@@ -329,10 +329,20 @@ impl Portal {
         new_pin: &str,
     ) -> Result<()> {
         check_pin("new_pin", new_pin)?;
+        // Both key derivations (the old PIN's and the new one's) run before the transaction.
+        let read = self
+            .own_cloud_key(&mut self.store.read().await?, who, key_id)
+            .await?;
+        refuse_locked(&read)?;
+        let resealed = self
+            .open_cloud_key(&read, old_pin)?
+            .map(|key| self.seal_cloud_key(&read.id, &key, new_pin))
+            .transpose()?;
         let mut tx = self.store.begin().await?;
         let cloud = self.own_cloud_key(&mut tx, who, key_id).await?;
-        let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, old_pin).await {
-            Ok(key) => key,
+        same_sealing(&read, &cloud)?;
+        let resealed = match self.count_pin(&mut tx, ctx, &cloud, resealed).await {
+            Ok(resealed) => resealed,
             Err(e) => {
                 tx.commit().await?;
                 return Err(e);
@@ -345,8 +355,7 @@ impl Portal {
             tx.commit().await?;
             return Err(e);
         }
-        tx.reseal_cloud_key(&cloud.id, &self.seal_cloud_key(&cloud.id, &key, new_pin)?)
-            .await?;
+        tx.reseal_cloud_key(&cloud.id, &resealed).await?;
         self.record(
             &mut tx,
             ctx,
@@ -361,19 +370,38 @@ impl Portal {
         Ok(tx.commit().await?)
     }
 
-    /// The key of `cloud` opened with `pin`, inside `tx`. A wrong PIN is counted and journaled
-    /// (commit `tx` to keep the count); after [`MAX_PIN_TRIES`] wrong ones the key is locked and
-    /// refused even with the right PIN.
-    pub(crate) async fn unlock_cloud_key(
+    /// The key of the principal's cloud key of certificate `serial` of `centre_id`, opened with
+    /// `pin`. The key is read and opened (the costly key derivation) in no transaction, so that
+    /// the writers' turn is not held meanwhile; then a transaction counts the PIN: a wrong one is
+    /// counted and journaled, a locked key refused, and a key resealed in between refused with
+    /// nothing counted.
+    pub(crate) async fn unlock_key_of_certificate(
         &self,
-        tx: &mut podpis_store::Tx,
         ctx: &Context,
-        cloud: &CloudKey,
+        who: &Principal,
+        centre_id: &str,
+        serial: &str,
         pin: &str,
     ) -> Result<SoftwareKey> {
-        refuse_locked(cloud)?;
-        let opened = self.open_cloud_key(cloud, pin)?;
-        self.count_pin(tx, ctx, cloud, opened).await
+        let cloud = self
+            .store
+            .read()
+            .await?
+            .cloud_key_of_certificate(centre_id, serial)
+            .await?
+            .filter(|k| k.account_id == who.account_id)
+            .ok_or(Error::NotFound("cloud key"))?;
+        refuse_locked(&cloud)?;
+        let opened = self.open_cloud_key(&cloud, pin)?;
+        let mut tx = self.store.begin().await?;
+        let now = tx
+            .cloud_key(&cloud.id)
+            .await?
+            .ok_or(Error::NotFound("cloud key"))?;
+        same_sealing(&cloud, &now)?;
+        let key = self.count_pin(&mut tx, ctx, &now, opened).await;
+        tx.commit().await?;
+        key
     }
 
     /// The key of `cloud` opened with `pin`, or None when the PIN is wrong. Only the vault and
@@ -645,6 +673,18 @@ pub(crate) fn refuse_locked(cloud: &CloudKey) -> Result<()> {
         return Err(Error::conflict(
             "Облачный ключ заблокирован после трёх неверных PIN-кодов: разблокируйте его кодом из SMS в разделе «Электронные подписи».",
             "The cloud key is locked after three wrong PINs: unlock it with an SMS code under «Electronic signatures».",
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses `now`, a cloud key read in a transaction, unless it is sealed as when it was `read`
+/// before (its PIN not changed in between).
+pub(crate) fn same_sealing(read: &CloudKey, now: &CloudKey) -> Result<()> {
+    if read.sealed_key != now.sealed_key {
+        return Err(Error::conflict(
+            "Облачный ключ изменился, пока шла операция (например, сменили PIN-код): повторите её.",
+            "The cloud key changed meanwhile (its PIN, say): try again.",
         ));
     }
     Ok(())

@@ -168,20 +168,9 @@ impl Portal {
         let proof = match possession {
             Possession::Signature(proof) => proof,
             Possession::Pin(pin) => {
-                let mut tx = self.store.begin().await?;
-                let cloud = tx
-                    .cloud_key_of_certificate(&centre, &serial)
-                    .await?
-                    .filter(|k| k.account_id == who.account_id)
-                    .ok_or(Error::NotFound("cloud key"))?;
-                let key = match self.unlock_cloud_key(&mut tx, ctx, &cloud, &pin).await {
-                    Ok(key) => key,
-                    Err(e) => {
-                        tx.commit().await?;
-                        return Err(e);
-                    }
-                };
-                tx.commit().await?;
+                let key = self
+                    .unlock_key_of_certificate(ctx, who, &centre, &serial, &pin)
+                    .await?;
                 self.prove_with(&key, &binding.der, &text)?
             }
         };

@@ -1198,6 +1198,53 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         )
         .await
         .unwrap();
+
+    // The PIN's key derivations run before the change's transaction: a key resealed meanwhile
+    // (by another change, say) is refused there with nothing counted or taken, and the same
+    // code changes the PIN once the key is back.
+    let ticket = portal
+        .change_pin_begin(&ctx(), &me, &cloud.id)
+        .await
+        .unwrap();
+    let code3 = podpis_testkit::queued_code(&w.db.store, phone).await;
+    let sealed = portal.cloud_keys(&me).await.unwrap()[0].sealed_key.clone();
+    let mut writer = w.db.store.begin().await.unwrap();
+    writer
+        .reseal_cloud_key(&cloud.id, "resealed")
+        .await
+        .unwrap();
+    let change = |portal: Portal| {
+        let (me, key, id, code) = (
+            me.clone(),
+            cloud.id.clone(),
+            ticket.id.clone(),
+            code3.clone(),
+        );
+        async move {
+            let answer = podpis_core::CodeAnswer {
+                id: &id,
+                code: &code,
+            };
+            portal
+                .change_pin_finish(&ctx(), &me, &key, answer, "777777", "777777")
+                .await
+        }
+    };
+    let changing = tokio::spawn(change(portal.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    writer.commit().await.unwrap();
+    let e = changing.await.unwrap().unwrap_err();
+    assert!(text(&e).contains("changed meanwhile"), "{}", text(&e));
+    let mut tx = w.db.store.begin().await.unwrap();
+    tx.reseal_cloud_key(&cloud.id, &sealed).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(portal.cloud_keys(&me).await.unwrap()[0].failed_pins, 0);
+    change(portal.clone())
+        .await
+        .expect("the code was not taken");
+    // Past the window of codes one account may be sent.
+    w.clock.advance(601);
+
     let ticket = portal
         .change_pin_begin(&ctx(), &me, &cloud.id)
         .await

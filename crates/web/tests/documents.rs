@@ -596,7 +596,7 @@ async fn a_key_changed_while_signing_is_refused_with_nothing_taken(db: TestDb) {
     writer.commit().await.unwrap();
     let refused = signing.await.unwrap().unwrap_err();
     assert!(
-        matches!(&refused, Error::Conflict { en, .. } if en.contains("changed while signing")),
+        matches!(&refused, Error::Conflict { en, .. } if en.contains("changed meanwhile")),
         "{refused:?}"
     );
     assert_eq!(
