@@ -1147,6 +1147,25 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         .await
         .unwrap_err();
     assert!(text(&e).contains("Tries left: 2"), "{}", text(&e));
+    // A key resealed while binding opened it: refused with nothing counted, and the same code
+    // binds once the key is back.
+    let bind = {
+        let (portal, me, binding, code) = (
+            portal.clone(),
+            me.clone(),
+            started.binding_id.clone(),
+            code.clone(),
+        );
+        async move {
+            portal
+                .bind_finish_with_pin(&ctx(), &me, &binding, "123456", &code)
+                .await
+        }
+    };
+    let (refused, counted) = podpis_testkit::while_resealed(&w.db.store, &cloud.id, bind).await;
+    let e = refused.unwrap_err();
+    assert!(text(&e).contains("changed meanwhile"), "{}", text(&e));
+    assert_eq!(counted, 0, "the PIN was not counted");
     let bound = portal
         .bind_finish_with_pin(&ctx(), &me, &started.binding_id, "123456", &code)
         .await
@@ -1207,12 +1226,6 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
         .await
         .unwrap();
     let code3 = podpis_testkit::queued_code(&w.db.store, phone).await;
-    let sealed = portal.cloud_keys(&me).await.unwrap()[0].sealed_key.clone();
-    let mut writer = w.db.store.begin().await.unwrap();
-    writer
-        .reseal_cloud_key(&cloud.id, "resealed")
-        .await
-        .unwrap();
     let change = |portal: Portal| {
         let (me, key, id, code) = (
             me.clone(),
@@ -1230,15 +1243,11 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
                 .await
         }
     };
-    let changing = tokio::spawn(change(portal.clone()));
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    writer.commit().await.unwrap();
-    let e = changing.await.unwrap().unwrap_err();
+    let (refused, counted) =
+        podpis_testkit::while_resealed(&w.db.store, &cloud.id, change(portal.clone())).await;
+    let e = refused.unwrap_err();
     assert!(text(&e).contains("changed meanwhile"), "{}", text(&e));
-    let mut tx = w.db.store.begin().await.unwrap();
-    tx.reseal_cloud_key(&cloud.id, &sealed).await.unwrap();
-    tx.commit().await.unwrap();
-    assert_eq!(portal.cloud_keys(&me).await.unwrap()[0].failed_pins, 0);
+    assert_eq!(counted, 0, "the PIN was not counted");
     change(portal.clone())
         .await
         .expect("the code was not taken");

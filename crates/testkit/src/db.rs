@@ -137,3 +137,42 @@ pub async fn queued_code(store: &Store, recipient: &str) -> String {
         .expect("a code in the message")
         .to_owned()
 }
+
+/// Runs `op` (spawned) while a writer holds cloud key `key_id` resealed, uncommitted, for half
+/// a second, as a PIN change racing it would (the reseal also clears the key's count of wrong
+/// PINs); then puts the key back as it was. Returns what `op` gave and the wrong PINs counted
+/// on the resealed key by the time `op` was done. For work that reads and opens a key before
+/// its transaction: `op` reads the key as it was and, in its transaction, finds it changed.
+pub async fn while_resealed<T: Send + 'static>(
+    store: &Store,
+    key_id: &str,
+    op: impl std::future::Future<Output = T> + Send + 'static,
+) -> (T, i64) {
+    let cloud_key = || async {
+        let mut tx = store.read().await.expect("read the key");
+        tx.cloud_key(key_id)
+            .await
+            .expect("read the key")
+            .expect("the cloud key")
+    };
+    let before = cloud_key().await;
+    let mut writer = store.begin().await.expect("a writer");
+    writer
+        .reseal_cloud_key(key_id, "resealed")
+        .await
+        .expect("reseal");
+    let running = tokio::spawn(op);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    writer.commit().await.expect("commit the reseal");
+    let out = running.await.expect("the operation ran");
+    let counted = cloud_key().await.failed_pins;
+    let mut tx = store.begin().await.expect("a writer");
+    tx.reseal_cloud_key(key_id, &before.sealed_key)
+        .await
+        .expect("put the key back");
+    tx.set_failed_pins(key_id, before.failed_pins)
+        .await
+        .expect("put the count back");
+    tx.commit().await.expect("commit");
+    (out, counted)
+}

@@ -565,21 +565,7 @@ async fn a_key_changed_while_signing_is_refused_with_nothing_taken(db: TestDb) {
     let ids = vec![draft.id.clone()];
     let ticket = s.portal.sign_begin(&ctx, &me, &key, &ids).await.unwrap();
     let code = s.code_to(PHONE).await;
-    let store = &s.db.store;
-    let sealed = |store: &podpis_store::Store| {
-        let (store, key) = (store.clone(), key.clone());
-        async move {
-            let mut tx = store.read().await.unwrap();
-            tx.cloud_key(&key).await.unwrap().unwrap()
-        }
-    };
-    let before = sealed(store).await;
-
-    // A writer changes the key and holds the change uncommitted while signing reads the key
-    // (as it was), opens it and signs; signing then waits for the writer in its transaction.
-    let mut writer = store.begin().await.unwrap();
-    writer.reseal_cloud_key(&key, "resealed").await.unwrap();
-    let signing = tokio::spawn({
+    let sign = {
         let (portal, me, key, ids) = (s.portal.clone(), me.clone(), key.clone(), ids.clone());
         let (id, code) = (ticket.id.clone(), code.clone());
         async move {
@@ -591,25 +577,17 @@ async fn a_key_changed_while_signing_is_refused_with_nothing_taken(db: TestDb) {
                 .sign_finish(&Context::default(), &me, &key, &ids, answer, PIN)
                 .await
         }
-    });
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    writer.commit().await.unwrap();
-    let refused = signing.await.unwrap().unwrap_err();
+    };
+    let (refused, counted) = podpis_testkit::while_resealed(&s.db.store, &key, sign).await;
+    let refused = refused.unwrap_err();
     assert!(
         matches!(&refused, Error::Conflict { en, .. } if en.contains("changed meanwhile")),
         "{refused:?}"
     );
-    assert_eq!(
-        sealed(store).await.failed_pins,
-        0,
-        "the PIN was not counted"
-    );
+    assert_eq!(counted, 0, "the PIN was not counted");
     let document = s.portal.document(&me, &draft.id).await.unwrap();
     assert_eq!(document.status, "draft");
 
-    let mut tx = store.begin().await.unwrap();
-    tx.reseal_cloud_key(&key, &before.sealed_key).await.unwrap();
-    tx.commit().await.unwrap();
     let answer = CodeAnswer {
         id: &ticket.id,
         code: &code,
