@@ -23,7 +23,7 @@ use podpis_store::{CloudKey, Document, Service, Tx};
 use crate::accounts::SIGN;
 use crate::applications::is_pdf;
 use crate::centres::internal;
-use crate::issuance::{refuse_locked, same_sealing};
+use crate::issuance::refuse_locked;
 use crate::journal::{Action, Record};
 use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
 
@@ -267,8 +267,10 @@ impl Portal {
         let mut tx = self.store.begin().await?;
         // Still connected (the certificate of a key never changes: a centre's serial names one).
         let (cloud, _) = self.signing_key(&mut tx, who, key_id).await?;
-        same_sealing(&read, &cloud)?;
-        let signatures = match self.count_pin(&mut tx, ctx, &cloud, signatures).await {
+        let signatures = match self
+            .count_pin(&mut tx, ctx, &read, &cloud, signatures)
+            .await
+        {
             Ok(signatures) => signatures,
             Err(e) => {
                 tx.commit().await?;

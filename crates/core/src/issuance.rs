@@ -340,8 +340,7 @@ impl Portal {
             .transpose()?;
         let mut tx = self.store.begin().await?;
         let cloud = self.own_cloud_key(&mut tx, who, key_id).await?;
-        same_sealing(&read, &cloud)?;
-        let resealed = match self.count_pin(&mut tx, ctx, &cloud, resealed).await {
+        let resealed = match self.count_pin(&mut tx, ctx, &read, &cloud, resealed).await {
             Ok(resealed) => resealed,
             Err(e) => {
                 tx.commit().await?;
@@ -398,8 +397,7 @@ impl Portal {
             .cloud_key(&cloud.id)
             .await?
             .ok_or(Error::NotFound("cloud key"))?;
-        same_sealing(&cloud, &now)?;
-        let key = self.count_pin(&mut tx, ctx, &now, opened).await;
+        let key = self.count_pin(&mut tx, ctx, &cloud, &now, opened).await;
         tx.commit().await?;
         key
     }
@@ -418,17 +416,20 @@ impl Portal {
         Ok(podpis_keys::file::load(&encrypted, Some(pin.as_bytes())).ok())
     }
 
-    /// Counts, inside `tx`, the outcome of opening `cloud` (as read in `tx`) with a PIN:
-    /// `opened` is what the PIN gave (the key, or what was made with it) when it was right. A
-    /// right PIN clears the count of wrong ones and gives `opened` back; a wrong one is counted
-    /// and journaled (commit `tx` to keep the count); a locked key is refused either way.
+    /// Counts, inside `tx`, the outcome of opening `read` (the key as read before `tx`) with a
+    /// PIN; `cloud` is the same key as read in `tx`. `opened` is what the PIN gave (the key, or
+    /// what was made with it) when it was right. A key resealed in between is refused with
+    /// nothing counted; a locked key is refused; a right PIN clears the count of wrong ones and
+    /// gives `opened` back; a wrong one is counted and journaled (commit `tx` to keep the count).
     pub(crate) async fn count_pin<K>(
         &self,
         tx: &mut podpis_store::Tx,
         ctx: &Context,
+        read: &CloudKey,
         cloud: &CloudKey,
         opened: Option<K>,
     ) -> Result<K> {
+        same_sealing(read, cloud)?;
         refuse_locked(cloud)?;
         if let Some(key) = opened {
             if cloud.failed_pins > 0 {
@@ -680,7 +681,7 @@ pub(crate) fn refuse_locked(cloud: &CloudKey) -> Result<()> {
 
 /// Refuses `now`, a cloud key read in a transaction, unless it is sealed as when it was `read`
 /// before (its PIN not changed in between).
-pub(crate) fn same_sealing(read: &CloudKey, now: &CloudKey) -> Result<()> {
+fn same_sealing(read: &CloudKey, now: &CloudKey) -> Result<()> {
     if read.sealed_key != now.sealed_key {
         return Err(Error::conflict(
             "Облачный ключ изменился, пока шла операция (например, сменили PIN-код): повторите её.",
