@@ -64,7 +64,7 @@ const COLUMNS: &str = "id, account_id, service_id, name, size, hash, status, com
      signature, signer, signed_at, created_at, updated_at, submitted";
 /// The document's bytes, beside its row.
 const CONTENT: &str = "(SELECT content FROM document_bytes c WHERE c.id = documents.id) AS content";
-/// Documents' bytes copied per statement by migration 13.
+/// Base64 values decoded per statement by migrations 13 and 14.
 const COPY_ROWS: i64 = 100;
 const SERVICE_COLUMNS: &str =
     "id, title, file_types, max_bytes, key_hash, webhook_url, webhook_secret";
@@ -76,7 +76,6 @@ fn decode(what: &str, text: &str) -> Result<Vec<u8>> {
 }
 
 fn document(row: &AnyRow, content: Vec<u8>) -> Result<Document> {
-    let signature: Option<String> = col(row, "signature")?;
     Ok(Document {
         id: col(row, "id")?,
         account_id: col(row, "account_id")?,
@@ -87,7 +86,7 @@ fn document(row: &AnyRow, content: Vec<u8>) -> Result<Document> {
         content,
         status: col(row, "status")?,
         comment: col(row, "comment")?,
-        signature: signature.map(|s| decode("signature", &s)).transpose()?,
+        signature: col(row, "signature")?,
         signer: col(row, "signer")?,
         signed_at: col(row, "signed_at")?,
         created_at: col(row, "created_at")?,
@@ -148,7 +147,7 @@ impl Tx {
         .bind(&d.hash)
         .bind(&d.status)
         .bind(&d.comment)
-        .bind(d.signature.as_ref().map(|s| STANDARD.encode(s)))
+        .bind(d.signature.clone())
         .bind(&d.signer)
         .bind(d.signed_at)
         .bind(d.created_at)
@@ -165,13 +164,48 @@ impl Tx {
     }
 
     /// Migration 13: copies every document's bytes from base64 text (`document_contents`) to
-    /// `document_bytes`, [`COPY_ROWS`] at a time, then drops the old table.
+    /// `document_bytes`, then drops the old table.
     pub(crate) async fn decode_document_contents(&mut self) -> Result<()> {
+        self.decode_base64(
+            "document_contents",
+            "content",
+            "INSERT INTO document_bytes (id, content) VALUES ($1, $2)",
+        )
+        .await?;
+        sqlx::query("DROP TABLE document_contents")
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Migration 14: copies every signature from base64 text (`signature`) to `signature_der`,
+    /// drops the old column and gives the new one its name.
+    pub(crate) async fn decode_document_signatures(&mut self) -> Result<()> {
+        self.decode_base64(
+            "documents",
+            "signature",
+            "UPDATE documents SET signature_der = $2 WHERE id = $1",
+        )
+        .await?;
+        for sql in [
+            "ALTER TABLE documents DROP COLUMN signature",
+            "ALTER TABLE documents RENAME COLUMN signature_der TO signature",
+        ] {
+            sqlx::query(sql).execute(self.conn()).await?;
+        }
+        Ok(())
+    }
+
+    /// Decodes the base64 text of column `column` of table `from`, [`COPY_ROWS`] rows at a
+    /// time, and writes each value with `write` (its `id` as `$1`, the bytes as `$2`); a value
+    /// that is not base64 stops it. `from`, `column` and `write` are this crate's constants.
+    async fn decode_base64(&mut self, from: &str, column: &str, write: &str) -> Result<()> {
         let mut after = String::new();
         loop {
-            let rows = sqlx::query(
-                "SELECT id, content FROM document_contents WHERE id > $1 ORDER BY id LIMIT $2",
-            )
+            let rows = dynamic(format!(
+                "SELECT id, {column} FROM {from} \
+                 WHERE {column} IS NOT NULL AND id > $1 ORDER BY id LIMIT $2"
+            ))
             .bind(after.clone())
             .bind(COPY_ROWS)
             .fetch_all(self.conn())
@@ -179,17 +213,14 @@ impl Tx {
             let Some(last) = rows.last() else { break };
             after = col(last, "id")?;
             for row in &rows {
-                let content = decode("content", &col::<String>(row, "content")?)?;
-                sqlx::query("INSERT INTO document_bytes (id, content) VALUES ($1, $2)")
+                let value = decode(column, &col::<String>(row, column)?)?;
+                dynamic(write.to_owned())
                     .bind(col::<String>(row, "id")?)
-                    .bind(content)
+                    .bind(value)
                     .execute(self.conn())
                     .await?;
             }
         }
-        sqlx::query("DROP TABLE document_contents")
-            .execute(self.conn())
-            .await?;
         Ok(())
     }
 
@@ -323,7 +354,7 @@ impl Tx {
         for (id, signature) in signatures {
             q = q
                 .bind(id.to_string())
-                .bind(STANDARD.encode(signature))
+                .bind(signature.to_vec())
                 .bind(signer.to_owned())
                 .bind(at);
         }

@@ -61,6 +61,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "document_bytes",
         include_str!("../migrations/0013_document_bytes.sql"),
     ),
+    (
+        14,
+        "document_signatures",
+        include_str!("../migrations/0014_document_signatures.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.
@@ -78,10 +83,11 @@ fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// What migration `version` does after its SQL, in Rust, where SQL cannot do it on both
-/// databases: migration 13 copies the documents' bytes out of base64 text.
+/// databases: migrations 13 and 14 copy the documents' bytes and signatures out of base64 text.
 async fn finish(tx: &mut Tx, version: i64) -> Result<()> {
     match version {
         13 => tx.decode_document_contents().await,
+        14 => tx.decode_document_signatures().await,
         _ => Ok(()),
     }
 }

@@ -13,6 +13,7 @@ podpis_testkit::on_both!(
     migrations_run_once,
     document_bytes_move_to_their_own_table,
     document_bytes_are_decoded,
+    document_signatures_are_decoded,
     accounts_are_unique_by_phone_email_and_snils,
     profile_and_flags_update,
     codes_void_older_ones_and_count_tries,
@@ -111,18 +112,19 @@ fn draft(owner: &Account, n: u8) -> Document {
 }
 
 /// Migrations 12 and 13 take along the bytes of documents stored before them: into a table of
-/// their own, then out of base64 text.
+/// their own, then out of base64 text (and 14 finds no signature to decode).
 async fn document_bytes_move_to_their_own_table(db: TestDb) {
     let owner = with_account(&db.store, 1).await;
     // The schema as migration 11 left it, with a document stored then ("Nw==" is "7").
     raw(
         &db.url,
         "DROP TABLE document_bytes; ALTER TABLE documents ADD COLUMN content TEXT; \
+         ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
          DELETE FROM schema_migrations WHERE version >= 12",
     )
     .await;
     raw(&db.url, &old_draft(&owner, 7, "documents", "Nw==")).await;
-    assert_eq!(db.store.migrate().await.unwrap(), [12, 13]);
+    assert_eq!(db.store.migrate().await.unwrap(), [12, 13, 14]);
     let mut tx = db.store.read().await.unwrap();
     let moved = tx.document("doc7").await.unwrap().unwrap();
     assert_eq!(moved.content, b"7");
@@ -144,6 +146,7 @@ async fn document_bytes_are_decoded(db: TestDb) {
         &db.url,
         "DROP TABLE document_bytes; \
          CREATE TABLE document_contents (id TEXT PRIMARY KEY REFERENCES documents(id), content TEXT NOT NULL); \
+         ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
          DELETE FROM schema_migrations WHERE version >= 13",
     )
     .await;
@@ -156,12 +159,67 @@ async fn document_bytes_are_decoded(db: TestDb) {
     let refused = db.store.migrate().await.unwrap_err().to_string();
     assert!(refused.contains("document content"), "{refused}");
     raw(&db.url, "DELETE FROM document_contents WHERE id = 'doc200'").await;
-    assert_eq!(db.store.migrate().await.unwrap(), [13]);
+    assert_eq!(db.store.migrate().await.unwrap(), [13, 14]);
     let mut tx = db.store.read().await.unwrap();
     for n in [0, 99, 100, 149] {
         let moved = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
         assert_eq!(moved.content, bytes(n), "doc{n}");
     }
+}
+
+/// Migration 14 decodes every signature out of base64 text (more of them than it decodes per
+/// statement; drafts have none), and a damaged one stops it with nothing changed.
+async fn document_signatures_are_decoded(db: TestDb) {
+    let owner = with_account(&db.store, 1).await;
+    // The schema as migration 13 left it.
+    raw(
+        &db.url,
+        "ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
+         DELETE FROM schema_migrations WHERE version >= 14",
+    )
+    .await;
+    let signature = |n: u8| vec![0x30, n, 0, 0xff];
+    let mut tx = db.store.begin().await.unwrap();
+    for n in (0..151).chain([200]) {
+        tx.insert_document(&draft(&owner, n)).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut signed: Vec<String> = (0..150)
+        .map(|n| old_signature(n, &STANDARD.encode(signature(n))))
+        .collect();
+    signed.push(old_signature(200, "not base64!"));
+    raw(&db.url, &signed.join("; ")).await;
+    let refused = db.store.migrate().await.unwrap_err().to_string();
+    assert!(refused.contains("document signature"), "{refused}");
+    // Nothing was kept: once the damaged one is mended, the migration runs from the start.
+    raw(
+        &db.url,
+        "UPDATE documents SET status = 'draft', signature = NULL WHERE id = 'doc200'",
+    )
+    .await;
+    assert_eq!(db.store.migrate().await.unwrap(), [14]);
+    let mut tx = db.store.read().await.unwrap();
+    for n in [0, 99, 100, 149] {
+        let moved = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
+        assert_eq!(moved.signature, Some(signature(n)), "doc{n}");
+        assert_eq!(
+            (moved.status.as_str(), moved.content),
+            ("sent", draft(&owner, n).content)
+        );
+    }
+    for n in [150, 200] {
+        let draft = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
+        assert_eq!((draft.status.as_str(), draft.signature), ("draft", None));
+    }
+    let listed = tx.documents_of(&owner.id).await.unwrap();
+    assert_eq!(listed.len(), 152);
+    assert_eq!(listed.iter().filter(|d| d.signature.is_some()).count(), 150);
+}
+
+/// SQL that signs draft `doc{n}` as the schema of migration 13 kept it: `signature`, base64
+/// text, in its row.
+fn old_signature(n: u8, signature: &str) -> String {
+    format!("UPDATE documents SET status = 'sent', signature = '{signature}' WHERE id = 'doc{n}'")
 }
 
 /// SQL that stores draft `doc{n}` of `owner` as the old schemas did: its row, and its bytes
@@ -195,7 +253,7 @@ async fn migrations_run_once(db: TestDb) {
     );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
-    assert_eq!(Store::latest_migration(), 13);
+    assert_eq!(Store::latest_migration(), 14);
 }
 
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
