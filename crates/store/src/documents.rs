@@ -167,39 +167,36 @@ impl Tx {
     /// `document_bytes`, then drops the old table.
     pub(crate) async fn decode_document_contents(&mut self) -> Result<()> {
         self.decode_base64(
-            "document_contents",
-            "content",
+            ("document_contents", "content"),
             "INSERT INTO document_bytes (id, content) VALUES ($1, $2)",
+            &["DROP TABLE document_contents"],
         )
-        .await?;
-        sqlx::query("DROP TABLE document_contents")
-            .execute(self.conn())
-            .await?;
-        Ok(())
+        .await
     }
 
     /// Migration 14: copies every signature from base64 text (`signature`) to `signature_der`,
     /// drops the old column and gives the new one its name.
     pub(crate) async fn decode_document_signatures(&mut self) -> Result<()> {
         self.decode_base64(
-            "documents",
-            "signature",
+            ("documents", "signature"),
             "UPDATE documents SET signature_der = $2 WHERE id = $1",
+            &[
+                "ALTER TABLE documents DROP COLUMN signature",
+                "ALTER TABLE documents RENAME COLUMN signature_der TO signature",
+            ],
         )
-        .await?;
-        for sql in [
-            "ALTER TABLE documents DROP COLUMN signature",
-            "ALTER TABLE documents RENAME COLUMN signature_der TO signature",
-        ] {
-            sqlx::query(sql).execute(self.conn()).await?;
-        }
-        Ok(())
+        .await
     }
 
     /// Decodes the base64 text of column `column` of table `from`, [`COPY_ROWS`] rows at a
-    /// time, and writes each value with `write` (its `id` as `$1`, the bytes as `$2`); a value
-    /// that is not base64 stops it. `from`, `column` and `write` are this crate's constants.
-    async fn decode_base64(&mut self, from: &str, column: &str, write: &str) -> Result<()> {
+    /// time, writes each value with `write` (its `id` as `$1`, the bytes as `$2`), then runs
+    /// `then`; a value that is not base64 stops it. All of them are this crate's constants.
+    async fn decode_base64(
+        &mut self,
+        (from, column): (&str, &str),
+        write: &str,
+        then: &[&str],
+    ) -> Result<()> {
         let mut after = String::new();
         loop {
             let rows = dynamic(format!(
@@ -220,6 +217,9 @@ impl Tx {
                     .execute(self.conn())
                     .await?;
             }
+        }
+        for sql in then {
+            dynamic((*sql).to_owned()).execute(self.conn()).await?;
         }
         Ok(())
     }
