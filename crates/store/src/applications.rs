@@ -4,7 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sqlx::any::AnyRow;
 
-use crate::{Error, Result, Tx, col, dynamic};
+use crate::{Result, Tx, col, dynamic, from_base64};
 
 /// An application as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -313,9 +313,7 @@ impl Tx {
             return Ok(None);
         };
         let content: String = col(&row, "content")?;
-        let bytes = STANDARD
-            .decode(content.as_bytes())
-            .map_err(|e| Error::Corrupt(format!("attachment: {e}")))?;
+        let bytes = from_base64("attachment", &content)?;
         attachment(&row, bytes).map(Some)
     }
 

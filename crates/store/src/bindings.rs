@@ -4,7 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sqlx::any::AnyRow;
 
-use crate::{Error, Result, Tx, col, dynamic};
+use crate::{Result, Tx, col, dynamic, from_base64};
 
 /// A binding of a certificate to an account.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,20 +38,13 @@ pub struct Binding {
 const COLUMNS: &str = "id, account_id, centre_id, serial, der, challenge, code_id, status, \
      not_after, created_at, bound_at, ended_at";
 
-/// A binding's certificate as stored (base64 text), decoded.
-pub(crate) fn stored_der(der: &str) -> Result<Vec<u8>> {
-    STANDARD
-        .decode(der.as_bytes())
-        .map_err(|e| Error::Corrupt(format!("der: {e}")))
-}
-
 fn binding(row: &AnyRow) -> Result<Binding> {
     Ok(Binding {
         id: col(row, "id")?,
         account_id: col(row, "account_id")?,
         centre_id: col(row, "centre_id")?,
         serial: col(row, "serial")?,
-        der: stored_der(&col::<String>(row, "der")?)?,
+        der: from_base64("der", &col::<String>(row, "der")?)?,
         challenge: col(row, "challenge")?,
         code_id: col(row, "code_id")?,
         status: col(row, "status")?,

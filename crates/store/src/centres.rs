@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sqlx::any::AnyRow;
 
-use crate::{Error, Result, Tx, col, dynamic, flag};
+use crate::{Error, Result, Tx, col, dynamic, flag, from_base64};
 
 /// A centre in the registry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,10 +109,7 @@ fn encode(der: &[u8]) -> String {
 }
 
 fn decode(row: &AnyRow, name: &str) -> Result<Vec<u8>> {
-    let text: String = col(row, name)?;
-    STANDARD
-        .decode(text.as_bytes())
-        .map_err(|e| Error::Corrupt(format!("{name}: {e}")))
+    from_base64(name, &col::<String>(row, name)?)
 }
 
 fn centre(row: &AnyRow) -> Result<Centre> {

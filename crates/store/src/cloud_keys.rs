@@ -2,8 +2,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::bindings::stored_der;
-use crate::{Result, Tx, col, dynamic};
+use crate::{Result, Tx, col, dynamic, from_base64};
 
 /// A cloud key as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -92,7 +91,7 @@ impl Tx {
             let connected = col::<Option<String>>(row, "connected")?;
             Ok((
                 cloud_key(row)?,
-                connected.as_deref().map(stored_der).transpose()?,
+                connected.map(|der| from_base64("der", &der)).transpose()?,
             ))
         })
         .transpose()

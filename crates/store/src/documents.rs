@@ -1,10 +1,8 @@
 //! Portal services and the documents citizens sign in them (see `0009_documents.sql`).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sqlx::any::AnyRow;
 
-use crate::{Error, Result, Tx, col, dynamic, placeholders, value_rows};
+use crate::{Result, Tx, col, dynamic, from_base64, placeholders, value_rows};
 
 /// A portal service that takes signed documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,12 +66,6 @@ const CONTENT: &str = "(SELECT content FROM document_bytes c WHERE c.id = docume
 const COPY_ROWS: i64 = 100;
 const SERVICE_COLUMNS: &str =
     "id, title, file_types, max_bytes, key_hash, webhook_url, webhook_secret";
-
-fn decode(what: &str, text: &str) -> Result<Vec<u8>> {
-    STANDARD
-        .decode(text.as_bytes())
-        .map_err(|e| Error::Corrupt(format!("document {what}: {e}")))
-}
 
 fn document(row: &AnyRow, content: Vec<u8>) -> Result<Document> {
     Ok(Document {
@@ -210,7 +202,8 @@ impl Tx {
             let Some(last) = rows.last() else { break };
             after = col(last, "id")?;
             for row in &rows {
-                let value = decode(column, &col::<String>(row, column)?)?;
+                let value =
+                    from_base64(&format!("document {column}"), &col::<String>(row, column)?)?;
                 dynamic(write.to_owned())
                     .bind(col::<String>(row, "id")?)
                     .bind(value)

@@ -323,6 +323,14 @@ impl Tx {
     }
 }
 
+/// `text`, a value stored as base64, decoded; damaged, it is reported as `what`.
+fn from_base64(what: &str, text: &str) -> Result<Vec<u8>> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(text.as_bytes())
+        .map_err(|e| Error::Corrupt(format!("{what}: {e}")))
+}
+
 /// Reads column `name` of `row`.
 fn col<T>(row: &AnyRow, name: &str) -> Result<T>
 where
