@@ -23,7 +23,8 @@ pub struct Service {
     pub webhook_secret: Option<String>,
 }
 
-/// A document as stored; `content` is empty in lists.
+/// A document as stored; in lists `content` is empty and `signature` is `None` (`signer` and
+/// `signed_at` say whether it is signed).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Document {
     /// Random identifier.
@@ -60,6 +61,9 @@ pub struct Document {
 
 const COLUMNS: &str = "id, account_id, service_id, name, size, hash, status, comment, \
      signature, signer, signed_at, created_at, updated_at, submitted";
+/// [`COLUMNS`] for lists: the signatures are left in their rows.
+const LISTED: &str = "id, account_id, service_id, name, size, hash, status, comment, \
+     NULL AS signature, signer, signed_at, created_at, updated_at, submitted";
 /// The document's bytes, beside its row.
 const CONTENT: &str = "(SELECT content FROM document_bytes c WHERE c.id = documents.id) AS content";
 /// Base64 values decoded per statement by migrations 13 and 14.
@@ -217,10 +221,10 @@ impl Tx {
         Ok(())
     }
 
-    /// An account's documents without their bytes, newest first.
+    /// An account's documents without their bytes and signatures, newest first.
     pub async fn documents_of(&mut self, account_id: &str) -> Result<Vec<Document>> {
         dynamic(format!(
-            "SELECT {COLUMNS} FROM documents WHERE account_id = $1 \
+            "SELECT {LISTED} FROM documents WHERE account_id = $1 \
              ORDER BY created_at DESC, id"
         ))
         .bind(account_id)
