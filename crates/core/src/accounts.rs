@@ -11,6 +11,9 @@ use crate::journal::{Action, Record};
 use crate::notify::Channel;
 use crate::{Context, Error, Lang, Portal, Principal, Result, Role, secret, validate};
 
+/// How long after it was made a code can be replaced by a new one (an hour), in seconds.
+pub(crate) const RESEND_WITHIN: i64 = 3600;
+
 /// The registration form.
 #[derive(Clone, Debug, Default)]
 pub struct RegistrationForm {
@@ -487,7 +490,7 @@ impl Portal {
         // Only the newest code of a flow can be replaced, and only within an hour: a used or
         // superseded code, or an old one, starts nothing again.
         let now = self.now();
-        if old.used_at.is_some() || old.created_at < now - 3600 {
+        if old.used_at.is_some() || old.created_at < now - RESEND_WITHIN {
             return Err(Error::CodeExpired);
         }
         let Some(account_id) = &old.account_id else {

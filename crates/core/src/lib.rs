@@ -28,6 +28,7 @@ mod centres;
 mod clock;
 mod documents;
 mod error;
+mod housekeeping;
 mod integrations;
 mod issuance;
 mod journal;

@@ -24,6 +24,7 @@ podpis_testkit::on_both!(
     totp_as_the_second_factor,
     passkey_sign_in_alone,
     sessions_list_end_and_sign_out_everywhere,
+    housekeeping_keeps_what_sign_in_still_needs,
     profile_changes_are_checked_and_journaled,
     roles_keep_citizens_to_their_own_data,
     journal_of_a_day_chains_and_verifies,
@@ -94,12 +95,17 @@ impl World {
 
     async fn sign_in(&self, n: u32) -> (String, Principal) {
         let (f, phone) = self.citizen(n).await;
+        self.log_in(&f, &phone).await
+    }
+
+    /// Signs registered citizen `f` in with password and SMS code: the API token and who it is.
+    async fn log_in(&self, f: &RegistrationForm, phone: &str) -> (String, Principal) {
         let ch = self
             .portal
             .login_password(&ctx("10.0.0.2"), &f.email, &f.password)
             .await
             .unwrap();
-        let code = self.last_code_to(&phone).await;
+        let code = self.last_code_to(phone).await;
         let s = self
             .portal
             .login_code(&ctx("10.0.0.2"), &ch.id, &code, SessionKind::Bearer)
@@ -646,6 +652,74 @@ async fn sessions_list_end_and_sign_out_everywhere(db: TestDb) {
         w.portal.authenticate(&token).await,
         Err(Error::Unauthenticated)
     ));
+}
+
+/// Housekeeping deletes only what nothing will use again: a sign-in code stays replaceable
+/// for its hour, a session works until it expires, a passkey challenge lasts its five minutes.
+async fn housekeeping_keeps_what_sign_in_still_needs(db: TestDb) {
+    let w = world(db).await;
+    let (token, p) = w.sign_in(13).await;
+    let f = form(13);
+    let ch = w
+        .portal
+        .login_password(&ctx("10.0.0.7"), &f.email, &f.password)
+        .await
+        .unwrap();
+    let code = w.last_code_to("+79990001313").await;
+    let cookie = w
+        .portal
+        .login_code(&ctx("10.0.0.7"), &ch.id, &code, SessionKind::Cookie)
+        .await
+        .unwrap();
+    w.portal
+        .passkey_login_begin(&ctx("10.0.0.7"))
+        .await
+        .unwrap();
+    let pending = w
+        .portal
+        .login_password(&ctx("10.0.0.7"), &f.email, &f.password)
+        .await
+        .unwrap();
+    assert_eq!(
+        w.portal.housekeeping().await.unwrap().total(),
+        0,
+        "nothing is spent yet"
+    );
+
+    w.clock.advance(30 * 60);
+    let pruned = w.portal.housekeeping().await.unwrap();
+    assert_eq!(
+        (pruned.ceremonies, pruned.codes, pruned.sessions),
+        (1, 0, 0)
+    );
+    assert!(pruned.rate_limits > 0, "the windows of half an hour ago");
+    let resent = w
+        .portal
+        .resend_code(&ctx("10.0.0.7"), &pending.id)
+        .await
+        .expect("an expired code of this hour can still be replaced");
+
+    w.clock.advance(13 * 3600);
+    let pruned = w.portal.housekeeping().await.unwrap();
+    assert_eq!(pruned.sessions, 1, "the page session of 12 hours");
+    assert!(pruned.codes >= 4, "{pruned:?}");
+    assert_eq!(w.portal.housekeeping().await.unwrap().total(), 0);
+    let mut tx = w.db.store.read().await.unwrap();
+    for gone in [&ch.id, &pending.id, &resent.id] {
+        assert!(tx.code(gone).await.unwrap().is_none(), "code {gone}");
+    }
+    drop(tx);
+    assert!(matches!(
+        w.portal.authenticate(&cookie.token).await,
+        Err(Error::Unauthenticated)
+    ));
+    assert_eq!(
+        w.portal.authenticate(&token).await.unwrap().account_id,
+        p.account_id
+    );
+    assert_eq!(w.portal.sessions(&p).await.unwrap().len(), 1);
+    let (_, again) = w.log_in(&f, "+79990001313").await;
+    assert_eq!(again.account_id, p.account_id, "signing in still works");
 }
 
 async fn profile_changes_are_checked_and_journaled(db: TestDb) {

@@ -38,13 +38,4 @@ impl Tx {
         }
         Ok(counts)
     }
-
-    /// Drops windows that ended before `before` (housekeeping).
-    pub async fn prune_rate_limits(&mut self, before: i64) -> Result<u64> {
-        let done = sqlx::query("DELETE FROM rate_limits WHERE window_start < $1")
-            .bind(before)
-            .execute(self.conn())
-            .await?;
-        Ok(done.rows_affected())
-    }
 }

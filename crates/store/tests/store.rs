@@ -4,8 +4,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_store::{
-    Account, Binding, Centre, Ceremony, CloudKey, Code, Delivery, Document, JournalFilter,
-    NewEntry, NewMessage, Passkey, Profile, Session, Store,
+    Account, Binding, Centre, Ceremony, CloudKey, Code, Cutoffs, Delivery, Document, JournalFilter,
+    NewEntry, NewMessage, Passkey, Profile, Pruned, Session, Store,
 };
 use podpis_testkit::{TestDb, raw_sql as raw};
 
@@ -19,6 +19,7 @@ podpis_testkit::on_both!(
     codes_void_older_ones_and_count_tries,
     sessions_live_end_and_expire,
     rate_limit_windows,
+    housekeeping_deletes_only_spent_rows,
     journal_chain_holds,
     journal_finds_an_edited_entry,
     journal_finds_deleted_entries,
@@ -564,7 +565,80 @@ async fn rate_limit_windows(db: TestDb) {
         "a new window starts from the hits counted in it"
     );
     assert!(tx.hit_rate_limits(&[], 660, 60).await.unwrap().is_empty());
-    assert_eq!(tx.prune_rate_limits(660).await.unwrap(), 2);
+}
+
+/// Housekeeping at 3000 deletes what has ended — a rate window of 0, a code made at 100, a
+/// session that expired and one that was ended, a challenge past its expiry — and keeps the
+/// rest: the current window, a recent expired code (a resend may still quote it), the live
+/// session and the open challenge.
+async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
+    with_account(&db.store, 3).await;
+    with_account(&db.store, 4).await;
+    let mut tx = db.store.begin().await.unwrap();
+    tx.hit_rate_limits(&[("ip:old", 1)], 100, 600)
+        .await
+        .unwrap();
+    tx.hit_rate_limits(&[("ip:now", 1)], 2900, 600)
+        .await
+        .unwrap();
+    for (id, at) in [("old", 100), ("recent", 2000), ("live", 2900)] {
+        tx.insert_code(&code(id, at)).await.unwrap();
+    }
+    for (id, at) in [("s1", 100), ("s2", 2500), ("s3", 2800)] {
+        tx.insert_session(&session(id, at)).await.unwrap();
+    }
+    tx.end_session("acc4", "s2", 2600).await.unwrap();
+    for (id, expires_at) in [("gone", 3000), ("open", 3001)] {
+        tx.insert_ceremony(&Ceremony {
+            id: id.into(),
+            account_id: None,
+            kind: "login".into(),
+            challenge: "abc".into(),
+            expires_at,
+        })
+        .await
+        .unwrap();
+    }
+    let cutoffs = Cutoffs {
+        now: 3000,
+        windows_before: 2400,
+        codes_before: 1000,
+    };
+    let pruned = tx.prune(&cutoffs).await.unwrap();
+    assert_eq!(
+        pruned,
+        Pruned {
+            rate_limits: 1,
+            codes: 1,
+            sessions: 2,
+            ceremonies: 1
+        }
+    );
+    assert_eq!(pruned.total(), 5);
+    assert_eq!(tx.prune(&cutoffs).await.unwrap(), Pruned::default());
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(
+        tx.hit_rate_limits(&[("ip:now", 1)], 2950, 600)
+            .await
+            .unwrap(),
+        [2],
+        "the current window still counts"
+    );
+    assert!(tx.code("old").await.unwrap().is_none());
+    for kept in ["recent", "live"] {
+        assert!(tx.code(kept).await.unwrap().is_some(), "{kept}");
+    }
+    let live: Vec<String> = tx
+        .sessions_of("acc4", 3000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(live, ["s3"]);
+    assert!(tx.take_ceremony("gone").await.unwrap().is_none());
+    assert!(tx.take_ceremony("open").await.unwrap().is_some());
 }
 
 async fn journal_chain_holds(db: TestDb) {

@@ -148,11 +148,13 @@ async fn portal(store: Store, policy: Policy, public_url: &str) -> anyhow::Resul
     .await?)
 }
 
-/// How often each node runs the scheduled jobs (CRL refresh, expiry warnings).
+/// How often each node runs the scheduled jobs (CRL refresh, expiry warnings, reminders,
+/// housekeeping).
 const SCHEDULE: std::time::Duration = std::time::Duration::from_secs(600);
 
-/// Publishes the CRLs that are due and sends the expiry warnings and visit reminders that are
-/// due, every [`SCHEDULE`], until `stopped`. Every job is safe on any number of nodes at once.
+/// Publishes the CRLs that are due, sends the expiry warnings and visit reminders that are due
+/// and deletes spent rows ([`Portal::housekeeping`]), every [`SCHEDULE`], until
+/// `stopped`. Every job is safe on any number of nodes at once.
 async fn scheduled_jobs(portal: Portal, mut stopped: watch::Receiver<bool>) {
     loop {
         match portal.refresh_crls().await {
@@ -169,6 +171,17 @@ async fn scheduled_jobs(portal: Portal, mut stopped: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(reminders = n, "visit reminders queued"),
             Err(e) => tracing::error!(error = %e, "visit reminders failed"),
+        }
+        match portal.housekeeping().await {
+            Ok(p) if p.total() == 0 => {}
+            Ok(p) => tracing::info!(
+                rate_limits = p.rate_limits,
+                codes = p.codes,
+                sessions = p.sessions,
+                ceremonies = p.ceremonies,
+                "spent rows deleted"
+            ),
+            Err(e) => tracing::error!(error = %e, "housekeeping failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(SCHEDULE) => {}

@@ -1,0 +1,25 @@
+//! Housekeeping: the scheduled round that deletes spent rows, so the sign-in tables stay the
+//! size of what is live.
+
+use podpis_store::{Cutoffs, Pruned};
+
+use crate::accounts::RESEND_WITHIN;
+use crate::{Portal, Result};
+
+impl Portal {
+    /// Deletes the rate-limit windows that ended, the expired codes that neither the send limit
+    /// nor a resend looks back to, the ended and expired sessions and the unanswered passkey
+    /// challenges; returns how many of each. Safe on any number of nodes at once.
+    pub async fn housekeeping(&self) -> Result<Pruned> {
+        let now = self.now();
+        let cutoffs = Cutoffs {
+            now,
+            windows_before: now - self.policy.rate_window,
+            codes_before: now - self.policy.code_send_window.max(RESEND_WITHIN),
+        };
+        let mut tx = self.store.begin().await?;
+        let pruned = tx.prune(&cutoffs).await?;
+        tx.commit().await?;
+        Ok(pruned)
+    }
+}
