@@ -1,8 +1,8 @@
 //! The public verification service: anyone may check a signed document (a detached `.sig` with
 //! its document, or an attached signature) or a certificate alone, against the registry of
-//! accredited centres — no account needed, nothing stored. Each signer's certificate is
-//! validated twice: now, and at the signing time it claims (revocation after signing does not
-//! undo a signature; an expiry since does not either).
+//! accredited centres — no account needed, nothing stored unless asked (see [`crate::kept`]).
+//! Each signer's certificate is validated twice: now, and at the signing time it claims
+//! (revocation after signing does not undo a signature; an expiry since does not either).
 
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};

@@ -1,12 +1,14 @@
 //! Housekeeping: deletes the rows nothing looks up again — past rate-limit windows, spent
-//! one-time codes, ended sessions and unanswered passkey challenges.
+//! one-time codes, ended sessions, unanswered passkey challenges and expired kept
+//! verifications.
 
 use crate::{Result, Tx};
 
 /// The moments (Unix seconds) that decide which rows are spent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cutoffs {
-    /// Now: sessions and challenges that expired by then go, and codes that expired before it.
+    /// Now: sessions, challenges and kept verifications that expired by then go, and codes
+    /// that expired before it.
     pub now: i64,
     /// Rate-limit windows that started before this have ended.
     pub windows_before: i64,
@@ -25,12 +27,14 @@ pub struct Pruned {
     pub sessions: u64,
     /// Passkey challenges.
     pub ceremonies: u64,
+    /// Kept verifications (a document and its signature each).
+    pub kept_verifications: u64,
 }
 
 impl Pruned {
     /// All the rows deleted.
     pub fn total(&self) -> u64 {
-        self.rate_limits + self.codes + self.sessions + self.ceremonies
+        self.rate_limits + self.codes + self.sessions + self.ceremonies + self.kept_verifications
     }
 }
 
@@ -63,6 +67,12 @@ impl Tx {
                 .await?,
             ceremonies: self
                 .delete("DELETE FROM ceremonies WHERE expires_at <= $1", &[now])
+                .await?,
+            kept_verifications: self
+                .delete(
+                    "DELETE FROM kept_verifications WHERE expires_at <= $1",
+                    &[now],
+                )
                 .await?,
         })
     }

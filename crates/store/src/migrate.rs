@@ -66,6 +66,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "document_signatures",
         include_str!("../migrations/0014_document_signatures.sql"),
     ),
+    (
+        15,
+        "kept_verifications",
+        include_str!("../migrations/0015_kept_verifications.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_store::{
     Account, Binding, Centre, Ceremony, CloudKey, Code, Cutoffs, Delivery, Document, JournalFilter,
-    NewEntry, NewMessage, Passkey, Profile, Pruned, Session, Store,
+    KeptVerification, NewEntry, NewMessage, Passkey, Profile, Pruned, Session, Store,
 };
 use podpis_testkit::{TestDb, raw_sql as raw};
 
@@ -20,6 +20,7 @@ podpis_testkit::on_both!(
     sessions_live_end_and_expire,
     rate_limit_windows,
     housekeeping_deletes_only_spent_rows,
+    kept_verifications_are_found_until_they_expire,
     journal_chain_holds,
     journal_finds_an_edited_entry,
     journal_finds_deleted_entries,
@@ -121,11 +122,11 @@ async fn document_bytes_move_to_their_own_table(db: TestDb) {
         &db.url,
         "DROP TABLE document_bytes; ALTER TABLE documents ADD COLUMN content TEXT; \
          ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
-         DELETE FROM schema_migrations WHERE version >= 12",
+         DROP TABLE kept_verifications; DELETE FROM schema_migrations WHERE version >= 12",
     )
     .await;
     raw(&db.url, &old_draft(&owner, 7, "documents", "Nw==")).await;
-    assert_eq!(db.store.migrate().await.unwrap(), [12, 13, 14]);
+    assert_eq!(db.store.migrate().await.unwrap(), [12, 13, 14, 15]);
     let mut tx = db.store.read().await.unwrap();
     let moved = tx.document("doc7").await.unwrap().unwrap();
     assert_eq!(moved.content, b"7");
@@ -148,7 +149,7 @@ async fn document_bytes_are_decoded(db: TestDb) {
         "DROP TABLE document_bytes; \
          CREATE TABLE document_contents (id TEXT PRIMARY KEY REFERENCES documents(id), content TEXT NOT NULL); \
          ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
-         DELETE FROM schema_migrations WHERE version >= 13",
+         DROP TABLE kept_verifications; DELETE FROM schema_migrations WHERE version >= 13",
     )
     .await;
     let bytes = |n: u8| vec![n, 0, 0xff, n.wrapping_mul(7)];
@@ -160,7 +161,7 @@ async fn document_bytes_are_decoded(db: TestDb) {
     let refused = db.store.migrate().await.unwrap_err().to_string();
     assert!(refused.contains("document content"), "{refused}");
     raw(&db.url, "DELETE FROM document_contents WHERE id = 'doc200'").await;
-    assert_eq!(db.store.migrate().await.unwrap(), [13, 14]);
+    assert_eq!(db.store.migrate().await.unwrap(), [13, 14, 15]);
     let mut tx = db.store.read().await.unwrap();
     for n in [0, 99, 100, 149] {
         let moved = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
@@ -176,7 +177,7 @@ async fn document_signatures_are_decoded(db: TestDb) {
     raw(
         &db.url,
         "ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
-         DELETE FROM schema_migrations WHERE version >= 14",
+         DROP TABLE kept_verifications; DELETE FROM schema_migrations WHERE version >= 14",
     )
     .await;
     let signature = |n: u8| vec![0x30, n, 0, 0xff];
@@ -198,7 +199,7 @@ async fn document_signatures_are_decoded(db: TestDb) {
         "UPDATE documents SET status = 'draft', signature = NULL WHERE id = 'doc200'",
     )
     .await;
-    assert_eq!(db.store.migrate().await.unwrap(), [14]);
+    assert_eq!(db.store.migrate().await.unwrap(), [14, 15]);
     let mut tx = db.store.read().await.unwrap();
     for n in [0, 99, 100, 149] {
         let moved = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
@@ -260,7 +261,7 @@ async fn migrations_run_once(db: TestDb) {
     );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
-    assert_eq!(Store::latest_migration(), 14);
+    assert_eq!(Store::latest_migration(), 15);
 }
 
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
@@ -599,6 +600,11 @@ async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
         .await
         .unwrap();
     }
+    for (id, expires_at) in [("done", 3000), ("kept", 3001)] {
+        tx.insert_kept_verification(&kept(id, expires_at))
+            .await
+            .unwrap();
+    }
     let cutoffs = Cutoffs {
         now: 3000,
         windows_before: 2400,
@@ -611,10 +617,11 @@ async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
             rate_limits: 1,
             codes: 1,
             sessions: 2,
-            ceremonies: 1
+            ceremonies: 1,
+            kept_verifications: 1,
         }
     );
-    assert_eq!(pruned.total(), 5);
+    assert_eq!(pruned.total(), 6);
     assert_eq!(tx.prune(&cutoffs).await.unwrap(), Pruned::default());
     tx.commit().await.unwrap();
     let mut tx = db.store.begin().await.unwrap();
@@ -639,6 +646,59 @@ async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
     assert_eq!(live, ["s3"]);
     assert!(tx.take_ceremony("gone").await.unwrap().is_none());
     assert!(tx.take_ceremony("open").await.unwrap().is_some());
+    assert!(tx.kept_verification("kept", 2000).await.unwrap().is_some());
+    assert!(tx.kept_verification("done", 2000).await.unwrap().is_none());
+}
+
+fn kept(id: &str, expires_at: i64) -> KeptVerification {
+    KeptVerification {
+        id: id.into(),
+        name: "contract.pdf".into(),
+        document: Some(b"%PDF-1.7 contract".to_vec()),
+        signature: vec![0x30, 0x82, 0x01, 0x00],
+        created_at: 100,
+        expires_at,
+    }
+}
+
+/// A kept document and signature come back byte for byte (an attached signature without a
+/// document, too) until they expire, count towards the bytes kept, and can be deleted.
+async fn kept_verifications_are_found_until_they_expire(db: TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(tx.kept_verification_bytes().await.unwrap(), 0);
+    let detached = kept("k1", 1000);
+    let attached = KeptVerification {
+        document: None,
+        ..kept("k2", 2000)
+    };
+    tx.insert_kept_verification(&detached).await.unwrap();
+    tx.insert_kept_verification(&attached).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(
+        tx.kept_verification("k1", 999).await.unwrap(),
+        Some(detached.clone())
+    );
+    assert_eq!(
+        tx.kept_verification("k2", 999).await.unwrap(),
+        Some(attached.clone())
+    );
+    assert_eq!(
+        tx.kept_verification("k1", 1000).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(
+        tx.kept_verification_bytes().await.unwrap(),
+        detached.size() + attached.size()
+    );
+    assert_eq!(detached.size(), 21);
+    assert!(tx.delete_kept_verification("k2").await.unwrap());
+    assert!(
+        !tx.delete_kept_verification("k2").await.unwrap(),
+        "already gone"
+    );
+    assert_eq!(tx.kept_verification("k2", 999).await.unwrap(), None);
 }
 
 async fn journal_chain_holds(db: TestDb) {

@@ -320,7 +320,14 @@ texts! {
     document_sig_file: "Файл подписи (.sig)", "Signature file (.sig)";
     documents_signed: "Подписано и отправлено на обработку:", "Signed and sent for processing:";
     verify_title: "Проверка электронной подписи", "Verify an electronic signature";
-    verify_intro: "Загрузите документ и его подпись (.sig) — или один файл с присоединённой подписью. Файлы не сохраняются.", "Upload a document and its signature (.sig) — or one file with an attached signature. Files are not stored.";
+    verify_intro: "Загрузите документ и его подпись (.sig) — или один файл с присоединённой подписью. Файлы не сохраняются, если вы не попросите их сохранить.", "Upload a document and its signature (.sig) — or one file with an attached signature. Files are not stored unless you ask to keep them.";
+    verify_keep: "Сохранить файлы на 30 дней и дать ссылку на результат проверки", "Keep the files for 30 days and give me a link to the result";
+    verify_kept: "Файлы сохранены до", "The files are kept until";
+    verify_kept_link: "Ссылка на результат (по ней любой может увидеть проверку и скачать файлы)", "Link to the result (anyone holding it can see the check and download the files)";
+    verify_download_document: "Скачать документ", "Download the document";
+    verify_download_signature: "Скачать подпись (.sig)", "Download the signature (.sig)";
+    verify_delete: "Удалить файлы сейчас", "Delete the files now";
+    verify_deleted: "Файлы удалены.", "The files were deleted.";
     verify_document: "Документ (для отсоединённой подписи)", "Document (for a detached signature)";
     verify_signature: "Подпись (.sig)", "Signature (.sig)";
     verify_certificate_intro: "Или проверьте сертификат (.cer):", "Or check a certificate (.cer):";

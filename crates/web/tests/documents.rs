@@ -9,7 +9,7 @@
 mod common;
 
 use common::citizen::{EMAIL, PDF, PHONE, PIN, connected_cloud_key, signature_at, world};
-use common::{Server, server};
+use common::{Browser, Server, hidden, server};
 use podpis_core::{Clock, CodeAnswer, Context, Error};
 use podpis_pki::crl::Reason;
 use podpis_testkit::TestDb;
@@ -20,6 +20,7 @@ podpis_testkit::on_both!(
     documents_are_signed_with_a_cloud_key_and_verified_publicly,
     token_signatures_are_checked_before_they_are_taken,
     the_public_verification_is_rate_limited_per_address,
+    verified_files_are_kept_only_when_asked,
     a_key_changed_while_signing_is_refused_with_nothing_taken
 );
 
@@ -84,13 +85,13 @@ async fn get_bytes(s: &Server, token: &str, path: &str) -> (u16, Vec<u8>) {
     (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
 }
 
-/// The public verification of `signature` over `document` (no login).
-async fn verify(s: &Server, document: Option<&[u8]>, signature: &[u8]) -> (u16, Value) {
-    let mut files = vec![("signature", "doc.sig", signature)];
-    if let Some(d) = document {
-        files.push(("document", "doc", d));
-    }
-    let (content_type, body) = common::multipart(&[], &files);
+/// The public verification of a form of text `fields` and `files` (no login).
+async fn verify_form(
+    s: &Server,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> (u16, Value) {
+    let (content_type, body) = common::multipart(fields, files);
     let r = reqwest::Client::new()
         .post(format!("{}/api/v1/verify", s.base))
         .header("content-type", content_type)
@@ -99,6 +100,15 @@ async fn verify(s: &Server, document: Option<&[u8]>, signature: &[u8]) -> (u16, 
         .await
         .unwrap();
     (r.status().as_u16(), r.json().await.unwrap())
+}
+
+/// The public verification of `signature` over `document` (no login).
+async fn verify(s: &Server, document: Option<&[u8]>, signature: &[u8]) -> (u16, Value) {
+    let mut files = vec![("signature", "doc.sig", signature)];
+    if let Some(d) = document {
+        files.push(("document", "doc", d));
+    }
+    verify_form(s, &[], &files).await
 }
 
 /// The detail of a problem document.
@@ -547,6 +557,147 @@ async fn the_public_verification_is_rate_limited_per_address(db: TestDb) {
     }
     let (status, e) = verify(&s, Some(PDF), b"not a signature").await;
     assert_eq!(status, 429, "{e}");
+}
+
+/// The public verification of `signature` over `document` named `akt.txt`, asking to keep both.
+async fn keep(s: &Server, document: &[u8], signature: &[u8]) -> (u16, Value) {
+    let files = [
+        ("document", "akt.txt", document),
+        ("signature", "akt.sig", signature),
+    ];
+    verify_form(s, &[("keep", "1")], &files).await
+}
+
+/// A request to the public API without a session: the status and the body.
+async fn public(s: &Server, method: &str, path: &str) -> (u16, Vec<u8>) {
+    let r = reqwest::Client::new()
+        .request(method.parse().unwrap(), format!("{}/api/v1{path}", s.base))
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+/// The bytes of all the kept files.
+async fn kept_bytes(s: &Server) -> i64 {
+    let mut tx = s.db.store.read().await.unwrap();
+    tx.kept_verification_bytes().await.unwrap()
+}
+
+/// The public service stores nothing unless asked. Asked, it keeps the files under a link that
+/// shows the report again (on the page and in the API), gives both files back byte for byte,
+/// and deletes them on request or after 30 days; a file it cannot check is not kept.
+async fn verified_files_are_kept_only_when_asked(db: TestDb) {
+    let s = server(db).await;
+    let (email, _) = s.citizen(4).await;
+    let (key, cert, _) = common::bound_key(&s, &email).await;
+    let text = "Акт сверки № 7";
+    let sig = signature_at(&key, &cert, text, s.clock.now());
+    let (status, report) = verify(&s, Some(text.as_bytes()), &sig).await;
+    assert_eq!(status, 200, "{report}");
+    assert!(report.get("kept").is_none(), "{report}");
+    assert_eq!(kept_bytes(&s).await, 0, "nothing stored unless asked");
+    let (status, e) = keep(&s, text.as_bytes(), b"not a signature").await;
+    assert_eq!(status, 422, "{e}");
+    assert_eq!(
+        kept_bytes(&s).await,
+        0,
+        "what cannot be checked is not kept"
+    );
+
+    let (status, answer) = keep(&s, text.as_bytes(), &sig).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["report"]["indication"], "TOTAL_PASSED", "{answer}");
+    let id = answer["kept"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(id.len(), 32, "128 random bits");
+    assert_eq!(answer["kept"]["name"], "akt.txt");
+    assert_eq!(
+        answer["kept"]["expires_at"],
+        s.clock.now() + podpis_core::KEEP_FOR
+    );
+    assert_eq!(kept_bytes(&s).await, (text.len() + sig.len()) as i64);
+    let (status, again) = public(&s, "GET", &format!("/verify/kept/{id}")).await;
+    let again: Value = serde_json::from_slice(&again).unwrap();
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(
+        (
+            &again["report"]["indication"],
+            &again["intact"],
+            &again["kept"]["id"]
+        ),
+        (&json!("TOTAL_PASSED"), &json!(true), &json!(id)),
+        "verified anew"
+    );
+    for (file, bytes) in [("document", text.as_bytes()), ("signature", &sig)] {
+        let (status, got) = public(&s, "GET", &format!("/verify/kept/{id}/{file}")).await;
+        assert_eq!((status, got.as_slice()), (200, bytes), "{file}");
+    }
+    let (status, pdf) = public(&s, "GET", &format!("/verify/kept/{id}/report.pdf")).await;
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with(b"%PDF-"));
+
+    // The page shows the link's report with the files; asked on the page, the form moves to
+    // its new link; the page deletes (with its CSRF token only).
+    let mut b = Browser::new(&s.base);
+    let (status, _, page) = b.get(&format!("/verify/kept/{id}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Подпись действительна")
+            && page.contains(&format!("/api/v1/verify/kept/{id}/document")),
+        "{page}"
+    );
+    let (content_type, body) = common::multipart(
+        &[("keep", "on")],
+        &[
+            ("document", "akt.txt", text.as_bytes()),
+            ("signature", "akt.sig", &sig),
+        ],
+    );
+    let r = b
+        .http
+        .post(format!("{}/verify", s.base))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let link = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        link.starts_with("/verify/kept/") && !link.ends_with(&id),
+        "{link}"
+    );
+    let (_, _, page) = b.get(&link).await;
+    let csrf = hidden(&page, "csrf");
+    let (status, _, _) = b
+        .post(&format!("{link}/delete"), &[("csrf", "forged")])
+        .await;
+    assert_eq!(status, 403);
+    let (status, _, page) = b.post(&format!("{link}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Файлы удалены."), "{page}");
+    let (status, _, _) = b.get(&link).await;
+    assert_eq!(status, 404);
+
+    // The API deletes; the files are gone at once.
+    let (status, _) = public(&s, "DELETE", &format!("/verify/kept/{id}")).await;
+    assert_eq!(status, 204);
+    for path in ["", "/document", "/signature"] {
+        let (status, _) = public(&s, "GET", &format!("/verify/kept/{id}{path}")).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    let (status, _) = public(&s, "DELETE", &format!("/verify/kept/{id}")).await;
+    assert_eq!(status, 404, "deleted once");
+    assert_eq!(kept_bytes(&s).await, 0);
+
+    // Kept files last 30 days; then housekeeping deletes them.
+    let (_, answer) = keep(&s, text.as_bytes(), &sig).await;
+    let id = answer["kept"]["id"].as_str().unwrap().to_owned();
+    s.clock.advance(podpis_core::KEEP_FOR);
+    let (status, _) = public(&s, "GET", &format!("/verify/kept/{id}/signature")).await;
+    assert_eq!(status, 404, "expired");
+    assert_eq!(s.portal.housekeeping().await.unwrap().kept_verifications, 1);
+    assert_eq!(kept_bytes(&s).await, 0);
 }
 
 /// Cloud signing opens the key and signs before its transaction; a key resealed meanwhile (a

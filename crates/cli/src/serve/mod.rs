@@ -179,6 +179,7 @@ async fn scheduled_jobs(portal: Portal, mut stopped: watch::Receiver<bool>) {
                 codes = p.codes,
                 sessions = p.sessions,
                 ceremonies = p.ceremonies,
+                kept_verifications = p.kept_verifications,
                 "spent rows deleted"
             ),
             Err(e) => tracing::error!(error = %e, "housekeeping failed"),

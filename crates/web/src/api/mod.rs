@@ -29,7 +29,7 @@ mod visits;
 pub(crate) use applications::{download, pdf_download};
 pub(crate) use documents::package_download;
 pub(crate) use issuance::act_font;
-pub(crate) use verify::report_pdf;
+pub(crate) use verify::{check_form, report_pdf};
 pub(crate) use visits::qr_svg;
 
 use crate::AppState;
@@ -173,6 +173,13 @@ pub fn routes() -> Router<AppState> {
             "/verify/certificate",
             post(verify::certificate).layer(DefaultBodyLimit::max(MAX_VERIFY_BYTES)),
         )
+        .route(
+            "/verify/kept/{id}",
+            get(verify::kept).delete(verify::forget),
+        )
+        .route("/verify/kept/{id}/report.pdf", get(verify::kept_report))
+        .route("/verify/kept/{id}/document", get(verify::kept_document))
+        .route("/verify/kept/{id}/signature", get(verify::kept_signature))
         .route("/admin/centres", post(centres::add))
         .route("/admin/centres/import", post(centres::import))
         .route(
@@ -210,7 +217,8 @@ pub fn routes() -> Router<AppState> {
         issuance::reissue_confirm, issuance::act, documents::services, documents::upload,
         documents::list, documents::one, documents::content, documents::package, documents::signature,
         documents::attach, documents::sign_begin, documents::sign_finish, verify::signature,
-        verify::report, verify::certificate, integrations::integrate, integrations::submit,
+        verify::report, verify::certificate, verify::kept, verify::kept_report,
+        verify::kept_document, verify::kept_signature, verify::forget, integrations::integrate, integrations::submit,
         integrations::one, integrations::signature, integrations::decide, integrations::refuse
     ),
     components(schemas(ProblemDoc)),

@@ -1,21 +1,26 @@
 //! The public verification page ("Проверка электронной подписи"), open to anyone: a document
 //! and its `.sig` (or an attached signature), or a certificate alone, checked against the
 //! registry; the report shows each signer, the certificate now and at signing time, the chain
-//! and every check. Nothing uploaded is stored.
+//! and every check. Nothing uploaded is stored unless the form asks to keep the files: then
+//! the page moves to their link (`/verify/kept/{id}`), which shows the report again with the
+//! files to download, and deletes them on request.
 
 use askama::Template;
+use axum::Form;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use podpis_core::{CentreRef, Error, MAX_VERIFY_BYTES, Verification, outcome, timestamp};
+use podpis_core::{CentreRef, Error, Kept, MAX_VERIFY_BYTES, Verification, outcome, timestamp};
 use podpis_pki::cades::SignerIdentity;
 use podpis_pki::validate::{self, Indication};
+use serde::Deserialize;
 
-use super::{Layout, anon_frame, error_status, html};
+use super::{Layout, anon_frame, csrf_refused, error_status, html};
 use crate::AppState;
-use crate::auth::Client;
+use crate::api::check_form;
+use crate::auth::{Client, csrf_ok};
 use crate::parts::Parts;
 use crate::texts::Texts;
 
@@ -36,6 +41,8 @@ pub(super) fn routes() -> Router<AppState> {
             "/verify/certificate",
             post(check_certificate).layer(DefaultBodyLimit::max(MAX_VERIFY_BYTES)),
         )
+        .route("/verify/kept/{id}", get(show_kept))
+        .route("/verify/kept/{id}/delete", post(delete_kept))
 }
 
 /// One signer (or the certificate alone) as the page shows it.
@@ -55,11 +62,31 @@ struct ReportView {
     signers: Vec<SignerView>,
 }
 
+/// Kept files as the page offers them.
+struct KeptView {
+    id: String,
+    name: String,
+    has_document: bool,
+    until: String,
+}
+
+impl From<Kept> for KeptView {
+    fn from(k: Kept) -> Self {
+        KeptView {
+            id: k.id,
+            name: k.name,
+            has_document: k.has_document,
+            until: timestamp(k.expires_at),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "verify.html")]
 struct VerifyPage {
     l: Layout,
     report: Option<ReportView>,
+    kept: Option<KeptView>,
 }
 
 /// The verdict in words, for a signature or (`certificate`) a certificate alone.
@@ -174,18 +201,31 @@ fn signature_view(t: &'static Texts, v: Verification) -> ReportView {
     }
 }
 
-/// The page, with the report or the refusal.
-fn respond(s: &AppState, c: &Client, result: Result<Option<ReportView>, Error>) -> Response {
+/// The page, with the report (and the kept files it came from) or the refusal.
+fn respond(
+    s: &AppState,
+    c: &Client,
+    result: Result<Option<(ReportView, Option<KeptView>)>, Error>,
+) -> Response {
     let mut f = anon_frame(s, c, |t| t.verify_title);
-    let (status, report) = match result {
-        Ok(report) => (StatusCode::OK, report),
+    let (status, report, kept) = match result {
+        Ok(Some((report, kept))) => (StatusCode::OK, Some(report), kept),
+        Ok(None) => (StatusCode::OK, None, None),
         Err(e) => {
             let status = error_status(&e);
             f.l.error = Some(e.text(c.lang));
-            (status, None)
+            (status, None, None)
         }
     };
-    html(&VerifyPage { l: f.l, report }, status, f.cookie)
+    html(
+        &VerifyPage {
+            l: f.l,
+            report,
+            kept,
+        },
+        status,
+        f.cookie,
+    )
 }
 
 async fn show(s: State<AppState>, c: Client) -> Response {
@@ -200,18 +240,64 @@ fn missing(field: &'static str) -> Error {
     }
 }
 
+/// The report on the form's files; asked to keep them, the move to their link.
 async fn check_signature(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
     let parts = Parts::read(multipart).await;
     let t = crate::texts::of(c.lang);
-    let result = match parts.file("signature") {
-        Some(sig) => s
-            .portal
-            .verify_signature(&c.ctx, parts.file("document"), sig)
-            .await
-            .map(|v| Some(signature_view(t, v))),
-        None => Err(missing("signature")),
-    };
+    match check_form(&s, &c, &parts, true).await {
+        Ok(answer) => match answer.kept {
+            Some(kept) => Redirect::to(&format!("/verify/kept/{}", kept.id)).into_response(),
+            None => respond(
+                &s,
+                &c,
+                Ok(Some((signature_view(t, answer.verification), None))),
+            ),
+        },
+        Err(e) => respond(&s, &c, Err(e)),
+    }
+}
+
+/// Kept files' report, verified anew, with the files to download.
+async fn show_kept(s: State<AppState>, c: Client, Path(id): Path<String>) -> Response {
+    let t = crate::texts::of(c.lang);
+    let result = s
+        .portal
+        .kept_verification(&c.ctx, &id)
+        .await
+        .map(|(v, kept)| Some((signature_view(t, v), Some(KeptView::from(kept)))));
     respond(&s, &c, result)
+}
+
+#[derive(Deserialize)]
+struct DeleteForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Deletes kept files at once; the page says so.
+async fn delete_kept(
+    s: State<AppState>,
+    c: Client,
+    Path(id): Path<String>,
+    Form(form): Form<DeleteForm>,
+) -> Response {
+    if !csrf_ok(&s, &c, None, &form.csrf) {
+        return csrf_refused(anon_frame(&s, &c, |t| t.verify_title));
+    }
+    if let Err(e) = s.portal.forget_verification(&id).await {
+        return respond(&s, &c, Err(e));
+    }
+    let mut f = anon_frame(&s, &c, |t| t.verify_title);
+    f.l.notice = Some(f.l.t.verify_deleted.to_owned());
+    html(
+        &VerifyPage {
+            l: f.l,
+            report: None,
+            kept: None,
+        },
+        StatusCode::OK,
+        f.cookie,
+    )
 }
 
 async fn report(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
@@ -230,17 +316,20 @@ async fn check_certificate(s: State<AppState>, c: Client, multipart: Multipart) 
             facts.push((t.verify_now, outcome(&v.report)));
             facts.push(("checked", timestamp(v.checked_at)));
             let (chain, checks) = path_view(&v.report);
-            Some(ReportView {
-                verdict: verdict(t, v.report.indication, true),
-                intact: "",
-                hash: None,
-                signers: vec![SignerView {
-                    name: v.identity.name.clone().unwrap_or_else(|| "?".into()),
-                    facts,
-                    chain,
-                    checks,
-                }],
-            })
+            Some((
+                ReportView {
+                    verdict: verdict(t, v.report.indication, true),
+                    intact: "",
+                    hash: None,
+                    signers: vec![SignerView {
+                        name: v.identity.name.clone().unwrap_or_else(|| "?".into()),
+                        facts,
+                        chain,
+                        checks,
+                    }],
+                },
+                None,
+            ))
         }),
         None => Err(missing("certificate")),
     };

@@ -1,0 +1,109 @@
+//! Verifications kept on request. The public service stores nothing unless the one who checks
+//! asks it to keep the files: then the document and its signature stay [`KEEP_FOR`] under an
+//! unguessable identifier, and whoever holds it may see the report again (verified anew),
+//! download both files or delete them at once. Housekeeping deletes them when they expire.
+
+use podpis_store::KeptVerification;
+use serde::Serialize;
+
+use crate::{Context, Error, Portal, Result, Verification, secret};
+
+/// How long kept files stay, in seconds (30 days).
+pub const KEEP_FOR: i64 = 30 * 24 * 3600;
+/// The most all kept files may take together, in bytes (1 GiB): past it, keeping is refused
+/// until some expire (on PostgreSQL, nodes keeping at the same moment may pass it by a little).
+const KEPT_BYTES: i64 = 1 << 30;
+/// The longest file name kept, in characters.
+const MAX_NAME: usize = 200;
+
+/// Kept files, as their link names them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Kept {
+    /// The identifier: the link's last part, and the only key to the files.
+    pub id: String,
+    /// The document's file name.
+    pub name: String,
+    /// Whether a document was kept (an attached signature carries its own).
+    pub has_document: bool,
+    /// When they are deleted (Unix seconds).
+    pub expires_at: i64,
+}
+
+impl From<&KeptVerification> for Kept {
+    fn from(k: &KeptVerification) -> Self {
+        Kept {
+            id: k.id.clone(),
+            name: k.name.clone(),
+            has_document: k.document.is_some(),
+            expires_at: k.expires_at,
+        }
+    }
+}
+
+impl Portal {
+    /// Checks `signature` over `document` as [`Portal::verify_signature`] does, then keeps both
+    /// (the document under file name `name`) for [`KEEP_FOR`]. Input that cannot be checked is
+    /// refused and not kept.
+    pub async fn verify_and_keep(
+        &self,
+        ctx: &Context,
+        name: &str,
+        document: Option<&[u8]>,
+        signature: &[u8],
+    ) -> Result<(Verification, Kept)> {
+        let verification = self.verify_signature(ctx, document, signature).await?;
+        let now = self.now();
+        let name: String = name.trim().chars().take(MAX_NAME).collect();
+        let kept = KeptVerification {
+            id: secret::new_id(),
+            name: if name.is_empty() {
+                "document".into()
+            } else {
+                name
+            },
+            document: document.map(<[u8]>::to_vec),
+            signature: signature.to_vec(),
+            created_at: now,
+            expires_at: now + KEEP_FOR,
+        };
+        let mut tx = self.store.begin().await?;
+        if tx.kept_verification_bytes().await? + kept.size() > KEPT_BYTES {
+            return Err(Error::conflict(
+                "Сейчас сервис не может сохранить файлы: проверьте подпись без сохранения или повторите позже.",
+                "The service cannot keep files now: check the signature without keeping them, or try later.",
+            ));
+        }
+        tx.insert_kept_verification(&kept).await?;
+        tx.commit().await?;
+        Ok((verification, Kept::from(&kept)))
+    }
+
+    /// The kept files `id`, verified anew now (a check counted against the address, as a new
+    /// one is).
+    pub async fn kept_verification(&self, ctx: &Context, id: &str) -> Result<(Verification, Kept)> {
+        let kept = self.kept_files(id).await?;
+        let verification = self
+            .verify_signature(ctx, kept.document.as_deref(), &kept.signature)
+            .await?;
+        Ok((verification, Kept::from(&kept)))
+    }
+
+    /// The kept files `id`; not found once they expired or were deleted.
+    pub async fn kept_files(&self, id: &str) -> Result<KeptVerification> {
+        self.store
+            .read()
+            .await?
+            .kept_verification(id, self.now())
+            .await?
+            .ok_or(Error::NotFound("verification"))
+    }
+
+    /// Deletes the kept files `id` at once.
+    pub async fn forget_verification(&self, id: &str) -> Result<()> {
+        let mut tx = self.store.begin().await?;
+        if !tx.delete_kept_verification(id).await? {
+            return Err(Error::NotFound("verification"));
+        }
+        Ok(tx.commit().await?)
+    }
+}
