@@ -126,8 +126,8 @@ impl Tx {
         .collect()
     }
 
-    /// Connects pending binding `id`; [`Error::Duplicate`] when the certificate is connected to
-    /// an account already.
+    /// Connects pending binding `id`; [`crate::Error::Duplicate`] when the certificate is
+    /// connected to an account already.
     pub async fn connect_binding(&mut self, id: &str, at: i64) -> Result<bool> {
         let done = sqlx::query(
             "UPDATE bindings SET status = 'connected', bound_at = $2 \

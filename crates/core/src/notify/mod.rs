@@ -1,5 +1,5 @@
 //! Notifications: messages are queued in the outbox in the same transaction as their event
-//! ([`Portal::queue`]), and a [`Worker`] delivers them through pluggable [`Sender`]s — e-mail by
+//! (`Portal::queue`), and a [`Worker`] delivers them through pluggable [`Sender`]s — e-mail by
 //! SMTP ([`SmtpSender`]), SMS through an HTTP gateway ([`SmsGateway`]), or, in development, the
 //! administrator's mailbox page ([`Mailbox`]) — retrying with backoff and recording delivery.
 
