@@ -1,5 +1,5 @@
-//! Housekeeping: the scheduled round that deletes spent rows, so the sign-in tables stay the
-//! size of what is live.
+//! Housekeeping: the scheduled round that deletes spent rows, so the sign-in tables and the
+//! kept verifications stay the size of what is live.
 
 use podpis_store::{Cutoffs, Pruned};
 
@@ -8,8 +8,9 @@ use crate::{Portal, Result};
 
 impl Portal {
     /// Deletes the rate-limit windows that ended, the expired codes that neither the send limit
-    /// nor a resend looks back to, the ended and expired sessions and the unanswered passkey
-    /// challenges; returns how many of each. Safe on any number of nodes at once.
+    /// nor a resend looks back to, the ended and expired sessions, the unanswered passkey
+    /// challenges and the expired kept verifications; returns how many of each. Safe on any
+    /// number of nodes at once.
     pub async fn housekeeping(&self) -> Result<Pruned> {
         let now = self.now();
         let cutoffs = Cutoffs {

@@ -91,15 +91,6 @@ pub(super) async fn signature(
     ))
 }
 
-/// The report of a form's `signature` over its `document` (or its attached content).
-async fn verified(s: &AppState, c: &Client, multipart: Multipart) -> ApiResult<Verification> {
-    let parts = Parts::read(multipart).await;
-    let answer = check_form(s, c, &parts, false)
-        .await
-        .map_err(fail(c.lang))?;
-    Ok(answer.verification)
-}
-
 /// `verification` as a printable PDF.
 fn pdf_of(verification: &Verification, lang: Lang) -> ApiResult<Response> {
     let font = act_font().map_err(fail(lang))?;
@@ -113,7 +104,11 @@ pub(crate) async fn report_pdf(
     c: &Client,
     multipart: Multipart,
 ) -> ApiResult<Response> {
-    pdf_of(&verified(s, c, multipart).await?, c.lang)
+    let parts = Parts::read(multipart).await;
+    let answer = check_form(s, c, &parts, false)
+        .await
+        .map_err(fail(c.lang))?;
+    pdf_of(&answer.verification, c.lang)
 }
 
 /// The same verification as `/api/v1/verify`, as a one-page PDF report a person can print.

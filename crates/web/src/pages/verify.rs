@@ -17,7 +17,7 @@ use podpis_pki::cades::SignerIdentity;
 use podpis_pki::validate::{self, Indication};
 use serde::Deserialize;
 
-use super::{Layout, anon_frame, csrf_refused, error_status, html};
+use super::{Frame, Layout, anon_frame, csrf_refused, error_status, html};
 use crate::AppState;
 use crate::api::check_form;
 use crate::auth::{Client, csrf_ok};
@@ -208,15 +208,23 @@ fn respond(
     result: Result<Option<(ReportView, Option<KeptView>)>, Error>,
 ) -> Response {
     let mut f = anon_frame(s, c, |t| t.verify_title);
-    let (status, report, kept) = match result {
-        Ok(Some((report, kept))) => (StatusCode::OK, Some(report), kept),
-        Ok(None) => (StatusCode::OK, None, None),
+    match result {
+        Ok(Some((report, kept))) => page(f, StatusCode::OK, Some(report), kept),
+        Ok(None) => page(f, StatusCode::OK, None, None),
         Err(e) => {
-            let status = error_status(&e);
             f.l.error = Some(e.text(c.lang));
-            (status, None, None)
+            page(f, error_status(&e), None, None)
         }
-    };
+    }
+}
+
+/// The page in frame `f`, with `report` and the `kept` files it came from, if any.
+fn page(
+    f: Frame,
+    status: StatusCode,
+    report: Option<ReportView>,
+    kept: Option<KeptView>,
+) -> Response {
     html(
         &VerifyPage {
             l: f.l,
@@ -289,15 +297,7 @@ async fn delete_kept(
     }
     let mut f = anon_frame(&s, &c, |t| t.verify_title);
     f.l.notice = Some(f.l.t.verify_deleted.to_owned());
-    html(
-        &VerifyPage {
-            l: f.l,
-            report: None,
-            kept: None,
-        },
-        StatusCode::OK,
-        f.cookie,
-    )
+    page(f, StatusCode::OK, None, None)
 }
 
 async fn report(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
