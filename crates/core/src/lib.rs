@@ -17,6 +17,7 @@
 //!
 //! Unknown logins go through the same steps with a decoy challenge, so neither the answers nor
 //! their timing tell whether a login exists.
+#![warn(missing_docs)]
 
 mod accounts;
 mod act;

@@ -16,6 +16,7 @@
 //! tx.commit().await?;
 //! # let _ = head; Ok(()) }
 //! ```
+#![warn(missing_docs)]
 
 mod accounts;
 mod applications;

@@ -1,6 +1,7 @@
 //! Test support for the portal crates: a fresh database of either kind for each test, real
 //! loopback servers that stand in for the outside world (an SMTP server, an SMS gateway), and
 //! OpenSSL with the gost engine for interoperability checks.
+#![warn(missing_docs)]
 
 mod db;
 mod openssl;

@@ -6,6 +6,7 @@
 //! Handlers are thin: they read the request, call one [`podpis_core::Portal`] method and render
 //! the result. Nothing here keeps state between requests — sessions, codes and limits live in the
 //! database — so any number of nodes can serve the same portal.
+#![warn(missing_docs)]
 
 mod api;
 mod auth;
