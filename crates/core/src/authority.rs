@@ -38,6 +38,8 @@ const OCSP_VALIDITY: i64 = 3600;
 const OCSP_REUSE: i64 = 300;
 /// The most OCSP answers a node caches (the cache starts over when full).
 const OCSP_CACHE_MAX: usize = 100_000;
+/// The most parsed certificates a node keeps (the cache starts over when full).
+const CERTIFICATE_CACHE_MAX: usize = 1_000;
 /// How often a node asks the store whether another node revoked something.
 const EPOCH_CHECK: Duration = Duration::from_secs(1);
 
@@ -79,6 +81,11 @@ pub(crate) struct Authority {
     issuers: RwLock<Option<Issuers>>,
     answers: RwLock<HashMap<Vec<u8>, CachedAnswer>>,
     crls: RwLock<HashMap<String, Arc<CurrentCrl>>>,
+    /// Cloud keys' certificates, parsed, by their DER: each keeps its issuer check once
+    /// passed, so a key that signs batch after batch has its certificate verified once. Kept
+    /// when the other caches are dropped: a parse and a passed signature do not depend on the
+    /// registry, and whether the certificate may sign is checked against it each time.
+    certificates: RwLock<HashMap<Vec<u8>, Arc<Certificate>>>,
     /// The registry of centres as trust.
     pub(crate) registry: RwLock<Option<Arc<Registry>>>,
     /// Grows each time the caches are dropped: a value read from the store before a drop is
@@ -100,6 +107,7 @@ impl Authority {
             issuers: RwLock::new(None),
             answers: RwLock::new(HashMap::new()),
             crls: RwLock::new(HashMap::new()),
+            certificates: RwLock::new(HashMap::new()),
             registry: RwLock::new(None),
             generation: AtomicU64::new(0),
             epoch: AtomicI64::new(-1),
@@ -115,6 +123,20 @@ impl Authority {
                 "no key vault is configured: start the portal with a vault key file".into(),
             )
         })
+    }
+
+    /// Certificate `der`, parsed once per node: later calls share the first parse.
+    pub(crate) fn certificate(&self, der: &[u8]) -> Result<Arc<Certificate>> {
+        if let Some(cert) = self.certificates.read().expect("cache lock").get(der) {
+            return Ok(cert.clone());
+        }
+        let cert = Arc::new(Certificate::from_der(der).map_err(internal)?);
+        let mut cache = self.certificates.write().expect("cache lock");
+        if cache.len() >= CERTIFICATE_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(der.to_vec(), cert.clone());
+        Ok(cert)
     }
 
     /// Drops every cache of this node (after it changed what they hold).

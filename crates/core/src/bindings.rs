@@ -159,10 +159,11 @@ impl Portal {
         }
     }
 
-    /// The registry centre of `cert`, once the certificate is usable now: its centre accredited,
-    /// its path to the centre valid, not revoked (by the centre's CRL or OCSP responder), and to
-    /// the qualified profile. Otherwise a refusal that says which check failed.
-    pub(crate) async fn usable_now(&self, cert: &Certificate) -> Result<Centre> {
+    /// The registry centre of `cert` with its CA chain, parsed, once the certificate is usable
+    /// now: its centre accredited, its path to the centre valid, not revoked (by the centre's
+    /// CRL or OCSP responder), and to the qualified profile. Otherwise a refusal that says which
+    /// check failed.
+    pub(crate) async fn usable_now(&self, cert: &Certificate) -> Result<RegistryCentre> {
         let registry = self.registry().await?;
         let Some(RegistryCentre { centre, chain }) = registry.centre_of(cert) else {
             return Err(refuse(
@@ -211,7 +212,10 @@ impl Portal {
                 format!("The certificate failed its checks ({why}): {detail}"),
             ));
         }
-        Ok(centre.clone())
+        Ok(RegistryCentre {
+            centre: centre.clone(),
+            chain: chain.clone(),
+        })
     }
 
     /// Starts binding the certificate in `bytes` (PEM or DER) to the principal's account: checks
@@ -232,7 +236,7 @@ impl Portal {
                     "The file is not an X.509 certificate (.cer, DER or PEM).".into(),
                 )
             })?;
-        let centre = self.usable_now(&cert).await?;
+        let centre = self.usable_now(&cert).await?.centre;
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let account = tx

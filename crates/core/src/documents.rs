@@ -245,14 +245,8 @@ impl Portal {
             refuse_locked(&cloud)?;
             (cloud, der, drafts(&mut tx, who, ids, true).await?)
         };
-        let cert = Certificate::from_der(&der).map_err(internal)?;
-        let chain = self
-            .usable_now(&cert)
-            .await?
-            .chain
-            .iter()
-            .map(|d| Certificate::from_der(d).map_err(internal))
-            .collect::<Result<Vec<_>>>()?;
+        let cert = self.authority.certificate(&der)?;
+        let chain = self.usable_now(&cert).await?.chain;
         // The signatures, when the PIN opens the key; nothing is kept unless the transaction
         // below finds the PIN counted and the code right.
         let signatures = self
@@ -399,7 +393,7 @@ impl Portal {
                 "The signature does not carry its signer's certificate.".into(),
             )
         })?;
-        let centre = self.usable_now(&cert).await?;
+        let centre = self.usable_now(&cert).await?.centre;
         let serial = normalize_serial(&cert.serial_hex());
         let bound = self
             .store

@@ -4,7 +4,8 @@
 //! gost engine and by the public verification API; `.sig` files made with a key file (as
 //! `podpis sign` makes them) and by `openssl cms -sign`, taken; forged, mismatched, foreign,
 //! unbound and revoked ones refused with the reason; the signed package (document, .sig and
-//! report in a ZIP); and nobody reaching another's documents.
+//! report in a ZIP); each batch checking the signing certificate anew; and nobody reaching
+//! another's documents.
 
 mod common;
 
@@ -21,7 +22,8 @@ podpis_testkit::on_both!(
     token_signatures_are_checked_before_they_are_taken,
     the_public_verification_is_rate_limited_per_address,
     verified_files_are_kept_only_when_asked,
-    a_key_changed_while_signing_is_refused_with_nothing_taken
+    a_key_changed_while_signing_is_refused_with_nothing_taken,
+    each_batch_checks_the_certificate_anew
 );
 
 /// A JSON request with the bearer `token`: the status and the body.
@@ -748,5 +750,73 @@ async fn a_key_changed_while_signing_is_refused_with_nothing_taken(db: TestDb) {
         .sign_finish(&ctx, &me, &key, &ids, answer, PIN)
         .await
         .expect("the code was not taken");
+    assert_eq!(signed[0].status, "sent");
+}
+
+/// Signs `ids` with cloud key `key`: a code sent, then the PIN and that code.
+async fn sign_batch(
+    s: &Server,
+    me: &podpis_core::Principal,
+    key: &str,
+    ids: &[String],
+) -> Result<Vec<podpis_store::Document>, Error> {
+    let ctx = Context::default();
+    let ticket = s.portal.sign_begin(&ctx, me, key, ids).await?;
+    let code = s.code_to(PHONE).await;
+    let answer = CodeAnswer {
+        id: &ticket.id,
+        code: &code,
+    };
+    s.portal.sign_finish(&ctx, me, key, ids, answer, PIN).await
+}
+
+/// A node parses a cloud key's certificate once and keeps it, but each batch still checks
+/// that certificate against the registry as it is now: once its centre's accreditation has
+/// ended, the next batch is refused with nothing signed, and it signs again when restored.
+async fn each_batch_checks_the_certificate_anew(db: TestDb) {
+    let s = server(db).await;
+    let me = world(&s).await;
+    let key = connected_cloud_key(&s, &me).await;
+    let ctx = Context::default();
+    let mut drafts = Vec::new();
+    for name in ["a.pdf", "b.pdf", "c.pdf"] {
+        let d = s
+            .portal
+            .upload_document(&ctx, &me, "social-fund", name, PDF)
+            .await
+            .unwrap();
+        drafts.push(vec![d.id]);
+    }
+    let signed = sign_batch(&s, &me, &key, &drafts[0]).await.unwrap();
+    assert_eq!(signed[0].status, "sent");
+
+    let centre = s.portal.centre("demo").await.unwrap();
+    s.clock.advance(60);
+    let now = s.clock.now();
+    s.portal
+        .set_accreditation(&ctx, None, "demo", centre.accredited_from, now)
+        .await
+        .unwrap();
+    let refused = sign_batch(&s, &me, &key, &drafts[1]).await.unwrap_err();
+    assert!(
+        refused
+            .text(podpis_core::Lang::En)
+            .contains("accreditation"),
+        "{refused:?}"
+    );
+    let document = s.portal.document(&me, &drafts[1][0]).await.unwrap();
+    assert_eq!(document.status, "draft", "nothing signed");
+
+    s.portal
+        .set_accreditation(
+            &ctx,
+            None,
+            "demo",
+            centre.accredited_from,
+            centre.accredited_until,
+        )
+        .await
+        .unwrap();
+    let signed = sign_batch(&s, &me, &key, &drafts[2]).await.unwrap();
     assert_eq!(signed[0].status, "sent");
 }
