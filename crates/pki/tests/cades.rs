@@ -168,6 +168,48 @@ fn ed25519_signatures_verify_in_podpis() {
     }
 }
 
+/// A message as `sign` makes it lists its certificates as the same message read back from
+/// its DER does: in the set's order, each once, whatever order the chain came in.
+#[test]
+fn a_message_made_lists_its_certificates_as_read_back() {
+    let party = party("gost2012-256");
+    let other = party_numbered("gost2012-256", 3);
+    let digest = digest_for(&party, DOCUMENT);
+    let chains = [
+        vec![party.ca.clone()],
+        vec![other.ca.clone(), party.ca.clone(), other.cert.clone()],
+        vec![party.cert.clone(), party.ca.clone(), party.ca.clone()],
+        vec![],
+    ];
+    for chain in chains {
+        let made = sign(
+            &SignRequest {
+                signer: &party.key,
+                certificate: &party.cert,
+                chain: &chain,
+                digest: &digest,
+                signing_time: SystemTime::now(),
+            },
+            None,
+        )
+        .unwrap();
+        let read = SignedMessage::from_bytes(&made.to_der().unwrap()).unwrap();
+        let ders = |m: &SignedMessage| {
+            m.certificates()
+                .iter()
+                .map(|c| c.der().to_vec())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ders(&made), ders(&read), "chain of {}", chain.len());
+        assert_eq!(
+            check_all(&made, DOCUMENT),
+            [None],
+            "chain of {}",
+            chain.len()
+        );
+    }
+}
+
 #[test]
 fn openssl_verifies_podpis_signatures_detached_and_attached() {
     require_engine();

@@ -176,6 +176,17 @@ impl SignedMessage {
         }
     }
 
+    /// `signed_data` just made from `certificates`, parsed already: they stand in the set's
+    /// order (DER SET OF: by their encodings), once each, so none is encoded again to be read.
+    fn made(signed_data: SignedData, mut certificates: Vec<Certificate>) -> Self {
+        certificates.sort_by(|a, b| a.der().cmp(b.der()));
+        certificates.dedup_by(|a, b| a.der() == b.der());
+        Self {
+            signed_data,
+            certificates,
+        }
+    }
+
     /// Reads a signature file: DER or BER (CryptoPro and `openssl cms -stream` write
     /// indefinite lengths), PEM (`CMS` / `PKCS7`), or bare Base64.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {

@@ -110,7 +110,8 @@ pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<Signed
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![info]).map_err(encoding)?),
     };
-    Ok(SignedMessage::new(signed_data))
+    let parsed = std::iter::once(request.certificate).chain(request.chain);
+    Ok(SignedMessage::made(signed_data, parsed.cloned().collect()))
 }
 
 /// Adds a parallel signature by another signer to `message`, leaving the others as they are.
