@@ -70,10 +70,14 @@ impl SignRequest<'_> {
         Ok((algorithm, info))
     }
 
+    /// The certificate and then the chain.
+    fn parsed(&self) -> impl Iterator<Item = &Certificate> + '_ {
+        std::iter::once(self.certificate).chain(self.chain)
+    }
+
     /// The certificate and the chain, as CMS carries them.
     fn certificates(&self) -> impl Iterator<Item = CertificateChoices> + '_ {
-        std::iter::once(self.certificate)
-            .chain(self.chain)
+        self.parsed()
             .map(|c| CertificateChoices::Certificate(c.x509().clone()))
     }
 }
@@ -110,8 +114,10 @@ pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<Signed
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![info]).map_err(encoding)?),
     };
-    let parsed = std::iter::once(request.certificate).chain(request.chain);
-    Ok(SignedMessage::made(signed_data, parsed.cloned().collect()))
+    Ok(SignedMessage::made(
+        signed_data,
+        request.parsed().cloned().collect(),
+    ))
 }
 
 /// Adds a parallel signature by another signer to `message`, leaving the others as they are.
