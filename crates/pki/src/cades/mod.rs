@@ -176,11 +176,21 @@ impl SignedMessage {
         }
     }
 
-    /// `signed_data` just made from `certificates`, parsed already: they stand in the set's
-    /// order (DER SET OF: by their encodings), once each, so none is encoded again to be read.
-    fn made(signed_data: SignedData, mut certificates: Vec<Certificate>) -> Self {
-        certificates.sort_by(|a, b| a.der().cmp(b.der()));
-        certificates.dedup_by(|a, b| a.der() == b.der());
+    /// `signed_data` just made from `given`, parsed already: each certificate of its set, in
+    /// the set's order, is taken from `given` instead of being encoded again to be read.
+    fn made(signed_data: SignedData, given: &[&Certificate]) -> Self {
+        let certificates = signed_data
+            .certificates
+            .iter()
+            .flat_map(|set| set.0.iter())
+            .filter_map(|choice| match choice {
+                cms::cert::CertificateChoices::Certificate(x509) => given
+                    .iter()
+                    .find(|c| c.x509() == x509)
+                    .map(|c| (*c).clone()),
+                cms::cert::CertificateChoices::Other(_) => None,
+            })
+            .collect();
         Self {
             signed_data,
             certificates,

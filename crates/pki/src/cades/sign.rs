@@ -114,10 +114,8 @@ pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<Signed
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![info]).map_err(encoding)?),
     };
-    Ok(SignedMessage::made(
-        signed_data,
-        request.parsed().cloned().collect(),
-    ))
+    let given: Vec<_> = request.parsed().collect();
+    Ok(SignedMessage::made(signed_data, &given))
 }
 
 /// Adds a parallel signature by another signer to `message`, leaving the others as they are.
