@@ -80,8 +80,8 @@ pub struct CertificateVerification {
 pub(crate) struct RegistryCentre {
     /// The centre.
     pub(crate) centre: Centre,
-    /// Its CA certificate first, then the ones above it.
-    pub(crate) chain: Vec<Certificate>,
+    /// Its CA certificate first, then the ones above it; shared, so handing it on is cheap.
+    pub(crate) chain: Arc<[Certificate]>,
 }
 
 /// The registry as trust: its centres with their CA chains, the anchors, and the other
@@ -273,7 +273,10 @@ impl Portal {
             };
             anchors.push(anchor.clone());
             intermediates.extend_from_slice(rest);
-            centres.push(RegistryCentre { centre, chain });
+            centres.push(RegistryCentre {
+                centre,
+                chain: chain.into(),
+            });
         }
         let registry = Arc::new(Registry {
             centres,
