@@ -12,6 +12,7 @@ use x509_cert::name::Name;
 use crate::error::Error;
 use crate::oid;
 use crate::signed::SignedBy;
+use crate::validate::Reading;
 
 /// A parsed certificate together with its DER encoding.
 #[derive(Clone, Debug)]
@@ -25,6 +26,8 @@ pub struct Certificate {
     key: Arc<OnceLock<crate::PublicKey>>,
     /// The issuer key found to have signed it.
     signed_by: SignedBy,
+    /// What path validation reads of it, read on first use and shared by clones.
+    reading: Arc<OnceLock<Reading>>,
 }
 
 /// One attribute of a distinguished name, decoded to text.
@@ -88,6 +91,7 @@ impl Certificate {
             inner,
             key: Arc::default(),
             signed_by: SignedBy::default(),
+            reading: Arc::default(),
         })
     }
 
@@ -250,6 +254,11 @@ impl Certificate {
         self.inner.tbs_certificate().subject() == self.inner.tbs_certificate().issuer()
     }
 
+    /// What path validation reads of it (extensions, names), read once for it and its clones.
+    pub(crate) fn reading(&self) -> &Reading {
+        self.reading.get_or_init(|| Reading::of(self))
+    }
+
     /// Checks that `issuer`'s public key made this certificate's signature.
     pub fn verify_issued_by(&self, issuer: &Certificate) -> Result<(), Error> {
         self.signed_by.check(issuer, |key| {
@@ -328,4 +337,54 @@ fn any_to_text(value: &Any) -> String {
 /// Upper-case hexadecimal.
 fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use podpis_gost::{Algorithm, ParamSet, SigningKey};
+
+    use super::Certificate;
+    use crate::issue::{CertificateParams, issue};
+    use crate::subject::{Profile, SubjectInfo};
+
+    fn self_signed() -> Certificate {
+        let key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::CryptoProA).unwrap();
+        let subject = SubjectInfo {
+            common_name: Some("Корневой УЦ".into()),
+            organization: Some("ООО \"Корень\"".into()),
+            country: Some("RU".into()),
+            ogrn: Some("1027700132195".into()),
+            inn_le: Some("7707083893".into()),
+            ..Default::default()
+        };
+        let now = SystemTime::now();
+        let params = CertificateParams {
+            profile: Profile::CertificationCentre,
+            subject: subject.to_name(Profile::CertificationCentre).unwrap(),
+            public_key: podpis_keys::Signer::public_key(&key).unwrap(),
+            serial: vec![1],
+            not_before: now,
+            not_after: now + Duration::from_secs(3600),
+            path_len: None,
+            crl_url: None,
+            ocsp_url: None,
+            ca_issuers_url: None,
+            sign_tool: "Podpis".into(),
+            issuer_sign_tool: None,
+            identification_kind: 0,
+        };
+        issue(&params, &key, None).unwrap()
+    }
+
+    #[test]
+    fn clones_share_what_validation_reads_and_a_new_parse_reads_anew() {
+        let cert = self_signed();
+        let clone = cert.clone();
+        assert!(std::ptr::eq(cert.reading(), clone.reading()));
+        let parsed = Certificate::from_der(cert.der()).unwrap();
+        assert!(!std::ptr::eq(cert.reading(), parsed.reading()));
+        assert_eq!(parsed.reading().subject, cert.reading().subject);
+    }
 }

@@ -298,3 +298,28 @@ fn path_length_and_non_ca_issuers_break_the_chain_constraints() {
             .any(|c| !c.passed && c.detail.contains("not a CA"))
     );
 }
+
+/// What validation keeps of a certificate (its reading, the key found to have signed it) is the
+/// certificate's alone: the same objects validated again under another time, or against a root
+/// of the same name with another key, get their own verdicts, and then pass again.
+#[test]
+fn validating_the_same_certificates_again_gives_each_its_own_verdict() {
+    let p = pki();
+    assert!(run(&p, &Options::default()).passed());
+    let later = Options {
+        time: SystemTime::now() + 400 * DAY,
+        ..Options::default()
+    };
+    assert_eq!(run(&p, &later).sub_indication, Some(SubIndication::Expired));
+    let impostor_key = key();
+    let impostor = issue(&ca_params(&impostor_key, 1, None), &impostor_key, None).unwrap();
+    let report = validate(
+        &p.leaf,
+        std::slice::from_ref(&p.ica),
+        &TrustStore::new(vec![impostor]),
+        &Options::default(),
+    );
+    assert!(!report.passed());
+    assert_eq!(report.sub_indication, Some(SubIndication::SigCryptoFailure));
+    assert!(run(&p, &Options::default()).passed());
+}

@@ -189,24 +189,47 @@ impl TrustStore {
     }
 }
 
+/// What path validation reads of one certificate alone: read once, on first use, and shared by
+/// the certificate's clones (see [`Certificate::reading`]), so that a registry's certificates
+/// are not read again at every validation.
+#[derive(Debug)]
+pub(crate) struct Reading {
+    /// Its extensions, and its faults alone.
+    pub(crate) facts: Facts,
+    /// Subject and issuer names as path building compares them.
+    pub(crate) subject: ComparableName,
+    pub(crate) issuer: ComparableName,
+}
+
+impl Reading {
+    /// Reads `cert`.
+    pub(crate) fn of(cert: &Certificate) -> Self {
+        Self {
+            facts: Facts::of(cert),
+            subject: comparable(cert.subject()),
+            issuer: comparable(cert.issuer()),
+        }
+    }
+}
+
 /// A certificate with what validation reads of it.
 struct Node<'a> {
     cert: &'a Certificate,
-    facts: Facts,
+    facts: &'a Facts,
     anchor: bool,
-    /// Subject and issuer names as path building compares them.
-    subject: ComparableName,
-    issuer: ComparableName,
+    subject: &'a ComparableName,
+    issuer: &'a ComparableName,
 }
 
 impl<'a> Node<'a> {
     fn new(cert: &'a Certificate, anchor: bool) -> Self {
+        let reading = cert.reading();
         Self {
             cert,
-            facts: Facts::of(cert),
+            facts: &reading.facts,
             anchor,
-            subject: comparable(cert.subject()),
-            issuer: comparable(cert.issuer()),
+            subject: &reading.subject,
+            issuer: &reading.issuer,
         }
     }
 }
@@ -652,7 +675,7 @@ fn revocation(cert: &Certificate, issuer: &Certificate, options: &Options) -> Ou
     let serial = cert.serial();
     let fresh = options.status_time.unwrap_or(options.time);
     let crl = options.crls.iter().find(|crl| {
-        comparable(crl.issuer()) == comparable(cert.issuer())
+        comparable(crl.issuer()) == cert.reading().issuer
             && crl.verify_issued_by(issuer).is_ok()
             && crl.this_update() <= fresh
             && crl.next_update().is_none_or(|next| next >= fresh)
