@@ -271,8 +271,12 @@ impl Portal {
             let Some((anchor, rest)) = chain.split_last() else {
                 continue;
             };
-            anchors.push(anchor.clone());
-            intermediates.extend_from_slice(rest);
+            // Centres often share a root, or a CA above them: each certificate once, so that
+            // path building does not try the same one again.
+            push_new(&mut anchors, anchor);
+            for cert in rest {
+                push_new(&mut intermediates, cert);
+            }
             centres.push(RegistryCentre {
                 centre,
                 chain: chain.into(),
@@ -438,4 +442,11 @@ pub fn verification_report(v: &Verification, font: &[u8]) -> Result<Vec<u8>> {
         &body,
         &["Проверка выполнена по реестру аккредитованных удостоверяющих центров портала."],
     )
+}
+
+/// Adds `cert` to `list` unless it is there already.
+fn push_new(list: &mut Vec<Certificate>, cert: &Certificate) {
+    if !list.iter().any(|c| c.der() == cert.der()) {
+        list.push(cert.clone());
+    }
 }
