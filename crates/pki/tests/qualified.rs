@@ -227,4 +227,11 @@ fn validation_checks_the_profile_when_asked() {
         !check.passed && check.detail.contains("not GOST R 34.10-2012"),
         "{check:?}"
     );
+    // Asked again (the finding is kept with the certificate): the same verdict.
+    let again = validate(&ec, &[], &trust, &qualified);
+    assert_eq!(again.sub_indication, Some(SubIndication::FormatFailure));
+    assert_eq!(
+        format!("{:?}", profile_check(&again)),
+        format!("{:?}", Some(check))
+    );
 }

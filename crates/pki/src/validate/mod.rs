@@ -13,6 +13,7 @@
 pub(crate) mod facts;
 mod names;
 
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use const_oid::ObjectIdentifier;
@@ -199,15 +200,23 @@ pub(crate) struct Reading {
     /// Subject and issuer names as path building compares them.
     pub(crate) subject: ComparableName,
     pub(crate) issuer: ComparableName,
+    /// The subject as a report shows it (`C=RU, CN=…`).
+    subject_text: String,
+    /// Whether it conforms to the qualified profile of an owner's certificate, and what that
+    /// check says; read when first asked.
+    qualified: OnceLock<(bool, String)>,
 }
 
 impl Reading {
     /// Reads `cert`.
     pub(crate) fn of(cert: &Certificate) -> Self {
+        let subject = cert.subject();
         Self {
             facts: Facts::of(cert),
-            subject: comparable(cert.subject()),
+            subject_text: name_text(&subject),
+            subject: comparable(subject),
             issuer: comparable(cert.issuer()),
+            qualified: OnceLock::new(),
         }
     }
 }
@@ -474,14 +483,17 @@ fn check_path(nodes: &[Node<'_>], path: &[usize], options: &Options) -> Report {
         if is_end {
             f.record(pos, "endCertificate", end_constraints(facts, options));
             if options.qualified {
-                let qualified = crate::qualified::examine(cert);
+                let (conforms, summary) = cert.reading().qualified.get_or_init(|| {
+                    let qualified = crate::qualified::examine(cert);
+                    (qualified.conforms(), qualified.summary())
+                });
                 f.record(
                     pos,
                     "qualifiedProfile",
-                    if qualified.conforms() {
-                        Ok(qualified.summary())
+                    if *conforms {
+                        Ok(summary.clone())
                     } else {
-                        Err((S::FormatFailure, qualified.summary()))
+                        Err((S::FormatFailure, summary.clone()))
                     },
                 );
             }
@@ -559,7 +571,7 @@ fn check_path(nodes: &[Node<'_>], path: &[usize], options: &Options) -> Report {
 
 /// A certificate's subject as `C=RU, CN=…`.
 pub(crate) fn subject_text(cert: &Certificate) -> String {
-    name_text(&cert.subject())
+    cert.reading().subject_text.clone()
 }
 
 /// A name as `C=RU, CN=…`.
