@@ -340,47 +340,22 @@ fn hex_upper(bytes: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::{Duration, SystemTime};
+#[path = "../tests/common/mod.rs"]
+mod common;
 
+#[cfg(test)]
+mod tests {
     use podpis_gost::{Algorithm, ParamSet, SigningKey};
 
-    use super::Certificate;
-    use crate::issue::{CertificateParams, issue};
-    use crate::subject::{Profile, SubjectInfo};
-
-    fn self_signed() -> Certificate {
-        let key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::CryptoProA).unwrap();
-        let subject = SubjectInfo {
-            common_name: Some("Корневой УЦ".into()),
-            organization: Some("ООО \"Корень\"".into()),
-            country: Some("RU".into()),
-            ogrn: Some("1027700132195".into()),
-            inn_le: Some("7707083893".into()),
-            ..Default::default()
-        };
-        let now = SystemTime::now();
-        let params = CertificateParams {
-            profile: Profile::CertificationCentre,
-            subject: subject.to_name(Profile::CertificationCentre).unwrap(),
-            public_key: podpis_keys::Signer::public_key(&key).unwrap(),
-            serial: vec![1],
-            not_before: now,
-            not_after: now + Duration::from_secs(3600),
-            path_len: None,
-            crl_url: None,
-            ocsp_url: None,
-            ca_issuers_url: None,
-            sign_tool: "Podpis".into(),
-            issuer_sign_tool: None,
-            identification_kind: 0,
-        };
-        issue(&params, &key, None).unwrap()
-    }
+    use super::{Certificate, common};
+    use crate::issue::issue;
+    use crate::subject::Profile;
 
     #[test]
     fn clones_share_what_validation_reads_and_a_new_parse_reads_anew() {
-        let cert = self_signed();
+        let key = SigningKey::generate(Algorithm::Gost2012_256, ParamSet::CryptoProA).unwrap();
+        let params = common::params(Profile::CertificationCentre, &common::ca_subject(), &key, 1);
+        let cert = issue(&params, &key, None).unwrap();
         let clone = cert.clone();
         assert!(std::ptr::eq(cert.reading(), clone.reading()));
         let parsed = Certificate::from_der(cert.der()).unwrap();

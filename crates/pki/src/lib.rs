@@ -7,6 +7,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// The integration tests' helpers (`tests/common`) name the crate; its unit tests use them too.
+#[cfg(test)]
+extern crate self as podpis_pki;
+
 pub mod cades;
 pub mod certificate;
 pub mod crl;
