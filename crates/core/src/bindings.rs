@@ -165,7 +165,7 @@ impl Portal {
     /// check failed.
     pub(crate) async fn usable_now(&self, cert: &Certificate) -> Result<RegistryCentre> {
         let registry = self.registry().await?;
-        let Some(RegistryCentre { centre, chain }) = registry.centre_of(cert) else {
+        let Some(entry) = registry.centre_of(cert) else {
             return Err(refuse(
                 "Сертификат выдан не аккредитованным удостоверяющим центром из реестра портала."
                     .into(),
@@ -173,6 +173,7 @@ impl Portal {
                     .into(),
             ));
         };
+        let RegistryCentre { centre, chain } = entry;
         let now = self.now();
         if !centre.accredited_at(now) {
             return Err(refuse(
@@ -212,10 +213,7 @@ impl Portal {
                 format!("The certificate failed its checks ({why}): {detail}"),
             ));
         }
-        Ok(RegistryCentre {
-            centre: centre.clone(),
-            chain: chain.clone(),
-        })
+        Ok(entry.clone())
     }
 
     /// Starts binding the certificate in `bytes` (PEM or DER) to the principal's account: checks

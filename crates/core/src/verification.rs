@@ -77,6 +77,7 @@ pub struct CertificateVerification {
 }
 
 /// A centre of the registry with its CA chain.
+#[derive(Clone)]
 pub(crate) struct RegistryCentre {
     /// The centre.
     pub(crate) centre: Centre,
