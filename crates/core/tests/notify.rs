@@ -1,19 +1,20 @@
 //! The outbox worker against real servers on loopback: an SMTP server (lettre speaks SMTP to it)
-//! and an HTTP SMS gateway. Delivery, retries with backoff, and a worker killed between the
-//! commit of its claim and the send.
+//! and an HTTP SMS gateway. Delivery, retries with backoff, a worker killed between the commit
+//! of its claim and the send, and a sender so slow that the claim would run out.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use podpis_core::notify::{SmsGateway, SmtpSender, Worker};
-use podpis_core::{Context, ManualClock, Policy, Portal, RegistrationForm, RelyingParty};
+use podpis_core::notify::{Outgoing, SendFuture, Sender, SmsGateway, SmtpSender, Worker};
+use podpis_core::{Clock, Context, ManualClock, Policy, Portal, RegistrationForm, RelyingParty};
 use podpis_store::Delivery;
 use podpis_testkit::{HttpSink, SmtpSink, TestDb};
 
 podpis_testkit::on_both!(
     delivers_email_by_smtp_and_sms_by_http,
     retries_with_backoff,
-    a_killed_worker_loses_nothing
+    a_killed_worker_loses_nothing,
+    a_slow_sender_never_outlasts_the_claim
 );
 
 const T0: i64 = 1_800_000_000;
@@ -215,4 +216,76 @@ async fn a_killed_worker_loses_nothing(db: TestDb) {
         matches!(email.delivery, Delivery::Delivered { .. }) && email.attempts == 2,
         "{email:?}"
     );
+}
+
+/// A sender whose every send takes `seconds` of the portal's clock, noting who was sent to and
+/// when each send began.
+struct Slow {
+    clock: Arc<ManualClock>,
+    seconds: i64,
+    sent: Mutex<Vec<(String, i64)>>,
+}
+
+impl Sender for Slow {
+    fn name(&self) -> &'static str {
+        "slow"
+    }
+    fn send<'a>(&'a self, message: &'a Outgoing) -> SendFuture<'a> {
+        Box::pin(async move {
+            let began = self.clock.now();
+            self.sent
+                .lock()
+                .unwrap()
+                .push((message.recipient.clone(), began));
+            self.clock.advance(self.seconds);
+            Ok(())
+        })
+    }
+}
+
+async fn a_slow_sender_never_outlasts_the_claim(db: TestDb) {
+    let s = setup(db).await;
+    register(&s).await;
+    // Each send takes 40 s of a 60 s lease (a send may last 30 s): after the first, a second
+    // could end after the claim does, when another worker may have taken that message.
+    let slow = Arc::new(Slow {
+        clock: s.clock.clone(),
+        seconds: 40,
+        sent: Mutex::default(),
+    });
+    let worker = Worker::new(
+        s.db.store.clone(),
+        s.clock.clone(),
+        slow.clone(),
+        slow.clone(),
+    );
+    assert_eq!(worker.lease, 60);
+    assert_eq!(
+        worker.run_once().await.unwrap(),
+        1,
+        "one sent, one given back"
+    );
+    let pending: Vec<_> = deliveries(&s)
+        .await
+        .into_iter()
+        .filter(|m| matches!(m.delivery, Delivery::Pending { .. }))
+        .collect();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(
+        pending[0].attempts, 0,
+        "the attempt it did not make is not counted"
+    );
+
+    // It is due at once, before the first claim would have run out.
+    assert_eq!(worker.run_once().await.unwrap(), 1);
+    let sent = slow.sent.lock().unwrap().clone();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert_ne!(sent[0].0, sent[1].0, "each message once");
+    assert_eq!((sent[0].1, sent[1].1), (T0, T0 + 40));
+    for m in deliveries(&s).await {
+        assert!(
+            matches!(m.delivery, Delivery::Delivered { .. }) && m.attempts == 1,
+            "{m:?}"
+        );
+    }
 }

@@ -5,7 +5,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::{Dialect, Result, Tx, col, dynamic, flag};
+use crate::{Dialect, Result, Tx, col, dynamic, flag, placeholders};
 
 /// A message to queue.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,6 +162,27 @@ impl Tx {
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+
+    /// Gives back the claims, held until `claimed_until`, on messages `ids` that their worker
+    /// will not try after all: they are due again at once, the attempt uncounted. A message
+    /// claimed since by another worker, or delivered, is left as it is.
+    pub async fn release_claims(&mut self, ids: &[&str], claimed_until: i64) -> Result<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut q = self
+            .in_order(format!(
+                "UPDATE outbox SET claimed_until = 0, attempts = attempts - 1 \
+                 WHERE claimed_until = $1 AND delivered_at IS NULL AND failed_at IS NULL \
+                 AND id IN ({})",
+                placeholders(2, ids.len())
+            ))
+            .bind(claimed_until);
+        for id in ids {
+            q = q.bind(id.to_string());
+        }
+        Ok(q.execute(self.conn()).await?.rows_affected())
     }
 
     /// Records a failed attempt: tried again at `retry_at`, or, with `None`, given up.

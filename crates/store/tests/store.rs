@@ -32,6 +32,7 @@ podpis_testkit::on_both!(
     a_cloud_key_knows_whether_its_certificate_is_connected,
     outbox_claims_leases_and_retries,
     outbox_claims_in_parallel_never_double,
+    outbox_claims_given_back_only_by_their_holder,
     settings_first_writer_wins,
     passkeys_and_ceremonies,
 );
@@ -1070,6 +1071,40 @@ async fn outbox_claims_in_parallel_never_double(db: TestDb) {
         (before, all.len()),
         (60, 60),
         "each message claimed exactly once"
+    );
+}
+
+async fn outbox_claims_given_back_only_by_their_holder(db: TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    for (id, at) in [("m1", 100), ("m2", 101), ("m3", 102)] {
+        tx.enqueue(&message(id, at, false)).await.unwrap();
+    }
+    let claimed = tx.claim_messages(200, 60, 10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    tx.mark_delivered("m1", 201, "sms-http", false)
+        .await
+        .unwrap();
+    // A holder whose claim ran out is another's claim now: nothing to give back.
+    assert_eq!(tx.release_claims(&["m2", "m3"], 250).await.unwrap(), 0);
+    // The holder gives back m2 and m3 (m1 is delivered and stays so): due at once, the
+    // attempt uncounted.
+    assert_eq!(
+        tx.release_claims(&["m1", "m2", "m3"], 260).await.unwrap(),
+        2
+    );
+    let again = tx.claim_messages(201, 60, 10).await.unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .map(|m| (m.message.id.as_str(), m.attempts))
+            .collect::<Vec<_>>(),
+        [("m2", 1), ("m3", 1)]
+    );
+    let all = tx.messages(10, 0).await.unwrap();
+    let m1 = all.iter().find(|m| m.message.id == "m1").unwrap();
+    assert!(
+        matches!(m1.delivery, Delivery::Delivered { at: 201, .. }) && m1.attempts == 1,
+        "{m1:?}"
     );
 }
 

@@ -80,18 +80,40 @@ impl Worker {
         (15i64 << (attempts - 1).clamp(0, 8)).min(3600)
     }
 
-    /// Claims what is due and delivers it; returns how many messages it handled.
+    /// Claims what is due and delivers it; returns how many messages it handled. A send is
+    /// started only while the claim will outlast it: the claims left when that no longer holds
+    /// (slow senders) are given back, due at once, rather than sent after another worker may
+    /// have claimed them.
     pub async fn run_once(&self) -> Result<usize> {
+        let now = self.clock.now();
+        let held_until = now + self.lease;
         let mut tx = self.store.begin().await?;
-        let claimed = tx.claim_messages(self.clock.now(), self.lease, 20).await?;
+        let claimed = tx.claim_messages(now, self.lease, 20).await?;
         tx.commit().await?;
-        for m in &claimed {
-            self.deliver(m).await?;
+        let limit = self.attempt_limit();
+        for (handled, m) in claimed.iter().enumerate() {
+            if self.clock.now() + limit.as_secs() as i64 > held_until {
+                let rest: Vec<&str> = claimed[handled..]
+                    .iter()
+                    .map(|m| m.message.id.as_str())
+                    .collect();
+                let mut tx = self.store.begin().await?;
+                tx.release_claims(&rest, held_until).await?;
+                tx.commit().await?;
+                return Ok(handled);
+            }
+            self.deliver(m, limit).await?;
         }
         Ok(claimed.len())
     }
 
-    async fn deliver(&self, m: &Message) -> Result<()> {
+    /// How long one send may take: well within the lease, so that no second worker claims the
+    /// message while this one still might send it.
+    fn attempt_limit(&self) -> Duration {
+        Duration::from_secs((self.lease / 2).max(1) as u64)
+    }
+
+    async fn deliver(&self, m: &Message, limit: Duration) -> Result<()> {
         let sender = match m.message.channel.as_str() {
             "sms" => &self.sms,
             "webhook" => &self.webhook,
@@ -102,9 +124,6 @@ impl Worker {
             subject: m.message.subject.clone(),
             body: m.message.body.clone(),
         };
-        // Give up on this attempt well before the lease ends, so no second worker sends it while
-        // this one still might.
-        let limit = Duration::from_secs((self.lease / 2).max(1) as u64);
         let outcome = match tokio::time::timeout(limit, sender.send(&out)).await {
             Ok(result) => result,
             Err(_) => Err(format!("no answer within {} s", limit.as_secs())),
