@@ -229,7 +229,7 @@ fn database_commands_migrate_verify_and_make_staff() {
     let (code, out, _) = run(&["db", "migrate"]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("applied migrations [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]"),
+        out.contains("applied migrations [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]"),
         "{out}"
     );
     let (_, out, _) = run(&["db", "migrate"]);

@@ -11,7 +11,8 @@ use std::time::SystemTime;
 use podpis_keys::{KeySpec, SoftwareKey};
 use podpis_pki::Certificate;
 use podpis_pki::cades::{
-    DigestAlgorithm, SignRequest, SignedMessage, add_signer, sign, verify_signer,
+    DigestAlgorithm, SignRequest, SignedMessage, add_signer, join_certificates, sign,
+    split_certificates, verify_signer,
 };
 use podpis_pki::issue::issue;
 use podpis_pki::subject::Profile;
@@ -115,6 +116,29 @@ fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
             String::from_utf8_lossy(&out.stderr)
         ),
     )
+}
+
+/// `openssl cms -sign` of doc.bin with cert.pem and key.pem in `dir`, and `extra` options.
+fn openssl_sign(dir: &Path, extra: &[&str]) -> Vec<u8> {
+    let mut args = vec![
+        "cms",
+        "-sign",
+        "-engine",
+        "gost",
+        "-binary",
+        "-in",
+        "doc.bin",
+        "-signer",
+        "cert.pem",
+        "-inkey",
+        "key.pem",
+        "-out",
+        "openssl.sig",
+    ];
+    args.extend_from_slice(extra);
+    let (ok, text) = openssl(dir, &args);
+    assert!(ok, "{extra:?}: {text}");
+    std::fs::read(dir.join("openssl.sig")).unwrap()
 }
 
 /// `openssl cms -verify` of the detached DER signature `sig` over doc.bin, trusting `cas`.
@@ -287,25 +311,7 @@ fn podpis_verifies_openssl_signatures_der_and_streamed_ber() {
                 &["-keyid", "-outform", "DER"][..],
             ),
         ] {
-            let mut args = vec![
-                "cms",
-                "-sign",
-                "-engine",
-                "gost",
-                "-binary",
-                "-in",
-                "doc.bin",
-                "-signer",
-                "cert.pem",
-                "-inkey",
-                "key.pem",
-                "-out",
-                "openssl.sig",
-            ];
-            args.extend_from_slice(extra);
-            let (ok, text) = openssl(d, &args);
-            assert!(ok, "{spec} {name}: {text}");
-            let bytes = std::fs::read(d.join("openssl.sig")).unwrap();
+            let bytes = openssl_sign(d, extra);
             let message =
                 SignedMessage::from_bytes(&bytes).unwrap_or_else(|e| panic!("{spec} {name}: {e}"));
             if extra.contains(&"-nocerts") {
@@ -591,5 +597,104 @@ fn missing_signed_attributes_are_named() {
             "{check}: {:?}",
             result.findings
         );
+    }
+}
+
+/// `der` split into the signature without its certificates and the certificates field, which
+/// join back to the very same bytes; the part without them reads as a signature of none.
+fn split_and_join(der: &[u8], certificates: usize) -> Vec<u8> {
+    let (without, field) = split_certificates(der).expect("a DER signature with certificates");
+    assert_eq!(join_certificates(&without, &field).unwrap(), der);
+    assert!(without.len() < der.len() && field.len() < der.len());
+    let bare = SignedMessage::from_bytes(&without).unwrap();
+    assert!(bare.certificates().is_empty());
+    assert_eq!(
+        SignedMessage::from_bytes(der).unwrap().certificates().len(),
+        certificates
+    );
+    without
+}
+
+#[test]
+fn certificates_split_off_and_join_back_byte_for_byte() {
+    require_engine();
+    let party = party("gost2012-256");
+    for attached in [false, true] {
+        let message = podpis_sign(&party, attached);
+        let without = split_and_join(&message.to_der().unwrap(), 2);
+        // Without them, the signer is found only when its certificate is handed in.
+        let digest = digest_for(&party, DOCUMENT);
+        let bare = SignedMessage::from_bytes(&without).unwrap();
+        assert_eq!(
+            verify_signer(&bare, 0, &digest, &[]).failure(),
+            Some(SubIndication::NoSigningCertificateFound)
+        );
+        assert_eq!(
+            verify_signer(&bare, 0, &digest, std::slice::from_ref(&party.cert)).failure(),
+            None
+        );
+        // Nothing left to split; and a field goes back only where none is.
+        assert_eq!(split_certificates(&without), None);
+        let (_, field) = split_certificates(&message.to_der().unwrap()).unwrap();
+        let joined = join_certificates(&without, &field).unwrap();
+        assert!(join_certificates(&joined, &field).is_err());
+        assert!(join_certificates(&without, &field[1..]).is_err());
+    }
+    // A co-signature carries four certificates.
+    let second = party_numbered("gost2012-512", 3);
+    let digest = digest_for(&second, DOCUMENT);
+    let both = add_signer(
+        &podpis_sign(&party, false),
+        &SignRequest {
+            signer: &second.key,
+            certificate: &second.cert,
+            chain: std::slice::from_ref(&second.ca),
+            digest: &digest,
+            signing_time: SystemTime::now(),
+        },
+    )
+    .unwrap();
+    split_and_join(&both.to_der().unwrap(), 4);
+
+    // OpenSSL's: DER splits; streamed BER, PEM and one without certificates do not.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("doc.bin"), DOCUMENT).unwrap();
+    std::fs::write(d.join("cert.pem"), party.cert.to_pem()).unwrap();
+    std::fs::write(
+        d.join("key.pem"),
+        podpis_keys::file::plain_pem(&party.key).unwrap(),
+    )
+    .unwrap();
+    for (extra, splits) in [
+        (&["-outform", "DER"][..], true),
+        (&["-nodetach", "-outform", "DER"][..], true),
+        (&["-nodetach", "-stream", "-outform", "DER"][..], false),
+        (&["-outform", "PEM"][..], false),
+        (&["-nocerts", "-outform", "DER"][..], false),
+    ] {
+        let bytes = openssl_sign(d, extra);
+        if splits {
+            let without = split_and_join(&bytes, 1);
+            // What is kept without them, joined again, still passes OpenSSL.
+            let (_, field) = split_certificates(&bytes).unwrap();
+            std::fs::write(
+                d.join("joined.sig"),
+                join_certificates(&without, &field).unwrap(),
+            )
+            .unwrap();
+            std::fs::write(d.join("ca.pem"), party.ca.to_pem()).unwrap();
+            if !extra.contains(&"-nodetach") {
+                let (ok, text) = openssl_cms_verify(d, "joined.sig", "ca.pem");
+                assert!(ok, "{text}");
+            }
+        } else {
+            assert_eq!(split_certificates(&bytes), None, "{extra:?}");
+        }
+    }
+    // Not a signature at all.
+    for junk in [&b""[..], b"\x30\x03\x02\x01\x01", &[0xA0; 40]] {
+        assert_eq!(split_certificates(junk), None);
+        assert!(join_certificates(junk, b"\xA0\x00").is_err());
     }
 }

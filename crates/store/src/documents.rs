@@ -1,8 +1,10 @@
 //! Portal services and the documents citizens sign in them (see `0009_documents.sql`).
 
+use podpis_gost::hash::{Digest, Streebog256};
+use podpis_pki::cades::{join_certificates, split_certificates};
 use sqlx::any::AnyRow;
 
-use crate::{Result, Tx, col, dynamic, from_base64, placeholders, value_rows};
+use crate::{Error, Result, Tx, col, dynamic, from_base64, placeholders, value_rows};
 
 /// A portal service that takes signed documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +66,9 @@ const COLUMNS: &str = "id, account_id, service_id, name, size, hash, status, com
 /// [`COLUMNS`] for lists: the signatures are left in their rows.
 const LISTED: &str = "id, account_id, service_id, name, size, hash, status, comment, \
      NULL AS signature, signer, signed_at, created_at, updated_at, submitted";
+/// The certificates its signature was stored without (see `0016_signature_certificates.sql`).
+const CERTIFICATES: &str = "(SELECT der FROM signature_certificates s \
+     WHERE s.id = documents.certificates_id) AS certificates";
 /// The document's bytes, beside its row.
 const CONTENT: &str = "(SELECT content FROM document_bytes c WHERE c.id = documents.id) AS content";
 /// Base64 values decoded per statement by migrations 13 and 14.
@@ -82,13 +87,61 @@ fn document(row: &AnyRow, content: Vec<u8>) -> Result<Document> {
         content,
         status: col(row, "status")?,
         comment: col(row, "comment")?,
-        signature: col(row, "signature")?,
+        signature: col::<Option<Vec<u8>>>(row, "signature")?
+            .map(|signature| whole(row, signature))
+            .transpose()?,
         signer: col(row, "signer")?,
         signed_at: col(row, "signed_at")?,
         created_at: col(row, "created_at")?,
         updated_at: col(row, "updated_at")?,
         submitted: col::<i64>(row, "submitted")? != 0,
     })
+}
+
+/// A stored `signature` with the certificates it was stored without, if any (the row selected
+/// [`CERTIFICATES`]).
+fn whole(row: &AnyRow, signature: Vec<u8>) -> Result<Vec<u8>> {
+    match col::<Option<Vec<u8>>>(row, "certificates")? {
+        Some(certificates) => join_certificates(&signature, &certificates)
+            .map_err(|e| Error::Corrupt(format!("a document's signature: {e}"))),
+        None => Ok(signature),
+    }
+}
+
+/// Signatures as they are stored: each without the certificates it carries, with the id of
+/// those (or whole, with none, when it does not split).
+struct Stored {
+    /// Each signature, in order, and the id of its certificates.
+    signatures: Vec<(Vec<u8>, Option<String>)>,
+    /// The distinct certificates fields: (id, the field's bytes).
+    certificates: Vec<(String, Vec<u8>)>,
+}
+
+impl Stored {
+    /// Splits `signatures` (a batch by one signer carries one set of certificates: it is
+    /// hashed once).
+    fn split<'a>(signatures: impl Iterator<Item = &'a [u8]>) -> Self {
+        let mut stored = Self {
+            signatures: Vec::new(),
+            certificates: Vec::new(),
+        };
+        for signature in signatures {
+            let Some((without, field)) = split_certificates(signature) else {
+                stored.signatures.push((signature.to_vec(), None));
+                continue;
+            };
+            let id = match stored.certificates.iter().find(|(_, f)| *f == field) {
+                Some((id, _)) => id.clone(),
+                None => {
+                    let id = hex::encode(Streebog256::digest(&field));
+                    stored.certificates.push((id.clone(), field));
+                    id
+                }
+            };
+            stored.signatures.push((without, Some(id)));
+        }
+        stored
+    }
 }
 
 fn service(row: &AnyRow) -> Result<Service> {
@@ -238,7 +291,7 @@ impl Tx {
     /// Document `id` with its bytes.
     pub async fn document(&mut self, id: &str) -> Result<Option<Document>> {
         let Some(row) = dynamic(format!(
-            "SELECT {COLUMNS}, {CONTENT} FROM documents WHERE id = $1"
+            "SELECT {COLUMNS}, {CERTIFICATES}, {CONTENT} FROM documents WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(self.conn())
@@ -261,7 +314,7 @@ impl Tx {
             return Ok(Vec::new());
         }
         let mut query = self.in_order(format!(
-            "SELECT {COLUMNS}{} FROM documents WHERE id IN ({})",
+            "SELECT {COLUMNS}, {CERTIFICATES}{} FROM documents WHERE id IN ({})",
             if with_content {
                 format!(", {CONTENT}")
             } else {
@@ -330,8 +383,9 @@ impl Tx {
     }
 
     /// Records the signatures of drafts, `(id, signature)` each, by `signer` and sends them for
-    /// processing, in one statement; returns how many were still drafts (the others were
-    /// signed meanwhile and are left as they are).
+    /// processing; returns how many were still drafts (the others were signed meanwhile and
+    /// are left as they are). Each signature is stored without its certificates, which are
+    /// kept once (two statements for a batch by one signer).
     pub async fn sign_documents(
         &mut self,
         signatures: &[(&str, &[u8])],
@@ -342,16 +396,30 @@ impl Tx {
         if n == 0 {
             return Ok(0);
         }
+        let stored = Stored::split(signatures.iter().map(|(_, s)| *s));
+        if !stored.certificates.is_empty() {
+            let mut q = self.in_order(format!(
+                "INSERT INTO signature_certificates (id, der) VALUES {} \
+                 ON CONFLICT (id) DO NOTHING",
+                value_rows(stored.certificates.len(), 2)
+            ));
+            for (id, der) in stored.certificates {
+                q = q.bind(id).bind(der);
+            }
+            q.execute(self.conn()).await?;
+        }
         let mut q = self.in_order(format!(
-            "UPDATE documents SET status = 'sent', signature = v.column2, signer = v.column3, \
-             signed_at = v.column4, updated_at = v.column4 FROM (VALUES {}) AS v \
+            "UPDATE documents SET status = 'sent', signature = v.column2, \
+             certificates_id = v.column3, signer = v.column4, signed_at = v.column5, \
+             updated_at = v.column5 FROM (VALUES {}) AS v \
              WHERE documents.id = v.column1 AND documents.status = 'draft'",
-            value_rows(n, 4)
+            value_rows(n, 5)
         ));
-        for (id, signature) in signatures {
+        for ((id, _), (signature, certificates)) in signatures.iter().zip(stored.signatures) {
             q = q
                 .bind(id.to_string())
-                .bind(signature.to_vec())
+                .bind(signature)
+                .bind(certificates)
                 .bind(signer.to_owned())
                 .bind(at);
         }

@@ -71,6 +71,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "kept_verifications",
         include_str!("../migrations/0015_kept_verifications.sql"),
     ),
+    (
+        16,
+        "signature_certificates",
+        include_str!("../migrations/0016_signature_certificates.sql"),
+    ),
 ];
 
 /// Splits a migration into statements: `;` ends one, `--` lines are comments.

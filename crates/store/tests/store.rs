@@ -7,7 +7,7 @@ use podpis_store::{
     Account, Binding, Centre, Ceremony, CloudKey, Code, Cutoffs, Delivery, Document, JournalFilter,
     KeptVerification, NewEntry, NewMessage, Passkey, Profile, Pruned, Session, Store,
 };
-use podpis_testkit::{TestDb, raw_sql as raw};
+use podpis_testkit::{TestDb, raw_count, raw_sql as raw};
 
 podpis_testkit::on_both!(
     migrations_run_once,
@@ -29,6 +29,7 @@ podpis_testkit::on_both!(
     journal_filters,
     journal_appends_of_a_transaction_are_written_together,
     signing_documents_takes_drafts_only,
+    signatures_keep_their_certificates_once,
     a_cloud_key_knows_whether_its_certificate_is_connected,
     outbox_claims_leases_and_retries,
     outbox_claims_in_parallel_never_double,
@@ -123,11 +124,12 @@ async fn document_bytes_move_to_their_own_table(db: TestDb) {
         &db.url,
         "DROP TABLE document_bytes; ALTER TABLE documents ADD COLUMN content TEXT; \
          ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
-         DROP TABLE kept_verifications; DELETE FROM schema_migrations WHERE version >= 12",
+         DROP TABLE kept_verifications; ALTER TABLE documents DROP COLUMN certificates_id; \
+         DROP TABLE signature_certificates; DELETE FROM schema_migrations WHERE version >= 12",
     )
     .await;
     raw(&db.url, &old_draft(&owner, 7, "documents", "Nw==")).await;
-    assert_eq!(db.store.migrate().await.unwrap(), [12, 13, 14, 15]);
+    assert_eq!(db.store.migrate().await.unwrap(), [12, 13, 14, 15, 16]);
     let mut tx = db.store.read().await.unwrap();
     let moved = tx.document("doc7").await.unwrap().unwrap();
     assert_eq!(moved.content, b"7");
@@ -150,7 +152,8 @@ async fn document_bytes_are_decoded(db: TestDb) {
         "DROP TABLE document_bytes; \
          CREATE TABLE document_contents (id TEXT PRIMARY KEY REFERENCES documents(id), content TEXT NOT NULL); \
          ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
-         DROP TABLE kept_verifications; DELETE FROM schema_migrations WHERE version >= 13",
+         DROP TABLE kept_verifications; ALTER TABLE documents DROP COLUMN certificates_id; \
+         DROP TABLE signature_certificates; DELETE FROM schema_migrations WHERE version >= 13",
     )
     .await;
     let bytes = |n: u8| vec![n, 0, 0xff, n.wrapping_mul(7)];
@@ -162,7 +165,7 @@ async fn document_bytes_are_decoded(db: TestDb) {
     let refused = db.store.migrate().await.unwrap_err().to_string();
     assert!(refused.contains("document content"), "{refused}");
     raw(&db.url, "DELETE FROM document_contents WHERE id = 'doc200'").await;
-    assert_eq!(db.store.migrate().await.unwrap(), [13, 14, 15]);
+    assert_eq!(db.store.migrate().await.unwrap(), [13, 14, 15, 16]);
     let mut tx = db.store.read().await.unwrap();
     for n in [0, 99, 100, 149] {
         let moved = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
@@ -178,7 +181,8 @@ async fn document_signatures_are_decoded(db: TestDb) {
     raw(
         &db.url,
         "ALTER TABLE documents DROP COLUMN signature; ALTER TABLE documents ADD COLUMN signature TEXT; \
-         DROP TABLE kept_verifications; DELETE FROM schema_migrations WHERE version >= 14",
+         DROP TABLE kept_verifications; ALTER TABLE documents DROP COLUMN certificates_id; \
+         DROP TABLE signature_certificates; DELETE FROM schema_migrations WHERE version >= 14",
     )
     .await;
     let signature = |n: u8| vec![0x30, n, 0, 0xff];
@@ -200,7 +204,7 @@ async fn document_signatures_are_decoded(db: TestDb) {
         "UPDATE documents SET status = 'draft', signature = NULL WHERE id = 'doc200'",
     )
     .await;
-    assert_eq!(db.store.migrate().await.unwrap(), [14, 15]);
+    assert_eq!(db.store.migrate().await.unwrap(), [14, 15, 16]);
     let mut tx = db.store.read().await.unwrap();
     for n in [0, 99, 100, 149] {
         let moved = tx.document(&format!("doc{n}")).await.unwrap().unwrap();
@@ -262,7 +266,7 @@ async fn migrations_run_once(db: TestDb) {
     );
     let other = Store::connect(&db.url).await.unwrap();
     assert!(other.migrate().await.unwrap().is_empty());
-    assert_eq!(Store::latest_migration(), 15);
+    assert_eq!(Store::latest_migration(), 16);
 }
 
 async fn accounts_are_unique_by_phone_email_and_snils(db: TestDb) {
@@ -973,6 +977,87 @@ async fn signing_documents_takes_drafts_only(db: TestDb) {
             .all(|d| d.content.is_empty() && d.size == 1 && d.signature.is_some()),
         "without their bytes, the rest as it is"
     );
+}
+
+/// `parts` under the DER tag `tag` (short lengths only).
+fn tlv(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
+    let body = parts.concat();
+    let mut out = vec![tag, u8::try_from(body.len()).unwrap()];
+    out.extend(body);
+    out
+}
+
+/// A CMS SignedData in DER, signer `n`'s, carrying `certificates` (a stand-in for them).
+fn signed_data(certificates: &[u8], n: u8) -> Vec<u8> {
+    const SIGNED_DATA: &[u8] = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02";
+    const DATA: &[u8] = b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01";
+    let fields = tlv(
+        0x30,
+        &[
+            b"\x02\x01\x01\x31\x00",
+            &tlv(0x30, &[DATA]),
+            &tlv(0xA0, &[certificates]),
+            &tlv(0x31, &[&[0x02, 0x01, n]]),
+        ],
+    );
+    tlv(0x30, &[SIGNED_DATA, &tlv(0xA0, &[&fields])])
+}
+
+async fn signatures_keep_their_certificates_once(db: TestDb) {
+    let owner = with_account(&db.store, 1).await;
+    let mut tx = db.store.begin().await.unwrap();
+    for n in 1..=4 {
+        tx.insert_document(&draft(&owner, n)).await.unwrap();
+    }
+    let (mine, theirs) = (&[0x30, 0x01, 0x01][..], &[0x30, 0x01, 0x02][..]);
+    let sigs: Vec<Vec<u8>> = [(mine, 1), (mine, 2), (theirs, 3), (mine, 4)]
+        .iter()
+        .map(|(c, n)| signed_data(c, *n))
+        .collect();
+    let batch = [
+        ("doc1", &sigs[0][..]),
+        ("doc2", &sigs[1]),
+        ("doc3", &sigs[2]),
+    ];
+    assert_eq!(tx.sign_documents(&batch, "ca/01", 20).await.unwrap(), 3);
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin().await.unwrap();
+    assert_eq!(
+        tx.sign_documents(&[("doc4", &sigs[3])], "ca/01", 30)
+            .await
+            .unwrap(),
+        1,
+        "certificates kept already are taken as they are"
+    );
+    tx.commit().await.unwrap();
+    let kept = raw_count(&db.url, "SELECT COUNT(*) FROM signature_certificates").await;
+    assert_eq!(kept, 2);
+    let split = "SELECT COUNT(*) FROM documents WHERE certificates_id IS NOT NULL";
+    assert_eq!(raw_count(&db.url, split).await, 4);
+    for (n, sig) in sigs.iter().enumerate() {
+        let id = format!("doc{}", n + 1);
+        let got = db.store.read().await.unwrap().document(&id).await.unwrap();
+        assert_eq!(
+            got.unwrap().signature.as_ref(),
+            Some(sig),
+            "{id}, whole again"
+        );
+    }
+    // What the row holds is the signature without them.
+    raw(
+        &db.url,
+        "UPDATE documents SET certificates_id = NULL WHERE id = 'doc1'",
+    )
+    .await;
+    let doc1 = db
+        .store
+        .read()
+        .await
+        .unwrap()
+        .document("doc1")
+        .await
+        .unwrap();
+    assert_eq!(doc1.unwrap().signature.unwrap().len(), sigs[0].len() - 5);
 }
 
 async fn outbox_claims_leases_and_retries(db: TestDb) {

@@ -118,6 +118,20 @@ pub async fn raw_sql(url: &str, sql: &str) {
     pool.close().await;
 }
 
+/// The one number `sql` selects from the database at `url`, read around the store.
+pub async fn raw_count(url: &str, sql: &str) -> i64 {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .expect("direct connection");
+    let count = sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&pool)
+        .await
+        .expect(sql);
+    pool.close().await;
+    count
+}
+
 /// The six-digit code in the newest message queued in `store`'s outbox to `recipient` (what an
 /// SMS or e-mail would carry), for tests and benchmarks that answer the codes they cause.
 ///

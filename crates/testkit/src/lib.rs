@@ -7,7 +7,7 @@ mod db;
 mod openssl;
 mod sinks;
 
-pub use db::{TestDb, postgres, queued_code, raw_sql, sqlite, while_resealed};
+pub use db::{TestDb, postgres, queued_code, raw_count, raw_sql, sqlite, while_resealed};
 pub use openssl::{gost_openssl_conf, openssl_gost};
 pub use sinks::{HttpSink, Received, SmtpSink};
 

@@ -8,10 +8,12 @@
 
 mod attributes;
 mod ber;
+mod certificate_field;
 mod report;
 mod sign;
 mod verify;
 
+pub use certificate_field::{join_certificates, split_certificates};
 pub use report::{DocumentReport, SignatureReport, SignerIdentity, verify_document};
 pub use sign::{SignRequest, add_signer, sign};
 pub use verify::{SignerCheck, SignerFinding, verify_signer};
