@@ -118,6 +118,13 @@ fn openssl(dir: &Path, args: &[&str]) -> (bool, String) {
     )
 }
 
+/// `party`'s certificate and key as cert.pem and key.pem in `dir`, for [`openssl_sign`].
+fn write_signer(dir: &Path, party: &Party) {
+    std::fs::write(dir.join("cert.pem"), party.cert.to_pem()).unwrap();
+    let key = podpis_keys::file::plain_pem(&party.key).unwrap();
+    std::fs::write(dir.join("key.pem"), key).unwrap();
+}
+
 /// `openssl cms -sign` of doc.bin with cert.pem and key.pem in `dir`, and `extra` options.
 fn openssl_sign(dir: &Path, extra: &[&str]) -> Vec<u8> {
     let mut args = vec![
@@ -286,12 +293,7 @@ fn podpis_verifies_openssl_signatures_der_and_streamed_ber() {
     std::fs::write(d.join("doc.bin"), DOCUMENT).unwrap();
     for spec in ["gost2012-256", "gost2012-512", "ecdsa-p256", "rsa-2048"] {
         let party = party(spec);
-        std::fs::write(d.join("cert.pem"), party.cert.to_pem()).unwrap();
-        std::fs::write(
-            d.join("key.pem"),
-            podpis_keys::file::plain_pem(&party.key).unwrap(),
-        )
-        .unwrap();
+        write_signer(d, &party);
         for (name, extra) in [
             ("detached", &["-outform", "DER"][..]),
             ("attached", &["-nodetach", "-outform", "DER"][..]),
@@ -352,15 +354,11 @@ fn podpis_verifies_openssl_signatures_der_and_streamed_ber() {
     }
 }
 
-#[test]
-fn co_signatures_keep_the_first_and_openssl_checks_both() {
-    require_engine();
-    let first = party("gost2012-256");
-    let second = party_numbered("gost2012-512", 3);
-    let message = podpis_sign(&first, false);
-    let digest = digest_for(&second, DOCUMENT);
-    let both = add_signer(
-        &message,
+/// A detached signature by `first` with `second`'s added beside it.
+fn co_signed(first: &Party, second: &Party) -> SignedMessage {
+    let digest = digest_for(second, DOCUMENT);
+    add_signer(
+        &podpis_sign(first, false),
         &SignRequest {
             signer: &second.key,
             certificate: &second.cert,
@@ -369,7 +367,15 @@ fn co_signatures_keep_the_first_and_openssl_checks_both() {
             signing_time: SystemTime::now(),
         },
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn co_signatures_keep_the_first_and_openssl_checks_both() {
+    require_engine();
+    let first = party("gost2012-256");
+    let second = party_numbered("gost2012-512", 3);
+    let both = co_signed(&first, &second);
     assert_eq!(both.signer_count(), 2);
     assert_eq!(check_all(&both, DOCUMENT), [None, None]);
     assert_eq!(both.certificates().len(), 4);
@@ -641,31 +647,14 @@ fn certificates_split_off_and_join_back_byte_for_byte() {
         assert!(join_certificates(&without, &field[1..]).is_err());
     }
     // A co-signature carries four certificates.
-    let second = party_numbered("gost2012-512", 3);
-    let digest = digest_for(&second, DOCUMENT);
-    let both = add_signer(
-        &podpis_sign(&party, false),
-        &SignRequest {
-            signer: &second.key,
-            certificate: &second.cert,
-            chain: std::slice::from_ref(&second.ca),
-            digest: &digest,
-            signing_time: SystemTime::now(),
-        },
-    )
-    .unwrap();
+    let both = co_signed(&party, &party_numbered("gost2012-512", 3));
     split_and_join(&both.to_der().unwrap(), 4);
 
     // OpenSSL's: DER splits; streamed BER, PEM and one without certificates do not.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("doc.bin"), DOCUMENT).unwrap();
-    std::fs::write(d.join("cert.pem"), party.cert.to_pem()).unwrap();
-    std::fs::write(
-        d.join("key.pem"),
-        podpis_keys::file::plain_pem(&party.key).unwrap(),
-    )
-    .unwrap();
+    write_signer(d, &party);
     for (extra, splits) in [
         (&["-outform", "DER"][..], true),
         (&["-nodetach", "-outform", "DER"][..], true),
