@@ -92,10 +92,11 @@ fn wrap(header: Header, parts: &[&[u8]]) -> der::Result<Vec<u8>> {
 pub fn split_certificates(der: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let parts = Parts::read(der).ok()?;
     let certificates = parts.certificates?;
-    let without = parts.write(None).ok()?;
-    // Only what joins back to the very same bytes is split.
-    (join_certificates(&without, certificates).ok()? == der)
-        .then(|| (without, certificates.to_vec()))
+    // Only what is written back to the very same bytes is split.
+    if parts.write(Some(certificates)).ok()? != der {
+        return None;
+    }
+    Some((parts.write(None).ok()?, certificates.to_vec()))
 }
 
 /// Puts the certificates field `certificates` that [`split_certificates`] took out back into
