@@ -21,25 +21,13 @@ pub struct Received {
 }
 
 impl Received {
-    /// The first run of exactly six digits in the target or text: the one-time code it carries.
+    /// The first six-digit word in the target or text: the one-time code it carries. Digits
+    /// that run on into letters (a hexadecimal serial number or id in a notice) are not one.
     pub fn code(&self) -> Option<String> {
-        let all = format!("{} {}", percent_decode(&self.to), self.text);
-        let bytes = all.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i].is_ascii_digit() {
-                let start = i;
-                while i < bytes.len() && bytes[i].is_ascii_digit() {
-                    i += 1;
-                }
-                if i - start == 6 {
-                    return Some(all[start..i].to_owned());
-                }
-            } else {
-                i += 1;
-            }
-        }
-        None
+        let all = format!("{} {}", percent_decode(&self.to), percent_decode(&self.text));
+        all.split(|c: char| !c.is_ascii_alphanumeric())
+            .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned)
     }
 }
 
@@ -416,5 +404,12 @@ mod tests {
             text: "phone 79990001122".into(),
         };
         assert_eq!(r.code(), None);
+        // A certificate's hexadecimal serial number holds digit runs that are not codes.
+        let r = Received {
+            channel: "http",
+            to: "/send?text=serial+7f123456ab%2C+1234567+a654321".into(),
+            text: "POST text=code%20246810.".into(),
+        };
+        assert_eq!(r.code().as_deref(), Some("246810"));
     }
 }
