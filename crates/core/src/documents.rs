@@ -16,7 +16,10 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use podpis_keys::{Signer, SoftwareKey};
 use podpis_pki::Certificate;
-use podpis_pki::cades::{DigestAlgorithm, SignRequest, SignedMessage, sign, verify_signer};
+use podpis_pki::cades::{
+    DigestAlgorithm, SignRequest, SignedMessage, certificates_field, join_certificates,
+    sign_without_certificates, split_certificates, verify_signer,
+};
 use podpis_pki::issue::normalize_serial;
 use podpis_store::{CloudKey, Document, Service, Tx};
 
@@ -247,8 +250,10 @@ impl Portal {
         };
         let cert = self.authority.certificate(&der)?;
         let chain = self.usable_now(&cert).await?.chain;
-        // The signatures, when the PIN opens the key; nothing is kept unless the transaction
-        // below finds the PIN counted and the code right.
+        // The signatures, when the PIN opens the key, each without the certificates they all
+        // carry, which are encoded once; nothing is kept unless the transaction below finds
+        // the PIN counted and the code right.
+        let certificates = certificates_field(&cert, &chain).map_err(internal)?;
         let signatures = self
             .open_cloud_key(&read, pin)?
             .map(|key| {
@@ -280,8 +285,15 @@ impl Portal {
         }
         let signer = format!("{}/{}", cloud.centre_id, cloud.serial);
         let mut signed = documents;
-        self.take_signatures(&mut tx, ctx, &mut signed, signatures, &signer)
-            .await?;
+        self.take_signatures(
+            &mut tx,
+            ctx,
+            &mut signed,
+            signatures,
+            Some(&certificates),
+            &signer,
+        )
+        .await?;
         tx.commit().await?;
         Ok(signed)
     }
@@ -321,10 +333,21 @@ impl Portal {
             }
         };
         let (der, signer) = checked;
+        let (signature, certificates) = match split_certificates(&der) {
+            Some((without, field)) => (without, Some(field)),
+            None => (der, None),
+        };
         let mut tx = self.store.begin().await?;
         let mut document = [own_document(&mut tx, who, id).await?];
-        self.take_signatures(&mut tx, ctx, &mut document, vec![der], &signer)
-            .await?;
+        self.take_signatures(
+            &mut tx,
+            ctx,
+            &mut document,
+            vec![signature],
+            certificates.as_deref(),
+            &signer,
+        )
+        .await?;
         tx.commit().await?;
         let [document] = document;
         Ok(document)
@@ -414,12 +437,15 @@ impl Portal {
 
     /// Stores the signatures of drafts `documents` (one each, in order) by `signer` and
     /// journals each, inside `tx`; refused, for all of them, when one was no longer a draft.
+    /// With `certificates`, the signatures are without the certificates they carry and
+    /// `certificates` is their field.
     async fn take_signatures(
         &self,
         tx: &mut Tx,
         ctx: &Context,
         documents: &mut [Document],
         signatures: Vec<Vec<u8>>,
+        certificates: Option<&[u8]>,
         signer: &str,
     ) -> Result<()> {
         let now = self.now();
@@ -428,12 +454,15 @@ impl Portal {
             .zip(&signatures)
             .map(|(d, s)| (d.id.as_str(), s.as_slice()))
             .collect();
-        if tx.sign_documents(&rows, signer, now).await? != documents.len() as u64 {
+        if tx.sign_documents(&rows, certificates, signer, now).await? != documents.len() as u64 {
             return Err(already_signed());
         }
         for (document, signature) in documents.iter_mut().zip(signatures) {
             document.status = "sent".into();
-            document.signature = Some(signature);
+            document.signature = Some(match certificates {
+                Some(field) => join_certificates(&signature, field).map_err(internal)?,
+                None => signature,
+            });
             document.signer = Some(signer.to_owned());
             document.signed_at = Some(now);
             document.updated_at = now;
@@ -498,7 +527,8 @@ impl Portal {
         Ok(document)
     }
 
-    /// A detached CAdES-BES signature of `content` by `key` with `cert` and its `chain`.
+    /// A detached CAdES-BES signature of `content` by `key` with `cert` and its `chain`,
+    /// without the certificates (see [`certificates_field`]).
     fn sign_bytes(
         &self,
         key: &SoftwareKey,
@@ -516,9 +546,7 @@ impl Portal {
             digest: &digest,
             signing_time: UNIX_EPOCH + Duration::from_secs(self.now().max(0) as u64),
         };
-        sign(&request, None)
-            .and_then(|m| m.to_der())
-            .map_err(internal)
+        sign_without_certificates(&request, None).map_err(internal)
     }
 
     /// The principal's cloud key `key_id` and its certificate (DER), once that certificate is

@@ -1,7 +1,7 @@
 //! Portal services and the documents citizens sign in them (see `0009_documents.sql`).
 
 use podpis_gost::hash::{Digest, Streebog256};
-use podpis_pki::cades::{join_certificates, split_certificates};
+use podpis_pki::cades::join_certificates;
 use sqlx::any::AnyRow;
 
 use crate::{Error, Result, Tx, col, dynamic, from_base64, placeholders, value_rows};
@@ -105,42 +105,6 @@ fn whole(row: &AnyRow, signature: Vec<u8>) -> Result<Vec<u8>> {
         Some(certificates) => join_certificates(&signature, &certificates)
             .map_err(|e| Error::Corrupt(format!("a document's signature: {e}"))),
         None => Ok(signature),
-    }
-}
-
-/// Signatures as they are stored: each without the certificates it carries, with the id of
-/// those (or whole, with none, when it does not split).
-struct Stored {
-    /// Each signature, in order, and the id of its certificates.
-    signatures: Vec<(Vec<u8>, Option<String>)>,
-    /// The distinct certificates fields: (id, the field's bytes).
-    certificates: Vec<(String, Vec<u8>)>,
-}
-
-impl Stored {
-    /// Splits `signatures` (a batch by one signer carries one set of certificates: it is
-    /// hashed once).
-    fn split<'a>(signatures: impl Iterator<Item = &'a [u8]>) -> Self {
-        let mut stored = Self {
-            signatures: Vec::new(),
-            certificates: Vec::new(),
-        };
-        for signature in signatures {
-            let Some((without, field)) = split_certificates(signature) else {
-                stored.signatures.push((signature.to_vec(), None));
-                continue;
-            };
-            let id = match stored.certificates.iter().find(|(_, f)| *f == field) {
-                Some((id, _)) => id.clone(),
-                None => {
-                    let id = hex::encode(Streebog256::digest(&field));
-                    stored.certificates.push((id.clone(), field));
-                    id
-                }
-            };
-            stored.signatures.push((without, Some(id)));
-        }
-        stored
     }
 }
 
@@ -384,11 +348,14 @@ impl Tx {
 
     /// Records the signatures of drafts, `(id, signature)` each, by `signer` and sends them for
     /// processing; returns how many were still drafts (the others were signed meanwhile and
-    /// are left as they are). Each signature is stored without its certificates, which are
-    /// kept once (two statements for a batch by one signer).
+    /// are left as they are). With `certificates`, each signature is one without its
+    /// certificates and `certificates` their field, which [`join_certificates`] puts back when
+    /// it is read: the field is kept once, under its Streebog-256 (two statements for a batch
+    /// by one signer). Without it, each signature is kept whole.
     pub async fn sign_documents(
         &mut self,
         signatures: &[(&str, &[u8])],
+        certificates: Option<&[u8]>,
         signer: &str,
         at: i64,
     ) -> Result<u64> {
@@ -396,17 +363,16 @@ impl Tx {
         if n == 0 {
             return Ok(0);
         }
-        let stored = Stored::split(signatures.iter().map(|(_, s)| *s));
-        if !stored.certificates.is_empty() {
-            let mut q = self.in_order(format!(
-                "INSERT INTO signature_certificates (id, der) VALUES {} \
+        let certificates_id = certificates.map(|field| hex::encode(Streebog256::digest(field)));
+        if let (Some(id), Some(field)) = (&certificates_id, certificates) {
+            sqlx::query(
+                "INSERT INTO signature_certificates (id, der) VALUES ($1, $2) \
                  ON CONFLICT (id) DO NOTHING",
-                value_rows(stored.certificates.len(), 2)
-            ));
-            for (id, der) in stored.certificates {
-                q = q.bind(id).bind(der);
-            }
-            q.execute(self.conn()).await?;
+            )
+            .bind(id.clone())
+            .bind(field.to_vec())
+            .execute(self.conn())
+            .await?;
         }
         let mut q = self.in_order(format!(
             "UPDATE documents SET status = 'sent', signature = v.column2, \
@@ -415,11 +381,11 @@ impl Tx {
              WHERE documents.id = v.column1 AND documents.status = 'draft'",
             value_rows(n, 5)
         ));
-        for ((id, _), (signature, certificates)) in signatures.iter().zip(stored.signatures) {
+        for (id, signature) in signatures {
             q = q
                 .bind(id.to_string())
-                .bind(signature)
-                .bind(certificates)
+                .bind(signature.to_vec())
+                .bind(certificates_id.clone())
                 .bind(signer.to_owned())
                 .bind(at);
         }

@@ -3,6 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use podpis_pki::cades::split_certificates;
 use podpis_store::{
     Account, Binding, Centre, Ceremony, CloudKey, Code, Cutoffs, Delivery, Document, JournalFilter,
     KeptVerification, NewEntry, NewMessage, Passkey, Profile, Pruned, Session, Store,
@@ -937,13 +938,13 @@ async fn signing_documents_takes_drafts_only(db: TestDb) {
     let one: &[u8] = &[0x30, 1];
     let two: &[u8] = &[0x30, 2];
     assert_eq!(
-        tx.sign_documents(&[("doc1", one), ("doc2", two)], "ca/01", 20)
+        tx.sign_documents(&[("doc1", one), ("doc2", two)], None, "ca/01", 20)
             .await
             .unwrap(),
         2
     );
     assert_eq!(
-        tx.sign_documents(&[("doc2", one), ("doc3", one)], "ca/02", 30)
+        tx.sign_documents(&[("doc2", one), ("doc3", one)], None, "ca/02", 30)
             .await
             .unwrap(),
         1,
@@ -1014,16 +1015,29 @@ async fn signatures_keep_their_certificates_once(db: TestDb) {
         .iter()
         .map(|(c, n)| signed_data(c, *n))
         .collect();
-    let batch = [
-        ("doc1", &sigs[0][..]),
-        ("doc2", &sigs[1]),
-        ("doc3", &sigs[2]),
-    ];
-    assert_eq!(tx.sign_documents(&batch, "ca/01", 20).await.unwrap(), 3);
+    // As a signer's batch comes: each without the certificates, and their field once.
+    let parts: Vec<(Vec<u8>, Vec<u8>)> = sigs
+        .iter()
+        .map(|s| split_certificates(s).unwrap())
+        .collect();
+    let mine = [("doc1", &parts[0].0[..]), ("doc2", &parts[1].0)];
+    assert_eq!(
+        tx.sign_documents(&mine, Some(&parts[0].1), "ca/01", 20)
+            .await
+            .unwrap(),
+        2
+    );
+    let theirs = [("doc3", &parts[2].0[..])];
+    assert_eq!(
+        tx.sign_documents(&theirs, Some(&parts[2].1), "ca/02", 20)
+            .await
+            .unwrap(),
+        1
+    );
     tx.commit().await.unwrap();
     let mut tx = db.store.begin().await.unwrap();
     assert_eq!(
-        tx.sign_documents(&[("doc4", &sigs[3])], "ca/01", 30)
+        tx.sign_documents(&[("doc4", &parts[3].0)], Some(&parts[3].1), "ca/01", 30)
             .await
             .unwrap(),
         1,

@@ -24,7 +24,11 @@ impl Received {
     /// The first six-digit word in the target or text: the one-time code it carries. Digits
     /// that run on into letters (a hexadecimal serial number or id in a notice) are not one.
     pub fn code(&self) -> Option<String> {
-        let all = format!("{} {}", percent_decode(&self.to), percent_decode(&self.text));
+        let all = format!(
+            "{} {}",
+            percent_decode(&self.to),
+            percent_decode(&self.text)
+        );
         all.split(|c: char| !c.is_ascii_alphanumeric())
             .find(|word| word.len() == 6 && word.bytes().all(|b| b.is_ascii_digit()))
             .map(str::to_owned)

@@ -15,7 +15,7 @@ mod verify;
 
 pub use certificate_field::{join_certificates, split_certificates};
 pub use report::{DocumentReport, SignatureReport, SignerIdentity, verify_document};
-pub use sign::{SignRequest, add_signer, sign};
+pub use sign::{SignRequest, add_signer, certificates_field, sign, sign_without_certificates};
 pub use verify::{SignerCheck, SignerFinding, verify_signer};
 
 use cms::content_info::ContentInfo;
@@ -230,13 +230,7 @@ impl SignedMessage {
 
     /// The DER encoding.
     pub fn to_der(&self) -> Result<Vec<u8>, Error> {
-        let content = der::Any::encode_from(&self.signed_data).map_err(encoding)?;
-        ContentInfo {
-            content_type: SIGNED_DATA,
-            content,
-        }
-        .to_der()
-        .map_err(encoding)
+        content_info_der(&self.signed_data)
     }
 
     /// The PEM encoding (`-----BEGIN CMS-----`, as `openssl cms -outform PEM` writes).
@@ -272,6 +266,17 @@ impl SignedMessage {
     pub fn certificates(&self) -> Vec<Certificate> {
         self.certificates.clone()
     }
+}
+
+/// `signed_data` in its ContentInfo, DER.
+fn content_info_der(signed_data: &SignedData) -> Result<Vec<u8>, Error> {
+    let content = der::Any::encode_from(signed_data).map_err(encoding)?;
+    ContentInfo {
+        content_type: SIGNED_DATA,
+        content,
+    }
+    .to_der()
+    .map_err(encoding)
 }
 
 fn encoding(e: der::Error) -> Error {

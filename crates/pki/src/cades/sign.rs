@@ -7,8 +7,8 @@ use cms::content_info::CmsVersion;
 use cms::signed_data::{
     CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
-use der::asn1::{OctetString, SetOfVec};
-use der::{Any, Encode};
+use der::asn1::{ContextSpecificRef, OctetString, SetOfVec};
+use der::{Any, Encode, TagMode, TagNumber};
 use podpis_keys::Signer;
 use spki::AlgorithmIdentifierOwned;
 
@@ -77,8 +77,7 @@ impl SignRequest<'_> {
 
     /// The certificate and the chain, as CMS carries them.
     fn certificates(&self) -> impl Iterator<Item = CertificateChoices> + '_ {
-        self.parsed()
-            .map(|c| CertificateChoices::Certificate(c.x509().clone()))
+        self.parsed().map(certificate_choice)
     }
 }
 
@@ -91,6 +90,66 @@ fn digest_identifier(algorithm: DigestAlgorithm) -> AlgorithmIdentifierOwned {
 
 /// Signs: a detached signature, or with `attached` the document inside it.
 pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<SignedMessage, Error> {
+    let certificates = CertificateSet(certificate_set(request.certificates())?);
+    let signed_data = signed_data(request, attached, Some(certificates))?;
+    let given: Vec<_> = request.parsed().collect();
+    Ok(SignedMessage::made(signed_data, &given))
+}
+
+/// Signs as [`sign`] does but leaves the certificates out: the DER that
+/// [`split_certificates`](super::split_certificates) leaves of [`sign`]'s signature, which
+/// [`join_certificates`](super::join_certificates) with [`certificates_field`] of the same
+/// certificate and chain makes whole. Many signatures by one signer so encode the certificates
+/// they all carry once.
+pub fn sign_without_certificates(
+    request: &SignRequest<'_>,
+    attached: Option<&[u8]>,
+) -> Result<Vec<u8>, Error> {
+    super::content_info_der(&signed_data(request, attached, None)?)
+}
+
+/// The certificates field (tag and all) of [`sign`]'s signatures by `certificate` with
+/// `chain`, as [`split_certificates`](super::split_certificates) takes it out.
+pub fn certificates_field(
+    certificate: &Certificate,
+    chain: &[Certificate],
+) -> Result<Vec<u8>, Error> {
+    let set = CertificateSet(certificate_set(
+        std::iter::once(certificate)
+            .chain(chain)
+            .map(certificate_choice),
+    )?);
+    ContextSpecificRef {
+        tag_number: TagNumber(0),
+        tag_mode: TagMode::Implicit,
+        value: &set,
+    }
+    .to_der()
+    .map_err(encoding)
+}
+
+/// `certificates` as a DER set (ordered, each once).
+fn certificate_set(
+    certificates: impl Iterator<Item = CertificateChoices>,
+) -> Result<SetOfVec<CertificateChoices>, Error> {
+    let mut set = SetOfVec::new();
+    for cert in certificates {
+        insert_new(&mut set, cert)?;
+    }
+    Ok(set)
+}
+
+/// `certificate` as CMS carries it.
+fn certificate_choice(certificate: &Certificate) -> CertificateChoices {
+    CertificateChoices::Certificate(certificate.x509().clone())
+}
+
+/// The SignedData of `request`'s signature, carrying `certificates`.
+fn signed_data(
+    request: &SignRequest<'_>,
+    attached: Option<&[u8]>,
+    certificates: Option<CertificateSet>,
+) -> Result<SignedData, Error> {
     let (algorithm, info) = request.signer_info()?;
     let econtent = attached
         .map(|content| {
@@ -98,11 +157,7 @@ pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<Signed
                 .map_err(encoding)
         })
         .transpose()?;
-    let mut certificates = SetOfVec::new();
-    for cert in request.certificates() {
-        insert_new(&mut certificates, cert)?;
-    }
-    let signed_data = SignedData {
+    Ok(SignedData {
         version: CmsVersion::V1,
         digest_algorithms: SetOfVec::try_from(vec![digest_identifier(algorithm)])
             .map_err(encoding)?,
@@ -110,12 +165,10 @@ pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<Signed
             econtent_type: DATA,
             econtent,
         },
-        certificates: Some(CertificateSet(certificates)),
+        certificates,
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![info]).map_err(encoding)?),
-    };
-    let given: Vec<_> = request.parsed().collect();
-    Ok(SignedMessage::made(signed_data, &given))
+    })
 }
 
 /// Adds a parallel signature by another signer to `message`, leaving the others as they are.
