@@ -363,17 +363,21 @@ impl Tx {
         if n == 0 {
             return Ok(0);
         }
-        let certificates_id = certificates.map(|field| hex::encode(Streebog256::digest(field)));
-        if let (Some(id), Some(field)) = (&certificates_id, certificates) {
-            sqlx::query(
-                "INSERT INTO signature_certificates (id, der) VALUES ($1, $2) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(id.clone())
-            .bind(field.to_vec())
-            .execute(self.conn())
-            .await?;
-        }
+        let certificates_id = match certificates {
+            Some(field) => {
+                let id = hex::encode(Streebog256::digest(field));
+                sqlx::query(
+                    "INSERT INTO signature_certificates (id, der) VALUES ($1, $2) \
+                     ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(id.clone())
+                .bind(field.to_vec())
+                .execute(self.conn())
+                .await?;
+                Some(id)
+            }
+            None => None,
+        };
         let mut q = self.in_order(format!(
             "UPDATE documents SET status = 'sent', signature = v.column2, \
              certificates_id = v.column3, signer = v.column4, signed_at = v.column5, \

@@ -74,11 +74,6 @@ impl SignRequest<'_> {
     fn parsed(&self) -> impl Iterator<Item = &Certificate> + '_ {
         std::iter::once(self.certificate).chain(self.chain)
     }
-
-    /// The certificate and the chain, as CMS carries them.
-    fn certificates(&self) -> impl Iterator<Item = CertificateChoices> + '_ {
-        self.parsed().map(certificate_choice)
-    }
 }
 
 fn digest_identifier(algorithm: DigestAlgorithm) -> AlgorithmIdentifierOwned {
@@ -90,7 +85,7 @@ fn digest_identifier(algorithm: DigestAlgorithm) -> AlgorithmIdentifierOwned {
 
 /// Signs: a detached signature, or with `attached` the document inside it.
 pub fn sign(request: &SignRequest<'_>, attached: Option<&[u8]>) -> Result<SignedMessage, Error> {
-    let certificates = CertificateSet(certificate_set(request.certificates())?);
+    let certificates = certificate_set(request.certificate, request.chain)?;
     let signed_data = signed_data(request, attached, Some(certificates))?;
     let given: Vec<_> = request.parsed().collect();
     Ok(SignedMessage::made(signed_data, &given))
@@ -114,11 +109,7 @@ pub fn certificates_field(
     certificate: &Certificate,
     chain: &[Certificate],
 ) -> Result<Vec<u8>, Error> {
-    let set = CertificateSet(certificate_set(
-        std::iter::once(certificate)
-            .chain(chain)
-            .map(certificate_choice),
-    )?);
+    let set = certificate_set(certificate, chain)?;
     ContextSpecificRef {
         tag_number: TagNumber(0),
         tag_mode: TagMode::Implicit,
@@ -128,20 +119,26 @@ pub fn certificates_field(
     .map_err(encoding)
 }
 
-/// `certificates` as a DER set (ordered, each once).
+/// `certificate` and its `chain` as the certificates field of a signature carries them.
 fn certificate_set(
-    certificates: impl Iterator<Item = CertificateChoices>,
-) -> Result<SetOfVec<CertificateChoices>, Error> {
+    certificate: &Certificate,
+    chain: &[Certificate],
+) -> Result<CertificateSet, Error> {
     let mut set = SetOfVec::new();
-    for cert in certificates {
-        insert_new(&mut set, cert)?;
-    }
-    Ok(set)
+    add_certificates(&mut set, certificate, chain)?;
+    Ok(CertificateSet(set))
 }
 
-/// `certificate` as CMS carries it.
-fn certificate_choice(certificate: &Certificate) -> CertificateChoices {
-    CertificateChoices::Certificate(certificate.x509().clone())
+/// Adds `certificate` and then its `chain` to a DER set of certificates, each once.
+fn add_certificates(
+    set: &mut SetOfVec<CertificateChoices>,
+    certificate: &Certificate,
+    chain: &[Certificate],
+) -> Result<(), Error> {
+    for cert in std::iter::once(certificate).chain(chain) {
+        insert_new(set, CertificateChoices::Certificate(cert.x509().clone()))?;
+    }
+    Ok(())
 }
 
 /// The SignedData of `request`'s signature, carrying `certificates`.
@@ -188,9 +185,7 @@ pub fn add_signer(
         .take()
         .map(|c| c.0)
         .unwrap_or_default();
-    for cert in request.certificates() {
-        insert_new(&mut certificates, cert)?;
-    }
+    add_certificates(&mut certificates, request.certificate, request.chain)?;
     signed_data.certificates = Some(CertificateSet(certificates));
     insert_new(&mut signed_data.signer_infos.0, info)?;
     Ok(SignedMessage::new(signed_data))
