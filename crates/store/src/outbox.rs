@@ -142,18 +142,21 @@ impl Tx {
         Ok(claimed)
     }
 
-    /// Records a delivery; a sensitive text is erased then.
+    /// Records a delivery; a sensitive text is erased then. A message already delivered keeps
+    /// its first delivery (another worker that claimed it after a lease ran out may send it
+    /// too); returns whether this delivery was recorded.
     pub async fn mark_delivered(
         &mut self,
         id: &str,
         now: i64,
         by: &str,
         keep_text: bool,
-    ) -> Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET delivered_at = $2, delivered_by = $3, claimed_until = 0, last_error = NULL, \
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE outbox SET delivered_at = $2, delivered_by = $3, claimed_until = 0, \
+             last_error = NULL, failed_at = NULL, \
              body = CASE WHEN sensitive = 1 AND $4 = 0 THEN '[erased after delivery]' ELSE body END \
-             WHERE id = $1",
+             WHERE id = $1 AND delivered_at IS NULL",
         )
         .bind(id)
         .bind(now)
@@ -161,7 +164,7 @@ impl Tx {
         .bind(i64::from(keep_text))
         .execute(self.conn())
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Gives back the claims, held until `claimed_until`, on messages `ids` that their worker
@@ -185,26 +188,32 @@ impl Tx {
         Ok(q.execute(self.conn()).await?.rows_affected())
     }
 
-    /// Records a failed attempt: tried again at `retry_at`, or, with `None`, given up.
+    /// Records a failed attempt of the claim held until `claimed_until`: tried again at
+    /// `retry_at`, or, with `None`, given up. A message claimed since by another worker (its
+    /// lease ran out), or delivered, is left to that claim; returns whether the failure was
+    /// recorded.
     pub async fn mark_attempt_failed(
         &mut self,
         id: &str,
+        claimed_until: i64,
         now: i64,
         error: &str,
         retry_at: Option<i64>,
-    ) -> Result<()> {
-        sqlx::query(
-            "UPDATE outbox SET claimed_until = 0, last_error = $3, \
-             next_attempt_at = CASE WHEN $4 > 0 THEN $4 ELSE next_attempt_at END, \
-             failed_at = CASE WHEN $4 > 0 THEN NULL ELSE $2 END WHERE id = $1",
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE outbox SET claimed_until = 0, last_error = $4, \
+             next_attempt_at = CASE WHEN $5 > 0 THEN $5 ELSE next_attempt_at END, \
+             failed_at = CASE WHEN $5 > 0 THEN NULL ELSE $3 END \
+             WHERE id = $1 AND claimed_until = $2 AND delivered_at IS NULL AND failed_at IS NULL",
         )
         .bind(id)
+        .bind(claimed_until)
         .bind(now)
         .bind(error)
         .bind(retry_at.unwrap_or(0))
         .execute(self.conn())
         .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Messages newest first (the administrator's mailbox page).

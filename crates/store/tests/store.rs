@@ -35,6 +35,7 @@ podpis_testkit::on_both!(
     outbox_claims_leases_and_retries,
     outbox_claims_in_parallel_never_double,
     outbox_claims_given_back_only_by_their_holder,
+    outbox_outcomes_are_recorded_by_the_claim_that_holds,
     settings_first_writer_wins,
     passkeys_and_ceremonies,
 );
@@ -1094,12 +1095,16 @@ async fn outbox_claims_leases_and_retries(db: TestDb) {
         "leased"
     );
     // m1 delivered (its code erased), m2 fails once and waits for its retry.
-    tx.mark_delivered("m1", 231, "sms-http", false)
-        .await
-        .unwrap();
-    tx.mark_attempt_failed("m2", 231, "gateway said 503", Some(300))
-        .await
-        .unwrap();
+    assert!(
+        tx.mark_delivered("m1", 231, "sms-http", false)
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.mark_attempt_failed("m2", 260, 231, "gateway said 503", Some(300))
+            .await
+            .unwrap()
+    );
     assert!(
         tx.claim_messages(299, 60, 10).await.unwrap().is_empty(),
         "not due yet"
@@ -1110,9 +1115,11 @@ async fn outbox_claims_leases_and_retries(db: TestDb) {
     // A lease that runs out (the worker died) gives the message to the next claim.
     let third = tx.claim_messages(361, 60, 10).await.unwrap();
     assert_eq!((third.len(), third[0].attempts), (1, 3));
-    tx.mark_attempt_failed("m2", 362, "still down", None)
-        .await
-        .unwrap();
+    assert!(
+        tx.mark_attempt_failed("m2", 421, 362, "still down", None)
+            .await
+            .unwrap()
+    );
     assert_eq!(tx.pending_messages().await.unwrap(), 0);
     let all = tx.messages(10, 0).await.unwrap();
     let m1 = all.iter().find(|m| m.message.id == "m1").unwrap();
@@ -1173,6 +1180,87 @@ async fn outbox_claims_in_parallel_never_double(db: TestDb) {
     );
 }
 
+async fn outbox_outcomes_are_recorded_by_the_claim_that_holds(db: TestDb) {
+    let mut tx = db.store.begin().await.unwrap();
+    for (id, at) in [("m1", 100), ("m2", 101)] {
+        tx.enqueue(&message(id, at, false)).await.unwrap();
+    }
+    // The first worker's claims (held until 260) run out; a second worker claims both again.
+    assert_eq!(tx.claim_messages(200, 60, 10).await.unwrap().len(), 2);
+    assert_eq!(tx.claim_messages(261, 60, 10).await.unwrap().len(), 2);
+    // The first worker's late failures change nothing: not given up, not due again, the
+    // second worker's claim kept.
+    assert!(
+        !tx.mark_attempt_failed("m1", 260, 270, "no answer", None)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.mark_attempt_failed("m2", 260, 270, "no answer", Some(280))
+            .await
+            .unwrap()
+    );
+    assert!(
+        tx.claim_messages(300, 60, 10).await.unwrap().is_empty(),
+        "still the second worker's"
+    );
+    assert_eq!(tx.pending_messages().await.unwrap(), 2);
+    // The second worker delivers m1; the first's late delivery of it keeps the first record.
+    assert!(
+        tx.mark_delivered("m1", 290, "sms-http", false)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !tx.mark_delivered("m1", 295, "sms-other", false)
+            .await
+            .unwrap()
+    );
+    // A failure recorded for a delivered message by its own claim changes nothing either.
+    assert!(
+        !tx.mark_attempt_failed("m1", 321, 296, "late", None)
+            .await
+            .unwrap()
+    );
+    // The second worker's own failure of m2 counts.
+    assert!(
+        tx.mark_attempt_failed("m2", 321, 300, "gateway said 503", Some(400))
+            .await
+            .unwrap()
+    );
+    let all = tx.messages(10, 0).await.unwrap();
+    let m1 = all.iter().find(|m| m.message.id == "m1").unwrap();
+    assert_eq!(
+        (m1.delivery.clone(), m1.last_error.as_deref()),
+        (
+            Delivery::Delivered {
+                at: 290,
+                by: "sms-http".into()
+            },
+            None
+        )
+    );
+    let m2 = all.iter().find(|m| m.message.id == "m2").unwrap();
+    assert_eq!(
+        (m2.delivery.clone(), m2.last_error.as_deref(), m2.attempts),
+        (
+            Delivery::Pending {
+                next_attempt_at: 400
+            },
+            Some("gateway said 503"),
+            2
+        )
+    );
+    let again = tx.claim_messages(400, 60, 10).await.unwrap();
+    assert_eq!(
+        again
+            .iter()
+            .map(|m| (m.message.id.as_str(), m.attempts))
+            .collect::<Vec<_>>(),
+        [("m2", 3)]
+    );
+}
+
 async fn outbox_claims_given_back_only_by_their_holder(db: TestDb) {
     let mut tx = db.store.begin().await.unwrap();
     for (id, at) in [("m1", 100), ("m2", 101), ("m3", 102)] {
@@ -1180,9 +1268,11 @@ async fn outbox_claims_given_back_only_by_their_holder(db: TestDb) {
     }
     let claimed = tx.claim_messages(200, 60, 10).await.unwrap();
     assert_eq!(claimed.len(), 3);
-    tx.mark_delivered("m1", 201, "sms-http", false)
-        .await
-        .unwrap();
+    assert!(
+        tx.mark_delivered("m1", 201, "sms-http", false)
+            .await
+            .unwrap()
+    );
     // A holder whose claim ran out is another's claim now: nothing to give back.
     assert_eq!(tx.release_claims(&["m2", "m3"], 250).await.unwrap(), 0);
     // The holder gives back m2 and m3 (m1 is delivered and stays so): due at once, the

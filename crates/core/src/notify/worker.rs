@@ -102,7 +102,7 @@ impl Worker {
                 tx.commit().await?;
                 return Ok(handled);
             }
-            self.deliver(m, limit).await?;
+            self.deliver(m, held_until, limit).await?;
         }
         Ok(claimed.len())
     }
@@ -113,7 +113,8 @@ impl Worker {
         Duration::from_secs((self.lease / 2).max(1) as u64)
     }
 
-    async fn deliver(&self, m: &Message, limit: Duration) -> Result<()> {
+    /// Sends `m`, claimed until `held_until`, and records the outcome.
+    async fn deliver(&self, m: &Message, held_until: i64, limit: Duration) -> Result<()> {
         let sender = match m.message.channel.as_str() {
             "sms" => &self.sms,
             "webhook" => &self.webhook,
@@ -132,23 +133,33 @@ impl Worker {
         let mut tx = self.store.begin().await?;
         match outcome {
             Ok(()) => {
-                tx.mark_delivered(&m.message.id, now, sender.name(), sender.keeps_text())
+                let recorded = tx
+                    .mark_delivered(&m.message.id, now, sender.name(), sender.keeps_text())
                     .await?;
                 self.stats.delivered.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(id = %m.message.id, channel = %m.message.channel, by = sender.name(), "message delivered");
+                if recorded {
+                    tracing::info!(id = %m.message.id, channel = %m.message.channel, by = sender.name(), "message delivered");
+                } else {
+                    tracing::warn!(id = %m.message.id, channel = %m.message.channel, by = sender.name(), "message delivered again: another worker delivered it first");
+                }
             }
             Err(error) => {
                 let retry =
                     (m.attempts < self.max_attempts).then(|| now + Self::backoff(m.attempts));
-                tx.mark_attempt_failed(&m.message.id, now, &error, retry)
+                let recorded = tx
+                    .mark_attempt_failed(&m.message.id, held_until, now, &error, retry)
                     .await?;
-                let counter = if retry.is_some() {
-                    &self.stats.retried
+                if recorded {
+                    let counter = if retry.is_some() {
+                        &self.stats.retried
+                    } else {
+                        &self.stats.failed
+                    };
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!(id = %m.message.id, channel = %m.message.channel, attempt = m.attempts, %error, "delivery failed");
                 } else {
-                    &self.stats.failed
-                };
-                counter.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(id = %m.message.id, channel = %m.message.channel, attempt = m.attempts, %error, "delivery failed");
+                    tracing::warn!(id = %m.message.id, channel = %m.message.channel, attempt = m.attempts, %error, "delivery failed after the claim ran out: the worker that holds it now decides");
+                }
             }
         }
         tx.commit().await.map_err(Into::into)
