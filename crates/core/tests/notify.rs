@@ -1,6 +1,7 @@
 //! The outbox worker against real servers on loopback: an SMTP server (lettre speaks SMTP to it)
 //! and an HTTP SMS gateway. Delivery, retries with backoff, a worker killed between the commit
-//! of its claim and the send, and a sender so slow that the claim would run out.
+//! of its claim and the send, a sender so slow that the claim would run out, and a worker that
+//! stalls past its claim while another delivers.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,7 +15,8 @@ podpis_testkit::on_both!(
     delivers_email_by_smtp_and_sms_by_http,
     retries_with_backoff,
     a_killed_worker_loses_nothing,
-    a_slow_sender_never_outlasts_the_claim
+    a_slow_sender_never_outlasts_the_claim,
+    a_worker_whose_claim_ran_out_leaves_the_outcome_to_the_next
 );
 
 const T0: i64 = 1_800_000_000;
@@ -285,6 +287,82 @@ async fn a_slow_sender_never_outlasts_the_claim(db: TestDb) {
     for m in deliveries(&s).await {
         assert!(
             matches!(m.delivery, Delivery::Delivered { .. }) && m.attempts == 1,
+            "{m:?}"
+        );
+    }
+}
+
+/// A sender that stalls past the claim (the portal's clock jumps beyond the lease, as when a
+/// node is paused), while which the next worker claims and delivers everything; then it fails.
+struct Stalled {
+    clock: Arc<ManualClock>,
+    next: Worker,
+}
+
+impl Sender for Stalled {
+    fn name(&self) -> &'static str {
+        "stalled"
+    }
+    fn send<'a>(&'a self, _: &'a Outgoing) -> SendFuture<'a> {
+        Box::pin(async move {
+            self.clock.advance(61);
+            assert_eq!(self.next.run_once().await.unwrap(), 2);
+            Err("connection reset".into())
+        })
+    }
+}
+
+async fn a_worker_whose_claim_ran_out_leaves_the_outcome_to_the_next(db: TestDb) {
+    let s = setup(db).await;
+    register(&s).await;
+    let next = Arc::new(Slow {
+        clock: s.clock.clone(),
+        seconds: 0,
+        sent: Mutex::default(),
+    });
+    let stalled = Arc::new(Stalled {
+        clock: s.clock.clone(),
+        next: Worker::new(
+            s.db.store.clone(),
+            s.clock.clone(),
+            next.clone(),
+            next.clone(),
+        ),
+    });
+    let mut first = Worker::new(
+        s.db.store.clone(),
+        s.clock.clone(),
+        stalled.clone(),
+        stalled.clone(),
+    );
+    // Its one attempt failing would give the message up, were the failure its to record.
+    first.max_attempts = 1;
+    assert_eq!(first.lease, 60);
+    // The first worker claims both messages, stalls on the first send and fails it; the second
+    // it no longer holds, so it gives it back, which changes nothing: both are delivered.
+    assert_eq!(first.run_once().await.unwrap(), 1);
+    assert_eq!(next.sent.lock().unwrap().len(), 2);
+    let stats = first.stats();
+    assert_eq!(
+        (
+            stats.delivered.load(std::sync::atomic::Ordering::Relaxed),
+            stats.failed.load(std::sync::atomic::Ordering::Relaxed),
+            stats.retried.load(std::sync::atomic::Ordering::Relaxed),
+        ),
+        (0, 0, 0),
+        "the stale failure is not counted"
+    );
+    for m in deliveries(&s).await {
+        assert_eq!(
+            (m.delivery.clone(), m.last_error.as_deref(), m.attempts),
+            (
+                Delivery::Delivered {
+                    at: T0 + 61,
+                    by: "slow".into()
+                },
+                None,
+                2
+            ),
             "{m:?}"
         );
     }
