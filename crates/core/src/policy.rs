@@ -1,4 +1,5 @@
-//! The numbers that govern sign-in: code lifetimes, tries, locks, rate limits, session lengths.
+//! The numbers that govern sign-in: code lifetimes, tries, locks, rate limits, session
+//! lengths; and how long a delivered message is kept.
 
 /// The portal's security policy. [`Policy::default`] is what `podpis serve` runs with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +31,10 @@ pub struct Policy {
     /// the figure, but the sealed key is only as strong as it against a stolen database and
     /// vault key. Fewer are for tests and measurements.
     pub pin_kdf_iterations: u32,
+    /// How long a delivered e-mail or SMS stays in the outbox, and so in the administrator's
+    /// mailbox, before housekeeping deletes it, in seconds (30 days). A message
+    /// queued or given up is never deleted.
+    pub messages_kept: i64,
 }
 
 impl Default for Policy {
@@ -47,6 +52,7 @@ impl Default for Policy {
             cookie_session_ttl: 12 * 3600,
             bearer_session_ttl: 30 * 24 * 3600,
             pin_kdf_iterations: podpis_keys::file::DEFAULT_ITERATIONS,
+            messages_kept: 30 * 24 * 3600,
         }
     }
 }

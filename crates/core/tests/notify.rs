@@ -1,7 +1,7 @@
 //! The outbox worker against real servers on loopback: an SMTP server (lettre speaks SMTP to it)
 //! and an HTTP SMS gateway. Delivery, retries with backoff, a worker killed between the commit
 //! of its claim and the send, a sender so slow that the claim would run out, and a worker that
-//! stalls past its claim while another delivers.
+//! stalls past its claim while another delivers; housekeeping of delivered messages.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -16,7 +16,8 @@ podpis_testkit::on_both!(
     retries_with_backoff,
     a_killed_worker_loses_nothing,
     a_slow_sender_never_outlasts_the_claim,
-    a_worker_whose_claim_ran_out_leaves_the_outcome_to_the_next
+    a_worker_whose_claim_ran_out_leaves_the_outcome_to_the_next,
+    delivered_messages_are_deleted_once_kept_their_time
 );
 
 const T0: i64 = 1_800_000_000;
@@ -66,9 +67,14 @@ async fn setup(db: TestDb) -> Setup {
 }
 
 async fn register(s: &Setup) {
+    register_as(s, "+79990002233", "anna@example.ru").await;
+}
+
+/// Registers a citizen with `phone` and `email`: a code to each goes to the outbox.
+async fn register_as(s: &Setup, phone: &str, email: &str) {
     let form = RegistrationForm {
-        phone: "+79990002233".into(),
-        email: "anna@example.ru".into(),
+        phone: phone.into(),
+        email: email.into(),
         password: "Пароль-2026".into(),
         surname: "Смирнова".into(),
         given_name: "Анна".into(),
@@ -366,4 +372,32 @@ async fn a_worker_whose_claim_ran_out_leaves_the_outcome_to_the_next(db: TestDb)
             "{m:?}"
         );
     }
+}
+
+/// Housekeeping deletes a delivered message once it has been kept for
+/// [`Policy::messages_kept`], and never one still queued, however old.
+async fn delivered_messages_are_deleted_once_kept_their_time(db: TestDb) {
+    let s = setup(db).await;
+    let kept = Policy::default().messages_kept;
+    register(&s).await;
+    assert_eq!(s.worker.run_once().await.unwrap(), 2);
+    s.clock.advance(kept - 60);
+    register_as(&s, "+79990002244", "boris@example.ru").await;
+    assert_eq!(s.portal.housekeeping().await.unwrap().messages, 0);
+    assert_eq!(deliveries(&s).await.len(), 4);
+    s.clock.advance(61);
+    assert_eq!(s.portal.housekeeping().await.unwrap().messages, 2);
+    let left = deliveries(&s).await;
+    assert_eq!(left.len(), 2);
+    for m in &left {
+        assert!(m.message.recipient.contains("2244") || m.message.recipient == "boris@example.ru");
+        assert!(matches!(m.delivery, Delivery::Pending { .. }), "{m:?}");
+    }
+    s.clock.advance(2 * kept);
+    assert_eq!(
+        s.portal.housekeeping().await.unwrap().messages,
+        0,
+        "queued messages stay however old"
+    );
+    assert_eq!(s.worker.run_once().await.unwrap(), 2, "and are still sent");
 }

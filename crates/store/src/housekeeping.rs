@@ -1,6 +1,6 @@
 //! Housekeeping: deletes the rows nothing looks up again — past rate-limit windows, spent
-//! one-time codes, ended sessions, unanswered passkey challenges and expired kept
-//! verifications.
+//! one-time codes, ended sessions, unanswered passkey challenges, expired kept verifications
+//! and messages delivered long ago.
 
 use crate::{Result, Tx};
 
@@ -14,6 +14,8 @@ pub struct Cutoffs {
     pub windows_before: i64,
     /// Expired codes made before this go (the send limit and a resend look back no further).
     pub codes_before: i64,
+    /// Messages delivered before this go (the outbox's queued and given-up ones stay).
+    pub delivered_before: i64,
 }
 
 /// How many rows of each kind one round of housekeeping deleted.
@@ -29,12 +31,19 @@ pub struct Pruned {
     pub ceremonies: u64,
     /// Kept verifications (a document and its signature each).
     pub kept_verifications: u64,
+    /// Delivered messages of the outbox.
+    pub messages: u64,
 }
 
 impl Pruned {
     /// All the rows deleted.
     pub fn total(&self) -> u64 {
-        self.rate_limits + self.codes + self.sessions + self.ceremonies + self.kept_verifications
+        self.rate_limits
+            + self.codes
+            + self.sessions
+            + self.ceremonies
+            + self.kept_verifications
+            + self.messages
     }
 }
 
@@ -45,6 +54,7 @@ impl Tx {
             now,
             windows_before,
             codes_before,
+            delivered_before,
         } = *cutoffs;
         Ok(Pruned {
             rate_limits: self
@@ -72,6 +82,12 @@ impl Tx {
                 .delete(
                     "DELETE FROM kept_verifications WHERE expires_at <= $1",
                     &[now],
+                )
+                .await?,
+            messages: self
+                .delete(
+                    "DELETE FROM outbox WHERE delivered_at < $1",
+                    &[delivered_before],
                 )
                 .await?,
         })

@@ -576,9 +576,10 @@ async fn rate_limit_windows(db: TestDb) {
 }
 
 /// Housekeeping at 3000 deletes what has ended — a rate window of 0, a code made at 100, a
-/// session that expired and one that was ended, a challenge past its expiry — and keeps the
-/// rest: the current window, a recent expired code (a resend may still quote it), the live
-/// session and the open challenge.
+/// session that expired and one that was ended, a challenge past its expiry, a message
+/// delivered at 100 — and keeps the rest: the current window, a recent expired code (a resend
+/// may still quote it), the live session, the open challenge, a message delivered lately, one
+/// still queued and one given up.
 async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
     with_account(&db.store, 3).await;
     with_account(&db.store, 4).await;
@@ -612,10 +613,28 @@ async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
             .await
             .unwrap();
     }
+    for id in [
+        "delivered-long-ago",
+        "delivered-lately",
+        "queued",
+        "given-up",
+    ] {
+        tx.enqueue(&message(id, 50, false)).await.unwrap();
+    }
+    assert_eq!(tx.claim_messages(60, 100, 10).await.unwrap().len(), 4);
+    for (id, at) in [("delivered-long-ago", 100), ("delivered-lately", 2500)] {
+        assert!(tx.mark_delivered(id, at, "sms-http", false).await.unwrap());
+    }
+    assert!(
+        tx.mark_attempt_failed("given-up", 160, 100, "no such number", None)
+            .await
+            .unwrap()
+    );
     let cutoffs = Cutoffs {
         now: 3000,
         windows_before: 2400,
         codes_before: 1000,
+        delivered_before: 1000,
     };
     let pruned = tx.prune(&cutoffs).await.unwrap();
     assert_eq!(
@@ -626,9 +645,10 @@ async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
             sessions: 2,
             ceremonies: 1,
             kept_verifications: 1,
+            messages: 1,
         }
     );
-    assert_eq!(pruned.total(), 6);
+    assert_eq!(pruned.total(), 7);
     assert_eq!(tx.prune(&cutoffs).await.unwrap(), Pruned::default());
     tx.commit().await.unwrap();
     let mut tx = db.store.begin().await.unwrap();
@@ -655,6 +675,15 @@ async fn housekeeping_deletes_only_spent_rows(db: TestDb) {
     assert!(tx.take_ceremony("open").await.unwrap().is_some());
     assert!(tx.kept_verification("kept", 2000).await.unwrap().is_some());
     assert!(tx.kept_verification("done", 2000).await.unwrap().is_none());
+    let mut left: Vec<String> = tx
+        .messages(10, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.message.id)
+        .collect();
+    left.sort();
+    assert_eq!(left, ["delivered-lately", "given-up", "queued"]);
 }
 
 fn kept(id: &str, expires_at: i64) -> KeptVerification {

@@ -180,6 +180,7 @@ async fn scheduled_jobs(portal: Portal, mut stopped: watch::Receiver<bool>) {
                 sessions = p.sessions,
                 ceremonies = p.ceremonies,
                 kept_verifications = p.kept_verifications,
+                messages = p.messages,
                 "spent rows deleted"
             ),
             Err(e) => tracing::error!(error = %e, "housekeeping failed"),
