@@ -695,12 +695,22 @@ async fn confirm_resend(
 struct CabinetPage {
     l: Layout,
     a: podpis_store::Account,
+    /// The account's role in words.
+    role: &'static str,
 }
 
 async fn cabinet(s: State<AppState>, u: PageUser) -> Response {
     let f = user_frame(&u, |t| t.cabinet_title);
     match s.portal.account(&u.who).await {
-        Ok(a) => html(&CabinetPage { l: f.l, a }, StatusCode::OK, None),
+        Ok(a) => {
+            let t = texts::of(u.lang());
+            let role = match a.role.as_str() {
+                "admin" => t.role_admin,
+                "operator" => t.role_operator,
+                _ => t.role_citizen,
+            };
+            html(&CabinetPage { l: f.l, a, role }, StatusCode::OK, None)
+        }
         Err(e) => page_error(f, e, u.lang()),
     }
 }

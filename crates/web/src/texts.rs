@@ -78,6 +78,9 @@ texts! {
     contacts: "Контакты", "Contacts";
     not_confirmed: "не подтверждён", "not confirmed";
     role: "Роль", "Role";
+    role_citizen: "гражданин", "citizen";
+    role_operator: "оператор удостоверяющего центра", "operator of a certification centre";
+    role_admin: "администратор портала", "portal administrator";
     signatures_title: "Электронные подписи", "Electronic signatures";
     signatures_soon: "Сертификаты, привязанные к учётной записи, их статус и срок действия.", "The certificates bound to this account, their status and validity.";
     profile_title: "Профиль", "Profile";
@@ -102,6 +105,7 @@ texts! {
     sessions_title: "Активные сеансы", "Active sessions";
     nav_signatures: "Подписи", "Signatures";
     signatures_none: "К учётной записи не привязано ни одного сертификата.", "No certificate is bound to this account.";
+    signatures_apply: "Нет сертификата? Подайте заявление в удостоверяющий центр:", "No certificate yet? Apply to a certification centre:";
     signatures_how: "Сертификат с токена или из файла: загрузите его (.cer), подпишите предложенный текст командой podpis sign и подтвердите кодом из SMS. Облачный сертификат подтверждается PIN-кодом и кодом из SMS.", "A certificate on a token or in a file: upload it (.cer), sign the text offered with podpis sign and confirm with the SMS code. A cloud certificate is confirmed with its PIN and the SMS code.";
     signatures_issued: "Выпущены для вас и ждут подключения", "Issued to you and waiting to be connected";
     signatures_cloud: "облачный ключ", "cloud key";

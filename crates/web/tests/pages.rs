@@ -109,7 +109,17 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     common::sign_in(&mut b, &s, &email, &phone).await;
     let (status, _, page) = b.get("/cabinet").await;
     assert_eq!(status, 200);
-    assert!(page.contains("Здравствуйте, Мария"), "{page}");
+    assert!(
+        page.contains("Здравствуйте, Мария!"),
+        "no patronymic, no gap: {page}"
+    );
+    assert!(page.contains("<dd>гражданин</dd>"), "the role in words");
+    for link in ["/applications", "/signatures", "/documents", "/journal"] {
+        assert!(
+            page.contains(&format!("<li><a href=\"{link}\">")),
+            "the cabinet's tile of {link}"
+        );
+    }
     let (_, _, page) = b.get("/journal").await;
     for title in [
         "Регистрация",
@@ -249,6 +259,10 @@ async fn the_signatures_page_lists_bound_certificates(db: TestDb) {
     assert!(
         page.contains("не привязано ни одного сертификата"),
         "{page}"
+    );
+    assert!(
+        page.contains("Подайте заявление в удостоверяющий центр: <a href=\"/applications\">"),
+        "with no certificate, the way to one: {page}"
     );
     let serial = common::bound_certificate(&s, &email).await;
     let (_, _, page) = b.get("/signatures").await;
