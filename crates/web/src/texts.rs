@@ -290,7 +290,8 @@ texts! {
     operator_return: "Вернуть на доработку", "Return for correction";
     operator_comment: "Что исправить", "What to correct";
     operator_open: "Открыть заявление по коду визита или QR-коду", "Open an application by its visit code or QR code";
-    operator_slots: "Время приёма (МСК, ГГГГ-ММ-ДД ЧЧ:ММ) и длительность, мин", "A slot (Moscow time, YYYY-MM-DD HH:MM) and its length, min";
+    operator_slot_starts: "Время приёма (по Москве, ГГГГ-ММ-ДД ЧЧ:ММ)", "A slot (Moscow time, YYYY-MM-DD HH:MM)";
+    operator_slot_minutes: "Длительность приёма, мин", "Its length, min";
     operator_publish: "Опубликовать", "Publish";
     operator_confirm: "Оригиналы проверены, личность подтверждена", "Originals checked, identity confirmed";
     operator_refuse: "Отказать", "Refuse";
@@ -300,6 +301,7 @@ texts! {
     operator_p12_once: "Пароль файла (показывается один раз, передайте владельцу):", "The file's password (shown once, hand it to the owner):";
     operator_p12_download: "Скачать файл .p12", "Download the .p12 file";
     operator_none: "Нет заявлений.", "No applications.";
+    operator_none_issued: "Центр ещё не выпустил ни одного сертификата.", "The centre has issued no certificate yet.";
     nav_documents: "Документы", "Documents";
     nav_verify: "Проверить подпись", "Verify a signature";
     documents_title: "Документы на подпись", "Documents to sign";

@@ -500,6 +500,10 @@ async fn an_operator_reviews_checks_identity_and_issues_in_the_console(db: TestD
     let (status, _, page) = b.get("/operator").await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Кузнецова Анна"), "{page}");
+    assert!(
+        page.contains("<strong>УЦ Демо</strong>"),
+        "the centre by its name: {page}"
+    );
     let csrf = hidden(&page, "csrf");
     let (_, _, page) = b
         .post(

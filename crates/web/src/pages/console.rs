@@ -75,6 +75,7 @@ struct CertificateRow {
 #[template(path = "console.html")]
 struct QueuePage {
     l: super::Layout,
+    /// The centre's name.
     centre: String,
     accepted: Vec<Row>,
     booked: Vec<Row>,
@@ -97,10 +98,11 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
                 .application_queue(&u.who, &centre, Status::VisitBooked)
                 .await?,
             s.portal.issued_certificates(&u.who, &centre, 50, 0).await?,
+            s.portal.centre(&centre).await?.name,
         ))
     }
     .await;
-    let (accepted, booked, issued) = match loaded {
+    let (accepted, booked, issued, centre) = match loaded {
         Ok(all) => all,
         Err(e) => return page_error(f, e, lang),
     };
