@@ -78,7 +78,7 @@ pub use policy::Policy;
 pub use reissue::{Possession, ReissueStart};
 pub use revocation::{OPERATOR_REASONS, OWNER_REASONS, after_compromise};
 pub use secret::argon2 as password_hasher;
-pub use sessions::{NewSession, SessionKind, timestamp};
+pub use sessions::{NewSession, SessionKind, readable_time, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
 pub use vault::Vault;
 pub use verification::{

@@ -313,14 +313,14 @@ impl Portal {
         )
         .await?;
         let lang = Lang::parse(&account.language);
-        let when = crate::sessions::timestamp(self.now());
+        let when = crate::sessions::readable_time(self.now());
         let from = ctx.ip.as_deref().unwrap_or("?");
         let body = match lang {
             Lang::Ru => format!(
-                "Вход в личный кабинет {when} (UTC) с адреса {from}. Если это были не вы, завершите сеансы на странице «Сеансы» и смените пароль."
+                "Вход в личный кабинет {when} с адреса {from}. Если это были не вы, завершите сеансы на странице «Сеансы» и смените пароль."
             ),
             Lang::En => format!(
-                "Sign-in to your account at {when} (UTC) from {from}. If it was not you, end the sessions on the Sessions page and change your password."
+                "Sign-in to your account at {when} from {from}. If it was not you, end the sessions on the Sessions page and change your password."
             ),
         };
         self.queue(

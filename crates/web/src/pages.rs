@@ -311,7 +311,7 @@ async fn login(s: State<AppState>, c: Client, Form(form): Form<LoginForm>) -> Re
                 totp: ch.factors.contains(&SecondFactor::Totp),
                 challenge: ch.id,
                 sent_to: ch.sent_to,
-                expires: timestamp(ch.expires_at),
+                expires: podpis_core::readable_time(ch.expires_at),
                 l: f.l,
             };
             html(&page, StatusCode::OK, f.cookie)
@@ -1326,6 +1326,17 @@ struct MailboxPage {
     l: Layout,
     messages: Vec<MessageDto>,
     dev: bool,
+}
+
+impl MailboxPage {
+    /// A message's delivery status (`pending`, `delivered`, `failed`) in words.
+    fn status_title(&self, status: &str) -> &'static str {
+        match status {
+            "delivered" => self.l.t.mail_delivered,
+            "failed" => self.l.t.mail_failed,
+            _ => self.l.t.mail_pending,
+        }
+    }
 }
 
 async fn mailbox_page(s: State<AppState>, u: PageUser) -> Response {

@@ -218,6 +218,9 @@ texts! {
     journal_broken: "Журнал нарушен: запись", "The journal is broken at entry";
     mailbox_title: "Почтовый ящик (режим разработки)", "Mailbox (development mode)";
     mailbox_intro: "Сообщения, которые портал отправил бы по SMS и почте.", "The messages the portal would have sent by SMS and e-mail.";
+    mail_pending: "в очереди", "queued";
+    mail_delivered: "доставлено", "delivered";
+    mail_failed: "не доставлено", "not delivered";
     mailbox_real: "Сообщения отправляются по-настоящему; здесь видна очередь доставки. Тексты с кодами стираются после доставки.", "Messages are really sent; this is the delivery queue. Texts with codes are erased after delivery.";
     channel: "Канал", "Channel";
     recipient: "Получатель", "Recipient";

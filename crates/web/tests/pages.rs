@@ -247,6 +247,14 @@ async fn the_administrators_pages(db: TestDb) {
         page.contains("Почтовый ящик") && page.contains(&email),
         "{page}"
     );
+    assert!(
+        page.contains("<td>в очереди</td>") && !page.contains(">pending<"),
+        "the messages no worker has sent yet, queued, in words: {page}"
+    );
+    assert!(
+        page.contains(" UTC с адреса 127.0.0.1"),
+        "the sign-in notice tells the time as people read it: {page}"
+    );
 }
 
 async fn the_signatures_page_lists_bound_certificates(db: TestDb) {
