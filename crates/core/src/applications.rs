@@ -648,8 +648,7 @@ impl Portal {
         who: &Principal,
         id: &str,
     ) -> Result<ApplicationView> {
-        self.step_back(ctx, who, id, Status::Cancelled, "withdrawn")
-            .await
+        self.step_back(ctx, who, id, Status::Cancelled, "").await
     }
 
     /// Moves the principal's application `id` back to `to` (cancelled, or paid when its visit

@@ -362,14 +362,13 @@ impl Portal {
                 };
                 let subject = lang.pick("Заявление на сертификат", "Certificate application");
                 self.tell_account(&mut tx, &account, subject, body).await?;
-                let details = format!("refused at the visit: {reason}");
                 self.move_to(
                     &mut tx,
                     ctx,
                     Some(who),
                     application,
                     Status::Cancelled,
-                    &details,
+                    reason,
                 )
                 .await?
             }

@@ -25,6 +25,7 @@ podpis_testkit::on_both!(
     the_state_machine_refuses_other_moves,
     a_payment_is_taken_once,
     a_visit_is_booked_moved_reminded_and_checked,
+    a_refusal_at_the_visit_cancels_with_its_reason,
     token_and_p12_applications_are_issued,
     a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed,
     a_valid_certificate_is_reissued_without_a_visit
@@ -914,6 +915,53 @@ async fn a_visit_is_booked_moved_reminded_and_checked(db: TestDb) {
         portal.visit(&me, &id).await.unwrap_err(),
         Error::NotFound(_)
     ));
+}
+
+/// The operator refuses at the visit (the originals do not match): the application is
+/// cancelled with the reason as its comment, which the applicant is told; no certificate can
+/// be issued for it.
+async fn a_refusal_at_the_visit_cancels_with_its_reason(db: TestDb) {
+    let w = world(db).await;
+    let portal = paying(&w);
+    let me = w.citizen(1, SNILS).await;
+    let operator = w.operator(2, "demo").await;
+    let id = paid_for(&w, &portal, &me, &operator, Medium::P12).await;
+    let at = w.portal.clock().now() + 24 * 3600;
+    let slot = portal
+        .publish_slots(&ctx(), &operator, "demo", &[at], 30)
+        .await
+        .unwrap()
+        .remove(0);
+    portal.book_visit(&ctx(), &me, &id, &slot.id).await.unwrap();
+    let reason = "Паспорт не совпадает с данными заявления";
+    let refused = portal
+        .check_identity(
+            &ctx(),
+            &operator,
+            &id,
+            IdentityCheck::Refused(reason.into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.status, Status::Cancelled);
+    assert_eq!(refused.application.comment, reason);
+    let told = w.messages_to("c1@example.ru").await;
+    assert!(
+        told.last()
+            .unwrap()
+            .contains(&format!("В выдаче сертификата отказано: {reason}")),
+        "{told:?}"
+    );
+    assert!(
+        portal
+            .issue_for_application(&ctx(), &operator, &id, Issuance::P12)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        portal.application(&me, &id).await.unwrap().status,
+        Status::Cancelled
+    );
 }
 
 /// A portal taking sandbox payments.

@@ -245,6 +245,8 @@ texts! {
     medium_p12: "Файл .p12", ".p12 file";
     medium_cloud: "Облачный ключ", "Cloud key";
     application_status: "Состояние", "State";
+    application_reason: "Причина", "Reason";
+    bytes: "Б", "B";
     application_updated: "Изменено", "Changed";
     application_open: "Открыть", "Open";
     application_data: "Данные заявления", "Application data";

@@ -390,12 +390,34 @@ async fn a_citizen_applies_and_books_a_visit_through_the_pages(db: TestDb) {
         lang: podpis_core::Lang::Ru,
         name: "Оператор".into(),
     };
+    // Returned first: the page shows the centre's reason and lets the citizen correct.
+    s.portal
+        .review_application(
+            &ctx,
+            &operator,
+            id,
+            Review::Return("Скан паспорта нечитаем".into()),
+        )
+        .await
+        .unwrap();
+    let (_, _, page) = b.get(&path).await;
+    assert!(
+        page.contains("Причина:</strong> Скан паспорта нечитаем"),
+        "{page}"
+    );
+    assert!(page.contains("Сохранить"), "editable again: {page}");
+    let (_, _, page) = b.post(&format!("{path}/submit"), &[("csrf", &csrf)]).await;
+    assert!(page.contains("Принято, ждёт проверки в УЦ"), "{page}");
     s.portal
         .review_application(&ctx, &operator, id, Review::Approve)
         .await
         .unwrap();
     let (_, _, page) = b.get(&path).await;
     assert!(page.contains("Свободного времени пока нет"), "{page}");
+    assert!(
+        !page.contains("class=\"comment\"") && !page.contains("Сохранить"),
+        "paid: no reason to show, nothing to save: {page}"
+    );
     let slot = s
         .portal
         .publish_slots(&ctx, &operator, "demo", &[common::T0 + 86_400], 30)

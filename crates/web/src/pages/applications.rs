@@ -223,7 +223,16 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
         l: f.l,
         id: v.application.id.clone(),
         status: v.status.title(lang),
-        comment: v.application.comment.clone(),
+        // What the centre or the automatic checks told the applicant; the notes of other moves
+        // (an identity confirmed, a certificate bound) are for the journal.
+        comment: if matches!(
+            v.status,
+            Status::Returned | Status::Rejected | Status::Cancelled
+        ) {
+            v.application.comment.clone()
+        } else {
+            String::new()
+        },
         price: format!(
             "{}.{:02} ₽",
             v.application.price / 100,
