@@ -715,6 +715,19 @@ async fn cabinet(s: State<AppState>, u: PageUser) -> Response {
     }
 }
 
+/// `t` as the date a date field shows (UTC): `2026-12-01`.
+fn day(t: i64) -> String {
+    timestamp(t).chars().take(10).collect()
+}
+
+/// The name of centre `id` among `centres`, or the id of one the registry no longer has.
+fn centre_name(centres: &[podpis_store::Centre], id: &str) -> String {
+    centres
+        .iter()
+        .find(|c| c.id == id)
+        .map_or_else(|| id.to_owned(), |c| c.name.clone())
+}
+
 fn page_error(f: Frame, e: Error, lang: Lang) -> Response {
     notice(
         f,

@@ -63,7 +63,15 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
     assert_eq!(status, 422, "a text file for a PDF-only service: {page}");
     let docs = s.portal.documents(&me).await.unwrap();
     assert_eq!(docs.len(), 2);
-    let key = s.portal.cloud_keys(&me).await.unwrap()[0].id.clone();
+    let key = s.portal.cloud_keys(&me).await.unwrap()[0].clone();
+    assert!(
+        page.contains(&format!(
+            "<option value=\"{}\">УЦ Демо · Действует до ",
+            key.id
+        )) && page.contains(&format!("Серийный номер {}</option>", key.serial)),
+        "the key by its centre, end of validity and serial: {page}"
+    );
+    let key = key.id;
 
     // Both chosen, the PIN (a wrong one first) and the code: one signature each.
     let chosen: Vec<(String, String)> = docs
@@ -104,6 +112,10 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         page.matches("Подписан, отправлен на обработку").count(),
         2,
         "{page}"
+    );
+    assert!(
+        !page.contains("Подписать выбранные"),
+        "nothing left to sign: {page}"
     );
 
     // The downloads: the document and its signature.

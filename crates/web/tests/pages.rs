@@ -277,6 +277,10 @@ async fn the_signatures_page_lists_bound_certificates(db: TestDb) {
     assert!(page.contains(&serial), "{page}");
     assert!(page.contains("подключена"), "{page}");
     assert!(
+        page.contains("<td>УЦ Демо</td>"),
+        "the centre by its name: {page}"
+    );
+    assert!(
         page.contains("скоро истекает"),
         "valid 20 days: the banner shows: {page}"
     );

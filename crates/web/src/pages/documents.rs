@@ -18,7 +18,9 @@ use podpis_core::{
 use podpis_store::Document;
 
 use super::signatures::{Step, input, step};
-use super::{Layout, PageUser, error_status, guard, html, page_error, user_frame};
+use super::{
+    Layout, PageUser, centre_name, day, error_status, guard, html, page_error, user_frame,
+};
 use crate::AppState;
 use crate::api::{download, package_download};
 use crate::parts::Parts;
@@ -64,6 +66,8 @@ struct DocumentsPage {
     l: Layout,
     services: Vec<(String, String)>,
     documents: Vec<DocumentRow>,
+    /// Some document is a draft: the page offers to sign.
+    any_draft: bool,
     /// The cloud keys that can sign: id and title.
     keys: Vec<(String, String)>,
     /// The names of the documents just signed.
@@ -80,10 +84,11 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
             s.portal.documents(&u.who).await?,
             s.portal.cloud_keys(&u.who).await?,
             s.portal.bindings(&u.who).await?,
+            s.portal.centres().await?,
         ))
     }
     .await;
-    let (services, documents, keys, bindings) = match loaded {
+    let (services, documents, keys, bindings, centres) = match loaded {
         Ok(all) => all,
         Err(e) => return page_error(f, e, lang),
     };
@@ -93,7 +98,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
             .find(|s| s.id == id)
             .map_or(id.to_owned(), |s| s.title.clone())
     };
-    let documents = documents
+    let documents: Vec<DocumentRow> = documents
         .into_iter()
         .map(|d| DocumentRow {
             service: title_of(&d.service_id),
@@ -106,19 +111,26 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
             name: d.name,
         })
         .collect();
+    let t = f.l.t;
     let keys = keys
         .into_iter()
-        .filter(|k| {
-            k.failed_pins < MAX_PIN_TRIES
-                && bindings.iter().any(|b| {
-                    b.status == "connected" && b.centre_id == k.centre_id && b.serial == k.serial
-                })
-        })
-        .map(|k| {
-            let title = format!("{} ({})", k.serial, k.centre_id);
-            (k.id, title)
+        .filter(|k| k.failed_pins < MAX_PIN_TRIES)
+        .filter_map(|k| {
+            let b = bindings.iter().find(|b| {
+                b.status == "connected" && b.centre_id == k.centre_id && b.serial == k.serial
+            })?;
+            let title = format!(
+                "{} · {} {} · {} {}",
+                centre_name(&centres, &k.centre_id),
+                t.certificate_until,
+                day(b.not_after),
+                t.certificate_serial,
+                k.serial
+            );
+            Some((k.id, title))
         })
         .collect();
+    let any_draft = documents.iter().any(|d| d.draft);
     let status = error.as_ref().map_or(StatusCode::OK, error_status);
     f.l.error = error.map(|e| e.text(lang));
     html(
@@ -129,6 +141,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
                 .map(|s| (s.id.clone(), format!("{} ({})", s.title, s.file_types)))
                 .collect(),
             documents,
+            any_draft,
             keys,
             signed,
         },

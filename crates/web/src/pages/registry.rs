@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use podpis_core::{CentreForm, Error, ImportForm, Role, parse_time};
 use serde::Deserialize;
 
-use super::{Layout, PageUser, error_status, forbidden, guard, html, user_frame};
+use super::{Layout, PageUser, day, error_status, forbidden, guard, html, user_frame};
 use crate::AppState;
 use crate::parts::Parts;
 use crate::texts;
@@ -46,11 +46,6 @@ struct CentreRow {
 struct RegistryPage {
     l: Layout,
     centres: Vec<CentreRow>,
-}
-
-/// `t` as the date a date field shows (UTC).
-fn day(t: i64) -> String {
-    podpis_core::timestamp(t).chars().take(10).collect()
 }
 
 /// The registry page, with `error` or `done` above it.

@@ -19,8 +19,8 @@ use podpis_pki::crl::Reason;
 use serde::Deserialize;
 
 use super::{
-    Frame, IdForm, Layout, PageUser, error_status, guard, html, notice, page_error, reason_title,
-    user_frame,
+    Frame, IdForm, Layout, PageUser, centre_name, error_status, guard, html, notice, page_error,
+    reason_title, user_frame,
 };
 use crate::AppState;
 use crate::parts::Parts;
@@ -49,7 +49,10 @@ pub(super) fn routes() -> Router<AppState> {
 struct BindingRow {
     id: String,
     serial: String,
+    /// Its centre's id.
     centre: String,
+    /// Its centre's name.
+    centre_name: String,
     not_after: String,
     connected: bool,
     /// Connected and ending within the longest warning period.
@@ -66,6 +69,7 @@ struct BindingRow {
 struct IssuedRow {
     application_id: String,
     serial: String,
+    /// Its centre's name.
     centre: String,
     not_after: String,
     cloud: bool,
@@ -115,6 +119,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, done: Option<Str
                 locked: cloud_key.is_some_and(|k| k.failed_pins >= MAX_PIN_TRIES),
                 cloud_key: cloud_key.filter(|_| connected).map(|k| k.id.clone()),
                 not_after: timestamp(b.not_after),
+                centre_name: centre_name(&centres, &b.centre_id),
                 id: b.id,
                 serial: b.serial,
                 centre: b.centre_id,
@@ -126,7 +131,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, done: Option<Str
         .map(|i| IssuedRow {
             application_id: i.application_id,
             serial: i.serial,
-            centre: i.centre_id,
+            centre: centre_name(&centres, &i.centre_id),
             not_after: timestamp(i.not_after),
             cloud: i.cloud,
         })
