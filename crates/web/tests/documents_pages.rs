@@ -186,6 +186,12 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         page.contains("11223344595") && page.contains("УЦ Демо"),
         "{page}"
     );
+    assert!(
+        page.contains("<dt>Сертификат сейчас</dt><dd>Сертификат действителен</dd>")
+            && page.contains("<dt>Издатель</dt>")
+            && !page.contains("TOTAL_PASSED"),
+        "the certificate's state in words: {page}"
+    );
     let (status, pdf) = verify_page(
         &s,
         "/verify/report.pdf",
@@ -278,4 +284,29 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
     }
     let (_, _, page) = other.get("/documents").await;
     assert!(!page.contains("letter.txt"), "{page}");
+
+    // Revoked: the certificate's page says so in words, with the ETSI code beside.
+    s.portal
+        .revoke_certificate(
+            &podpis_core::Context::default(),
+            None,
+            "demo",
+            &cert.serial_hex(),
+            podpis_pki::crl::Reason::KeyCompromise,
+        )
+        .await
+        .unwrap();
+    let (status, page) = verify_page(
+        &s,
+        "/verify/certificate",
+        &[("certificate", "c.cer", cert.der())],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(
+            "<dd>Сертификат недействителен: сертификат отозван (TOTAL_FAILED (REVOKED))</dd>"
+        ),
+        "{page}"
+    );
 }

@@ -12,9 +12,11 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use podpis_core::{CentreRef, Error, Kept, MAX_VERIFY_BYTES, Verification, outcome, timestamp};
+use podpis_core::{
+    CentreRef, Error, Kept, MAX_VERIFY_BYTES, Verification, readable_time, timestamp,
+};
 use podpis_pki::cades::SignerIdentity;
-use podpis_pki::validate::{self, Indication};
+use podpis_pki::validate::{self, Indication, SubIndication};
 use serde::Deserialize;
 
 use super::{Frame, Layout, anon_frame, csrf_refused, error_status, html};
@@ -101,6 +103,28 @@ fn verdict(t: &Texts, indication: Indication, certificate: bool) -> &'static str
     }
 }
 
+/// A certificate's validation `report` in words: the verdict, and why when it did not pass
+/// (with the ETSI sub-indication for those who look it up).
+fn certificate_outcome(t: &Texts, report: &validate::Report) -> String {
+    let verdict = verdict(t, report.indication, true);
+    let Some(sub) = report.sub_indication else {
+        return verdict.to_owned();
+    };
+    let why = match sub {
+        SubIndication::FormatFailure => t.why_format,
+        SubIndication::SigCryptoFailure => t.why_crypto,
+        SubIndication::Revoked => t.why_revoked,
+        SubIndication::Expired => t.why_expired,
+        SubIndication::NotYetValid => t.why_not_yet_valid,
+        SubIndication::NoCertificateChainFound => t.why_no_chain,
+        SubIndication::ChainConstraintsFailure => t.why_constraints,
+        SubIndication::TryLater => t.why_try_later,
+        SubIndication::HashFailure => t.why_hash,
+        SubIndication::NoSigningCertificateFound => t.why_no_certificate,
+    };
+    format!("{verdict}: {why} ({})", podpis_core::outcome(report))
+}
+
 /// The facts of a signer's certificate and its centre.
 fn identity_facts(
     t: &Texts,
@@ -111,9 +135,9 @@ fn identity_facts(
     for (label, value) in [
         (t.snils, &id.snils),
         (t.inn, &id.inn),
-        ("ИНН ЮЛ / INN LE", &id.inn_le),
-        ("ОГРН / OGRN", &id.ogrn),
-        ("O", &id.organization),
+        (t.inn_le, &id.inn_le),
+        (t.ogrn, &id.ogrn),
+        (t.field_organization, &id.organization),
     ] {
         if let Some(v) = value {
             facts.push((label, v.clone()));
@@ -124,7 +148,7 @@ fn identity_facts(
         t.verify_centre,
         centre.map_or(t.verify_not_in_registry.to_owned(), |c| c.name.clone()),
     ));
-    facts.push(("Issuer", id.issuer.clone()));
+    facts.push((t.verify_issuer, id.issuer.clone()));
     facts
 }
 
@@ -165,10 +189,10 @@ fn signature_view(t: &'static Texts, v: Verification) -> ReportView {
                 s.signing_time.clone().unwrap_or_default(),
             ));
             if let Some(now) = &s.certificate {
-                facts.push((t.verify_now, outcome(now)));
+                facts.push((t.verify_now, certificate_outcome(t, now)));
             }
             if let Some(then) = &context.at_signing_time {
-                facts.push((t.verify_then, outcome(then)));
+                facts.push((t.verify_then, certificate_outcome(t, then)));
             }
             let (chain, mut checks) = s.certificate.as_ref().map(path_view).unwrap_or_default();
             let mut own: Vec<(bool, String)> = s
@@ -196,7 +220,10 @@ fn signature_view(t: &'static Texts, v: Verification) -> ReportView {
         } else {
             t.verify_changed
         },
-        hash: Some(format!("{} ({} B)", v.document_hash, v.document_size)),
+        hash: Some(format!(
+            "{} ({} {})",
+            v.document_hash, v.document_size, t.bytes
+        )),
         signers,
     }
 }
@@ -313,8 +340,8 @@ async fn check_certificate(s: State<AppState>, c: Client, multipart: Multipart) 
     let result = match parts.file("certificate") {
         Some(bytes) => s.portal.verify_certificate(&c.ctx, bytes).await.map(|v| {
             let mut facts = identity_facts(t, &v.identity, v.centre.as_ref());
-            facts.push((t.verify_now, outcome(&v.report)));
-            facts.push(("checked", timestamp(v.checked_at)));
+            facts.push((t.verify_now, certificate_outcome(t, &v.report)));
+            facts.push((t.verify_checked, readable_time(v.checked_at)));
             let (chain, checks) = path_view(&v.report);
             Some((
                 ReportView {
