@@ -414,7 +414,7 @@ async fn login_resend(s: State<AppState>, c: Client, Form(form): Form<ResendForm
                 l: f.l,
                 challenge: t.id,
                 sent_to: t.sent_to,
-                expires: timestamp(t.expires_at),
+                expires: podpis_core::readable_time(t.expires_at),
                 totp: form.totp,
             };
             html(&page, StatusCode::OK, f.cookie)
@@ -1071,8 +1071,8 @@ async fn sessions(s: &AppState, u: &PageUser, error: Option<Error>) -> Response 
         .map(|x| SessionRow {
             current: x.id == u.who.session_id,
             id: x.id,
-            created_at: timestamp(x.created_at),
-            last_seen_at: timestamp(x.last_seen_at),
+            created_at: podpis_core::readable_time(x.created_at),
+            last_seen_at: podpis_core::readable_time(x.last_seen_at),
             ip: x.ip.unwrap_or_default(),
             user_agent: x.user_agent.unwrap_or_default(),
         })

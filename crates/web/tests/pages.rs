@@ -164,8 +164,13 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
         "English: {page}"
     );
 
-    let (status, _, _) = b.get("/sessions").await;
+    let (status, _, page) = b.get("/sessions").await;
     assert_eq!(status, 200);
+    let started = podpis_core::readable_time(common::T0);
+    assert!(
+        started.ends_with(" UTC") && page.contains(&format!("<td>{started}</td>")),
+        "the session's start as people read it: {page}"
+    );
     let (status, location, _) = b.post("/logout", &[("csrf", &csrf)]).await;
     assert_eq!((status, location.as_deref()), (303, Some("/login")));
     assert!(

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_core::{
     ApplicationView, Error, IdentityCheck, Issuance, Medium, OPERATOR_REASONS, Review, Role,
-    Status, parse_time, scan_title, timestamp,
+    Status, parse_time, readable_time, scan_title,
 };
 use serde::Deserialize;
 
@@ -57,7 +57,7 @@ fn rows(list: Vec<ApplicationView>) -> Vec<Row> {
                 "{} {} {}",
                 v.form.surname, v.form.given_name, v.form.patronymic
             ),
-            updated: timestamp(v.application.updated_at),
+            updated: readable_time(v.application.updated_at),
             id: v.application.id,
         })
         .collect()
@@ -116,11 +116,11 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
                     .as_deref()
                     .and_then(|r| r.parse().ok())
                     .map_or("", |r| reason_title(t, r));
-                format!("{} {} ({reason})", t.operator_revoked, timestamp(at))
+                format!("{} {} ({reason})", t.operator_revoked, readable_time(at))
             }),
             serial: c.serial,
             subject: c.subject,
-            until: timestamp(c.not_after),
+            until: readable_time(c.not_after),
         })
         .collect();
     let status = match &result {

@@ -12,9 +12,7 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use podpis_core::{
-    CentreRef, Error, Kept, MAX_VERIFY_BYTES, Verification, readable_time, timestamp,
-};
+use podpis_core::{CentreRef, Error, Kept, MAX_VERIFY_BYTES, Verification, readable_time};
 use podpis_pki::cades::SignerIdentity;
 use podpis_pki::validate::{self, Indication, SubIndication};
 use serde::Deserialize;
@@ -78,7 +76,7 @@ impl From<Kept> for KeptView {
             id: k.id,
             name: k.name,
             has_document: k.has_document,
-            until: timestamp(k.expires_at),
+            until: readable_time(k.expires_at),
         }
     }
 }
