@@ -114,6 +114,10 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
         "no patronymic, no gap: {page}"
     );
     assert!(page.contains("<dd>гражданин</dd>"), "the role in words");
+    assert!(
+        page.contains("<a href=\"/verify\">Проверить подпись</a>"),
+        "the public verification stays one click away once signed in"
+    );
     for link in ["/applications", "/signatures", "/documents", "/journal"] {
         assert!(
             page.contains(&format!("<li><a href=\"{link}\">")),
