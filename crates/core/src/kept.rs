@@ -107,3 +107,31 @@ impl Portal {
         Ok(tx.commit().await?)
     }
 }
+
+/// The name of the document inside an attached signature file named `signature_name`: the
+/// name without its signature extension (`акт.pdf.p7m` → `акт.pdf`), or empty when that
+/// leaves nothing.
+pub fn signed_file_name(signature_name: &str) -> String {
+    let name = signature_name.trim();
+    let lower = name.to_lowercase();
+    [".sig", ".sgn", ".p7s", ".p7m"]
+        .iter()
+        .find(|ext| lower.ends_with(*ext))
+        .map_or(name, |ext| &name[..name.len() - ext.len()])
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed_file_name;
+
+    #[test]
+    fn the_document_is_named_after_its_attached_signature() {
+        assert_eq!(signed_file_name("акт.pdf.p7m"), "акт.pdf");
+        assert_eq!(signed_file_name("Договор.docx.SIG"), "Договор.docx");
+        assert_eq!(signed_file_name("letter.txt.sgn"), "letter.txt");
+        assert_eq!(signed_file_name("report.p7s"), "report");
+        assert_eq!(signed_file_name("notes.txt"), "notes.txt");
+        assert_eq!(signed_file_name(".sig"), "");
+    }
+}

@@ -70,7 +70,7 @@ pub use error::{Error, Lang, Result};
 pub use integrations::{Integration, webhook_signature};
 pub use issuance::{Issuance, Issued, MAX_PIN_TRIES, P12File};
 pub use journal::Action;
-pub use kept::{KEEP_FOR, Kept};
+pub use kept::{KEEP_FOR, Kept, signed_file_name};
 pub use login::{LoginChallenge, SecondFactor};
 pub use package::{PACKAGE_REPORT_JSON, PACKAGE_REPORT_PDF};
 pub use passkey::RelyingParty;

@@ -692,6 +692,39 @@ async fn verified_files_are_kept_only_when_asked(db: TestDb) {
     assert_eq!(status, 404, "deleted once");
     assert_eq!(kept_bytes(&s).await, 0);
 
+    // An attached signature alone: its document is named after the signature's file.
+    let digest = podpis_pki::cades::DigestAlgorithm::for_signature(
+        &podpis_keys::Signer::signature_algorithm(&key).oid,
+    )
+    .unwrap()
+    .digest(text.as_bytes());
+    let attached = podpis_pki::cades::sign(
+        &podpis_pki::cades::SignRequest {
+            signer: &key,
+            certificate: &cert,
+            chain: &[],
+            digest: &digest,
+            signing_time: std::time::UNIX_EPOCH
+                + std::time::Duration::from_secs(s.clock.now() as u64),
+        },
+        Some(text.as_bytes()),
+    )
+    .unwrap()
+    .to_der()
+    .unwrap();
+    let (status, answer) = verify_form(
+        &s,
+        &[("keep", "1")],
+        &[("signature", "Акт сверки.pdf.p7m", &attached)],
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["report"]["indication"], "TOTAL_PASSED", "{answer}");
+    assert_eq!(answer["kept"]["name"], "Акт сверки.pdf", "{answer}");
+    let id = answer["kept"]["id"].as_str().unwrap();
+    let (status, _) = public(&s, "DELETE", &format!("/verify/kept/{id}")).await;
+    assert_eq!(status, 204);
+
     // Kept files last 30 days; then housekeeping deletes them.
     let (_, answer) = keep(&s, text.as_bytes(), &sig).await;
     let id = answer["kept"]["id"].as_str().unwrap().to_owned();

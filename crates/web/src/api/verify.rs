@@ -56,14 +56,15 @@ pub(crate) async fn check_form(
             kept: None,
         });
     }
-    let name = parts
-        .files
-        .get("document")
-        .and_then(|(name, _)| name.as_deref())
-        .unwrap_or_default();
+    // An attached signature carries its document: named after the signature's file.
+    let file_name = |field| parts.files.get(field).and_then(|(name, _)| name.as_deref());
+    let name = match document {
+        Some(_) => file_name("document").unwrap_or_default().to_owned(),
+        None => podpis_core::signed_file_name(file_name("signature").unwrap_or_default()),
+    };
     let (verification, kept) = s
         .portal
-        .verify_and_keep(&c.ctx, name, document, signature)
+        .verify_and_keep(&c.ctx, &name, document, signature)
         .await?;
     Ok(VerifyAnswer {
         verification,
