@@ -227,12 +227,9 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         .into_iter()
         .find(|c| !c.is_ca())
         .unwrap();
-    let (status, page) = verify_page(
-        &s,
-        "/verify/certificate",
-        &[("certificate", "c.cer", cert.der())],
-    )
-    .await;
+    let cer = [("certificate", "c.cer", cert.der())];
+    let certificate_page = || verify_page(&s, "/verify/certificate", &cer);
+    let (status, page) = certificate_page().await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Сертификат действителен"), "{page}");
 
@@ -296,12 +293,7 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         )
         .await
         .unwrap();
-    let (status, page) = verify_page(
-        &s,
-        "/verify/certificate",
-        &[("certificate", "c.cer", cert.der())],
-    )
-    .await;
+    let (status, page) = certificate_page().await;
     assert_eq!(status, 200, "{page}");
     assert!(
         page.contains(
