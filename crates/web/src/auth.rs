@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -188,6 +188,16 @@ impl IntoResponse for ToLogin {
     }
 }
 
+impl PageUser {
+    /// The browser's user when its session cookie names a live session.
+    async fn signed_in(parts: &Parts, state: &AppState) -> Option<Self> {
+        let client = Client::from_parts(parts, state);
+        let token = client.cookie(SESSION_COOKIE)?;
+        let who = state.portal.authenticate(token).await.ok()?;
+        Some(Self { who, client })
+    }
+}
+
 impl FromRequestParts<AppState> for PageUser {
     type Rejection = ToLogin;
 
@@ -195,14 +205,19 @@ impl FromRequestParts<AppState> for PageUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let client = Client::from_parts(parts, state);
-        let token = client.cookie(SESSION_COOKIE).ok_or(ToLogin)?;
-        let who = state
-            .portal
-            .authenticate(token)
-            .await
-            .map_err(|_| ToLogin)?;
-        Ok(Self { who, client })
+        Self::signed_in(parts, state).await.ok_or(ToLogin)
+    }
+}
+
+/// On a public page: the signed-in user, if any (their header), never a redirect.
+impl OptionalFromRequestParts<AppState> for PageUser {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(Self::signed_in(parts, state).await)
     }
 }
 

@@ -134,6 +134,21 @@ fn anon_frame(s: &AppState, c: &Client, title: fn(&Texts) -> &'static str) -> Fr
     }
 }
 
+/// The frame of a public page: `u`'s header when signed in, else the anonymous one.
+fn public_frame(
+    s: &AppState,
+    c: &Client,
+    u: Option<&PageUser>,
+    title: fn(&Texts) -> &'static str,
+) -> Frame {
+    u.map_or_else(|| anon_frame(s, c, title), |u| user_frame(u, title))
+}
+
+/// The language of a public page: the signed-in user's, else the browser's.
+fn public_lang(c: &Client, u: Option<&PageUser>) -> Lang {
+    u.map_or(c.lang, PageUser::lang)
+}
+
 fn user_frame(u: &PageUser, title: fn(&Texts) -> &'static str) -> Frame {
     let t = texts::of(u.lang());
     let user = UserNav {
@@ -223,8 +238,8 @@ fn csrf_refused(f: Frame) -> Response {
     notice(f, StatusCode::FORBIDDEN, Some(text), None, "/", |t| t.back)
 }
 
-async fn not_found(s: State<AppState>, c: Client) -> Response {
-    let f = anon_frame(&s, &c, |t| t.error_title);
+async fn not_found(s: State<AppState>, c: Client, u: Option<PageUser>) -> Response {
+    let f = public_frame(&s, &c, u.as_ref(), |t| t.error_title);
     let text = f.l.t.not_found.to_owned();
     notice(f, StatusCode::NOT_FOUND, Some(text), None, "/", |t| t.back)
 }

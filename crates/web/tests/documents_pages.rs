@@ -233,6 +233,41 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Сертификат действителен"), "{page}");
 
+    // Signed in, the public pages keep the user's header, and kept files are deleted with the
+    // session's token that their page carries.
+    let (content_type, body) = common::multipart(
+        &[("keep", "on")],
+        &[
+            ("document", "letter.txt", letter),
+            ("signature", "letter.sig", &sig),
+        ],
+    );
+    let r = b
+        .http
+        .post(format!("{}/verify", s.base))
+        .header("content-type", content_type)
+        .header("cookie", b.cookie_header())
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let link = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, _, page) = b.get(&link).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Выйти (") && !page.contains("href=\"/login\""),
+        "the signed-in header: {page}"
+    );
+    let token = hidden(&page, "csrf");
+    assert_eq!(token, csrf, "the session's token");
+    let (status, _, page) = b.post(&format!("{link}/delete"), &[("csrf", &token)]).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Файлы удалены."), "{page}");
+    let (status, _, page) = b.get("/no-such-page").await;
+    assert_eq!(status, 404);
+    assert!(page.contains("Выйти ("), "{page}");
+
     // The token step: the hash and the command; a file that is no signature is refused.
     let (_, _, page) = b
         .post_file(

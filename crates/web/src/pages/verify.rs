@@ -17,10 +17,10 @@ use podpis_pki::cades::SignerIdentity;
 use podpis_pki::validate::{self, Indication, SubIndication};
 use serde::Deserialize;
 
-use super::{Frame, Layout, anon_frame, csrf_refused, error_status, html};
+use super::{Frame, Layout, csrf_refused, error_status, html, public_frame, public_lang};
 use crate::AppState;
 use crate::api::check_form;
-use crate::auth::{Client, csrf_ok};
+use crate::auth::{Client, PageUser, csrf_ok};
 use crate::parts::Parts;
 use crate::texts::Texts;
 
@@ -230,14 +230,15 @@ fn signature_view(t: &'static Texts, v: Verification) -> ReportView {
 fn respond(
     s: &AppState,
     c: &Client,
+    u: Option<&PageUser>,
     result: Result<Option<(ReportView, Option<KeptView>)>, Error>,
 ) -> Response {
-    let mut f = anon_frame(s, c, |t| t.verify_title);
+    let mut f = public_frame(s, c, u, |t| t.verify_title);
     match result {
         Ok(Some((report, kept))) => page(f, StatusCode::OK, Some(report), kept),
         Ok(None) => page(f, StatusCode::OK, None, None),
         Err(e) => {
-            f.l.error = Some(e.text(c.lang));
+            f.l.error = Some(e.text(public_lang(c, u)));
             page(f, error_status(&e), None, None)
         }
     }
@@ -261,8 +262,8 @@ fn page(
     )
 }
 
-async fn show(s: State<AppState>, c: Client) -> Response {
-    respond(&s, &c, Ok(None))
+async fn show(s: State<AppState>, c: Client, u: Option<PageUser>) -> Response {
+    respond(&s, &c, u.as_ref(), Ok(None))
 }
 
 fn missing(field: &'static str) -> Error {
@@ -274,31 +275,44 @@ fn missing(field: &'static str) -> Error {
 }
 
 /// The report on the form's files; asked to keep them, the move to their link.
-async fn check_signature(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
+async fn check_signature(
+    s: State<AppState>,
+    c: Client,
+    u: Option<PageUser>,
+    multipart: Multipart,
+) -> Response {
     let parts = Parts::read(multipart).await;
-    let t = crate::texts::of(c.lang);
+    let u = u.as_ref();
+    let t = crate::texts::of(public_lang(&c, u));
     match check_form(&s, &c, &parts, true).await {
         Ok(answer) => match answer.kept {
             Some(kept) => Redirect::to(&format!("/verify/kept/{}", kept.id)).into_response(),
             None => respond(
                 &s,
                 &c,
+                u,
                 Ok(Some((signature_view(t, answer.verification), None))),
             ),
         },
-        Err(e) => respond(&s, &c, Err(e)),
+        Err(e) => respond(&s, &c, u, Err(e)),
     }
 }
 
 /// Kept files' report, verified anew, with the files to download.
-async fn show_kept(s: State<AppState>, c: Client, Path(id): Path<String>) -> Response {
-    let t = crate::texts::of(c.lang);
+async fn show_kept(
+    s: State<AppState>,
+    c: Client,
+    u: Option<PageUser>,
+    Path(id): Path<String>,
+) -> Response {
+    let u = u.as_ref();
+    let t = crate::texts::of(public_lang(&c, u));
     let result = s
         .portal
         .kept_verification(&c.ctx, &id)
         .await
         .map(|(v, kept)| Some((signature_view(t, v), Some(KeptView::from(kept)))));
-    respond(&s, &c, result)
+    respond(&s, &c, u, result)
 }
 
 #[derive(Deserialize)]
@@ -311,30 +325,44 @@ struct DeleteForm {
 async fn delete_kept(
     s: State<AppState>,
     c: Client,
+    u: Option<PageUser>,
     Path(id): Path<String>,
     Form(form): Form<DeleteForm>,
 ) -> Response {
-    if !csrf_ok(&s, &c, None, &form.csrf) {
-        return csrf_refused(anon_frame(&s, &c, |t| t.verify_title));
+    let u = u.as_ref();
+    // The form carries the token of the frame it was shown in: the session's once signed in.
+    if !csrf_ok(&s, &c, u.map(|u| &u.who), &form.csrf) {
+        return csrf_refused(public_frame(&s, &c, u, |t| t.verify_title));
     }
     if let Err(e) = s.portal.forget_verification(&id).await {
-        return respond(&s, &c, Err(e));
+        return respond(&s, &c, u, Err(e));
     }
-    let mut f = anon_frame(&s, &c, |t| t.verify_title);
+    let mut f = public_frame(&s, &c, u, |t| t.verify_title);
     f.l.notice = Some(f.l.t.verify_deleted.to_owned());
     page(f, StatusCode::OK, None, None)
 }
 
-async fn report(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
+async fn report(
+    s: State<AppState>,
+    c: Client,
+    u: Option<PageUser>,
+    multipart: Multipart,
+) -> Response {
     match crate::api::report_pdf(&s, &c, multipart).await {
         Ok(pdf) => pdf,
-        Err(problem) => respond(&s, &c, Err(problem.error)),
+        Err(problem) => respond(&s, &c, u.as_ref(), Err(problem.error)),
     }
 }
 
-async fn check_certificate(s: State<AppState>, c: Client, multipart: Multipart) -> Response {
+async fn check_certificate(
+    s: State<AppState>,
+    c: Client,
+    u: Option<PageUser>,
+    multipart: Multipart,
+) -> Response {
     let parts = Parts::read(multipart).await;
-    let t = crate::texts::of(c.lang);
+    let u = u.as_ref();
+    let t = crate::texts::of(public_lang(&c, u));
     let result = match parts.file("certificate") {
         Some(bytes) => s.portal.verify_certificate(&c.ctx, bytes).await.map(|v| {
             let mut facts = identity_facts(t, &v.identity, v.centre.as_ref());
@@ -358,5 +386,5 @@ async fn check_certificate(s: State<AppState>, c: Client, multipart: Multipart) 
         }),
         None => Err(missing("certificate")),
     };
-    respond(&s, &c, result)
+    respond(&s, &c, u, result)
 }
