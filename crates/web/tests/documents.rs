@@ -648,23 +648,18 @@ async fn verified_files_are_kept_only_when_asked(db: TestDb) {
             && page.contains(&format!("/api/v1/verify/kept/{id}/document")),
         "{page}"
     );
-    let (content_type, body) = common::multipart(
-        &[("keep", "on")],
-        &[
-            ("document", "akt.txt", text.as_bytes()),
-            ("signature", "akt.sig", &sig),
-        ],
-    );
-    let r = b
-        .http
-        .post(format!("{}/verify", s.base))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let link = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, link, _) = b
+        .post_files(
+            "/verify",
+            &[("keep", "on")],
+            &[
+                ("document", "akt.txt", text.as_bytes()),
+                ("signature", "akt.sig", &sig),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let link = link.unwrap();
     assert!(
         link.starts_with("/verify/kept/") && !link.ends_with(&id),
         "{link}"

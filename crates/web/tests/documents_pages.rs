@@ -235,24 +235,18 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
 
     // Signed in, the public pages keep the user's header, and kept files are deleted with the
     // session's token that their page carries.
-    let (content_type, body) = common::multipart(
-        &[("keep", "on")],
-        &[
-            ("document", "letter.txt", letter),
-            ("signature", "letter.sig", &sig),
-        ],
-    );
-    let r = b
-        .http
-        .post(format!("{}/verify", s.base))
-        .header("content-type", content_type)
-        .header("cookie", b.cookie_header())
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303);
-    let link = r.headers()["location"].to_str().unwrap().to_owned();
+    let (status, link, _) = b
+        .post_files(
+            "/verify",
+            &[("keep", "on")],
+            &[
+                ("document", "letter.txt", letter),
+                ("signature", "letter.sig", &sig),
+            ],
+        )
+        .await;
+    assert_eq!(status, 303);
+    let link = link.unwrap();
     let (status, _, page) = b.get(&link).await;
     assert_eq!(status, 200, "{page}");
     assert!(

@@ -234,7 +234,17 @@ impl Browser {
         fields: &[(&str, &str)],
         file: (&str, &str, &[u8]),
     ) -> (u16, Option<String>, String) {
-        let (content_type, body) = multipart(fields, &[file]);
+        self.post_files(path, fields, &[file]).await
+    }
+
+    /// POST a multipart form: the text `fields` and the `files` (field, file name, bytes).
+    pub async fn post_files(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> (u16, Option<String>, String) {
+        let (content_type, body) = multipart(fields, files);
         let r = self
             .http
             .post(format!("{}{path}", self.base))
