@@ -125,6 +125,12 @@ impl Status {
         matches!(self, Self::Draft | Self::Rejected | Self::Returned)
     }
 
+    /// Whether the comment of a move into this state is addressed to the applicant (why it
+    /// was returned, rejected or refused); other moves' notes are for the journal.
+    pub fn tells_applicant(self) -> bool {
+        matches!(self, Self::Returned | Self::Rejected | Self::Cancelled)
+    }
+
     /// Whether an application may move from this state to `to`. `paid → identity_verified`
     /// is the reissue's: its applicant is identified by a signature with the current key.
     pub fn may_become(self, to: Status) -> bool {

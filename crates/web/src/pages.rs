@@ -718,11 +718,10 @@ async fn cabinet(s: State<AppState>, u: PageUser) -> Response {
     let f = user_frame(&u, |t| t.cabinet_title);
     match s.portal.account(&u.who).await {
         Ok(a) => {
-            let t = texts::of(u.lang());
-            let role = match a.role.as_str() {
-                "admin" => t.role_admin,
-                "operator" => t.role_operator,
-                _ => t.role_citizen,
+            let role = match u.who.role {
+                Role::Admin => f.l.t.role_admin,
+                Role::Operator { .. } => f.l.t.role_operator,
+                Role::Citizen => f.l.t.role_citizen,
             };
             html(&CabinetPage { l: f.l, a, role }, StatusCode::OK, None)
         }

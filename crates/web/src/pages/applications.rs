@@ -223,12 +223,7 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
         l: f.l,
         id: v.application.id.clone(),
         status: v.status.title(lang),
-        // What the centre or the automatic checks told the applicant; the notes of other moves
-        // (an identity confirmed, a certificate bound) are for the journal.
-        comment: if matches!(
-            v.status,
-            Status::Returned | Status::Rejected | Status::Cancelled
-        ) {
+        comment: if v.status.tells_applicant() {
             v.application.comment.clone()
         } else {
             String::new()
