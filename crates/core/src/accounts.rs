@@ -9,6 +9,7 @@ use podpis_store::{Account, Code, Profile, Tx};
 
 use crate::journal::{Action, Record};
 use crate::notify::Channel;
+use crate::wording;
 use crate::{Context, Error, Lang, Portal, Principal, Result, Role, secret, validate};
 
 /// How long after it was made a code can be replaced by a new one (an hour), in seconds.
@@ -229,7 +230,7 @@ impl Portal {
                 &account.id,
                 Action::Registered,
                 true,
-                format!("made by the server as {}", role.name()),
+                wording::MADE_BY_SERVER.fill(&[&role.name()]),
             ),
         )
         .await?;
@@ -273,7 +274,7 @@ impl Portal {
                     &owner.id,
                     Action::Registered,
                     false,
-                    "a registration named this account's phone, e-mail or SNILS".into(),
+                    wording::CONTACTS_TAKEN.text(),
                 ),
             )
             .await?;
@@ -374,7 +375,7 @@ impl Portal {
                 &account.id,
                 Action::CodeSent,
                 Some(format!("code:{id}")),
-                format!("{purpose} to {sent_to}"),
+                wording::CODE_SENT.fill(&[&purpose, &sent_to]),
             ),
         )
         .await?;
@@ -430,7 +431,7 @@ impl Portal {
                 action: Action::CodeRejected,
                 object: Some(format!("code:{code_id}")),
                 ok: false,
-                details: format!("{}; tries left: {tries_left}", code.purpose),
+                details: wording::TRIES_LEFT.fill(&[&code.purpose, &tries_left]),
             },
         )
         .await?;
@@ -468,11 +469,12 @@ impl Portal {
                 account,
                 Action::ContactConfirmed,
                 Some(format!("account:{account}")),
-                format!(
-                    "{} {}",
-                    if phone { "phone" } else { "e-mail" },
-                    code.destination
-                ),
+                if phone {
+                    wording::PHONE_CONFIRMED
+                } else {
+                    wording::EMAIL_CONFIRMED
+                }
+                .fill(&[&code.destination]),
             ),
         )
         .await?;
@@ -574,14 +576,11 @@ impl Portal {
                 &who.account_id,
                 Action::ProfileChanged,
                 Some(format!("account:{}", who.account_id)),
-                format!(
-                    "changed: {}",
-                    if changed.is_empty() {
-                        "nothing".into()
-                    } else {
-                        changed.join(", ")
-                    }
-                ),
+                wording::PROFILE_CHANGED.fill(&[&if changed.is_empty() {
+                    wording::NOTHING.text()
+                } else {
+                    changed.join(", ")
+                }]),
             ),
         )
         .await?;

@@ -3,6 +3,7 @@
 use podpis_store::{Account, Message};
 
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{Context, Error, Portal, Principal, Result, Role, validate};
 
 impl Portal {
@@ -44,8 +45,8 @@ impl Portal {
                 object: Some(format!("account:{}", account.id)),
                 ok: true,
                 details: match ca {
-                    Some(ca) => format!("{} → operator of {ca}", account.role),
-                    None => format!("{} → {}", account.role, role.name()),
+                    Some(ca) => wording::ROLE_OPERATOR_OF.fill(&[&account.role, &ca]),
+                    None => wording::MOVED.fill(&[&account.role, &role.name()]),
                 },
             },
         )

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::accounts::{validate_date, validate_passport};
 use crate::centres::internal;
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{Context, Error, Lang, Portal, Principal, Result, secret, validate};
 
 /// The largest scan accepted.
@@ -487,10 +488,7 @@ impl Portal {
             created_at: self.now(),
         };
         tx.insert_attachment(&scan).await?;
-        let details = format!(
-            "attached {} «{}», {} bytes",
-            scan.kind, scan.name, scan.size
-        );
+        let details = wording::SCAN_ATTACHED.fill(&[&scan.kind, &scan.name, &scan.size]);
         self.record_application(
             &mut tx,
             ctx,
@@ -520,7 +518,7 @@ impl Portal {
         if !tx.delete_attachment(id, scan_id).await? {
             return Err(Error::NotFound("scan"));
         }
-        let details = format!("removed scan {scan_id}");
+        let details = wording::SCAN_REMOVED.fill(&[&scan_id]);
         self.record_application(
             &mut tx,
             ctx,
@@ -853,7 +851,7 @@ impl Portal {
         if !free {
             return Ok(application);
         }
-        self.paid(tx, ctx, Some(who), application, "free of charge")
+        self.paid(tx, ctx, Some(who), application, &wording::FREE.text())
             .await
     }
 
@@ -874,10 +872,7 @@ impl Portal {
         if form.reissue_of.is_empty() {
             return Ok(application);
         }
-        let details = format!(
-            "reissue of {}: identified by a qualified signature (identificationKind 1)",
-            form.reissue_of
-        );
+        let details = wording::REISSUE_IDENTIFIED.fill(&[&form.reissue_of]);
         self.move_to(
             tx,
             ctx,
@@ -924,9 +919,9 @@ impl Portal {
             return Err(moved_meanwhile());
         }
         let details = if comment.is_empty() {
-            format!("{} → {}", from.name(), to.name())
+            wording::MOVED.fill(&[&from.name(), &to.name()])
         } else {
-            format!("{} → {}: {comment}", from.name(), to.name())
+            wording::MOVED_WITH.fill(&[&from.name(), &to.name(), &comment])
         };
         let moved = Application {
             status: to.name().into(),

@@ -26,6 +26,7 @@ use crate::centres::{internal, key_label};
 use crate::journal::{Action, Record};
 use crate::vault::Vault;
 use crate::verification::Registry;
+use crate::wording;
 use crate::{Context, Error, Portal, Principal, Result};
 
 /// How long a CRL is valid (nextUpdate − thisUpdate).
@@ -431,7 +432,7 @@ impl Portal {
         self.publish_crl(tx, centre_id, keys, None).await?;
         // From this moment the certificate is bound to no account (and signs nothing here).
         if let Some(binding) = tx.connected_binding(centre_id, &serial).await? {
-            let why = format!("certificate revoked: {}", reason.name());
+            let why = wording::REVOKED_FOR.fill(&[&reason.name()]);
             self.record_binding(tx, ctx, &binding, Action::CertificateUnbound, true, &why)
                 .await?;
         }
@@ -745,7 +746,7 @@ impl Portal {
                 details: if details.is_empty() {
                     cert.subject.clone()
                 } else {
-                    format!("{}: {details}", cert.subject)
+                    wording::SUBJECT_WITH.fill(&[&cert.subject, &details])
                 },
             },
         )

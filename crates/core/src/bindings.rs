@@ -22,6 +22,7 @@ use crate::applications::Status;
 use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::verification::RegistryCentre;
+use crate::wording;
 use crate::{CodeTicket, Context, Error, Portal, Principal, Result, secret};
 
 /// How long a started binding waits for its proof and code.
@@ -382,7 +383,7 @@ impl Portal {
                 Some(who),
                 application,
                 Status::Closed,
-                "certificate bound",
+                &wording::CERTIFICATE_BOUND.text(),
             )
             .await?;
         }
@@ -513,7 +514,7 @@ impl Portal {
             &binding,
             Action::CertificateUnbound,
             true,
-            "by the owner",
+            &wording::BY_OWNER.text(),
         )
         .await?;
         tx.commit().await?;

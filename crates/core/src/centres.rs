@@ -11,6 +11,7 @@ use podpis_pki::subject::{Profile, SubjectInfo};
 use podpis_store::{Centre, Tx};
 
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{Context, Error, Portal, Principal, Result, validate};
 
 /// How long a hosted centre's CA certificate is valid: ten years.
@@ -259,7 +260,7 @@ impl Portal {
             ocsp_key,
         };
         self.publish_crl(&mut tx, &centre.id, &keys, None).await?;
-        self.record_centre(&mut tx, ctx, by, &centre, "hosted centre added")
+        self.record_centre(&mut tx, ctx, by, &centre, &wording::CENTRE_ADDED.text())
             .await?;
         tx.commit().await?;
         self.authority.forget();
@@ -285,7 +286,7 @@ impl Portal {
         centre.ocsp_url = form.ocsp_url.clone().filter(|u| !u.trim().is_empty());
         let mut tx = self.store.begin().await?;
         tx.insert_centre(&centre).await.map_err(taken)?;
-        self.record_centre(&mut tx, ctx, by, &centre, "external centre imported")
+        self.record_centre(&mut tx, ctx, by, &centre, &wording::CENTRE_IMPORTED.text())
             .await?;
         tx.commit().await?;
         self.authority.forget();
@@ -316,11 +317,8 @@ impl Portal {
             return Err(Error::NotFound("centre"));
         }
         let centre = tx.centre(id).await?.ok_or(Error::NotFound("centre"))?;
-        let details = format!(
-            "accreditation {} – {}",
-            crate::timestamp(from),
-            crate::timestamp(until)
-        );
+        let details =
+            wording::ACCREDITATION.fill(&[&crate::timestamp(from), &crate::timestamp(until)]);
         self.record_centre(&mut tx, ctx, by, &centre, &details)
             .await?;
         tx.commit().await?;

@@ -28,6 +28,7 @@ use crate::applications::is_pdf;
 use crate::centres::internal;
 use crate::issuance::refuse_locked;
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
 
 /// The largest document any service takes, in bytes (10 MiB).
@@ -169,16 +170,12 @@ impl Portal {
                 action: Action::DocumentUploaded,
                 object: Some(format!("document:{}", document.id)),
                 ok: true,
-                details: format!(
-                    "{} ({} bytes){}",
-                    document.name,
-                    document.size,
-                    if submitted {
-                        " submitted by the service"
-                    } else {
-                        ""
-                    }
-                ),
+                details: if submitted {
+                    wording::SUBMITTED_DOCUMENT
+                } else {
+                    wording::DOCUMENT
+                }
+                .fill(&[&document.name, &document.size]),
             },
         )
         .await?;
@@ -473,7 +470,7 @@ impl Portal {
                     &document.account_id,
                     Action::DocumentSigned,
                     Some(format!("document:{}", document.id)),
-                    format!("{} signed with certificate:{signer}", document.name),
+                    wording::DOCUMENT_SIGNED.fill(&[&document.name, &signer]),
                 ),
             )
             .await?;

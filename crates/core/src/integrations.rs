@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::notify::Channel;
+use crate::wording;
 use crate::{Context, Error, Portal, Principal, Result, same_secret, secret};
 
 /// A service's new integration, shown once.
@@ -80,10 +81,10 @@ impl Portal {
                 &who.account_id,
                 Action::ServiceIntegrated,
                 Some(format!("service:{service_id}")),
-                format!(
-                    "integration key issued, webhook {}",
-                    webhook_url.unwrap_or("none")
-                ),
+                match webhook_url {
+                    Some(url) => wording::INTEGRATED.fill(&[&url]),
+                    None => wording::INTEGRATED_ALONE.text(),
+                },
             ),
         )
         .await?;
@@ -194,7 +195,12 @@ impl Portal {
                 action: Action::DocumentDecided,
                 object: Some(format!("document:{}", document.id)),
                 ok: accept,
-                details: format!("{to} by {}: {comment}", document.service_id),
+                details: if accept {
+                    wording::ACCEPTED_BY
+                } else {
+                    wording::REJECTED_BY
+                }
+                .fill(&[&document.service_id, &comment]),
             },
         )
         .await?;

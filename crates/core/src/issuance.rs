@@ -25,6 +25,7 @@ use crate::applications::{ApplicationForm, Medium, Status, SubjectType};
 use crate::authority::CertificateRequest;
 use crate::centres::internal;
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
 
 /// How long an application's certificate is valid.
@@ -448,7 +449,7 @@ impl Portal {
                 action: Action::PinRejected,
                 object: Some(format!("certificate:{}/{}", cloud.centre_id, cloud.serial)),
                 ok: false,
-                details: format!("wrong PIN {failed} of {MAX_PIN_TRIES}"),
+                details: wording::WRONG_PIN.fill(&[&failed, &MAX_PIN_TRIES]),
             },
         )
         .await?;
@@ -566,7 +567,7 @@ impl Portal {
             .await?;
         tx.set_application_serial(&application.id, &certificate.serial)
             .await?;
-        let details = format!("certificate {}", certificate.serial);
+        let details = wording::CERTIFICATE.fill(&[&certificate.serial]);
         let mut application = self
             .move_to(
                 &mut tx,
@@ -660,7 +661,7 @@ impl Portal {
             ended_at: None,
         };
         tx.insert_binding(&binding).await?;
-        let details = format!("reissue of {old}");
+        let details = wording::REISSUE_OF.fill(&[&old]);
         self.record_binding(tx, ctx, &binding, Action::CertificateBound, true, &details)
             .await?;
         self.move_to(tx, ctx, Some(who), application, Status::Closed, &details)

@@ -3,6 +3,7 @@
 
 use podpis_store::{Breach, Entry, JournalFilter, NewEntry, Tx};
 
+use crate::wording;
 use crate::{Context, Lang, Portal, Principal, Result};
 
 /// Every action the journal records.
@@ -308,7 +309,7 @@ impl Portal {
         who.require_admin()?;
         let verdict = self.store.verify_journal().await?;
         let details = match &verdict {
-            Ok(n) => format!("{n} entries hold"),
+            Ok(n) => wording::CHAIN_HOLDS.fill(&[n]),
             Err(b) => b.to_string(),
         };
         self.record_alone(

@@ -50,6 +50,7 @@ pub mod validate;
 mod vault;
 mod verification;
 mod visits;
+mod wording;
 
 use std::sync::Arc;
 
@@ -76,7 +77,7 @@ pub use package::{PACKAGE_REPORT_JSON, PACKAGE_REPORT_PDF};
 pub use passkey::RelyingParty;
 pub use policy::Policy;
 pub use reissue::{Possession, ReissueStart};
-pub use revocation::{OPERATOR_REASONS, OWNER_REASONS, after_compromise};
+pub use revocation::{OPERATOR_REASONS, OWNER_REASONS, after_compromise, reason_title};
 pub use secret::argon2 as password_hasher;
 pub use sessions::{NewSession, SessionKind, readable_time, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
@@ -86,6 +87,7 @@ pub use verification::{
     verification_report,
 };
 pub use visits::{IdentityCheck, REMINDER_BEFORE, Visit, moscow_time};
+pub use wording::journal_details;
 
 /// A fresh random token (256 bits, base64url), for nonces the web layer needs.
 pub fn random_token() -> String {

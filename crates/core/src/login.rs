@@ -10,6 +10,7 @@ use crate::accounts::LOGIN;
 use crate::journal::{Action, Record};
 use crate::notify::Channel;
 use crate::sessions::{NewSession, SessionKind};
+use crate::wording::{self, Wording};
 use crate::{Context, Error, Lang, Portal, Result, secret, totp, validate};
 
 /// The second step of a sign-in: a code was sent by SMS.
@@ -81,7 +82,7 @@ impl Portal {
                     action: Action::PasswordChecked,
                     object: None,
                     ok: false,
-                    details: "unknown login".into(),
+                    details: wording::UNKNOWN_LOGIN.text(),
                 },
             )
             .await?;
@@ -96,17 +97,16 @@ impl Portal {
                     action: Action::PasswordChecked,
                     object: Some(format!("account:{}", account.id)),
                     ok: false,
-                    details: format!(
-                        "sign-in is locked until {}",
-                        crate::sessions::timestamp(account.locked_until)
-                    ),
+                    details: wording::LOCKED_UNTIL
+                        .fill(&[&crate::sessions::timestamp(account.locked_until)]),
                 },
             )
             .await?;
             return Err(Error::BadCredentials);
         }
         if !right {
-            self.count_failure(ctx, &account, "wrong password").await?;
+            self.count_failure(ctx, &account, &wording::WRONG_PASSWORD)
+                .await?;
             return Err(Error::BadCredentials);
         }
         let mut tx = self.store.begin().await?;
@@ -136,7 +136,7 @@ impl Portal {
     }
 
     /// Counts a failed sign-in of `account`, locking it (and telling the owner) at the limit.
-    async fn count_failure(&self, ctx: &Context, account: &Account, why: &str) -> Result<()> {
+    async fn count_failure(&self, ctx: &Context, account: &Account, why: &Wording) -> Result<()> {
         let now = self.now();
         let mut tx = self.store.begin().await?;
         let until = now + self.policy.lock_for;
@@ -151,7 +151,7 @@ impl Portal {
                 &account.id,
                 Action::SignInFailed,
                 false,
-                format!("{why}; failed attempts: {failures}"),
+                wording::FAILED_ATTEMPTS.fill(&[&why.text(), &failures]),
             ),
         )
         .await?;
@@ -182,7 +182,7 @@ impl Portal {
                     &account.id,
                     Action::Locked,
                     true,
-                    format!("until {}", crate::sessions::timestamp(until)),
+                    wording::UNTIL.fill(&[&crate::sessions::timestamp(until)]),
                 ),
             )
             .await?;
@@ -213,7 +213,8 @@ impl Portal {
                 };
                 tx.commit().await?;
                 if let Some(account) = account {
-                    self.count_failure(ctx, &account, "wrong SMS code").await?;
+                    self.count_failure(ctx, &account, &wording::WRONG_SMS_CODE)
+                        .await?;
                 }
                 return Err(e);
             }
@@ -228,7 +229,7 @@ impl Portal {
             tx.confirm_contact(&account.id, true).await?;
         }
         let session = self
-            .sign_in(&mut tx, ctx, &account, kind, "password and SMS code")
+            .sign_in(&mut tx, ctx, &account, kind, &wording::BY_SMS.text())
             .await?;
         tx.commit().await?;
         Ok(session)
@@ -271,19 +272,13 @@ impl Portal {
         if !fresh || account.locked_until > now {
             let tries_left = tx.spend_code_try(challenge).await?;
             tx.commit().await?;
-            self.count_failure(ctx, &account, "wrong authenticator code")
+            self.count_failure(ctx, &account, &wording::WRONG_TOTP)
                 .await?;
             return Err(Error::WrongCode { tries_left });
         }
         tx.use_code(challenge, now).await?;
         let session = self
-            .sign_in(
-                &mut tx,
-                ctx,
-                &account,
-                kind,
-                "password and authenticator code",
-            )
+            .sign_in(&mut tx, ctx, &account, kind, &wording::BY_TOTP.text())
             .await?;
         tx.commit().await?;
         Ok(session)
@@ -308,7 +303,7 @@ impl Portal {
                 &account.id,
                 Action::SignedIn,
                 Some(format!("session:{}", session.session.id)),
-                format!("{how}; {}", kind.name()),
+                wording::SIGNED_IN.fill(&[&how, &kind.name()]),
             ),
         )
         .await?;

@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::journal::{Action, Record};
 use crate::sessions::{NewSession, SessionKind};
+use crate::wording;
 use crate::{Context, Error, Portal, Principal, Result, secret};
 
 /// The portal as a WebAuthn relying party.
@@ -504,7 +505,7 @@ impl Portal {
                         ctx,
                         &account,
                         kind,
-                        &format!("passkey {}", stored.name),
+                        &wording::BY_PASSKEY.fill(&[&stored.name]),
                     )
                     .await?;
                 tx.commit().await?;

@@ -27,6 +27,31 @@ pub const OWNER_REASONS: [Reason; 3] = [
     Reason::AffiliationChanged,
 ];
 
+/// A revocation reason as a person reads it.
+pub fn reason_title(reason: Reason, lang: Lang) -> &'static str {
+    let (ru, en) = match reason {
+        Reason::KeyCompromise => (
+            "Ключ скомпрометирован (утерян, украден, известен другим)",
+            "Key compromise (lost, stolen, known to others)",
+        ),
+        Reason::CessationOfOperation => (
+            "Сертификат больше не нужен",
+            "The certificate is no longer needed",
+        ),
+        Reason::AffiliationChanged => ("Изменились данные владельца", "The owner's data changed"),
+        Reason::Superseded => (
+            "Заменён новым сертификатом",
+            "Superseded by a new certificate",
+        ),
+        Reason::PrivilegeWithdrawn => (
+            "Полномочия владельца прекращены",
+            "The owner's authority ended",
+        ),
+        _ => ("Без указания причины", "Unspecified"),
+    };
+    lang.pick(ru, en)
+}
+
 /// What the owner is told to do after revoking for "this was not me".
 pub fn after_compromise(lang: Lang) -> &'static str {
     lang.pick(

@@ -4,6 +4,7 @@
 use podpis_store::{Account, Session};
 
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{Context, Error, Lang, Portal, Principal, Result, Role, secret};
 
 /// How a session is carried.
@@ -165,7 +166,7 @@ impl Portal {
                 &who.account_id,
                 Action::SignedOutEverywhere,
                 None,
-                format!("{ended} sessions ended"),
+                wording::SESSIONS_ENDED.fill(&[&ended]),
             ),
         )
         .await?;

@@ -14,6 +14,7 @@ use podpis_store::{Application, Slot, Tx};
 
 use crate::applications::{ApplicationView, Status};
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{Context, Error, Lang, Portal, Principal, Result, secret};
 
 /// How long after its slot ends a visit's codes still open the application.
@@ -133,7 +134,7 @@ impl Portal {
                 action: Action::VisitChanged,
                 object: Some(format!("centre:{centre_id}")),
                 ok: true,
-                details: format!("published {} slots of {minutes} min", slots.len()),
+                details: wording::SLOTS_PUBLISHED.fill(&[&slots.len(), &minutes]),
             },
         )
         .await?;
@@ -186,7 +187,7 @@ impl Portal {
         }
         let when = moscow_time(slot.starts_at);
         let application = if moving {
-            let details = format!("visit moved to {when}");
+            let details = wording::VISIT_MOVED.fill(&[&when]);
             self.record_visit(&mut tx, ctx, Some(who), &application, &details)
                 .await?;
             application
@@ -235,7 +236,7 @@ impl Portal {
         who: &Principal,
         id: &str,
     ) -> Result<ApplicationView> {
-        self.step_back(ctx, who, id, Status::Paid, "visit cancelled")
+        self.step_back(ctx, who, id, Status::Paid, &wording::VISIT_CANCELLED.text())
             .await
     }
 
@@ -332,7 +333,7 @@ impl Portal {
                     Some(who),
                     application,
                     Status::IdentityVerified,
-                    "originals checked, identity confirmed in person (identificationKind 0)",
+                    &wording::IDENTIFIED_IN_PERSON.text(),
                 )
                 .await?
             }

@@ -1416,6 +1416,8 @@ async fn a_cloud_key_is_issued_bound_with_its_pin_and_its_pin_changed(db: TestDb
             && actions.contains(&"pin_rejected")
             && actions.contains(&"key_unlocked")
     );
+    // Application, payment, visit, issuance, binding, PIN: each entry reads in Russian.
+    assert!(w.assert_journal_reads_in_russian(&me).await >= 15);
 }
 
 async fn a_valid_certificate_is_reissued_without_a_visit(db: TestDb) {
@@ -1533,4 +1535,6 @@ async fn a_valid_certificate_is_reissued_without_a_visit(db: TestDb) {
         .await
         .unwrap_err();
     assert!(text(&e).contains("expired"), "{}", text(&e));
+    // A reissue's application, revocation and unbinding: each entry reads in Russian.
+    assert!(w.assert_journal_reads_in_russian(&me).await >= 10);
 }

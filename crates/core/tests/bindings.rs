@@ -477,6 +477,8 @@ async fn owners_revoke_with_a_code_and_not_me_revokes_for_compromise(db: TestDb)
         "{}",
         refusal(&again)
     );
+    // Codes, binding, revocation and unbinding: each entry reads in Russian.
+    assert!(w.assert_journal_reads_in_russian(&me).await >= 5);
 }
 
 async fn an_officers_certificate_binds_to_the_account_of_its_organization(db: TestDb) {

@@ -216,19 +216,6 @@ fn notice(
     )
 }
 
-/// A revocation reason in words.
-fn reason_title(t: &Texts, reason: podpis_pki::crl::Reason) -> &'static str {
-    use podpis_pki::crl::Reason;
-    match reason {
-        Reason::KeyCompromise => t.reason_key_compromise,
-        Reason::AffiliationChanged => t.reason_affiliation,
-        Reason::Superseded => t.reason_superseded,
-        Reason::CessationOfOperation => t.reason_cessation,
-        Reason::PrivilegeWithdrawn => t.reason_privilege,
-        _ => t.reason_unspecified,
-    }
-}
-
 fn error_status(e: &Error) -> StatusCode {
     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }

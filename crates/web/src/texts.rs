@@ -129,12 +129,6 @@ texts! {
     revoke_title: "Отзыв сертификата", "Revoking a certificate";
     revoke_intro: "Сертификат будет отозван сразу и навсегда: подписи им станут невозможны. Выберите причину и введите код из SMS.", "The certificate is revoked at once and for good: nothing can be signed with it any more. Choose the reason and enter the SMS code.";
     revoke_reason: "Причина", "Reason";
-    reason_key_compromise: "Ключ скомпрометирован (утерян, украден, известен другим)", "Key compromise (lost, stolen, known to others)";
-    reason_cessation: "Сертификат больше не нужен", "The certificate is no longer needed";
-    reason_affiliation: "Изменились данные владельца", "The owner's data changed";
-    reason_superseded: "Заменён новым сертификатом", "Superseded by a new certificate";
-    reason_privilege: "Полномочия владельца прекращены", "The owner's authority ended";
-    reason_unspecified: "Без указания причины", "Unspecified";
     operator_issued: "Выпущенные сертификаты", "Issued certificates";
     operator_revoke: "Отозвать", "Revoke";
     operator_revoked: "отозван", "revoked";

@@ -135,6 +135,16 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     ] {
         assert!(page.contains(title), "{title} in the journal page");
     }
+    // The details in Russian words too, written once in English for the chain.
+    for details in [
+        "подтверждение телефона: отправлен на",
+        "телефон +7",
+        "вход: отправлен на",
+        "пароль и код из SMS; в браузере",
+    ] {
+        assert!(page.contains(details), "{details} in the journal page");
+    }
+    assert!(!page.contains("password and SMS code"), "{page}");
     let (_, _, filtered) = b.get("/journal?action=signed_in").await;
     assert_eq!(
         filtered.matches("<tr data-action=").count(),
@@ -157,6 +167,20 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     let (_, _, json) = b.get("/journal/export?format=json").await;
     let entries: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(entries.as_array().unwrap().len() >= 8);
+    let signed_in = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "signed_in")
+        .unwrap();
+    assert_eq!(
+        (&signed_in["details"], &signed_in["details_text"]),
+        (
+            &serde_json::json!("password and SMS code; cookie"),
+            &serde_json::json!("пароль и код из SMS; в браузере")
+        ),
+        "as written and hashed, and in the reader's words"
+    );
 
     let (_, _, page) = b.get("/cabinet").await;
     let csrf = hidden(&page, "csrf");
@@ -167,6 +191,7 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
         page.contains("Action journal") && page.contains("Registration"),
         "English: {page}"
     );
+    assert!(page.contains("password and SMS code; cookie"), "{page}");
 
     let (status, _, page) = b.get("/sessions").await;
     assert_eq!(status, 200);

@@ -19,6 +19,7 @@ pub use sandbox::{SandboxGateway, TEST_CARD_DECLINED, TEST_CARD_OK};
 
 use crate::applications::Status;
 use crate::journal::{Action, Record};
+use crate::wording;
 use crate::{Context, Error, Lang, Portal, Principal, Result, secret};
 
 /// What the portal asks a provider to charge.
@@ -141,7 +142,8 @@ impl Portal {
             updated_at: now,
         };
         tx.insert_payment(&payment).await?;
-        self.record_payment(&mut tx, ctx, &application, &payment, true, "started")
+        let details = wording::PAYMENT_STARTED.text();
+        self.record_payment(&mut tx, ctx, &application, &payment, true, &details)
             .await?;
         tx.commit().await?;
         Ok(checkout)
@@ -199,7 +201,8 @@ impl Portal {
                 }
                 other => other?,
             };
-            self.record_payment(&mut tx, ctx, &application, &payment, true, "succeeded")
+            let details = wording::PAYMENT_SUCCEEDED.text();
+            self.record_payment(&mut tx, ctx, &application, &payment, true, &details)
                 .await?;
             self.paid(&mut tx, ctx, None, application, "").await?;
             let body = lang.pick(
@@ -212,7 +215,7 @@ impl Portal {
             let reason: String = event.reason.chars().take(200).collect();
             tx.settle_payment(&payment.id, "declined", &reason, now)
                 .await?;
-            let details = format!("declined: {reason}");
+            let details = wording::PAYMENT_DECLINED.fill(&[&reason]);
             self.record_payment(&mut tx, ctx, &application, &payment, false, &details)
                 .await?;
             let body = match lang {
@@ -249,10 +252,12 @@ impl Portal {
                 action: Action::Payment,
                 object: Some(format!("payment:{}", payment.id)),
                 ok,
-                details: format!(
-                    "application {}, {} kopecks via {}: {details}",
-                    application.id, payment.amount, payment.provider
-                ),
+                details: wording::PAYMENT.fill(&[
+                    &application.id,
+                    &payment.amount,
+                    &payment.provider,
+                    &details,
+                ]),
             },
         )
         .await

@@ -3,11 +3,12 @@
 
 #![allow(dead_code)]
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use podpis_core::{
     CentreForm, Context, Lang, ManualClock, Policy, Portal, Principal, RegistrationForm,
-    RelyingParty, Role, Vault,
+    RelyingParty, Role, Vault, journal_details,
 };
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -136,6 +137,35 @@ impl World {
             .collect();
         all.reverse();
         all
+    }
+
+    /// Asserts that `who`'s journal reads in Russian: every entry in the portal's own words
+    /// (not a passkey's name or a refusal's free text) has a Russian wording, or is a name with
+    /// no Latin letters. Returns how many
+    /// entries it checked.
+    pub async fn assert_journal_reads_in_russian(&self, who: &Principal) -> usize {
+        let filter = podpis_store::JournalFilter {
+            limit: 10_000,
+            ..Default::default()
+        };
+        let entries = self.portal.journal(who, filter).await.unwrap();
+        let mut checked = 0;
+        for e in entries {
+            let (action, details) = (&e.entry.action, &e.entry.details);
+            if details.is_empty()
+                || ["passkey_added", "document_refused"].contains(&action.as_str())
+            {
+                continue;
+            }
+            // Either a wording matched, or the details are a name with no English in them.
+            let worded = matches!(journal_details(details, Lang::Ru), Cow::Owned(_));
+            assert!(
+                worded || !details.chars().any(|c| c.is_ascii_alphabetic()),
+                "{action}: no Russian wording for {details:?}"
+            );
+            checked += 1;
+        }
+        checked
     }
 }
 

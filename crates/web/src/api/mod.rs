@@ -858,7 +858,10 @@ pub(crate) struct EntryDto {
     pub object: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The details as written (and hashed into the chain), in English.
     pub details: String,
+    /// The details in the reader's language.
+    pub details_text: String,
     /// This entry's link in the chain (Streebog-256, hex).
     pub hash: String,
 }
@@ -876,6 +879,7 @@ pub(crate) fn entry_dto(e: Entry, lang: Lang) -> EntryDto {
         object: e.entry.object,
         ip: e.entry.ip,
         user_agent: e.entry.user_agent,
+        details_text: podpis_core::journal_details(&e.entry.details, lang).into_owned(),
         details: e.entry.details,
         hash: e.hash,
     }

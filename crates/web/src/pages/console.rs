@@ -13,13 +13,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_core::{
     ApplicationView, Error, IdentityCheck, Issuance, Medium, OPERATOR_REASONS, Review, Role,
-    Status, parse_time, readable_time, scan_title,
+    Status, parse_time, readable_time, reason_title, scan_title,
 };
 use serde::Deserialize;
 
-use super::{
-    Frame, PageUser, error_status, forbidden, guard, html, page_error, reason_title, user_frame,
-};
+use super::{Frame, PageUser, error_status, forbidden, guard, html, page_error, user_frame};
 use crate::AppState;
 
 /// The routes of the console.
@@ -115,7 +113,7 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
                     .reason
                     .as_deref()
                     .and_then(|r| r.parse().ok())
-                    .map_or("", |r| reason_title(t, r));
+                    .map_or("", |r| reason_title(r, lang));
                 format!("{} {} ({reason})", t.operator_revoked, readable_time(at))
             }),
             serial: c.serial,
@@ -141,7 +139,7 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
             issued,
             reasons: OPERATOR_REASONS
                 .iter()
-                .map(|r| (r.name(), reason_title(t, *r)))
+                .map(|r| (r.name(), reason_title(*r, lang)))
                 .collect(),
         },
         status,

@@ -12,15 +12,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use base64::Engine;
 use podpis_core::{
-    BindingChallenge, CodeAnswer, Error, MAX_PIN_TRIES, Medium, OWNER_REASONS, Possession,
-    after_compromise, readable_time,
+    BindingChallenge, CodeAnswer, Error, Lang, MAX_PIN_TRIES, Medium, OWNER_REASONS, Possession,
+    after_compromise, readable_time, reason_title,
 };
 use podpis_pki::crl::Reason;
 use serde::Deserialize;
 
 use super::{
     Frame, IdForm, Layout, PageUser, centre_name, error_status, guard, html, notice, page_error,
-    reason_title, user_frame,
+    user_frame,
 };
 use crate::AppState;
 use crate::parts::Parts;
@@ -396,7 +396,7 @@ fn revoke_step(centre: &str, serial: &str, code_id: &str) -> Step {
                     kind: "choice",
                     options: OWNER_REASONS
                         .iter()
-                        .map(|r| (r.name(), reason_title(t, *r)))
+                        .map(|r| (r.name(), reason_title(*r, Lang::parse(t.lang))))
                         .collect(),
                 },
                 input("code", t.sms_code, "code"),

@@ -114,7 +114,7 @@ try {
   await page.waitForURL(`${base}/cabinet`);
   check((await page.textContent("main")).includes("Здравствуйте, Ольга"), "signed in with the passkey alone");
   await page.goto(`${base}/journal?action=signed_in`);
-  check((await page.textContent("#journal")).includes("passkey"), "the journal names the passkey sign-in");
+  check((await page.textContent("#journal")).includes("ключ доступа «Виртуальный ключ»"), "the journal names the passkey sign-in");
   await page.screenshot({ path: process.env.SCREENSHOT || "/tmp/podpis-journal.png", fullPage: true });
 } catch (e) {
   const pages = browser.contexts().flatMap((c) => c.pages());

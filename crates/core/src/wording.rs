@@ -1,0 +1,424 @@
+//! The journal's details in the reader's language. An entry's details are written once, in
+//! English, and hashed into the journal's chain as written; a page shows them in its own
+//! language by the [`Wording`] they were made from, found again by its English template.
+//!
+//! A template's `{}` is an argument shown as it is, or translated when it is itself a known
+//! wording or word; `{w}` is one that must be a known word (a state, a purpose, a reason), which
+//! tells apart templates that share their words; `{l}` is a list of such words joined by ", ".
+//! Details of no known wording (older entries, free text) are shown as written.
+
+use std::borrow::Cow;
+use std::fmt::Display;
+
+use podpis_pki::crl::Reason;
+
+use crate::Lang;
+use crate::applications::{SCAN_KINDS, Status, scan_title};
+use crate::documents::{DOCUMENT_STATUSES, document_status_title};
+use crate::revocation::reason_title;
+
+/// One kind of journal detail: its English template (what is written) and its Russian one
+/// (what a Russian page shows), with the same placeholders in the same order.
+pub(crate) struct Wording {
+    en: &'static str,
+    ru: &'static str,
+}
+
+impl Wording {
+    /// The English details of this wording with `args` in its placeholders, in order.
+    pub(crate) fn fill(&self, args: &[&(dyn Display + Sync)]) -> String {
+        let mut out = String::new();
+        let mut args = args.iter();
+        for part in parts(self.en) {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Arg(_) => out.push_str(
+                    &args
+                        .next()
+                        .expect("an argument per placeholder")
+                        .to_string(),
+                ),
+            }
+        }
+        out
+    }
+
+    /// The text of this wording without placeholders.
+    pub(crate) fn text(&self) -> String {
+        self.fill(&[])
+    }
+}
+
+macro_rules! wordings {
+    ($($(#[$doc:meta])* $name:ident: $en:literal => $ru:literal;)*) => {
+        $($(#[$doc])* pub(crate) const $name: Wording = Wording { en: $en, ru: $ru };)*
+        /// Every wording, the more particular before the more general where two could match.
+        const CATALOG: &[&Wording] = &[$(&$name),*];
+    };
+}
+
+wordings! {
+    /// A sign-in with a login no account has.
+    UNKNOWN_LOGIN: "unknown login" => "неизвестный логин";
+    /// A sign-in refused while the account is locked.
+    LOCKED_UNTIL: "sign-in is locked until {}" => "вход заблокирован до {}";
+    /// A failed sign-in step and the failures in a row.
+    FAILED_ATTEMPTS: "{w}; failed attempts: {}" => "{w}; неудачных попыток подряд: {}";
+    /// Why a sign-in step failed: the password.
+    WRONG_PASSWORD: "wrong password" => "неверный пароль";
+    /// Why a sign-in step failed: the SMS code.
+    WRONG_SMS_CODE: "wrong SMS code" => "неверный код из SMS";
+    /// Why a sign-in step failed: the authenticator's code.
+    WRONG_TOTP: "wrong authenticator code" => "неверный код приложения-аутентификатора";
+    /// The end of a lock.
+    UNTIL: "until {}" => "до {}";
+    /// A session begun: how the user proved who they are, and the session's kind.
+    SIGNED_IN: "{w}; {w}" => "{w}; {w}";
+    /// Signed in with a password and an SMS code.
+    BY_SMS: "password and SMS code" => "пароль и код из SMS";
+    /// Signed in with a password and an authenticator's code.
+    BY_TOTP: "password and authenticator code" => "пароль и код приложения-аутентификатора";
+    /// Signed in with a passkey, by its name.
+    BY_PASSKEY: "passkey {}" => "ключ доступа «{}»";
+    /// A browser's session.
+    COOKIE: "cookie" => "в браузере";
+    /// An API client's session.
+    BEARER: "bearer" => "токен API";
+    /// Sessions ended at once.
+    SESSIONS_ENDED: "{} sessions ended" => "завершено сеансов: {}";
+    /// A code sent, for what and where.
+    CODE_SENT: "{w} to {}" => "{w}: отправлен на {}";
+    /// A wrong code and the tries left.
+    TRIES_LEFT: "{w}; tries left: {}" => "{w}; осталось попыток: {}";
+    /// A code's purpose: confirming the phone.
+    CONFIRM_PHONE: "confirm_phone" => "подтверждение телефона";
+    /// A code's purpose: confirming the e-mail.
+    CONFIRM_EMAIL: "confirm_email" => "подтверждение электронной почты";
+    /// A code's purpose: signing in.
+    LOGIN: "login" => "вход";
+    /// A code's purpose: binding a certificate.
+    BIND: "bind" => "привязка сертификата";
+    /// A code's purpose: a cloud key's new PIN.
+    CLOUD_PIN: "cloud_pin" => "PIN-код облачного ключа";
+    /// A code's purpose: revoking a certificate.
+    REVOKE: "revoke" => "отзыв сертификата";
+    /// A code's purpose: signing documents.
+    SIGN: "sign" => "подписание документов";
+    /// A phone confirmed.
+    PHONE_CONFIRMED: "phone {}" => "телефон {}";
+    /// An e-mail confirmed.
+    EMAIL_CONFIRMED: "e-mail {}" => "электронная почта {}";
+    /// The profile's fields changed.
+    PROFILE_CHANGED: "changed: {l}" => "изменено: {l}";
+    /// No field of the profile changed.
+    NOTHING: "nothing" => "ничего";
+    /// A profile field.
+    SURNAME: "surname" => "фамилия";
+    /// A profile field.
+    GIVEN_NAME: "given_name" => "имя";
+    /// A profile field.
+    PATRONYMIC: "patronymic" => "отчество";
+    /// A profile field.
+    INN: "inn" => "ИНН";
+    /// A profile field.
+    SNILS: "snils" => "СНИЛС";
+    /// A profile field.
+    BIRTH_DATE: "birth_date" => "дата рождения";
+    /// A profile field.
+    OGRN: "ogrn" => "ОГРН";
+    /// An account made by the server's command line, with its role.
+    MADE_BY_SERVER: "made by the server as {w}" => "создана на сервере, роль: {w}";
+    /// A registration that named another account's phone, e-mail or SNILS.
+    CONTACTS_TAKEN: "a registration named this account's phone, e-mail or SNILS"
+        => "при регистрации указаны телефон, электронная почта или СНИЛС этой учётной записи";
+    /// A role: citizen.
+    CITIZEN: "citizen" => "гражданин";
+    /// A role: a centre's operator.
+    OPERATOR: "operator" => "оператор удостоверяющего центра";
+    /// A role: the portal's administrator.
+    ADMIN: "admin" => "администратор портала";
+    /// A role given: operator of a centre.
+    ROLE_OPERATOR_OF: "{w} → operator of {}" => "{w} → оператор удостоверяющего центра {}";
+    /// A state or role changed, with a comment.
+    MOVED_WITH: "{w} → {w}: {}" => "{w} → {w}: {}";
+    /// A state or role changed.
+    MOVED: "{w} → {w}" => "{w} → {w}";
+    /// A service given an integration key and no webhook.
+    INTEGRATED_ALONE: "integration key issued, webhook none" => "выдан ключ интеграции, без вебхука";
+    /// A service given an integration key and a webhook.
+    INTEGRATED: "integration key issued, webhook {}" => "выдан ключ интеграции, вебхук {}";
+    /// A service accepted a signed document, with its comment.
+    ACCEPTED_BY: "accepted by {}: {}" => "принят сервисом {}: {}";
+    /// A service rejected a signed document, with its comment.
+    REJECTED_BY: "rejected by {}: {}" => "отклонён сервисом {}: {}";
+    /// A payment's step.
+    PAYMENT: "application {}, {} kopecks via {}: {}" => "заявление {}, {} коп., {}: {}";
+    /// A payment begun.
+    PAYMENT_STARTED: "started" => "начат";
+    /// A payment received.
+    PAYMENT_SUCCEEDED: "succeeded" => "получен";
+    /// A payment declined, and why.
+    PAYMENT_DECLINED: "declined: {}" => "отклонён: {}";
+    /// A hosted centre added to the registry.
+    CENTRE_ADDED: "hosted centre added" => "добавлен удостоверяющий центр портала";
+    /// An external centre imported to the registry.
+    CENTRE_IMPORTED: "external centre imported" => "импортирован внешний удостоверяющий центр";
+    /// A centre's accreditation set.
+    ACCREDITATION: "accreditation {} – {}" => "аккредитация {} – {}";
+    /// A binding ended by its owner.
+    BY_OWNER: "by the owner" => "владельцем";
+    /// A binding ended by the certificate's revocation.
+    REVOKED_FOR: "certificate revoked: {w}" => "сертификат отозван: {w}";
+    /// A new certificate bound in place of one reissued; an application closed by it.
+    REISSUE_OF: "reissue of {}" => "перевыпуск сертификата {}";
+    /// A reissue's application that needs no visit.
+    REISSUE_IDENTIFIED: "reissue of {}: identified by a qualified signature (identificationKind 1)"
+        => "перевыпуск сертификата {}: личность подтверждена квалифицированной подписью (identificationKind 1)";
+    /// An application whose certificate was bound.
+    CERTIFICATE_BOUND: "certificate bound" => "сертификат привязан";
+    /// An application issued its certificate.
+    CERTIFICATE: "certificate {}" => "сертификат {}";
+    /// An application that needs no payment.
+    FREE: "free of charge" => "бесплатно";
+    /// Visit slots published.
+    SLOTS_PUBLISHED: "published {} slots of {} min" => "опубликовано окон для визитов: {} по {} мин";
+    /// A visit moved.
+    VISIT_MOVED: "visit moved to {}" => "визит перенесён на {}";
+    /// A visit cancelled.
+    VISIT_CANCELLED: "visit cancelled" => "визит отменён";
+    /// The identity confirmed at the visit.
+    IDENTIFIED_IN_PERSON: "originals checked, identity confirmed in person (identificationKind 0)"
+        => "оригиналы проверены, личность подтверждена при личном присутствии (identificationKind 0)";
+    /// A wrong PIN of a cloud key, counted towards its lock.
+    WRONG_PIN: "wrong PIN {} of {}" => "неверный PIN-код: {} из {}";
+    /// A scan attached to an application.
+    SCAN_ATTACHED: "attached {w} «{}», {} bytes" => "приложен скан: {w} «{}», {} байт";
+    /// A scan removed from an application.
+    SCAN_REMOVED: "removed scan {}" => "удалён скан {}";
+    /// A document a service submitted.
+    SUBMITTED_DOCUMENT: "{} ({} bytes) submitted by the service" => "{} ({} байт), от сервиса";
+    /// A document uploaded.
+    DOCUMENT: "{} ({} bytes)" => "{} ({} байт)";
+    /// A document signed, and with which certificate.
+    DOCUMENT_SIGNED: "{} signed with certificate:{}" => "{} подписан сертификатом {}";
+    /// The journal's chain checked whole.
+    CHAIN_HOLDS: "{} entries hold" => "цепочка журнала цела, записей: {}";
+    /// A certificate's subject and what happened to it (a revocation's reason).
+    SUBJECT_WITH: "{}: {w}" => "{}: {w}";
+}
+
+/// The journal's `details` as a reader of `lang` reads them.
+pub fn journal_details(details: &str, lang: Lang) -> Cow<'_, str> {
+    match lang {
+        Lang::En => Cow::Borrowed(details),
+        Lang::Ru => translate(details).map_or(Cow::Borrowed(details), Cow::Owned),
+    }
+}
+
+/// `text` in Russian by the first wording whose English template it fits, or as a known word.
+fn translate(text: &str) -> Option<String> {
+    CATALOG
+        .iter()
+        .find_map(|w| {
+            let en: Vec<Part> = parts(w.en).collect();
+            matched(&en, text).map(|args| fill_ru(w.ru, args))
+        })
+        .or_else(|| word(text).map(str::to_owned))
+}
+
+/// A word the portal's own tables name in Russian: an application's or a document's state, a
+/// scan's kind, a revocation's reason.
+fn word(text: &str) -> Option<&'static str> {
+    if let Some(status) = Status::from_name(text) {
+        return Some(status.title(Lang::Ru));
+    }
+    if DOCUMENT_STATUSES.contains(&text) {
+        return Some(document_status_title(text, Lang::Ru));
+    }
+    if SCAN_KINDS.contains(&text) {
+        return Some(scan_title(text, Lang::Ru));
+    }
+    text.parse::<Reason>()
+        .ok()
+        .map(|r| reason_title(r, Lang::Ru))
+}
+
+/// The argument `arg` of placeholder `kind`, translated; `None` when a `{w}` (or a word of an
+/// `{l}`) is not known.
+fn argument(kind: &str, arg: &str) -> Option<String> {
+    match kind {
+        "w" => translate(arg),
+        "l" => arg
+            .split(", ")
+            .map(translate)
+            .collect::<Option<Vec<_>>>()
+            .map(|words| words.join(", ")),
+        _ => Some(translate(arg).unwrap_or_else(|| arg.to_owned())),
+    }
+}
+
+/// The translated arguments if `text` fits the template `parts`, trying each place a literal
+/// part occurs so that a `{w}` that fails at one may fit at another.
+fn matched(parts: &[Part], text: &str) -> Option<Vec<String>> {
+    match parts {
+        [] => text.is_empty().then(Vec::new),
+        [Part::Text(t), rest @ ..] => matched(rest, text.strip_prefix(t)?),
+        [Part::Arg(kind)] => Some(vec![argument(kind, text)?]),
+        [Part::Arg(kind), Part::Text(t), rest @ ..] => text.match_indices(t).find_map(|(at, _)| {
+            let arg = argument(kind, &text[..at])?;
+            let mut args = matched(rest, &text[at + t.len()..])?;
+            args.insert(0, arg);
+            Some(args)
+        }),
+        [Part::Arg(_), Part::Arg(_), ..] => None,
+    }
+}
+
+/// The Russian template `ru` with `args` in its placeholders, in order.
+fn fill_ru(ru: &str, args: Vec<String>) -> String {
+    let mut args = args.into_iter();
+    parts(ru)
+        .map(|part| match part {
+            Part::Text(text) => text.to_owned(),
+            Part::Arg(_) => args.next().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// A piece of a template.
+#[derive(Debug, PartialEq)]
+enum Part<'a> {
+    /// Literal text.
+    Text(&'a str),
+    /// A placeholder and its kind: "", "w" or "l".
+    Arg(&'a str),
+}
+
+/// The pieces of `template`.
+fn parts(template: &str) -> impl Iterator<Item = Part<'_>> {
+    let mut rest = template;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find('{') {
+            Some(0) => {
+                let end = rest.find('}').expect("a closed placeholder");
+                let kind = &rest[1..end];
+                rest = &rest[end + 1..];
+                Some(Part::Arg(kind))
+            }
+            Some(at) => {
+                let text = &rest[..at];
+                rest = &rest[at..];
+                Some(Part::Text(text))
+            }
+            None => Some(Part::Text(std::mem::take(&mut rest))),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wording_has_the_same_placeholders_in_both_languages() {
+        for w in CATALOG {
+            let args = |t| {
+                parts(t)
+                    .filter_map(|p| match p {
+                        Part::Arg(kind) => Some(kind),
+                        Part::Text(_) => None,
+                    })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(args(w.en), args(w.ru), "{}", w.en);
+            assert!(
+                args(w.en).iter().all(|k| ["", "w", "l"].contains(k)),
+                "{}",
+                w.en
+            );
+        }
+    }
+
+    #[test]
+    fn every_plain_wording_reads_in_russian() {
+        for w in CATALOG.iter().filter(|w| !w.en.contains('{')) {
+            assert_eq!(journal_details(w.en, Lang::Ru), w.ru);
+            assert_eq!(journal_details(w.en, Lang::En), w.en);
+        }
+    }
+
+    #[test]
+    fn filled_details_read_in_russian_with_their_words_translated() {
+        let cases: [(String, &str); 12] = [
+            (
+                FAILED_ATTEMPTS.fill(&[&WRONG_SMS_CODE.text(), &4]),
+                "неверный код из SMS; неудачных попыток подряд: 4",
+            ),
+            (
+                SIGNED_IN.fill(&[&BY_PASSKEY.fill(&[&"Мой; ключ"]), &COOKIE.text()]),
+                "ключ доступа «Мой; ключ»; в браузере",
+            ),
+            (
+                CODE_SENT.fill(&[&SIGN.text(), &"+79990000001"]),
+                "подписание документов: отправлен на +79990000001",
+            ),
+            (
+                PROFILE_CHANGED.fill(&[&"surname, snils"]),
+                "изменено: фамилия, СНИЛС",
+            ),
+            (
+                MOVED_WITH.fill(&[&"submitted", &"returned", &"нет скана паспорта"]),
+                "Отправлено → Возвращено на доработку: нет скана паспорта",
+            ),
+            (
+                MOVED_WITH.fill(&[&"paid", &"identity_verified", &IDENTIFIED_IN_PERSON.text()]),
+                "Оплачено, запишитесь на визит → Личность подтверждена: оригиналы проверены, личность подтверждена \
+                 при личном присутствии (identificationKind 0)",
+            ),
+            (
+                MOVED.fill(&[&"citizen", &"admin"]),
+                "гражданин → администратор портала",
+            ),
+            (
+                PAYMENT.fill(&[
+                    &"A1",
+                    &150000,
+                    &"sandbox",
+                    &PAYMENT_DECLINED.fill(&[&"no funds"]),
+                ]),
+                "заявление A1, 150000 коп., sandbox: отклонён: no funds",
+            ),
+            (
+                SCAN_ATTACHED.fill(&[&"passport", &"скан.pdf", &2048]),
+                "приложен скан: паспорт «скан.pdf», 2048 байт",
+            ),
+            (
+                SUBMITTED_DOCUMENT.fill(&[&"договор.pdf", &10240]),
+                "договор.pdf (10240 байт), от сервиса",
+            ),
+            (ACCEPTED_BY.fill(&[&"sfr", &""]), "принят сервисом sfr: "),
+            (
+                SUBJECT_WITH.fill(&[&"CN=Иванов, SN=Иванов", &"keyCompromise"]),
+                "CN=Иванов, SN=Иванов: Ключ скомпрометирован (утерян, украден, известен другим)",
+            ),
+        ];
+        for (en, ru) in cases {
+            assert_eq!(journal_details(&en, Lang::Ru), ru, "{en}");
+        }
+    }
+
+    #[test]
+    fn details_of_no_wording_are_shown_as_written() {
+        for text in [
+            "",
+            "Подпись не подходит к документу",
+            "a → b: c",
+            "submitted → ?",
+        ] {
+            assert_eq!(journal_details(text, Lang::Ru), text);
+        }
+    }
+}
