@@ -2,13 +2,15 @@
 //! English, and hashed into the journal's chain as written; a page shows them in its own
 //! language by the [`Wording`] they were made from, found again by its English template.
 //!
-//! A template's `{}` is an argument shown as it is, or translated when it is itself a known
-//! wording or word; `{w}` is one that must be a known word (a state, a purpose, a reason), which
-//! tells apart templates that share their words; `{l}` is a list of such words joined by ", ".
+//! A template's `{}` is an argument shown as it is (a name, a number); `{t}` one translated when
+//! it is itself a known word or wording (a comment, a payment's outcome); `{w}` one that must be
+//! a known word (a state, a purpose, a reason), which tells apart templates that share their
+//! words; `{l}` a list of such words joined by ", ".
 //! Details of no known wording (older entries, free text) are shown as written.
 
 use std::borrow::Cow;
 use std::fmt::Display;
+use std::sync::OnceLock;
 
 use podpis_pki::crl::Reason;
 
@@ -73,7 +75,7 @@ wordings! {
     /// The end of a lock.
     UNTIL: "until {}" => "до {}";
     /// A session begun: how the user proved who they are, and the session's kind.
-    SIGNED_IN: "{w}; {w}" => "{w}; {w}";
+    SIGNED_IN: "{t}; {w}" => "{t}; {w}";
     /// Signed in with a password and an SMS code.
     BY_SMS: "password and SMS code" => "пароль и код из SMS";
     /// Signed in with a password and an authenticator's code.
@@ -140,7 +142,7 @@ wordings! {
     /// A role given: operator of a centre.
     ROLE_OPERATOR_OF: "{w} → operator of {}" => "{w} → оператор удостоверяющего центра {}";
     /// A state or role changed, with a comment.
-    MOVED_WITH: "{w} → {w}: {}" => "{w} → {w}: {}";
+    MOVED_WITH: "{w} → {w}: {t}" => "{w} → {w}: {t}";
     /// A state or role changed.
     MOVED: "{w} → {w}" => "{w} → {w}";
     /// A service given an integration key and no webhook.
@@ -152,7 +154,7 @@ wordings! {
     /// A service rejected a signed document, with its comment.
     REJECTED_BY: "rejected by {}: {}" => "отклонён сервисом {}: {}";
     /// A payment's step.
-    PAYMENT: "application {}, {} kopecks via {}: {}" => "заявление {}, {} коп., {}: {}";
+    PAYMENT: "application {}, {} kopecks via {}: {t}" => "заявление {}, {} коп., {}: {t}";
     /// A payment begun.
     PAYMENT_STARTED: "started" => "начат";
     /// A payment received.
@@ -211,24 +213,59 @@ wordings! {
 pub fn journal_details(details: &str, lang: Lang) -> Cow<'_, str> {
     match lang {
         Lang::En => Cow::Borrowed(details),
-        Lang::Ru => translate(details).map_or(Cow::Borrowed(details), Cow::Owned),
+        Lang::Ru => translate(details, NESTING).map_or(Cow::Borrowed(details), Cow::Owned),
     }
 }
 
-/// `text` in Russian by the first wording whose English template it fits, or as a known word.
-fn translate(text: &str) -> Option<String> {
-    CATALOG
-        .iter()
-        .find_map(|w| {
-            let en: Vec<Part> = parts(w.en).collect();
-            matched(&en, text).map(|args| fill_ru(w.ru, args))
-        })
-        .or_else(|| word(text).map(str::to_owned))
+/// How deep wordings nest in details: a payment's details hold "declined: {}", a sign-in's
+/// "passkey {}"; deeper arguments are only looked up as words. It bounds the work of a match.
+const NESTING: usize = 2;
+
+/// `text` in Russian: a known word, or (`depth` > 0) the first wording with placeholders whose
+/// English template it fits.
+fn translate(text: &str, depth: usize) -> Option<String> {
+    if let Some(word) = word(text) {
+        return Some(word.to_owned());
+    }
+    if depth == 0 {
+        return None;
+    }
+    templates().iter().find_map(|(en, ru)| {
+        let args = matched(en, text)?;
+        let mut args = args.into_iter().map(|arg| match arg {
+            Arg::Done(done) => done,
+            Arg::Kept(kept) => translate(kept, depth - 1).unwrap_or_else(|| kept.to_owned()),
+        });
+        Some(
+            parts(ru)
+                .map(|part| match part {
+                    Part::Text(text) => text.to_owned(),
+                    Part::Arg(_) => args.next().unwrap_or_default(),
+                })
+                .collect(),
+        )
+    })
 }
 
-/// A word the portal's own tables name in Russian: an application's or a document's state, a
-/// scan's kind, a revocation's reason.
+/// The wordings with placeholders, their English templates in pieces, parsed once.
+fn templates() -> &'static [(Vec<Part<'static>>, &'static str)] {
+    static TEMPLATES: OnceLock<Vec<(Vec<Part<'static>>, &'static str)>> = OnceLock::new();
+    TEMPLATES.get_or_init(|| {
+        CATALOG
+            .iter()
+            .filter(|w| w.en.contains('{'))
+            .map(|w| (parts(w.en).collect(), w.ru))
+            .collect()
+    })
+}
+
+/// A word in Russian: a wording without placeholders, or one the portal's own tables name (an
+/// application's or a document's state, a scan's kind, a revocation's reason).
 fn word(text: &str) -> Option<&'static str> {
+    if let Some(w) = CATALOG.iter().find(|w| w.en == text) {
+        // A template's own text with its placeholders is not a word.
+        return (!w.en.contains('{')).then_some(w.ru);
+    }
     if let Some(status) = Status::from_name(text) {
         return Some(status.title(Lang::Ru));
     }
@@ -238,51 +275,44 @@ fn word(text: &str) -> Option<&'static str> {
     if SCAN_KINDS.contains(&text) {
         return Some(scan_title(text, Lang::Ru));
     }
-    text.parse::<Reason>()
-        .ok()
+    Reason::ALL
+        .into_iter()
+        .find(|r| r.name() == text)
         .map(|r| reason_title(r, Lang::Ru))
 }
 
-/// The argument `arg` of placeholder `kind`, translated; `None` when a `{w}` (or a word of an
-/// `{l}`) is not known.
-fn argument(kind: &str, arg: &str) -> Option<String> {
-    match kind {
-        "w" => translate(arg),
-        "l" => arg
-            .split(", ")
-            .map(translate)
-            .collect::<Option<Vec<_>>>()
-            .map(|words| words.join(", ")),
-        _ => Some(translate(arg).unwrap_or_else(|| arg.to_owned())),
-    }
+/// An argument of a match: final (a `{}` as it is, a `{w}` or an `{l}` translated), or a `{t}`
+/// kept to be translated, if it can be, once the match holds.
+enum Arg<'a> {
+    Done(String),
+    Kept(&'a str),
 }
 
-/// The translated arguments if `text` fits the template `parts`, trying each place a literal
-/// part occurs so that a `{w}` that fails at one may fit at another.
-fn matched(parts: &[Part], text: &str) -> Option<Vec<String>> {
+/// The arguments if `text` fits the template `parts`, trying each place a literal piece occurs
+/// so that a `{w}` that fails at one may fit at another.
+fn matched<'a>(parts: &[Part], text: &'a str) -> Option<Vec<Arg<'a>>> {
+    let argument = |kind: &str, arg: &'a str| match kind {
+        "w" => word(arg).map(|w| Arg::Done(w.to_owned())),
+        "l" => arg
+            .split(", ")
+            .map(word)
+            .collect::<Option<Vec<_>>>()
+            .map(|items| Arg::Done(items.join(", "))),
+        "t" => Some(Arg::Kept(arg)),
+        _ => Some(Arg::Done(arg.to_owned())),
+    };
     match parts {
         [] => text.is_empty().then(Vec::new),
         [Part::Text(t), rest @ ..] => matched(rest, text.strip_prefix(t)?),
         [Part::Arg(kind)] => Some(vec![argument(kind, text)?]),
         [Part::Arg(kind), Part::Text(t), rest @ ..] => text.match_indices(t).find_map(|(at, _)| {
-            let arg = argument(kind, &text[..at])?;
+            let first = argument(kind, &text[..at])?;
             let mut args = matched(rest, &text[at + t.len()..])?;
-            args.insert(0, arg);
+            args.insert(0, first);
             Some(args)
         }),
         [Part::Arg(_), Part::Arg(_), ..] => None,
     }
-}
-
-/// The Russian template `ru` with `args` in its placeholders, in order.
-fn fill_ru(ru: &str, args: Vec<String>) -> String {
-    let mut args = args.into_iter();
-    parts(ru)
-        .map(|part| match part {
-            Part::Text(text) => text.to_owned(),
-            Part::Arg(_) => args.next().unwrap_or_default(),
-        })
-        .collect()
 }
 
 /// A piece of a template.
@@ -290,7 +320,7 @@ fn fill_ru(ru: &str, args: Vec<String>) -> String {
 enum Part<'a> {
     /// Literal text.
     Text(&'a str),
-    /// A placeholder and its kind: "", "w" or "l".
+    /// A placeholder and its kind: "", "t", "w" or "l".
     Arg(&'a str),
 }
 
@@ -335,7 +365,7 @@ mod tests {
             };
             assert_eq!(args(w.en), args(w.ru), "{}", w.en);
             assert!(
-                args(w.en).iter().all(|k| ["", "w", "l"].contains(k)),
+                args(w.en).iter().all(|k| ["", "t", "w", "l"].contains(k)),
                 "{}",
                 w.en
             );
@@ -417,8 +447,21 @@ mod tests {
             "Подпись не подходит к документу",
             "a → b: c",
             "submitted → ?",
+            "a; b; c; d; e; f; g; h: i: j: k → l → m → n, o, p, q",
         ] {
             assert_eq!(journal_details(text, Lang::Ru), text);
         }
+    }
+
+    #[test]
+    fn names_and_numbers_are_not_translated_even_when_they_look_like_words() {
+        assert_eq!(
+            journal_details(&DOCUMENT.fill(&[&"login", &5]), Lang::Ru),
+            "login (5 байт)"
+        );
+        assert_eq!(
+            journal_details(&CERTIFICATE.fill(&[&"started"]), Lang::Ru),
+            "сертификат started"
+        );
     }
 }
