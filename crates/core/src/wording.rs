@@ -89,23 +89,23 @@ wordings! {
     /// Sessions ended at once.
     SESSIONS_ENDED: "{} sessions ended" => "завершено сеансов: {}";
     /// A code sent, for what and where.
-    CODE_SENT: "{w} to {}" => "{w}: отправлен на {}";
+    CODE_SENT: "{w} to {}" => "код {w} отправлен на {}";
     /// A wrong code and the tries left.
-    TRIES_LEFT: "{w}; tries left: {}" => "{w}; осталось попыток: {}";
+    TRIES_LEFT: "{w}; tries left: {}" => "код {w}; осталось попыток: {}";
     /// A code's purpose: confirming the phone.
-    CONFIRM_PHONE: "confirm_phone" => "подтверждение телефона";
+    CONFIRM_PHONE: "confirm_phone" => "для подтверждения телефона";
     /// A code's purpose: confirming the e-mail.
-    CONFIRM_EMAIL: "confirm_email" => "подтверждение электронной почты";
+    CONFIRM_EMAIL: "confirm_email" => "для подтверждения электронной почты";
     /// A code's purpose: signing in.
-    LOGIN: "login" => "вход";
+    LOGIN: "login" => "для входа";
     /// A code's purpose: binding a certificate.
-    BIND: "bind" => "привязка сертификата";
+    BIND: "bind" => "для привязки сертификата";
     /// A code's purpose: a cloud key's new PIN.
-    CLOUD_PIN: "cloud_pin" => "PIN-код облачного ключа";
+    CLOUD_PIN: "cloud_pin" => "для PIN-кода облачного ключа";
     /// A code's purpose: revoking a certificate.
-    REVOKE: "revoke" => "отзыв сертификата";
+    REVOKE: "revoke" => "для отзыва сертификата";
     /// A code's purpose: signing documents.
-    SIGN: "sign" => "подписание документов";
+    SIGN: "sign" => "для подписания документов";
     /// A phone confirmed.
     PHONE_CONFIRMED: "phone {}" => "телефон {}";
     /// An e-mail confirmed.
@@ -393,7 +393,7 @@ mod tests {
             ),
             (
                 CODE_SENT.fill(&[&SIGN.text(), &"+79990000001"]),
-                "подписание документов: отправлен на +79990000001",
+                "код для подписания документов отправлен на +79990000001",
             ),
             (
                 PROFILE_CHANGED.fill(&[&"surname, snils"]),

@@ -137,9 +137,9 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     }
     // The details in Russian words too, written once in English for the chain.
     for details in [
-        "подтверждение телефона: отправлен на",
+        "код для подтверждения телефона отправлен на",
         "телефон +7",
-        "вход: отправлен на",
+        "код для входа отправлен на",
         "пароль и код из SMS; в браузере",
     ] {
         assert!(page.contains(details), "{details} in the journal page");
