@@ -389,6 +389,35 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
         "a draft has no package: {}",
         String::from_utf8_lossy(&e)
     );
+
+    // The journal of all this reads in the account's language, Russian, beside the details as
+    // written and hashed; only a refusal's reason is free text.
+    let (_, journal) = api(&s, &token, "GET", "/journal?limit=500", None).await;
+    let entries = journal.as_array().unwrap();
+    let mut worded = 0;
+    for e in entries {
+        let (details, text) = (
+            e["details"].as_str().unwrap(),
+            e["details_text"].as_str().unwrap(),
+        );
+        if e["action"] == "document_signed" && e["status"] == "failed" {
+            continue;
+        }
+        assert!(
+            text != details || !details.chars().any(|c| c.is_ascii_alphabetic()),
+            "{}: {details}",
+            e["action"]
+        );
+        worded += usize::from(text != details);
+    }
+    assert!(worded >= 10, "{journal}");
+    assert!(
+        entries.iter().any(|e| e["details_text"]
+            .as_str()
+            .unwrap()
+            .contains("неверный PIN-код: 1 из 3")),
+        "{journal}"
+    );
 }
 
 /// The files of document `id`'s package, in the archive's order, read back from the ZIP.
