@@ -1257,8 +1257,9 @@ async fn journal_export(
             serde_json::to_string_pretty(&list).unwrap_or_default(),
         )
     } else {
-        let mut out =
-            String::from("seq,time,action,title,status,ip,user_agent,object,details,hash\r\n");
+        let mut out = String::from(
+            "seq,time,action,title,status,ip,user_agent,object,details,details_text,hash\r\n",
+        );
         for e in &list {
             let row = [
                 e.seq.to_string(),
@@ -1270,6 +1271,7 @@ async fn journal_export(
                 e.user_agent.clone().unwrap_or_default(),
                 e.object.clone().unwrap_or_default(),
                 e.details.clone(),
+                e.details_text.clone(),
                 e.hash.clone(),
             ];
             out.push_str(&row.iter().map(|f| csv(f)).collect::<Vec<_>>().join(","));

@@ -160,10 +160,16 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
     let (status, _, csv) = b.get("/journal/export?format=csv&action=&from=&to=").await;
     assert_eq!(status, 200);
     assert!(
-        csv.starts_with("seq,time,action,title,status,ip,user_agent,object,details,hash\r\n"),
+        csv.starts_with(
+            "seq,time,action,title,status,ip,user_agent,object,details,details_text,hash\r\n"
+        ),
         "{csv}"
     );
     assert!(csv.contains(",signed_in,"));
+    assert!(
+        csv.contains(",password and SMS code; cookie,пароль и код из SMS; в браузере,"),
+        "{csv}"
+    );
     let (_, _, json) = b.get("/journal/export?format=json").await;
     let entries: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(entries.as_array().unwrap().len() >= 8);
