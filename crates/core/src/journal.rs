@@ -81,11 +81,15 @@ pub enum Action {
     DocumentDecided,
     /// A service was given an integration key and webhook.
     ServiceIntegrated,
+    /// A checked document and its signature were kept on request.
+    VerificationKept,
+    /// Kept files of a verification were deleted on request.
+    VerificationDeleted,
 }
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -122,6 +126,8 @@ impl Action {
         Self::DocumentRefused,
         Self::DocumentDecided,
         Self::ServiceIntegrated,
+        Self::VerificationKept,
+        Self::VerificationDeleted,
     ];
 
     /// The stored name.
@@ -163,6 +169,8 @@ impl Action {
             Self::DocumentRefused => "document_refused",
             Self::DocumentDecided => "document_decided",
             Self::ServiceIntegrated => "service_integrated",
+            Self::VerificationKept => "verification_kept",
+            Self::VerificationDeleted => "verification_deleted",
         }
     }
 
@@ -216,6 +224,11 @@ impl Action {
             Self::DocumentRefused => ("Отказ от подписания документа", "Document refused"),
             Self::DocumentDecided => ("Решение по документу", "Decision on a document"),
             Self::ServiceIntegrated => ("Подключение услуги", "Service integrated"),
+            Self::VerificationKept => ("Сохранение файлов проверки", "Verification files kept"),
+            Self::VerificationDeleted => (
+                "Удаление сохранённых файлов проверки",
+                "Kept verification files deleted",
+            ),
         };
         lang.pick(ru, en)
     }

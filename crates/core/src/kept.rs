@@ -6,7 +6,8 @@
 use podpis_store::KeptVerification;
 use serde::Serialize;
 
-use crate::{Context, Error, Portal, Result, Verification, secret};
+use crate::journal::{Action, Record};
+use crate::{Context, Error, Portal, Principal, Result, Verification, secret, wording};
 
 /// How long kept files stay, in seconds (30 days).
 pub const KEEP_FOR: i64 = 30 * 24 * 3600;
@@ -42,11 +43,13 @@ impl From<&KeptVerification> for Kept {
 
 impl Portal {
     /// Checks `signature` over `document` as [`Portal::verify_signature`] does, then keeps both
-    /// (the document under file name `name`) for [`KEEP_FOR`]. Input that cannot be checked is
-    /// refused and not kept.
+    /// (the document under file name `name`) for [`KEEP_FOR`], and journals it (in the journal
+    /// of `who`, when signed in; never with the files' identifier, which is their only key).
+    /// Input that cannot be checked is refused and not kept.
     pub async fn verify_and_keep(
         &self,
         ctx: &Context,
+        who: Option<&Principal>,
         name: &str,
         document: Option<&[u8]>,
         signature: &[u8],
@@ -74,6 +77,14 @@ impl Portal {
             ));
         }
         tx.insert_kept_verification(&kept).await?;
+        let details =
+            wording::KEPT.fill(&[&kept.name, &kept.size(), &crate::timestamp(kept.expires_at)]);
+        self.record(
+            &mut tx,
+            ctx,
+            kept_record(who, Action::VerificationKept, details),
+        )
+        .await?;
         tx.commit().await?;
         Ok((verification, Kept::from(&kept)))
     }
@@ -98,13 +109,42 @@ impl Portal {
             .ok_or(Error::NotFound("verification"))
     }
 
-    /// Deletes the kept files `id` at once.
-    pub async fn forget_verification(&self, id: &str) -> Result<()> {
+    /// Deletes the kept files `id` at once, and journals it as [`Portal::verify_and_keep`] does.
+    pub async fn forget_verification(
+        &self,
+        ctx: &Context,
+        who: Option<&Principal>,
+        id: &str,
+    ) -> Result<()> {
         let mut tx = self.store.begin().await?;
+        let kept = tx
+            .kept_verification(id, self.now())
+            .await?
+            .ok_or(Error::NotFound("verification"))?;
         if !tx.delete_kept_verification(id).await? {
             return Err(Error::NotFound("verification"));
         }
+        let details = wording::KEPT_DELETED.fill(&[&kept.name]);
+        self.record(
+            &mut tx,
+            ctx,
+            kept_record(who, Action::VerificationDeleted, details),
+        )
+        .await?;
         Ok(tx.commit().await?)
+    }
+}
+
+/// The journal's record of kept files: `who`'s own when signed in, the portal's otherwise.
+fn kept_record(who: Option<&Principal>, action: Action, details: String) -> Record<'_> {
+    let who = who.map(|p| p.account_id.as_str());
+    Record {
+        account: who,
+        actor: who,
+        action,
+        object: None,
+        ok: true,
+        details,
     }
 }
 

@@ -203,6 +203,10 @@ wordings! {
     DOCUMENT: "{} ({} bytes)" => "{} ({} байт)";
     /// A document signed, and with which certificate.
     DOCUMENT_SIGNED: "{} signed with certificate:{}" => "{} подписан сертификатом {}";
+    /// A checked document and its signature kept on request, until when.
+    KEPT: "«{}», {} bytes, kept until {}" => "«{}», {} байт, сохранён до {}";
+    /// Kept files deleted on request.
+    KEPT_DELETED: "kept «{}» deleted" => "сохранённый «{}» удалён";
     /// The journal's chain checked whole.
     CHAIN_HOLDS: "{} entries hold" => "цепочка журнала цела, записей: {}";
     /// A certificate's subject and what happened to it (a revocation's reason).

@@ -716,6 +716,42 @@ async fn verified_files_are_kept_only_when_asked(db: TestDb) {
     assert_eq!(status, 404, "deleted once");
     assert_eq!(kept_bytes(&s).await, 0);
 
+    // Each keeping and deletion is journaled, anonymous here, and never with the files'
+    // identifier (their only key).
+    let filter = podpis_store::JournalFilter {
+        limit: 1_000,
+        ..Default::default()
+    };
+    let mut journal = s.db.store.read().await.unwrap();
+    let entries = journal.journal(&filter).await.unwrap();
+    let of = |action: &str| -> Vec<&podpis_store::NewEntry> {
+        entries
+            .iter()
+            .map(|e| &e.entry)
+            .filter(|e| e.action == action)
+            .collect()
+    };
+    let (kept, deleted) = (of("verification_kept"), of("verification_deleted"));
+    assert!(!kept.is_empty() && !deleted.is_empty(), "{entries:?}");
+    let until = podpis_core::timestamp(s.clock.now() + podpis_core::KEEP_FOR);
+    let size = text.len() + sig.len();
+    assert!(
+        kept.iter().any(|e| e.account_id.is_none()
+            && e.details == format!("«akt.txt», {size} bytes, kept until {until}")),
+        "{kept:?}"
+    );
+    assert!(
+        deleted
+            .iter()
+            .all(|e| e.details == "kept «akt.txt» deleted"),
+        "{deleted:?}"
+    );
+    assert!(
+        entries.iter().all(|e| !e.entry.details.contains(&id)
+            && e.entry.object.as_deref().is_none_or(|o| !o.contains(&id))),
+        "the identifier stays out of the journal"
+    );
+
     // An attached signature alone: its document is named after the signature's file.
     let digest = podpis_pki::cades::DigestAlgorithm::for_signature(
         &podpis_keys::Signer::signature_algorithm(&key).oid,

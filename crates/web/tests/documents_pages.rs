@@ -258,6 +258,17 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
     let (status, _, page) = b.post(&format!("{link}/delete"), &[("csrf", &token)]).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Файлы удалены."), "{page}");
+    // Both are in the user's own journal, in Russian.
+    let (_, _, journal) = b.get("/journal").await;
+    for text in [
+        "Сохранение файлов проверки",
+        "«letter.txt», ",
+        " байт, сохранён до ",
+        "Удаление сохранённых файлов проверки",
+        "сохранённый «letter.txt» удалён",
+    ] {
+        assert!(journal.contains(text), "{text}: {journal}");
+    }
     let (status, _, page) = b.get("/no-such-page").await;
     assert_eq!(status, 404);
     assert!(page.contains("Выйти ("), "{page}");

@@ -7,7 +7,9 @@ use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use podpis_core::{CertificateVerification, Error, Kept, Lang, Verification, verification_report};
+use podpis_core::{
+    CertificateVerification, Error, Kept, Lang, Principal, Verification, verification_report,
+};
 use serde::Serialize;
 
 use super::applications::download;
@@ -33,10 +35,12 @@ fn asked_to_keep(parts: &Parts) -> bool {
 }
 
 /// Checks a form's `signature` over its `document` (or its attached content) and, where
-/// `keeping` is offered (not for a PDF report), keeps both when the form asks to.
+/// `keeping` is offered (not for a PDF report), keeps both when the form asks to (journaled as
+/// `who`'s, when signed in).
 pub(crate) async fn check_form(
     s: &AppState,
     c: &Client,
+    who: Option<&Principal>,
     parts: &Parts,
     keeping: bool,
 ) -> Result<VerifyAnswer, Error> {
@@ -64,7 +68,7 @@ pub(crate) async fn check_form(
     };
     let (verification, kept) = s
         .portal
-        .verify_and_keep(&c.ctx, &name, document, signature)
+        .verify_and_keep(&c.ctx, who, &name, document, signature)
         .await?;
     Ok(VerifyAnswer {
         verification,
@@ -86,7 +90,7 @@ pub(super) async fn signature(
 ) -> ApiResult<Json<VerifyAnswer>> {
     let parts = Parts::read(multipart).await;
     Ok(Json(
-        check_form(&s, &c, &parts, true)
+        check_form(&s, &c, None, &parts, true)
             .await
             .map_err(fail(c.lang))?,
     ))
@@ -106,7 +110,7 @@ pub(crate) async fn report_pdf(
     multipart: Multipart,
 ) -> ApiResult<Response> {
     let parts = Parts::read(multipart).await;
-    let answer = check_form(s, c, &parts, false)
+    let answer = check_form(s, c, None, &parts, false)
         .await
         .map_err(fail(c.lang))?;
     pdf_of(&answer.verification, c.lang)
@@ -230,7 +234,7 @@ pub(super) async fn forget(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     s.portal
-        .forget_verification(&id)
+        .forget_verification(&c.ctx, None, &id)
         .await
         .map_err(fail(c.lang))?;
     Ok(StatusCode::NO_CONTENT)

@@ -284,7 +284,7 @@ async fn check_signature(
     let parts = Parts::read(multipart).await;
     let u = u.as_ref();
     let t = crate::texts::of(public_lang(&c, u));
-    match check_form(&s, &c, &parts, true).await {
+    match check_form(&s, &c, u.map(|u| &u.who), &parts, true).await {
         Ok(answer) => match answer.kept {
             Some(kept) => Redirect::to(&format!("/verify/kept/{}", kept.id)).into_response(),
             None => respond(
@@ -334,7 +334,8 @@ async fn delete_kept(
     if !csrf_ok(&s, &c, u.map(|u| &u.who), &form.csrf) {
         return csrf_refused(public_frame(&s, &c, u, |t| t.verify_title));
     }
-    if let Err(e) = s.portal.forget_verification(&id).await {
+    let who = u.map(|u| &u.who);
+    if let Err(e) = s.portal.forget_verification(&c.ctx, who, &id).await {
         return respond(&s, &c, u, Err(e));
     }
     let mut f = public_frame(&s, &c, u, |t| t.verify_title);
