@@ -100,8 +100,8 @@ wordings! {
     LOGIN: "login" => "для входа";
     /// A code's purpose: binding a certificate.
     BIND: "bind" => "для привязки сертификата";
-    /// A code's purpose: a cloud key's new PIN.
-    CLOUD_PIN: "cloud_pin" => "для PIN-кода облачного ключа";
+    /// A code's purpose: a cloud key's new PIN, or unlocking it.
+    CLOUD_PIN: "cloud_pin" => "для смены PIN-кода или разблокировки облачного ключа";
     /// A code's purpose: revoking a certificate.
     REVOKE: "revoke" => "для отзыва сертификата";
     /// A code's purpose: signing documents.
@@ -171,11 +171,11 @@ wordings! {
     BY_OWNER: "by the owner" => "владельцем";
     /// A binding ended by the certificate's revocation.
     REVOKED_FOR: "certificate revoked: {w}" => "сертификат отозван: {w}";
-    /// A new certificate bound in place of one reissued; an application closed by it.
-    REISSUE_OF: "reissue of {}" => "перевыпуск сертификата {}";
     /// A reissue's application that needs no visit.
     REISSUE_IDENTIFIED: "reissue of {}: identified by a qualified signature (identificationKind 1)"
         => "перевыпуск сертификата {}: личность подтверждена квалифицированной подписью (identificationKind 1)";
+    /// A new certificate bound in place of one reissued; an application closed by it.
+    REISSUE_OF: "reissue of {}" => "перевыпуск сертификата {}";
     /// An application whose certificate was bound.
     CERTIFICATE_BOUND: "certificate bound" => "сертификат привязан";
     /// An application issued its certificate.
@@ -235,20 +235,23 @@ fn translate(text: &str, depth: usize) -> Option<String> {
         return None;
     }
     templates().iter().find_map(|(en, ru)| {
-        let args = matched(en, text)?;
-        let mut args = args.into_iter().map(|arg| match arg {
+        let args = matched(en, text)?.into_iter().map(|arg| match arg {
             Arg::Done(done) => done,
             Arg::Kept(kept) => translate(kept, depth - 1).unwrap_or_else(|| kept.to_owned()),
         });
-        Some(
-            parts(ru)
-                .map(|part| match part {
-                    Part::Text(text) => text.to_owned(),
-                    Part::Arg(_) => args.next().unwrap_or_default(),
-                })
-                .collect(),
-        )
+        Some(fill_ru(ru, args.collect()))
     })
+}
+
+/// The Russian template `ru` with `args` in its placeholders, in order.
+fn fill_ru(ru: &str, args: Vec<String>) -> String {
+    let mut args = args.into_iter();
+    parts(ru)
+        .map(|part| match part {
+            Part::Text(text) => text.to_owned(),
+            Part::Arg(_) => args.next().unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// The wordings with placeholders, their English templates in pieces, parsed once.
@@ -373,6 +376,27 @@ mod tests {
                 "{}",
                 w.en
             );
+        }
+    }
+
+    #[test]
+    fn every_wording_is_found_again_by_its_own_english() {
+        // Each placeholder gets a sample of its kind; no other wording may take the text first.
+        for w in CATALOG.iter().filter(|w| w.en.contains('{')) {
+            let samples: Vec<(String, String)> = parts(w.en)
+                .filter_map(|p| match p {
+                    Part::Arg("w") => Some(("draft".into(), "Черновик".into())),
+                    Part::Arg("l") => Some(("surname, ogrn".into(), "фамилия, ОГРН".into())),
+                    Part::Arg(_) => Some(("Образец".into(), "Образец".into())),
+                    Part::Text(_) => None,
+                })
+                .collect();
+            let en: Vec<&(dyn Display + Sync)> = samples
+                .iter()
+                .map(|(en, _)| en as &(dyn Display + Sync))
+                .collect();
+            let ru = fill_ru(w.ru, samples.iter().map(|(_, ru)| ru.clone()).collect());
+            assert_eq!(journal_details(&w.fill(&en), Lang::Ru), ru, "{}", w.en);
         }
     }
 
