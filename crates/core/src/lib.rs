@@ -87,7 +87,7 @@ pub use verification::{
     verification_report,
 };
 pub use visits::{IdentityCheck, REMINDER_BEFORE, Visit, moscow_time};
-pub use wording::journal_details;
+pub use wording::{check_text, journal_details};
 
 /// A fresh random token (256 bits, base64url), for nonces the web layer needs.
 pub fn random_token() -> String {

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::centres::internal;
 use crate::clock::parse_time;
-use crate::{Context, Error, Portal, Result};
+use crate::{Context, Error, Lang, Portal, Result};
 
 /// The largest document or signature the service checks, in bytes (10 MiB).
 pub const MAX_VERIFY_BYTES: usize = 10 * 1024 * 1024;
@@ -429,7 +429,10 @@ pub fn verification_report(v: &Verification, font: &[u8]) -> Result<Vec<u8>> {
             )
             .filter(|(passed, ..)| !passed);
         for (_, check, detail) in failed {
-            let text: String = format!("{check}: {detail}").chars().take(64).collect();
+            let text: String = crate::check_text(check, detail, Lang::Ru)
+                .chars()
+                .take(64)
+                .collect();
             body.push(line("Не пройдено", text));
         }
     }

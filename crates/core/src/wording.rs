@@ -1,6 +1,7 @@
 //! The journal's details in the reader's language. An entry's details are written once, in
 //! English, and hashed into the journal's chain as written; a page shows them in its own
-//! language by the [`Wording`] they were made from, found again by its English template.
+//! language by the [`Wording`] they were made from, found again by its English template. The
+//! checks of a verification report, which podpis-pki words in English, are read the same way.
 //!
 //! A template's `{}` is an argument shown as it is (a name, a number); `{t}` one translated when
 //! it is itself a known word or wording (a comment, a payment's outcome); `{w}` one that must be
@@ -211,6 +212,79 @@ wordings! {
     CHAIN_HOLDS: "{} entries hold" => "цепочка журнала цела, записей: {}";
     /// A certificate's subject and what happened to it (a revocation's reason).
     SUBJECT_WITH: "{}: {w}" => "{}: {w}";
+
+    // The verification's checks that pass, as podpis-pki words them.
+    /// The signer's certificate found: its subject and serial.
+    SIGNER_SERIAL: "{} (serial {})" => "{} (серийный номер {})";
+    /// No signed attributes.
+    NO_ATTRIBUTES: "none: the signature covers the document directly"
+        => "нет: подпись вычислена над самим документом";
+    /// The document's digest matches.
+    DIGEST_MATCHES: "the document's {} digest matches" => "совпадает ({})";
+    /// The signature verifies.
+    SIGNATURE_VERIFIED: "{} signature verified with the certificate's key"
+        => "{} проверена ключом сертификата";
+    /// The signing-certificate attribute names the signer's certificate.
+    SIGNING_CERTIFICATE: "signingCertificateV2 names the signer's certificate"
+        => "signingCertificateV2 указывает на сертификат подписанта";
+    /// Only the SHA-1 signing-certificate attribute.
+    SIGNING_CERTIFICATE_V1: "signingCertificate v1 (SHA-1) only: not checked"
+        => "только signingCertificate v1 (SHA-1): не проверяется";
+    /// No signing-certificate attribute.
+    PLAIN_CMS: "absent: a plain CMS signature, not CAdES-BES"
+        => "нет: простая подпись CMS, не CAdES-BES";
+    /// No signing time in the signature.
+    NOT_STATED: "not stated" => "не указано";
+    /// A certificate without encoding faults.
+    WELL_FORMED: "well-formed" => "без ошибок кодирования";
+    /// A certificate's validity.
+    VALID_FROM_TO: "valid from {} to {}" => "действует с {} по {}";
+    /// No unknown critical extension.
+    NO_UNKNOWN_CRITICAL: "no unknown critical extension" => "неизвестных критических расширений нет";
+    /// Key identifiers present.
+    PRESENT: "present" => "есть";
+    /// The end certificate's key usage allows signing.
+    USAGE_AS_REQUIRED: "usage as required" => "назначение ключа допускает подпись";
+    /// A qualified certificate, with the tools the centre names.
+    QUALIFIED_WITH_CA_TOOL: "qualified ({w}, {}; owner's tool {}, CA tool {})"
+        => "квалифицированный ({w}, {}; средство владельца {}, средство УЦ {})";
+    /// A qualified certificate.
+    QUALIFIED: "qualified ({w}, {}; owner's tool {})" => "квалифицированный ({w}, {}; средство владельца {})";
+    /// An owner's kind.
+    PERSON: "person" => "физическое лицо";
+    /// An owner's kind.
+    ENTREPRENEUR: "entrepreneur" => "индивидуальный предприниматель";
+    /// An owner's kind.
+    LEGAL_ENTITY: "legal entity" => "юридическое лицо";
+    /// An owner's kind.
+    CERTIFICATION_CENTRE: "certification centre" => "удостоверяющий центр";
+    /// An owner's kind.
+    OCSP_RESPONDER: "OCSP responder" => "служба OCSP";
+    /// A certificate signed by its issuer.
+    SIGNED_BY: "signed by {}" => "подписан {}";
+    /// Not revoked, by a CRL.
+    NOT_REVOKED_CRL: "not revoked according to CRL {}" => "не отозван по CRL № {}";
+    /// Not revoked, by an OCSP response.
+    GOOD_OCSP: "good according to the OCSP response of {}" => "действителен по ответу OCSP от {}";
+    /// Revocation not checked.
+    REVOCATION_UNCHECKED: "not checked (no CRL or OCSP response given)"
+        => "не проверен (нет ни CRL, ни ответа OCSP)";
+    /// Revoked, by a CRL.
+    REVOKED_CRL: "revoked ({w}) according to CRL {}" => "отозван, причина: {w}; CRL № {}";
+    /// Revoked, by an OCSP response.
+    REVOKED_OCSP: "revoked ({w}) according to the OCSP response of {}"
+        => "отозван, причина: {w}; ответ OCSP от {}";
+    /// A certificate not yet valid.
+    NOT_YET_VALID: "not valid before {}" => "действует только с {}";
+    /// A certificate expired.
+    EXPIRED_AT: "expired at {}" => "истёк {}";
+    /// The document changed.
+    DOCUMENT_DIFFERS: "the document differs from the one signed (its digest does not match)"
+        => "документ отличается от подписанного (хэш не совпадает)";
+    /// A CA allowed to issue.
+    CA_ALLOWED: "a CA allowed to issue" => "УЦ с правом выпускать сертификаты";
+    /// Within the name constraints of the CAs above.
+    WITHIN_NAME_CONSTRAINTS: "within the name constraints" => "в пределах ограничений имён";
 }
 
 /// The journal's `details` as a reader of `lang` reads them.
@@ -219,6 +293,46 @@ pub fn journal_details(details: &str, lang: Lang) -> Cow<'_, str> {
         Lang::En => Cow::Borrowed(details),
         Lang::Ru => translate(details, NESTING).map_or(Cow::Borrowed(details), Cow::Owned),
     }
+}
+
+/// A check of a verification report (`check`: its name in podpis-pki; `detail`: what it found)
+/// as a reader of `lang` reads it: "validity: valid from … to …", "срок действия: действует с … по
+/// …". A detail of no known wording (a failure's) is kept as the library states it.
+pub fn check_text(check: &str, detail: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{check}: {detail}"),
+        Lang::Ru => format!(
+            "{}: {}",
+            check_title(check).unwrap_or(check),
+            journal_details(detail, lang)
+        ),
+    }
+}
+
+/// The Russian name of a check of podpis-pki's reports.
+fn check_title(check: &str) -> Option<&'static str> {
+    Some(match check {
+        "signer" => "подписант",
+        "digestAlgorithm" => "алгоритм хэширования",
+        "signerCertificate" => "сертификат подписанта",
+        "signedAttributes" => "подписанные атрибуты",
+        "contentType" => "тип содержимого",
+        "messageDigest" => "хэш документа",
+        "signature" => "подпись",
+        "signingCertificate" => "ссылка на сертификат подписанта",
+        "signingTime" => "время подписи",
+        "chain" => "цепочка сертификатов",
+        "profile" => "структура сертификата",
+        "validity" => "срок действия",
+        "criticalExtensions" => "критические расширения",
+        "keyIdentifiers" => "идентификаторы ключей",
+        "endCertificate" => "назначение ключа",
+        "qualifiedProfile" => "квалифицированный сертификат",
+        "basicConstraints" => "полномочия УЦ",
+        "revocation" => "статус отзыва",
+        "nameConstraints" => "ограничения имён",
+        _ => return None,
+    })
 }
 
 /// How deep wordings nest in details: a payment's details hold "declined: {}", a sign-in's
@@ -479,6 +593,37 @@ mod tests {
         ] {
             assert_eq!(journal_details(text, Lang::Ru), text);
         }
+    }
+
+    #[test]
+    fn checks_read_in_russian_and_a_failure_keeps_the_library_s_words() {
+        let valid = VALID_FROM_TO.fill(&[&"2027-01-15T08:00:00Z", &"2028-01-15T08:00:00Z"]);
+        assert_eq!(
+            check_text("validity", &valid, Lang::Ru),
+            "срок действия: действует с 2027-01-15T08:00:00Z по 2028-01-15T08:00:00Z"
+        );
+        assert_eq!(
+            check_text("validity", &valid, Lang::En),
+            format!("validity: {valid}")
+        );
+        assert_eq!(
+            check_text(
+                "revocation",
+                "revoked (keyCompromise) according to CRL 2",
+                Lang::Ru
+            ),
+            "статус отзыва: отозван, причина: Ключ скомпрометирован (утерян, украден, известен \
+             другим); CRL № 2"
+        );
+        assert_eq!(
+            check_text("signature", "bad signature: 0 is not in [1, q)", Lang::Ru),
+            "подпись: bad signature: 0 is not in [1, q)",
+            "a failure of no wording is kept as the library states it"
+        );
+        assert_eq!(
+            check_text("newCheck", "present", Lang::Ru),
+            "newCheck: есть"
+        );
     }
 
     #[test]

@@ -186,6 +186,28 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         page.contains("11223344595") && page.contains("УЦ Демо"),
         "{page}"
     );
+    // The technical checks in Russian too.
+    let checks = &page[page.find("<ul class=\"checks\">").unwrap()..];
+    let checks = &checks[..checks.find("</ul>").unwrap()];
+    for text in [
+        "хэш документа: совпадает (Streebog256)",
+        "подпись: GOST R 34.10-2012 with Streebog-256 проверена ключом сертификата",
+        "[0] срок действия: действует с ",
+        "[0] квалифицированный сертификат: квалифицированный (физическое лицо, ",
+        "[0] статус отзыва: не отозван по CRL № 1",
+        "[1] полномочия УЦ: УЦ с правом выпускать сертификаты",
+    ] {
+        assert!(checks.contains(text), "{text}: {checks}");
+    }
+    for english in [
+        "according to",
+        "signed by",
+        "well-formed",
+        "valid from",
+        "usage as",
+    ] {
+        assert!(!checks.contains(english), "{english}: {checks}");
+    }
     assert!(
         page.contains("<dt>Сертификат сейчас</dt><dd>Сертификат действителен</dd>")
             && page.contains("<dt>Издатель</dt>")
@@ -340,5 +362,9 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
             "<dd>Сертификат недействителен: сертификат отозван (TOTAL_FAILED (REVOKED))</dd>"
         ),
         "{page}"
+    );
+    assert!(
+        page.contains("✘ [0] статус отзыва: отозван, причина: Ключ скомпрометирован"),
+        "the failed check in words too: {page}"
     );
 }

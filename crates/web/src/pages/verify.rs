@@ -12,7 +12,9 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use podpis_core::{CentreRef, Error, Kept, MAX_VERIFY_BYTES, Verification, readable_time};
+use podpis_core::{
+    CentreRef, Error, Kept, Lang, MAX_VERIFY_BYTES, Verification, check_text, readable_time,
+};
 use podpis_pki::cades::SignerIdentity;
 use podpis_pki::validate::{self, Indication, SubIndication};
 use serde::Deserialize;
@@ -150,8 +152,8 @@ fn identity_facts(
     facts
 }
 
-/// The chain and the checks of a certificate's validation.
-fn path_view(report: &validate::Report) -> (Vec<String>, Vec<(bool, String)>) {
+/// The chain and the checks of a certificate's validation, in the words of `t`.
+fn path_view(t: &Texts, report: &validate::Report) -> (Vec<String>, Vec<(bool, String)>) {
     let chain = report
         .chain
         .iter()
@@ -163,7 +165,11 @@ fn path_view(report: &validate::Report) -> (Vec<String>, Vec<(bool, String)>) {
         .map(|c| {
             (
                 c.passed,
-                format!("[{}] {}: {}", c.position, c.check, c.detail),
+                format!(
+                    "[{}] {}",
+                    c.position,
+                    check_text(c.check, &c.detail, Lang::parse(t.lang))
+                ),
             )
         })
         .collect();
@@ -192,11 +198,20 @@ fn signature_view(t: &'static Texts, v: Verification) -> ReportView {
             if let Some(then) = &context.at_signing_time {
                 facts.push((t.verify_then, certificate_outcome(t, then)));
             }
-            let (chain, mut checks) = s.certificate.as_ref().map(path_view).unwrap_or_default();
+            let (chain, mut checks) = s
+                .certificate
+                .as_ref()
+                .map(|r| path_view(t, r))
+                .unwrap_or_default();
             let mut own: Vec<(bool, String)> = s
                 .checks
                 .iter()
-                .map(|c| (c.passed, format!("{}: {}", c.check, c.detail)))
+                .map(|c| {
+                    (
+                        c.passed,
+                        check_text(c.check, &c.detail, Lang::parse(t.lang)),
+                    )
+                })
                 .collect();
             own.append(&mut checks);
             SignerView {
@@ -369,7 +384,7 @@ async fn check_certificate(
             let mut facts = identity_facts(t, &v.identity, v.centre.as_ref());
             facts.push((t.verify_now, certificate_outcome(t, &v.report)));
             facts.push((t.verify_checked, readable_time(v.checked_at)));
-            let (chain, checks) = path_view(&v.report);
+            let (chain, checks) = path_view(t, &v.report);
             Some((
                 ReportView {
                     verdict: verdict(t, v.report.indication, true),
