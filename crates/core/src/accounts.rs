@@ -274,7 +274,7 @@ impl Portal {
                     &owner.id,
                     Action::Registered,
                     false,
-                    wording::CONTACTS_TAKEN.text(),
+                    wording::CONTACTS_TAKEN.text().into(),
                 ),
             )
             .await?;
@@ -577,7 +577,7 @@ impl Portal {
                 Action::ProfileChanged,
                 Some(format!("account:{}", who.account_id)),
                 wording::PROFILE_CHANGED.fill(&[&if changed.is_empty() {
-                    wording::NOTHING.text()
+                    wording::NOTHING.text().into()
                 } else {
                     changed.join(", ")
                 }]),

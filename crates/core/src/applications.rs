@@ -851,7 +851,7 @@ impl Portal {
         if !free {
             return Ok(application);
         }
-        self.paid(tx, ctx, Some(who), application, &wording::FREE.text())
+        self.paid(tx, ctx, Some(who), application, wording::FREE.text())
             .await
     }
 

@@ -383,7 +383,7 @@ impl Portal {
                 Some(who),
                 application,
                 Status::Closed,
-                &wording::CERTIFICATE_BOUND.text(),
+                wording::CERTIFICATE_BOUND.text(),
             )
             .await?;
         }
@@ -514,7 +514,7 @@ impl Portal {
             &binding,
             Action::CertificateUnbound,
             true,
-            &wording::BY_OWNER.text(),
+            wording::BY_OWNER.text(),
         )
         .await?;
         tx.commit().await?;

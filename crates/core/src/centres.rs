@@ -260,7 +260,7 @@ impl Portal {
             ocsp_key,
         };
         self.publish_crl(&mut tx, &centre.id, &keys, None).await?;
-        self.record_centre(&mut tx, ctx, by, &centre, &wording::CENTRE_ADDED.text())
+        self.record_centre(&mut tx, ctx, by, &centre, wording::CENTRE_ADDED.text())
             .await?;
         tx.commit().await?;
         self.authority.forget();
@@ -286,7 +286,7 @@ impl Portal {
         centre.ocsp_url = form.ocsp_url.clone().filter(|u| !u.trim().is_empty());
         let mut tx = self.store.begin().await?;
         tx.insert_centre(&centre).await.map_err(taken)?;
-        self.record_centre(&mut tx, ctx, by, &centre, &wording::CENTRE_IMPORTED.text())
+        self.record_centre(&mut tx, ctx, by, &centre, wording::CENTRE_IMPORTED.text())
             .await?;
         tx.commit().await?;
         self.authority.forget();

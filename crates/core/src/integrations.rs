@@ -83,7 +83,7 @@ impl Portal {
                 Some(format!("service:{service_id}")),
                 match webhook_url {
                     Some(url) => wording::INTEGRATED.fill(&[&url]),
-                    None => wording::INTEGRATED_ALONE.text(),
+                    None => wording::INTEGRATED_ALONE.text().into(),
                 },
             ),
         )

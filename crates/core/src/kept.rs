@@ -117,14 +117,11 @@ impl Portal {
         id: &str,
     ) -> Result<()> {
         let mut tx = self.store.begin().await?;
-        let kept = tx
-            .kept_verification(id, self.now())
+        let name = tx
+            .delete_kept_verification(id)
             .await?
             .ok_or(Error::NotFound("verification"))?;
-        if !tx.delete_kept_verification(id).await? {
-            return Err(Error::NotFound("verification"));
-        }
-        let details = wording::KEPT_DELETED.fill(&[&kept.name]);
+        let details = wording::KEPT_DELETED.fill(&[&name]);
         self.record(
             &mut tx,
             ctx,

@@ -82,7 +82,7 @@ impl Portal {
                     action: Action::PasswordChecked,
                     object: None,
                     ok: false,
-                    details: wording::UNKNOWN_LOGIN.text(),
+                    details: wording::UNKNOWN_LOGIN.text().into(),
                 },
             )
             .await?;
@@ -229,7 +229,7 @@ impl Portal {
             tx.confirm_contact(&account.id, true).await?;
         }
         let session = self
-            .sign_in(&mut tx, ctx, &account, kind, &wording::BY_SMS.text())
+            .sign_in(&mut tx, ctx, &account, kind, wording::BY_SMS.text())
             .await?;
         tx.commit().await?;
         Ok(session)
@@ -278,7 +278,7 @@ impl Portal {
         }
         tx.use_code(challenge, now).await?;
         let session = self
-            .sign_in(&mut tx, ctx, &account, kind, &wording::BY_TOTP.text())
+            .sign_in(&mut tx, ctx, &account, kind, wording::BY_TOTP.text())
             .await?;
         tx.commit().await?;
         Ok(session)

@@ -236,7 +236,7 @@ impl Portal {
         who: &Principal,
         id: &str,
     ) -> Result<ApplicationView> {
-        self.step_back(ctx, who, id, Status::Paid, &wording::VISIT_CANCELLED.text())
+        self.step_back(ctx, who, id, Status::Paid, wording::VISIT_CANCELLED.text())
             .await
     }
 
@@ -333,7 +333,7 @@ impl Portal {
                     Some(who),
                     application,
                     Status::IdentityVerified,
-                    &wording::IDENTIFIED_IN_PERSON.text(),
+                    wording::IDENTIFIED_IN_PERSON.text(),
                 )
                 .await?
             }

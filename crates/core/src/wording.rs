@@ -46,9 +46,10 @@ impl Wording {
         out
     }
 
-    /// The text of this wording without placeholders.
-    pub(crate) fn text(&self) -> String {
-        self.fill(&[])
+    /// The text of this wording, one without placeholders.
+    pub(crate) fn text(&self) -> &'static str {
+        debug_assert!(!self.en.contains('{'), "{} takes arguments", self.en);
+        self.en
     }
 }
 

@@ -86,12 +86,13 @@ impl Tx {
         row.as_ref().map(kept).transpose()
     }
 
-    /// Deletes kept verification `id`; false when there was none.
-    pub async fn delete_kept_verification(&mut self, id: &str) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM kept_verifications WHERE id = $1")
+    /// Deletes kept verification `id`; returns its document's name, or `None` when there was
+    /// none.
+    pub async fn delete_kept_verification(&mut self, id: &str) -> Result<Option<String>> {
+        let row = sqlx::query("DELETE FROM kept_verifications WHERE id = $1 RETURNING name")
             .bind(id)
-            .execute(self.conn())
+            .fetch_optional(self.conn())
             .await?;
-        Ok(done.rows_affected() > 0)
+        row.as_ref().map(|r| col(r, "name")).transpose()
     }
 }

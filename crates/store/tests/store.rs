@@ -729,9 +729,13 @@ async fn kept_verifications_are_found_until_they_expire(db: TestDb) {
         detached.size() + attached.size()
     );
     assert_eq!(detached.size(), 21);
-    assert!(tx.delete_kept_verification("k2").await.unwrap());
-    assert!(
-        !tx.delete_kept_verification("k2").await.unwrap(),
+    assert_eq!(
+        tx.delete_kept_verification("k2").await.unwrap().as_deref(),
+        Some(attached.name.as_str())
+    );
+    assert_eq!(
+        tx.delete_kept_verification("k2").await.unwrap(),
+        None,
         "already gone"
     );
     assert_eq!(tx.kept_verification("k2", 999).await.unwrap(), None);

@@ -143,7 +143,7 @@ impl Portal {
         };
         tx.insert_payment(&payment).await?;
         let details = wording::PAYMENT_STARTED.text();
-        self.record_payment(&mut tx, ctx, &application, &payment, true, &details)
+        self.record_payment(&mut tx, ctx, &application, &payment, true, details)
             .await?;
         tx.commit().await?;
         Ok(checkout)
@@ -202,7 +202,7 @@ impl Portal {
                 other => other?,
             };
             let details = wording::PAYMENT_SUCCEEDED.text();
-            self.record_payment(&mut tx, ctx, &application, &payment, true, &details)
+            self.record_payment(&mut tx, ctx, &application, &payment, true, details)
                 .await?;
             self.paid(&mut tx, ctx, None, application, "").await?;
             let body = lang.pick(
