@@ -1219,9 +1219,10 @@ struct ExportQuery {
     filter: JournalQuery,
 }
 
-/// A CSV field, quoted when it must be (RFC 4180), with spreadsheet formulas defused.
+/// A CSV field, quoted when it must be (RFC 4180), with spreadsheet formulas defused: a field
+/// a spreadsheet would read as one (OWASP's list of first characters) starts with `'`.
 fn csv(field: &str) -> String {
-    let field = if field.starts_with(['=', '+', '-', '@']) {
+    let field = if field.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{field}")
     } else {
         field.to_owned()
@@ -1423,6 +1424,17 @@ async fn set_lang(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv("signed_in"), "signed_in");
+        assert_eq!(csv("a, \"b\""), "\"a, \"\"b\"\"\"");
+        assert_eq!(csv("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for formula in ["+1", "-1", "@SUM(A1)", "\t=1"] {
+            assert_eq!(csv(formula), format!("'{formula}"));
+        }
+        assert_eq!(csv("\r=1"), "\"'\r=1\"");
+    }
 
     #[test]
     fn the_language_switch_goes_back_only_to_this_site() {
