@@ -87,6 +87,30 @@ async fn get_bytes(s: &Server, token: &str, path: &str) -> (u16, Vec<u8>) {
     (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
 }
 
+/// The file name a browser saves the download at `path` under: `filename*` (RFC 6266) when
+/// the server gives it, else `filename`.
+async fn saved_name(s: &Server, token: &str, path: &str) -> String {
+    let r = reqwest::Client::new()
+        .get(format!("{}/api/v1{path}", s.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{path}");
+    let header = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(header.starts_with("attachment; filename=\""), "{header}");
+    match header.split_once("filename*=UTF-8''") {
+        Some((_, encoded)) => percent_encoding::percent_decode_str(encoded)
+            .decode_utf8()
+            .unwrap()
+            .into_owned(),
+        None => header.split('"').nth(1).unwrap().to_owned(),
+    }
+}
+
 /// The public verification of a form of text `fields` and `files` (no login).
 async fn verify_form(
     s: &Server,
@@ -166,7 +190,7 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     assert_eq!(status, 201, "{d1}");
     assert_eq!(d1["status"], "draft");
     let letter = "Прошу принять договор.".as_bytes();
-    let (status, d2) = upload(&s, &token, "contract", "letter.txt", letter).await;
+    let (status, d2) = upload(&s, &token, "contract", "письмо.txt", letter).await;
     assert_eq!(status, 201, "{d2}");
     let (status, e) = upload(&s, &token, "social-fund", "letter.txt", letter).await;
     assert_eq!(status, 422);
@@ -253,6 +277,16 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
         assert!(ok, "{out}");
         let (status, content) = get_bytes(&s, &token, &format!("/documents/{id}/content")).await;
         assert_eq!((status, content.as_slice()), (200, bytes));
+        // Saved under its own name, Cyrillic included (RFC 6266's filename*).
+        let name = d["name"].as_str().unwrap();
+        for (path, file) in [
+            ("content", name.to_owned()),
+            ("signature", format!("{name}.sig")),
+            ("package", format!("{name}.zip")),
+        ] {
+            let saved = saved_name(&s, &token, &format!("/documents/{id}/{path}")).await;
+            assert_eq!(saved, file, "{path}");
+        }
         let (status, report) = verify(&s, Some(bytes), &sig).await;
         assert_eq!(status, 200, "{report}");
         assert_eq!(report["intact"], true, "{report}");

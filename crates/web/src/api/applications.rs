@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::body::to_bytes;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use podpis_core::{
     ApplicationForm, ApplicationView, Error, MAX_SCAN_BYTES, Review, Status, timestamp,
 };
@@ -13,6 +13,7 @@ use podpis_store::{Attachment, Payment};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::download::pdf_download;
 use super::{ApiResult, Body, ProblemDoc, fail};
 use crate::AppState;
 use crate::auth::{ApiUser, Client};
@@ -253,44 +254,6 @@ pub(super) async fn scan(
 /// A scan as a PDF download.
 pub(crate) fn pdf_response(a: Attachment) -> Response {
     pdf_download(&a.name, a.content)
-}
-
-/// `bytes` as a PDF shown in the browser under the file name `name` (kept to safe characters),
-/// never cached.
-pub(crate) fn pdf_download(name: &str, bytes: Vec<u8>) -> Response {
-    download(name, "application/pdf", "inline", bytes)
-}
-
-/// `bytes` of `content_type` under the file name `name` (kept to safe characters), shown
-/// (`inline`) or saved (`attachment`) as `disposition` says, never cached.
-pub(crate) fn download(
-    name: &str,
-    content_type: &str,
-    disposition: &str,
-    bytes: Vec<u8>,
-) -> Response {
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("{disposition}; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 /// Removes a scan from a draft, rejected or returned application.

@@ -11,7 +11,7 @@ use podpis_store::{Document, Service};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::applications::download;
+use super::download::download;
 use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, act_font, fail};
 use crate::AppState;
 use crate::auth::ApiUser;

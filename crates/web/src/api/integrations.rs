@@ -10,8 +10,8 @@ use podpis_core::{Error, MAX_DOCUMENT_BYTES};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::applications::download;
 use super::documents::{DocumentDto, body_of, dto};
+use super::download::download;
 use super::{ApiResult, Body, ProblemDoc, fail};
 use crate::AppState;
 use crate::auth::{ApiUser, Client};

@@ -11,9 +11,10 @@ use podpis_store::CloudKey;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::applications::{ApplicationDto, dto, pdf_download};
+use super::applications::{ApplicationDto, dto};
 use super::bindings::bytes_of;
 use super::centres::IssuedDto;
+use super::download::pdf_download;
 use super::{ApiResult, Body, CodeTicketDto, ProblemDoc, fail};
 use crate::AppState;
 use crate::auth::ApiUser;

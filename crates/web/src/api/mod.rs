@@ -20,14 +20,15 @@ mod applications;
 mod bindings;
 mod centres;
 mod documents;
+mod download;
 mod integrations;
 mod issuance;
 mod revocation;
 mod verify;
 mod visits;
 
-pub(crate) use applications::{download, pdf_download};
 pub(crate) use documents::package_download;
+pub(crate) use download::{download, pdf_download};
 pub(crate) use issuance::act_font;
 pub(crate) use verify::{check_form, report_pdf};
 pub(crate) use visits::qr_svg;

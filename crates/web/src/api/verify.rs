@@ -12,7 +12,7 @@ use podpis_core::{
 };
 use serde::Serialize;
 
-use super::applications::download;
+use super::download::download;
 use super::{ApiResult, ProblemDoc, act_font, fail, pdf_download};
 use crate::AppState;
 use crate::auth::Client;

@@ -177,9 +177,9 @@ try {
   const letter = Buffer.from("Прошу назначить выплату.\n");
   await citizen.goto(`${base}/documents`);
   await citizen.selectOption("#service", "contract");
-  await citizen.setInputFiles("#file", { name: "letter.txt", mimeType: "text/plain", buffer: letter });
+  await citizen.setInputFiles("#file", { name: "заявление.txt", mimeType: "text/plain", buffer: letter });
   await citizen.click("#upload button[type=submit]");
-  await citizen.waitForSelector("text=letter.txt");
+  await citizen.waitForSelector("text=заявление.txt");
   await citizen.check("#documents input[type=checkbox]");
   await citizen.click("#sign button[type=submit]");
   await citizen.waitForSelector("#pin");
@@ -193,6 +193,8 @@ try {
     await citizen.evaluate(async (href) => Array.from(new Uint8Array(await (await fetch(href)).arrayBuffer())), sigHref),
   );
   check(sig.length > 500 && sig[0] === 0x30, "the .sig downloads (DER)");
+  const [pack] = await Promise.all([citizen.waitForEvent("download"), citizen.click("a[href$='/package.zip']")]);
+  check(pack.suggestedFilename() === "заявление.txt.zip", `the package is saved under the document's name: ${pack.suggestedFilename()}`);
 
   // Anyone checks it on the public verification page, without signing in.
   const visitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
