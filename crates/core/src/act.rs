@@ -14,7 +14,7 @@ use podpis_store::{Application, Centre, IssuedCertificate};
 
 use crate::applications::{Medium, Status};
 use crate::centres::internal;
-use crate::visits::moscow_time;
+use crate::moscow_time;
 use crate::{Error, Portal, Principal, Result};
 
 /// The usual place of DejaVu Sans on Debian.

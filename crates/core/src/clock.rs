@@ -42,6 +42,55 @@ impl Clock for ManualClock {
     }
 }
 
+/// Moscow's offset from UTC in seconds (UTC+3 all year since 2014): the portal tells people
+/// times by Moscow's clock, as the centres and the guides do.
+pub const MOSCOW_OFFSET: i64 = 3 * 3600;
+
+/// Unix time `t` as Moscow's wall clock reads it.
+fn moscow_clock(t: i64) -> Option<der::DateTime> {
+    der::DateTime::from_unix_duration(core::time::Duration::from_secs(
+        (t + MOSCOW_OFFSET).max(0) as u64
+    ))
+    .ok()
+}
+
+/// A Unix time as Moscow time reads it, to the minute (`02.12.2026 10:00 МСК`): every time a
+/// page, a message or a printed report tells a person.
+pub fn moscow_time(t: i64) -> String {
+    moscow_clock(t).map_or_else(
+        || t.to_string(),
+        |d| {
+            format!(
+                "{:02}.{:02}.{} {:02}:{:02} МСК",
+                d.day(),
+                d.month(),
+                d.year(),
+                d.hour(),
+                d.minutes()
+            )
+        },
+    )
+}
+
+/// [`moscow_time`] to the second (`02.12.2026 10:00:42 МСК`), as the journal's page shows its
+/// entries.
+pub fn moscow_time_to_second(t: i64) -> String {
+    moscow_clock(t).map_or_else(
+        || t.to_string(),
+        |d| {
+            format!(
+                "{:02}.{:02}.{} {:02}:{:02}:{:02} МСК",
+                d.day(),
+                d.month(),
+                d.year(),
+                d.hour(),
+                d.minutes(),
+                d.seconds()
+            )
+        },
+    )
+}
+
 /// A time as people and programs write it — a date `YYYY-MM-DD` (UTC midnight) or
 /// `YYYY-MM-DDTHH:MM:SSZ` — in Unix seconds; `None` when it is neither or no such time.
 pub fn parse_time(text: &str) -> Option<i64> {
@@ -75,7 +124,19 @@ pub fn parse_time(text: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_time;
+    use super::{moscow_time, moscow_time_to_second, parse_time};
+
+    #[test]
+    fn moscow_time_is_utc_plus_three() {
+        assert_eq!(moscow_time(1_800_000_000), "15.01.2027 11:00 МСК");
+        assert_eq!(
+            moscow_time_to_second(1_796_142_986),
+            "01.12.2026 19:36:26 МСК"
+        );
+        // Past midnight in Moscow while still the day before in UTC.
+        assert_eq!(moscow_time(1_796_158_800), "02.12.2026 00:00 МСК");
+        assert_eq!(moscow_time(0), "01.01.1970 03:00 МСК");
+    }
 
     #[test]
     fn times_read_as_utc() {

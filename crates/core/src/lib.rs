@@ -65,7 +65,9 @@ pub use applications::{
 pub use authority::CertificateRequest;
 pub use bindings::{BindingChallenge, EXPIRY_WARNINGS, IssuedToMe};
 pub use centres::{CentreForm, ImportForm};
-pub use clock::{Clock, ManualClock, SystemClock, parse_time};
+pub use clock::{
+    Clock, MOSCOW_OFFSET, ManualClock, SystemClock, moscow_time, moscow_time_to_second, parse_time,
+};
 pub use documents::{DOCUMENT_STATUSES, MAX_BATCH, MAX_DOCUMENT_BYTES, document_status_title};
 pub use error::{Error, Lang, Result};
 pub use integrations::{Integration, webhook_signature};
@@ -79,14 +81,14 @@ pub use policy::Policy;
 pub use reissue::{Possession, ReissueStart};
 pub use revocation::{OPERATOR_REASONS, OWNER_REASONS, after_compromise, reason_title};
 pub use secret::argon2 as password_hasher;
-pub use sessions::{NewSession, SessionKind, readable_time, timestamp};
+pub use sessions::{NewSession, SessionKind, timestamp};
 pub use totp::{TotpEnrolment, code_at as totp_code};
 pub use vault::Vault;
 pub use verification::{
     CentreRef, CertificateVerification, MAX_VERIFY_BYTES, SignerContext, Verification, outcome,
     verification_report,
 };
-pub use visits::{IdentityCheck, REMINDER_BEFORE, Visit, moscow_time};
+pub use visits::{IdentityCheck, REMINDER_BEFORE, Visit};
 pub use wording::{check_text, journal_details};
 
 /// A fresh random token (256 bits, base64url), for nonces the web layer needs.

@@ -41,16 +41,6 @@ pub fn timestamp(unix: i64) -> String {
         .map_or_else(|_| unix.to_string(), |t| t.to_string())
 }
 
-/// `2026-12-01 16:36 UTC` for Unix seconds: the moment as a message or a page tells it a
-/// person.
-pub fn readable_time(unix: i64) -> String {
-    let t = timestamp(unix);
-    match (t.get(..10), t.get(11..16)) {
-        (Some(date), Some(time)) if t.ends_with('Z') => format!("{date} {time} UTC"),
-        _ => t,
-    }
-}
-
 impl Portal {
     pub(crate) async fn create_session(
         &self,
@@ -208,9 +198,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn readable_time_drops_the_seconds_and_names_utc() {
+    fn timestamp_is_rfc3339_utc() {
         assert_eq!(timestamp(1_796_142_986), "2026-12-01T16:36:26Z");
-        assert_eq!(readable_time(1_796_142_986), "2026-12-01 16:36 UTC");
-        assert_eq!(readable_time(0), "1970-01-01 00:00 UTC");
     }
 }

@@ -15,7 +15,7 @@ use podpis_store::{Application, Slot, Tx};
 use crate::applications::{ApplicationView, Status};
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{Context, Error, Lang, Portal, Principal, Result, secret};
+use crate::{Context, Error, Lang, Portal, Principal, Result, moscow_time, secret};
 
 /// How long after its slot ends a visit's codes still open the application.
 const CODE_GRACE: i64 = 2 * 3600;
@@ -46,24 +46,6 @@ pub enum IdentityCheck {
     Confirmed,
     /// Refused, with the reason (the application is cancelled).
     Refused(String),
-}
-
-/// A Unix time as Moscow time reads it (`02.12.2026 10:00 МСК`).
-pub fn moscow_time(t: i64) -> String {
-    der::DateTime::from_unix_duration(core::time::Duration::from_secs((t + 3 * 3600).max(0) as u64))
-        .map_or_else(
-            |_| t.to_string(),
-            |d| {
-                format!(
-                    "{:02}.{:02}.{} {:02}:{:02} МСК",
-                    d.day(),
-                    d.month(),
-                    d.year(),
-                    d.hour(),
-                    d.minutes()
-                )
-            },
-        )
 }
 
 impl Portal {
@@ -472,15 +454,5 @@ impl Portal {
             },
         )
         .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn moscow_time_is_utc_plus_three() {
-        assert_eq!(moscow_time(1_800_000_000), "15.01.2027 11:00 МСК");
     }
 }

@@ -16,7 +16,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use podpis_core::{
-    Action, Error, Lang, Principal, RegistrationForm, Role, SecondFactor, SessionKind, timestamp,
+    Action, Error, Lang, MOSCOW_OFFSET, Principal, RegistrationForm, Role, SecondFactor,
+    SessionKind, moscow_time_to_second, timestamp,
 };
 use podpis_store::Profile;
 use serde::Deserialize;
@@ -313,7 +314,7 @@ async fn login(s: State<AppState>, c: Client, Form(form): Form<LoginForm>) -> Re
                 totp: ch.factors.contains(&SecondFactor::Totp),
                 challenge: ch.id,
                 sent_to: ch.sent_to,
-                expires: podpis_core::readable_time(ch.expires_at),
+                expires: podpis_core::moscow_time(ch.expires_at),
                 l: f.l,
             };
             html(&page, StatusCode::OK, f.cookie)
@@ -416,7 +417,7 @@ async fn login_resend(s: State<AppState>, c: Client, Form(form): Form<ResendForm
                 l: f.l,
                 challenge: t.id,
                 sent_to: t.sent_to,
-                expires: podpis_core::readable_time(t.expires_at),
+                expires: podpis_core::moscow_time(t.expires_at),
                 totp: form.totp,
             };
             html(&page, StatusCode::OK, f.cookie)
@@ -1072,8 +1073,8 @@ async fn sessions(s: &AppState, u: &PageUser, error: Option<Error>) -> Response 
         .map(|x| SessionRow {
             current: x.id == u.who.session_id,
             id: x.id,
-            created_at: podpis_core::readable_time(x.created_at),
-            last_seen_at: podpis_core::readable_time(x.last_seen_at),
+            created_at: podpis_core::moscow_time(x.created_at),
+            last_seen_at: podpis_core::moscow_time(x.last_seen_at),
             ip: x.ip.unwrap_or_default(),
             user_agent: x.user_agent.unwrap_or_default(),
         })
@@ -1172,7 +1173,7 @@ async fn journal_page(
     q.account = None;
     let page_size = 50;
     q.limit = Some(page_size);
-    let result = match q.filter() {
+    let result = match q.filter_in(MOSCOW_OFFSET) {
         Ok(filter) => s.portal.journal(&u.who, filter).await,
         Err(e) => Err(e),
     };
@@ -1191,7 +1192,10 @@ async fn journal_page(
         l: f.l,
         entries: entries
             .into_iter()
-            .map(|e| api::entry_dto(e, lang))
+            .map(|e| EntryDto {
+                at: moscow_time_to_second(e.entry.at),
+                ..api::entry_dto(e, lang)
+            })
             .collect(),
         actions: Action::ALL
             .iter()
@@ -1243,7 +1247,7 @@ async fn journal_export(
     q.filter.account = None;
     q.filter.before = None;
     q.filter.limit = Some(10_000);
-    let list = match q.filter.filter() {
+    let list = match q.filter.filter_in(MOSCOW_OFFSET) {
         Ok(filter) => s.portal.journal(&u.who, filter).await,
         Err(e) => Err(e),
     };

@@ -164,7 +164,7 @@ texts! {
     end_all: "Выйти на всех устройствах", "Sign out everywhere";
     journal_title: "Журнал действий", "Action journal";
     journal_intro: "Здесь записаны все действия в вашем кабинете. Регулярно проверяйте журнал: если увидите действие, которого вы не совершали, смените пароль и завершите сеансы.", "Every action in your cabinet is recorded here. Check it regularly: if you see something you did not do, change your password and end your sessions.";
-    when: "Время (UTC)", "Time (UTC)";
+    when: "Время (МСК)", "Time (Moscow)";
     action: "Действие", "Action";
     status: "Статус", "Status";
     details: "Подробности", "Details";

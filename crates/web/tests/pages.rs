@@ -145,6 +145,10 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
         assert!(page.contains(details), "{details} in the journal page");
     }
     assert!(!page.contains("password and SMS code"), "{page}");
+    assert!(
+        page.contains("Время (МСК)") && page.contains("15.01.2027 11:00:00 МСК"),
+        "the entries' times by Moscow's clock, to the second: {page}"
+    );
     let (_, _, filtered) = b.get("/journal?action=signed_in").await;
     assert_eq!(
         filtered.matches("<tr data-action=").count(),
@@ -201,9 +205,9 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
 
     let (status, _, page) = b.get("/sessions").await;
     assert_eq!(status, 200);
-    let started = podpis_core::readable_time(common::T0);
+    let started = podpis_core::moscow_time(common::T0);
     assert!(
-        started.ends_with(" UTC") && page.contains(&format!("<td>{started}</td>")),
+        started.ends_with(" МСК") && page.contains(&format!("<td>{started}</td>")),
         "the session's start as people read it: {page}"
     );
     let (status, location, _) = b.post("/logout", &[("csrf", &csrf)]).await;
@@ -292,7 +296,7 @@ async fn the_administrators_pages(db: TestDb) {
         "the messages no worker has sent yet, queued, in words: {page}"
     );
     assert!(
-        page.contains(" UTC с адреса 127.0.0.1"),
+        page.contains(" МСК с адреса 127.0.0.1"),
         "the sign-in notice tells the time as people read it: {page}"
     );
 }

@@ -800,23 +800,23 @@ pub(crate) struct JournalQuery {
     pub account: Option<String>,
 }
 
-/// Unix seconds of midnight UTC starting `day` (YYYY-MM-DD).
-fn day_start(day: &str) -> Option<i64> {
-    let p: Vec<&str> = day.trim().split('-').collect();
-    let [y, m, d] = p.as_slice() else { return None };
-    let t = der::DateTime::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?, 0, 0, 0).ok()?;
-    Some(t.unix_duration().as_secs() as i64)
-}
-
 impl JournalQuery {
-    /// The store's filter; a date that is not a date is named.
+    /// The store's filter, its days those of UTC; a date that is not a date is named.
     pub(crate) fn filter(&self) -> Result<JournalFilter, Error> {
+        self.filter_in(0)
+    }
+
+    /// The store's filter, its days those of the clock `offset` seconds ahead of UTC (the
+    /// pages' Moscow days); a date that is not a date is named.
+    pub(crate) fn filter_in(&self, offset: i64) -> Result<JournalFilter, Error> {
         let day =
             |field: &'static str, v: &Option<String>, add: i64| -> Result<Option<i64>, Error> {
                 match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                     None => Ok(None),
-                    Some(v) => day_start(v)
-                        .map(|t| Some(t + add))
+                    Some(v) => (!v.contains('T'))
+                        .then(|| podpis_core::parse_time(v))
+                        .flatten()
+                        .map(|t| Some(t - offset + add))
                         .ok_or_else(|| Error::Invalid {
                             field,
                             ru: "Дата: укажите в виде ГГГГ-ММ-ДД.".into(),
@@ -1205,5 +1205,38 @@ pub(crate) fn verify_dto(verdict: Result<i64, podpis_store::Breach>) -> VerifyDt
             broken_at: Some(b.seq),
             reason: Some(b.reason),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_days_are_taken_on_the_given_clock() {
+        let q = JournalQuery {
+            action: None,
+            from: Some("2027-01-15".into()),
+            to: Some("2027-01-15".into()),
+            before: None,
+            limit: None,
+            account: None,
+        };
+        // 2027-01-15 00:00 UTC is 1_799_971_200; Moscow's day starts three hours earlier.
+        let utc = q.filter().unwrap();
+        assert_eq!(
+            (utc.from, utc.to),
+            (Some(1_799_971_200), Some(1_800_057_600))
+        );
+        let moscow = q.filter_in(podpis_core::MOSCOW_OFFSET).unwrap();
+        assert_eq!(
+            (moscow.from, moscow.to),
+            (Some(1_799_960_400), Some(1_800_046_800))
+        );
+        let bad = JournalQuery {
+            from: Some("15.01.2027".into()),
+            ..q
+        };
+        assert!(bad.filter_in(podpis_core::MOSCOW_OFFSET).is_err());
     }
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use podpis_core::{
     ApplicationForm, ApplicationView, Error, MAX_SCAN_BYTES, Medium, SCAN_KINDS, Status,
-    SubjectType, moscow_time, readable_time, scan_title,
+    SubjectType, moscow_time, scan_title,
 };
 use serde::Deserialize;
 
@@ -76,7 +76,7 @@ async fn list(s: State<AppState>, u: PageUser) -> Response {
         .into_iter()
         .map(|v| Row {
             status: v.status.title(lang),
-            updated: readable_time(v.application.updated_at),
+            updated: moscow_time(v.application.updated_at),
             centre: v.application.centre_id,
             id: v.application.id,
         })

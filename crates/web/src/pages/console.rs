@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_core::{
-    ApplicationView, Error, IdentityCheck, Issuance, Medium, OPERATOR_REASONS, Review, Role,
-    Status, parse_time, readable_time, reason_title, scan_title,
+    ApplicationView, Error, IdentityCheck, Issuance, MOSCOW_OFFSET, Medium, OPERATOR_REASONS,
+    Review, Role, Status, moscow_time, parse_time, reason_title, scan_title,
 };
 use serde::Deserialize;
 
@@ -55,7 +55,7 @@ fn rows(list: Vec<ApplicationView>) -> Vec<Row> {
                 "{} {} {}",
                 v.form.surname, v.form.given_name, v.form.patronymic
             ),
-            updated: readable_time(v.application.updated_at),
+            updated: moscow_time(v.application.updated_at),
             id: v.application.id,
         })
         .collect()
@@ -114,11 +114,11 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
                     .as_deref()
                     .and_then(|r| r.parse().ok())
                     .map_or("", |r| reason_title(r, lang));
-                format!("{} {} ({reason})", t.operator_revoked, readable_time(at))
+                format!("{} {} ({reason})", t.operator_revoked, moscow_time(at))
             }),
             serial: c.serial,
             subject: c.subject,
-            until: readable_time(c.not_after),
+            until: moscow_time(c.not_after),
         })
         .collect();
     let status = match &result {
@@ -199,7 +199,7 @@ async fn slots(s: State<AppState>, u: PageUser, Form(f): Form<SlotForm>) -> Resp
     };
     // Moscow time, as people at the centre write it: "2027-01-20 10:00" or "…T10:00".
     let written = f.starts.trim().replace(' ', "T");
-    let starts = parse_time(&format!("{written}:00Z")).map(|t| t - 3 * 3600);
+    let starts = parse_time(&format!("{written}:00Z")).map(|t| t - MOSCOW_OFFSET);
     let result = match starts {
         Some(t) => s
             .portal

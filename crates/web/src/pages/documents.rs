@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use podpis_core::{
-    CodeAnswer, Error, MAX_DOCUMENT_BYTES, MAX_PIN_TRIES, document_status_title, readable_time,
+    CodeAnswer, Error, MAX_DOCUMENT_BYTES, MAX_PIN_TRIES, document_status_title, moscow_time,
 };
 use podpis_store::Document;
 
@@ -103,7 +103,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
         .map(|d| DocumentRow {
             service: title_of(&d.service_id),
             status: document_status_title(&d.status, lang).to_owned(),
-            signed_at: d.signed_at.map(readable_time).unwrap_or_default(),
+            signed_at: d.signed_at.map(moscow_time).unwrap_or_default(),
             signed: d.signed_at.is_some(),
             draft: d.status == "draft",
             submitted: d.submitted,

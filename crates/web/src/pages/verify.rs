@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use podpis_core::{
-    CentreRef, Error, Kept, Lang, MAX_VERIFY_BYTES, Verification, check_text, readable_time,
+    CentreRef, Error, Kept, Lang, MAX_VERIFY_BYTES, Verification, check_text, moscow_time,
 };
 use podpis_pki::cades::SignerIdentity;
 use podpis_pki::validate::{self, Indication, SubIndication};
@@ -78,7 +78,7 @@ impl From<Kept> for KeptView {
             id: k.id,
             name: k.name,
             has_document: k.has_document,
-            until: readable_time(k.expires_at),
+            until: moscow_time(k.expires_at),
         }
     }
 }
@@ -383,7 +383,7 @@ async fn check_certificate(
         Some(bytes) => s.portal.verify_certificate(&c.ctx, bytes).await.map(|v| {
             let mut facts = identity_facts(t, &v.identity, v.centre.as_ref());
             facts.push((t.verify_now, certificate_outcome(t, &v.report)));
-            facts.push((t.verify_checked, readable_time(v.checked_at)));
+            facts.push((t.verify_checked, moscow_time(v.checked_at)));
             let (chain, checks) = path_view(t, &v.report);
             Some((
                 ReportView {
