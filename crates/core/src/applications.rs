@@ -472,7 +472,7 @@ impl Portal {
                 format!("An application carries at most {MAX_SCANS} files."),
             ));
         }
-        let name: String = name.trim().chars().take(120).collect();
+        let name = crate::documents::file_name(name);
         let scan = Attachment {
             id: secret::new_id(),
             application_id: id.to_owned(),

@@ -65,6 +65,30 @@ fn extension(name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The most characters an uploaded file's name keeps.
+const MAX_NAME_CHARS: usize = 120;
+
+/// An uploaded file's `name`, trimmed and at most [`MAX_NAME_CHARS`] characters: a longer one
+/// loses the end of its stem (marked `…`), never its extension, which says what the file is.
+pub(crate) fn file_name(name: &str) -> String {
+    let name = name.trim();
+    if name.chars().count() <= MAX_NAME_CHARS {
+        return name.to_owned();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if ext.chars().count() <= 10 && !stem.is_empty() => (stem, ext),
+        _ => (name, ""),
+    };
+    let dot = usize::from(!ext.is_empty());
+    let keep = MAX_NAME_CHARS - 1 - dot - ext.chars().count();
+    let stem: String = stem.chars().take(keep).collect();
+    if ext.is_empty() {
+        format!("{}…", stem.trim_end())
+    } else {
+        format!("{}….{ext}", stem.trim_end())
+    }
+}
+
 impl Portal {
     /// The services that take signed documents.
     pub async fn services(&self) -> Result<Vec<Service>> {
@@ -101,7 +125,7 @@ impl Portal {
             .service(service_id)
             .await?
             .ok_or(Error::NotFound("service"))?;
-        let name: String = name.trim().chars().take(120).collect();
+        let name = file_name(name);
         let types: Vec<&str> = service.file_types.split(',').map(str::trim).collect();
         if name.is_empty() || !types.contains(&extension(&name).as_str()) {
             return Err(Error::invalid(
@@ -623,4 +647,24 @@ fn too_many() -> Error {
         format!("Выберите от 1 до {MAX_BATCH} документов."),
         format!("Choose 1 to {MAX_BATCH} documents."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_keep_their_extension() {
+        assert_eq!(file_name("  Заявление.pdf "), "Заявление.pdf");
+        let long = format!("{}.pdf", "Заявление о назначении выплаты ".repeat(10));
+        let short = file_name(&long);
+        assert_eq!(short.chars().count(), MAX_NAME_CHARS, "{short}");
+        assert!(short.ends_with("….pdf"), "{short}");
+        assert!(short.starts_with("Заявление о назначении"), "{short}");
+        assert_eq!(extension(&short), "pdf");
+        let bare = "я".repeat(200);
+        assert_eq!(file_name(&bare), format!("{}…", "я".repeat(119)));
+        let exact = format!("{}.txt", "a".repeat(MAX_NAME_CHARS - 4));
+        assert_eq!(file_name(&exact), exact);
+    }
 }

@@ -202,6 +202,14 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     assert!(detail(&e).contains("5 МБ"), "{e}");
     let (status, _) = upload(&s, &token, "no-such-service", "a.pdf", PDF).await;
     assert_eq!(status, 404);
+    let long = format!("{}.txt", "очень длинное имя ".repeat(12));
+    let (status, d3) = upload(&s, &token, "contract", &long, letter).await;
+    assert_eq!(status, 201, "a long name is shortened, not refused: {d3}");
+    let name = d3["name"].as_str().unwrap();
+    assert!(
+        name.chars().count() <= 120 && name.starts_with("очень длинное") && name.ends_with("….txt"),
+        "{name}"
+    );
 
     // A batch of two: one code, one PIN; a wrong code and a wrong PIN first.
     let ids = json!([d1["id"], d2["id"]]);
