@@ -15,7 +15,7 @@ use podpis_store::{Application, Centre, IssuedCertificate};
 use crate::applications::{Medium, Status};
 use crate::centres::internal;
 use crate::moscow_time;
-use crate::{Error, Portal, Principal, Result};
+use crate::{Error, Missing, Portal, Principal, Result};
 
 /// The usual place of DejaVu Sans on Debian.
 pub const DEFAULT_ACT_FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -304,7 +304,7 @@ impl Portal {
             let cert = tx
                 .certificate(&application.centre_id, &serial)
                 .await?
-                .ok_or(Error::NotFound("certificate"))?;
+                .ok_or(Error::NotFound(Missing::Certificate))?;
             (application, cert)
         };
         let centre = self.centre(&application.centre_id).await?;

@@ -4,7 +4,7 @@ use podpis_store::{Account, Message};
 
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{Context, Error, Portal, Principal, Result, Role, validate};
+use crate::{Context, Error, Missing, Portal, Principal, Result, Role, validate};
 
 impl Portal {
     /// Gives the account with `login` a role. `by` is the administrator doing it, or `None` when
@@ -29,7 +29,7 @@ impl Portal {
         let account = tx
             .account_by_login(phone.as_deref(), email.as_deref(), snils.as_deref())
             .await?
-            .ok_or(Error::NotFound("account"))?;
+            .ok_or(Error::NotFound(Missing::Account))?;
         let ca = match role {
             Role::Operator { ca } => Some(ca.as_str()),
             _ => None,
@@ -54,7 +54,7 @@ impl Portal {
         let updated = tx
             .account(&account.id)
             .await?
-            .ok_or(Error::NotFound("account"))?;
+            .ok_or(Error::NotFound(Missing::Account))?;
         tx.commit().await?;
         Ok(updated)
     }

@@ -15,7 +15,7 @@ use crate::accounts::{validate_date, validate_passport};
 use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{Context, Error, Lang, Portal, Principal, Result, secret, validate};
+use crate::{Context, Error, Lang, Missing, Portal, Principal, Result, secret, validate};
 
 /// The largest scan accepted.
 pub const MAX_SCAN_BYTES: usize = 5 * 1024 * 1024;
@@ -345,7 +345,7 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 fn not_found() -> Error {
-    Error::NotFound("application")
+    Error::NotFound(Missing::Application)
 }
 
 impl Portal {
@@ -516,7 +516,7 @@ impl Portal {
         let mut tx = self.store.begin().await?;
         let application = self.own_editable(&mut tx, who, id).await?;
         if !tx.delete_attachment(id, scan_id).await? {
-            return Err(Error::NotFound("scan"));
+            return Err(Error::NotFound(Missing::Scan));
         }
         let details = wording::SCAN_REMOVED.fill(&[&scan_id]);
         self.record_application(
@@ -700,7 +700,7 @@ impl Portal {
         self.visible_application(&mut tx, who, id).await?;
         tx.attachment(id, scan_id)
             .await?
-            .ok_or(Error::NotFound("scan"))
+            .ok_or(Error::NotFound(Missing::Scan))
     }
 
     /// A centre's applications in `status`, oldest first: its operators' queue.

@@ -27,7 +27,7 @@ use crate::journal::{Action, Record};
 use crate::vault::Vault;
 use crate::verification::Registry;
 use crate::wording;
-use crate::{Context, Error, Portal, Principal, Result};
+use crate::{Context, Error, Missing, Portal, Principal, Result};
 
 /// How long a CRL is valid (nextUpdate − thisUpdate).
 const CRL_VALIDITY: i64 = 24 * 3600;
@@ -243,7 +243,7 @@ impl Portal {
             let (sealed, der) = tx
                 .centre_key(id, purpose)
                 .await?
-                .ok_or(Error::NotFound("hosted centre"))?;
+                .ok_or(Error::NotFound(Missing::HostedCentre))?;
             let key = vault.open(&key_label(id, purpose), &sealed)?;
             Ok((key, Certificate::from_der(&der).map_err(internal)?))
         };
@@ -417,7 +417,7 @@ impl Portal {
         let cert = tx
             .certificate(centre_id, &serial)
             .await?
-            .ok_or(Error::NotFound("certificate"))?;
+            .ok_or(Error::NotFound(Missing::Certificate))?;
         if let Some(at) = cert.revoked_at {
             return Err(Error::conflict(
                 format!("Сертификат уже отозван {}.", crate::timestamp(at)),
@@ -541,7 +541,7 @@ impl Portal {
         let stored = match stored {
             Some(crl) if now < crl.this_update + CRL_REFRESH => crl,
             Some(_) => self.refresh_crl(centre_id).await?,
-            None => return Err(Error::NotFound("CRL")),
+            None => return Err(Error::NotFound(Missing::Crl)),
         };
         let crl = Arc::new(CurrentCrl {
             crl: Crl::from_der(&stored.der).map_err(internal)?,

@@ -23,7 +23,7 @@ use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::verification::RegistryCentre;
 use crate::wording;
-use crate::{CodeTicket, Context, Error, Portal, Principal, Result, secret};
+use crate::{CodeTicket, Context, Error, Missing, Portal, Principal, Result, secret};
 
 /// How long a started binding waits for its proof and code.
 const BINDING_TTL: i64 = 15 * 60;
@@ -361,7 +361,7 @@ impl Portal {
         }
         match tx.connect_binding(&binding.id, now).await {
             Ok(true) => {}
-            Ok(false) => return Err(Error::NotFound("binding")),
+            Ok(false) => return Err(Error::NotFound(Missing::Binding)),
             Err(e) if e.is_duplicate_of("bindings") => {
                 return Err(Error::conflict(
                     "Этот сертификат уже привязан к учётной записи.",
@@ -390,7 +390,7 @@ impl Portal {
         let bound = tx
             .binding(&binding.id)
             .await?
-            .ok_or(Error::NotFound("binding"))?;
+            .ok_or(Error::NotFound(Missing::Binding))?;
         tx.commit().await?;
         Ok(bound)
     }
@@ -495,7 +495,7 @@ impl Portal {
             .await?
             .into_iter()
             .find(|i| i.application_id == application_id)
-            .ok_or(Error::NotFound("certificate"))?;
+            .ok_or(Error::NotFound(Missing::Certificate))?;
         self.bind_begin(ctx, who, &issued.der).await
     }
 
@@ -506,7 +506,7 @@ impl Portal {
             .binding(binding_id)
             .await?
             .filter(|b| b.account_id == who.account_id && b.status != "ended")
-            .ok_or(Error::NotFound("binding"))?;
+            .ok_or(Error::NotFound(Missing::Binding))?;
         tx.end_binding(&binding.id, self.now()).await?;
         self.record_binding(
             &mut tx,
@@ -637,5 +637,5 @@ async fn own_binding(tx: &mut Tx, who: &Principal, id: &str) -> Result<Binding> 
     tx.binding(id)
         .await?
         .filter(|b| b.account_id == who.account_id)
-        .ok_or(Error::NotFound("binding"))
+        .ok_or(Error::NotFound(Missing::Binding))
 }

@@ -12,7 +12,7 @@ use podpis_store::{Centre, Tx};
 
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{Context, Error, Portal, Principal, Result, validate};
+use crate::{Context, Error, Missing, Portal, Principal, Result, validate};
 
 /// How long a hosted centre's CA certificate is valid: ten years.
 const CA_VALIDITY: Duration = Duration::from_secs(3650 * 24 * 3600);
@@ -314,9 +314,12 @@ impl Portal {
         }
         let mut tx = self.store.begin().await?;
         if !tx.set_accreditation(id, from, until).await? {
-            return Err(Error::NotFound("centre"));
+            return Err(Error::NotFound(Missing::Centre));
         }
-        let centre = tx.centre(id).await?.ok_or(Error::NotFound("centre"))?;
+        let centre = tx
+            .centre(id)
+            .await?
+            .ok_or(Error::NotFound(Missing::Centre))?;
         let details =
             wording::ACCREDITATION.fill(&[&crate::timestamp(from), &crate::timestamp(until)]);
         self.record_centre(&mut tx, ctx, by, &centre, &details)
@@ -338,7 +341,7 @@ impl Portal {
             .await?
             .centre(id)
             .await?
-            .ok_or(Error::NotFound("centre"))
+            .ok_or(Error::NotFound(Missing::Centre))
     }
 
     async fn record_centre(

@@ -29,7 +29,9 @@ use crate::centres::internal;
 use crate::issuance::refuse_locked;
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
+use crate::{
+    CodeAnswer, CodeTicket, Context, Error, Lang, Missing, Portal, Principal, Result, secret,
+};
 
 /// The largest document any service takes, in bytes (10 MiB).
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
@@ -124,7 +126,7 @@ impl Portal {
         let service = tx
             .service(service_id)
             .await?
-            .ok_or(Error::NotFound("service"))?;
+            .ok_or(Error::NotFound(Missing::Service))?;
         let name = file_name(name);
         let types: Vec<&str> = service.file_types.split(',').map(str::trim).collect();
         if name.is_empty() || !types.contains(&extension(&name).as_str()) {
@@ -582,7 +584,7 @@ impl Portal {
             .cloud_key_connected(key_id)
             .await?
             .filter(|(k, _)| k.account_id == who.account_id)
-            .ok_or(Error::NotFound("cloud key"))?;
+            .ok_or(Error::NotFound(Missing::CloudKey))?;
         let der = connected.ok_or_else(|| {
             Error::conflict(
                 "Сертификат облачного ключа не подключён: подключите его в разделе «Электронные подписи».",
@@ -603,7 +605,7 @@ pub(crate) async fn own_document(tx: &mut Tx, who: &Principal, id: &str) -> Resu
     tx.document(id)
         .await?
         .filter(|d| d.account_id == who.account_id)
-        .ok_or(Error::NotFound("document"))
+        .ok_or(Error::NotFound(Missing::Document))
 }
 
 /// The principal's drafts `ids` (in that order, repeats dropped), with their bytes if
@@ -630,7 +632,7 @@ async fn drafts(
             let at = found
                 .iter()
                 .position(|d| &d.id == id && d.account_id == who.account_id)
-                .ok_or(Error::NotFound("document"))?;
+                .ok_or(Error::NotFound(Missing::Document))?;
             let document = found.swap_remove(at);
             if document.status != "draft" {
                 return Err(already_signed());

@@ -40,6 +40,83 @@ impl Lang {
     }
 }
 
+/// What was asked for and not found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// An account.
+    Account,
+    /// An application for a certificate.
+    Application,
+    /// A certificate's binding to an account.
+    Binding,
+    /// A certification centre of the registry.
+    Centre,
+    /// A certificate.
+    Certificate,
+    /// A centre's certificate revocation list.
+    Crl,
+    /// An endpoint of the API.
+    Endpoint,
+    /// A cloud key.
+    CloudKey,
+    /// A document to sign.
+    Document,
+    /// A certification centre this portal runs.
+    HostedCentre,
+    /// An entry of the action journal.
+    JournalEntry,
+    /// A passkey.
+    Passkey,
+    /// A payment.
+    Payment,
+    /// The payment provider.
+    PaymentProvider,
+    /// A scan attached to an application.
+    Scan,
+    /// A portal service.
+    Service,
+    /// A session.
+    Session,
+    /// A document's signature.
+    Signature,
+    /// A slot for an identity-check visit.
+    Slot,
+    /// Kept verification files.
+    Verification,
+    /// An identity-check visit.
+    Visit,
+}
+
+impl Missing {
+    /// What it is, in `lang`.
+    pub fn title(self, lang: Lang) -> &'static str {
+        let (ru, en) = match self {
+            Self::Account => ("учётная запись", "account"),
+            Self::Application => ("заявление", "application"),
+            Self::Binding => ("подключённый сертификат", "connected certificate"),
+            Self::Centre => ("удостоверяющий центр", "certification centre"),
+            Self::Certificate => ("сертификат", "certificate"),
+            Self::Crl => ("список отозванных сертификатов", "revocation list"),
+            Self::Endpoint => ("метод API", "API endpoint"),
+            Self::CloudKey => ("облачный ключ", "cloud key"),
+            Self::Document => ("документ", "document"),
+            Self::HostedCentre => ("удостоверяющий центр на этом портале", "centre hosted here"),
+            Self::JournalEntry => ("запись журнала", "journal entry"),
+            Self::Passkey => ("ключ доступа", "passkey"),
+            Self::Payment => ("платёж", "payment"),
+            Self::PaymentProvider => ("платёжный сервис", "payment provider"),
+            Self::Scan => ("скан документа", "scan"),
+            Self::Service => ("услуга", "service"),
+            Self::Session => ("сеанс", "session"),
+            Self::Signature => ("подпись", "signature"),
+            Self::Slot => ("время приёма", "visit slot"),
+            Self::Verification => ("сохранённая проверка", "kept verification"),
+            Self::Visit => ("визит", "visit"),
+        };
+        lang.pick(ru, en)
+    }
+}
+
 /// Why a portal operation was refused or failed.
 #[derive(Debug)]
 pub enum Error {
@@ -73,7 +150,7 @@ pub enum Error {
     /// The session's role does not allow this.
     Forbidden,
     /// The thing asked for does not exist (or is not the caller's).
-    NotFound(&'static str),
+    NotFound(Missing),
     /// A passkey (WebAuthn) response was refused; the text says which check failed.
     Passkey(String),
     /// A request that does not fit the state (e.g. a TOTP sign-in for an account without TOTP).
@@ -191,8 +268,8 @@ impl Error {
                 "You are not allowed to do this.",
             ),
             Self::NotFound(what) => match lang {
-                Lang::Ru => format!("Не найдено: {what}."),
-                Lang::En => format!("Not found: {what}."),
+                Lang::Ru => format!("Не найдено: {}.", what.title(lang)),
+                Lang::En => format!("Not found: {}.", what.title(lang)),
             },
             Self::Passkey(why) => match lang {
                 Lang::Ru => format!("Ключ доступа не принят: {why}."),
@@ -222,5 +299,31 @@ impl std::error::Error for Error {}
 impl From<podpis_store::Error> for Error {
     fn from(e: podpis_store::Error) -> Self {
         Self::Storage(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_was_not_found_is_said_in_the_readers_language() {
+        let e = Error::NotFound(Missing::CloudKey);
+        assert_eq!(e.text(Lang::Ru), "Не найдено: облачный ключ.");
+        assert_eq!(e.text(Lang::En), "Not found: cloud key.");
+        for m in [
+            Missing::Account,
+            Missing::Binding,
+            Missing::Document,
+            Missing::Endpoint,
+            Missing::Verification,
+        ] {
+            let ru = m.title(Lang::Ru);
+            assert!(
+                ru.chars().all(|c| !c.is_ascii_alphabetic() || ru.contains("API")),
+                "{m:?}: {ru}"
+            );
+            assert!(m.title(Lang::En).is_ascii(), "{m:?}");
+        }
     }
 }

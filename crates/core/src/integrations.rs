@@ -15,7 +15,7 @@ use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::notify::Channel;
 use crate::wording;
-use crate::{Context, Error, Portal, Principal, Result, same_secret, secret};
+use crate::{Context, Error, Missing, Portal, Principal, Result, same_secret, secret};
 
 /// A service's new integration, shown once.
 pub struct Integration {
@@ -72,7 +72,7 @@ impl Portal {
             .set_integration(service_id, &key_hash(&token), webhook_url, &sealed)
             .await?
         {
-            return Err(Error::NotFound("service"));
+            return Err(Error::NotFound(Missing::Service));
         }
         self.record(
             &mut tx,
@@ -129,7 +129,7 @@ impl Portal {
             .await?
             .account_by_login(None, None, Some(&snils))
             .await?
-            .ok_or(Error::NotFound("account"))?;
+            .ok_or(Error::NotFound(Missing::Account))?;
         let document = self
             .new_document(ctx, &account.id, &service.id, name, bytes, true)
             .await?;
@@ -157,7 +157,7 @@ impl Portal {
             .document(id)
             .await?
             .filter(|d| d.submitted && d.service_id == service.id)
-            .ok_or(Error::NotFound("document"))
+            .ok_or(Error::NotFound(Missing::Document))
     }
 
     /// The service's decision on its signed document `id`: accepted or rejected, with a comment.

@@ -26,7 +26,9 @@ use crate::authority::CertificateRequest;
 use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result, secret};
+use crate::{
+    CodeAnswer, CodeTicket, Context, Error, Lang, Missing, Portal, Principal, Result, secret,
+};
 
 /// How long an application's certificate is valid.
 const VALIDITY_DAYS: u32 = 365;
@@ -200,7 +202,7 @@ impl Portal {
         check_pin("pin", pin)?;
         let (application, form) = self.issuable(id).await?;
         if application.account_id != who.account_id {
-            return Err(Error::NotFound("application"));
+            return Err(Error::NotFound(Missing::Application));
         }
         if form.medium != Medium::Cloud {
             return Err(Error::conflict(
@@ -390,14 +392,14 @@ impl Portal {
             .cloud_key_of_certificate(centre_id, serial)
             .await?
             .filter(|k| k.account_id == who.account_id)
-            .ok_or(Error::NotFound("cloud key"))?;
+            .ok_or(Error::NotFound(Missing::CloudKey))?;
         refuse_locked(&cloud)?;
         let opened = self.open_cloud_key(&cloud, pin)?;
         let mut tx = self.store.begin().await?;
         let now = tx
             .cloud_key(&cloud.id)
             .await?
-            .ok_or(Error::NotFound("cloud key"))?;
+            .ok_or(Error::NotFound(Missing::CloudKey))?;
         let key = self.count_pin(&mut tx, ctx, &cloud, &now, opened).await;
         tx.commit().await?;
         key
@@ -482,7 +484,7 @@ impl Portal {
         tx.cloud_key(key_id)
             .await?
             .filter(|k| k.account_id == who.account_id)
-            .ok_or(Error::NotFound("cloud key"))
+            .ok_or(Error::NotFound(Missing::CloudKey))
     }
 
     /// The application `id` and its form, refused unless its identity was confirmed.
@@ -491,7 +493,7 @@ impl Portal {
             let mut tx = self.store.read().await?;
             tx.application(id)
                 .await?
-                .ok_or(Error::NotFound("application"))?
+                .ok_or(Error::NotFound(Missing::Application))?
         };
         if application.status != Status::IdentityVerified.name() {
             let status = Status::from_name(&application.status).unwrap_or(Status::Closed);
@@ -562,7 +564,7 @@ impl Portal {
         let application = tx
             .application(&application.id)
             .await?
-            .ok_or(Error::NotFound("application"))?;
+            .ok_or(Error::NotFound(Missing::Application))?;
         self.record_issued(&mut tx, ctx, Some(who), &certificate)
             .await?;
         tx.set_application_serial(&application.id, &certificate.serial)
@@ -594,7 +596,7 @@ impl Portal {
         let account = tx
             .account(&application.account_id)
             .await?
-            .ok_or(Error::NotFound("account"))?;
+            .ok_or(Error::NotFound(Missing::Account))?;
         let lang = Lang::parse(&account.language);
         let body = match (lang, reissue) {
             (Lang::Ru, false) => format!(

@@ -7,7 +7,7 @@ use podpis_store::KeptVerification;
 use serde::Serialize;
 
 use crate::journal::{Action, Record};
-use crate::{Context, Error, Portal, Principal, Result, Verification, secret, wording};
+use crate::{Context, Error, Missing, Portal, Principal, Result, Verification, secret, wording};
 
 /// How long kept files stay, in seconds (30 days).
 pub const KEEP_FOR: i64 = 30 * 24 * 3600;
@@ -106,7 +106,7 @@ impl Portal {
             .await?
             .kept_verification(id, self.now())
             .await?
-            .ok_or(Error::NotFound("verification"))
+            .ok_or(Error::NotFound(Missing::Verification))
     }
 
     /// Deletes the kept files `id` at once, and journals it as [`Portal::verify_and_keep`] does.
@@ -120,7 +120,7 @@ impl Portal {
         let name = tx
             .delete_kept_verification(id)
             .await?
-            .ok_or(Error::NotFound("verification"))?;
+            .ok_or(Error::NotFound(Missing::Verification))?;
         let details = wording::KEPT_DELETED.fill(&[&name]);
         self.record(
             &mut tx,

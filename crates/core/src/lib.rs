@@ -69,7 +69,7 @@ pub use clock::{
     Clock, MOSCOW_OFFSET, ManualClock, SystemClock, moscow_time, moscow_time_to_second, parse_time,
 };
 pub use documents::{DOCUMENT_STATUSES, MAX_BATCH, MAX_DOCUMENT_BYTES, document_status_title};
-pub use error::{Error, Lang, Result};
+pub use error::{Error, Lang, Missing, Result};
 pub use integrations::{Integration, webhook_signature};
 pub use issuance::{Issuance, Issued, MAX_PIN_TRIES, P12File};
 pub use journal::Action;

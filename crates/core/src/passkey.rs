@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 use crate::journal::{Action, Record};
 use crate::sessions::{NewSession, SessionKind};
 use crate::wording;
-use crate::{Context, Error, Portal, Principal, Result, secret};
+use crate::{Context, Error, Missing, Portal, Principal, Result, secret};
 
 /// The portal as a WebAuthn relying party.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -546,7 +546,7 @@ impl Portal {
     ) -> Result<()> {
         let mut tx = self.store.begin().await?;
         if !tx.delete_passkey(&who.account_id, credential_id).await? {
-            return Err(Error::NotFound("passkey"));
+            return Err(Error::NotFound(Missing::Passkey));
         }
         self.record(
             &mut tx,

@@ -10,7 +10,7 @@ use podpis_pki::subject::SubjectInfo;
 use crate::applications::{ApplicationForm, ApplicationView, Medium, Status, SubjectType};
 use crate::bindings::proves_possession;
 use crate::centres::internal;
-use crate::{Context, Error, Portal, Principal, Result};
+use crate::{Context, Error, Missing, Portal, Principal, Result};
 
 /// How the applicant proves they hold the current certificate's key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,7 +85,7 @@ impl Portal {
             tx.binding(binding_id)
                 .await?
                 .filter(|b| b.account_id == who.account_id && b.status == "connected")
-                .ok_or(Error::NotFound("binding"))?
+                .ok_or(Error::NotFound(Missing::Binding))?
         };
         if binding.not_after <= self.now() {
             return Err(Error::conflict(

@@ -8,7 +8,7 @@ use podpis_pki::issue::normalize_serial;
 use podpis_store::{IssuedCertificate, JournalFilter, Tx};
 
 use crate::accounts::REVOKE;
-use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Portal, Principal, Result};
+use crate::{CodeAnswer, CodeTicket, Context, Error, Lang, Missing, Portal, Principal, Result};
 
 /// The reasons a centre's operator may give (not the CA's own compromise, not a hold).
 pub const OPERATOR_REASONS: [Reason; 6] = [
@@ -163,7 +163,7 @@ impl Portal {
         let entry = entries
             .into_iter()
             .find(|e| e.seq == seq && e.entry.account_id.as_deref() == Some(&who.account_id))
-            .ok_or(Error::NotFound("journal entry"))?;
+            .ok_or(Error::NotFound(Missing::JournalEntry))?;
         entry
             .entry
             .object
@@ -205,7 +205,7 @@ impl Portal {
         let cert = tx
             .certificate(centre_id, &serial)
             .await?
-            .ok_or(Error::NotFound("certificate"))?;
+            .ok_or(Error::NotFound(Missing::Certificate))?;
         // Whether it is revoked is public (the CRL says it): told before the ownership check,
         // since a revoked certificate is bound to nobody any more.
         if cert.revoked_at.is_some() {
@@ -219,7 +219,7 @@ impl Portal {
             .await?
             .is_some_and(|b| b.account_id == who.account_id);
         if cert.account_id.as_deref() != Some(&who.account_id) && !bound_here {
-            return Err(Error::NotFound("certificate"));
+            return Err(Error::NotFound(Missing::Certificate));
         }
         Ok(cert)
     }

@@ -5,7 +5,7 @@ use podpis_store::{Account, Session};
 
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{Context, Error, Lang, Portal, Principal, Result, Role, secret};
+use crate::{Context, Error, Lang, Missing, Portal, Principal, Result, Role, secret};
 
 /// How a session is carried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,7 +116,7 @@ impl Portal {
             .end_session(&who.account_id, session_id, self.now())
             .await?
         {
-            return Err(Error::NotFound("session"));
+            return Err(Error::NotFound(Missing::Session));
         }
         let action = if session_id == who.session_id {
             Action::SignedOut

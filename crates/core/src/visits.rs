@@ -15,7 +15,7 @@ use podpis_store::{Application, Slot, Tx};
 use crate::applications::{ApplicationView, Status};
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{Context, Error, Lang, Portal, Principal, Result, moscow_time, secret};
+use crate::{Context, Error, Lang, Missing, Portal, Principal, Result, moscow_time, secret};
 
 /// How long after its slot ends a visit's codes still open the application.
 const CODE_GRACE: i64 = 2 * 3600;
@@ -146,7 +146,7 @@ impl Portal {
             .slot(slot_id)
             .await?
             .filter(|s| s.centre_id == application.centre_id)
-            .ok_or(Error::NotFound("slot"))?;
+            .ok_or(Error::NotFound(Missing::Slot))?;
         if slot.starts_at <= now {
             return Err(Error::conflict(
                 "Это время приёма уже прошло: выберите другое.",
@@ -187,7 +187,7 @@ impl Portal {
         let account = tx
             .account(&application.account_id)
             .await?
-            .ok_or(Error::NotFound("account"))?;
+            .ok_or(Error::NotFound(Missing::Account))?;
         let centre = self.centre(&application.centre_id).await?;
         let lang = Lang::parse(&account.language);
         let body = match lang {
@@ -229,7 +229,7 @@ impl Portal {
         let slot = tx
             .slot_of(&application.id)
             .await?
-            .ok_or(Error::NotFound("visit"))?;
+            .ok_or(Error::NotFound(Missing::Visit))?;
         Ok(self.visit_of(&application.id, slot))
     }
 
@@ -305,7 +305,7 @@ impl Portal {
         let application = tx
             .application(id)
             .await?
-            .ok_or(Error::NotFound("application"))?;
+            .ok_or(Error::NotFound(Missing::Application))?;
         who.require_operator_of(&application.centre_id)?;
         let application = match check {
             IdentityCheck::Confirmed => {
@@ -337,7 +337,7 @@ impl Portal {
                 let account = tx
                     .account(&application.account_id)
                     .await?
-                    .ok_or(Error::NotFound("account"))?;
+                    .ok_or(Error::NotFound(Missing::Account))?;
                 let lang = Lang::parse(&account.language);
                 let body = match lang {
                     Lang::Ru => format!("В выдаче сертификата отказано: {reason}"),
@@ -385,7 +385,7 @@ impl Portal {
             let account = tx
                 .account(&application.account_id)
                 .await?
-                .ok_or(Error::NotFound("account"))?;
+                .ok_or(Error::NotFound(Missing::Account))?;
             let centre = self.centre(&slot.centre_id).await?;
             let lang = Lang::parse(&account.language);
             let when = moscow_time(slot.starts_at);

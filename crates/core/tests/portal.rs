@@ -839,7 +839,10 @@ async fn roles_keep_citizens_to_their_own_data(db: TestDb) {
     let ca1 = Role::Operator { ca: "ca1".into() };
     let operator_of_ca1 = || w.portal.grant_role(&ip, Some(&admin), &login, &ca1);
     assert!(
-        matches!(operator_of_ca1().await, Err(Error::NotFound("centre"))),
+        matches!(
+            operator_of_ca1().await,
+            Err(Error::NotFound(podpis_core::Missing::Centre))
+        ),
         "an operator of a centre the registry does not have"
     );
     let centre = podpis_core::CentreForm {

@@ -200,8 +200,9 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     let (status, e) = upload(&s, &token, "social-fund", "big.pdf", &big).await;
     assert_eq!(status, 422, "{e}");
     assert!(detail(&e).contains("5 МБ"), "{e}");
-    let (status, _) = upload(&s, &token, "no-such-service", "a.pdf", PDF).await;
+    let (status, e) = upload(&s, &token, "no-such-service", "a.pdf", PDF).await;
     assert_eq!(status, 404);
+    assert_eq!(detail(&e), "Не найдено: услуга.", "{e}");
     let long = format!("{}.txt", "очень длинное имя ".repeat(12));
     let (status, d3) = upload(&s, &token, "contract", &long, letter).await;
     assert_eq!(status, 201, "a long name is shortened, not refused: {d3}");

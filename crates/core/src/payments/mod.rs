@@ -20,7 +20,7 @@ pub use sandbox::{SandboxGateway, TEST_CARD_DECLINED, TEST_CARD_OK};
 use crate::applications::Status;
 use crate::journal::{Action, Record};
 use crate::wording;
-use crate::{Context, Error, Lang, Portal, Principal, Result, secret};
+use crate::{Context, Error, Lang, Missing, Portal, Principal, Result, secret};
 
 /// What the portal asks a provider to charge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +156,7 @@ impl Portal {
         let provider = self
             .payments
             .as_ref()
-            .ok_or(Error::NotFound("payment provider"))?;
+            .ok_or(Error::NotFound(Missing::PaymentProvider))?;
         let event = provider.read_webhook(body, signature).map_err(|why| {
             Error::invalid(
                 "signature",
@@ -169,7 +169,7 @@ impl Portal {
             .payment(&event.payment_id)
             .await?
             .filter(|p| p.provider == provider.name() && p.provider_ref == event.provider_ref)
-            .ok_or(Error::NotFound("payment"))?;
+            .ok_or(Error::NotFound(Missing::Payment))?;
         if payment.status != "pending" {
             return Ok(());
         }
@@ -183,12 +183,12 @@ impl Portal {
         let application = tx
             .application(&payment.application_id)
             .await?
-            .ok_or(Error::NotFound("application"))?;
+            .ok_or(Error::NotFound(Missing::Application))?;
         let now = self.now();
         let account = tx
             .account(&application.account_id)
             .await?
-            .ok_or(Error::NotFound("account"))?;
+            .ok_or(Error::NotFound(Missing::Account))?;
         let lang = Lang::parse(&account.language);
         let subject = lang.pick("Оплата заявления", "Application payment");
         if event.status == "succeeded" {

@@ -6,7 +6,9 @@ use axum::body::to_bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use podpis_core::{CodeAnswer, Error, Lang, MAX_DOCUMENT_BYTES, document_status_title, timestamp};
+use podpis_core::{
+    CodeAnswer, Error, Lang, MAX_DOCUMENT_BYTES, Missing, document_status_title, timestamp,
+};
 use podpis_store::{Document, Service};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -198,7 +200,7 @@ pub(super) async fn signature(
     let d = s.portal.document(&u.who, &id).await.map_err(fail(lang))?;
     let sig = d
         .signature
-        .ok_or_else(|| fail(lang)(Error::NotFound("signature")))?;
+        .ok_or_else(|| fail(lang)(Error::NotFound(Missing::Signature)))?;
     Ok(download(
         &format!("{}.sig", d.name),
         "application/pkcs7-signature",

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use podpis_core::{Error, MAX_DOCUMENT_BYTES};
+use podpis_core::{Error, MAX_DOCUMENT_BYTES, Missing};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -126,7 +126,7 @@ pub(super) async fn signature(
         .map_err(fail(c.lang))?;
     let sig = d
         .signature
-        .ok_or_else(|| fail(c.lang)(Error::NotFound("signature")))?;
+        .ok_or_else(|| fail(c.lang)(Error::NotFound(Missing::Signature)))?;
     Ok(download(
         &format!("{}.sig", d.name),
         "application/pkcs7-signature",

@@ -189,7 +189,7 @@ pub fn routes() -> Router<AppState> {
         )
         .fallback(|c: Client| async move {
             Problem {
-                error: Error::NotFound("API endpoint"),
+                error: Error::NotFound(podpis_core::Missing::Endpoint),
                 lang: c.lang,
             }
         })

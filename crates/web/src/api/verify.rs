@@ -8,7 +8,8 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use podpis_core::{
-    CertificateVerification, Error, Kept, Lang, Principal, Verification, verification_report,
+    CertificateVerification, Error, Kept, Lang, Missing, Principal, Verification,
+    verification_report,
 };
 use serde::Serialize;
 
@@ -199,7 +200,7 @@ pub(super) async fn kept_document(
     let kept = s.portal.kept_files(&id).await.map_err(fail(c.lang))?;
     let document = kept
         .document
-        .ok_or_else(|| fail(c.lang)(Error::NotFound("document")))?;
+        .ok_or_else(|| fail(c.lang)(Error::NotFound(Missing::Document)))?;
     Ok(download(
         &kept.name,
         "application/octet-stream",

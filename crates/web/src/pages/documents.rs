@@ -13,7 +13,8 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use podpis_core::{
-    CodeAnswer, Error, MAX_DOCUMENT_BYTES, MAX_PIN_TRIES, document_status_title, moscow_time,
+    CodeAnswer, Error, MAX_DOCUMENT_BYTES, MAX_PIN_TRIES, Missing, document_status_title,
+    moscow_time,
 };
 use podpis_store::Document;
 
@@ -361,7 +362,15 @@ async fn signature(s: State<AppState>, u: PageUser, Path(id): Path<String>) -> R
             "attachment",
             sig,
         ),
-        Ok(_) => page(&s, &u, Some(Error::NotFound("signature")), Vec::new()).await,
+        Ok(_) => {
+            page(
+                &s,
+                &u,
+                Some(Error::NotFound(Missing::Signature)),
+                Vec::new(),
+            )
+            .await
+        }
         Err(e) => page(&s, &u, Some(e), Vec::new()).await,
     }
 }

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use base64::Engine;
 use podpis_core::{
-    BindingChallenge, CodeAnswer, Error, Lang, MAX_PIN_TRIES, Medium, OWNER_REASONS, Possession,
-    after_compromise, moscow_time, reason_title,
+    BindingChallenge, CodeAnswer, Error, Lang, MAX_PIN_TRIES, Medium, Missing, OWNER_REASONS,
+    Possession, after_compromise, moscow_time, reason_title,
 };
 use podpis_pki::crl::Reason;
 use serde::Deserialize;
@@ -527,7 +527,7 @@ async fn reissue_begin(s: State<AppState>, u: PageUser, Form(form): Form<Reissue
             .await?
             .into_iter()
             .find(|b| b.id == form.id)
-            .ok_or(Error::NotFound("binding"))?;
+            .ok_or(Error::NotFound(Missing::Binding))?;
         let cloud = s
             .portal
             .cloud_keys(&u.who)
