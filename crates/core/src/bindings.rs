@@ -23,7 +23,9 @@ use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::verification::RegistryCentre;
 use crate::wording;
-use crate::{CodeTicket, Context, Error, Missing, Portal, Principal, Result, secret};
+use crate::{
+    CodeTicket, Context, Error, Lang, Missing, Portal, Principal, Result, check_text, secret,
+};
 
 /// How long a started binding waits for its proof and code.
 const BINDING_TTL: i64 = 15 * 60;
@@ -203,15 +205,18 @@ impl Portal {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            let detail = report
-                .checks
-                .iter()
-                .find(|c| !c.passed)
-                .map(|c| format!("{}: {}", c.check, c.detail))
-                .unwrap_or_default();
+            let failed = report.checks.iter().find(|c| !c.passed);
+            let detail =
+                |lang| failed.map_or_else(String::new, |c| check_text(c.check, &c.detail, lang));
             return Err(refuse(
-                format!("Сертификат не прошёл проверку ({why}): {detail}"),
-                format!("The certificate failed its checks ({why}): {detail}"),
+                format!(
+                    "Сертификат не прошёл проверку ({why}): {}",
+                    detail(Lang::Ru)
+                ),
+                format!(
+                    "The certificate failed its checks ({why}): {}",
+                    detail(Lang::En)
+                ),
             ));
         }
         Ok(entry.clone())

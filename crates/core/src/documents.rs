@@ -30,7 +30,8 @@ use crate::issuance::refuse_locked;
 use crate::journal::{Action, Record};
 use crate::wording;
 use crate::{
-    CodeAnswer, CodeTicket, Context, Error, Lang, Missing, Portal, Principal, Result, secret,
+    CodeAnswer, CodeTicket, Context, Error, Lang, Missing, Portal, Principal, Result, check_text,
+    secret,
 };
 
 /// The largest document any service takes, in bytes (10 MiB).
@@ -424,12 +425,14 @@ impl Portal {
         if let Some(failed) = check.findings.iter().find(|f| !f.passed) {
             return Err(refuse(
                 format!(
-                    "Подпись не подходит к документу «{}» ({}): {}",
-                    document.name, failed.check, failed.detail
+                    "Подпись не подходит к документу «{}» ({})",
+                    document.name,
+                    check_text(failed.check, &failed.detail, Lang::Ru)
                 ),
                 format!(
-                    "The signature does not match the document «{}» ({}): {}",
-                    document.name, failed.check, failed.detail
+                    "The signature does not match the document «{}» ({})",
+                    document.name,
+                    check_text(failed.check, &failed.detail, Lang::En)
                 ),
             ));
         }

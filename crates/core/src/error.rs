@@ -320,7 +320,8 @@ mod tests {
         ] {
             let ru = m.title(Lang::Ru);
             assert!(
-                ru.chars().all(|c| !c.is_ascii_alphabetic() || ru.contains("API")),
+                ru.chars()
+                    .all(|c| !c.is_ascii_alphabetic() || ru.contains("API")),
                 "{m:?}: {ru}"
             );
             assert!(m.title(Lang::En).is_ascii(), "{m:?}");

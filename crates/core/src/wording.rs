@@ -225,6 +225,11 @@ wordings! {
     /// The signature verifies.
     SIGNATURE_VERIFIED: "{} signature verified with the certificate's key"
         => "{} проверена ключом сертификата";
+    /// A signature value that the certificate's key does not verify (a forged or changed one).
+    SIGNATURE_DOES_NOT_VERIFY: "the signature is wrong: signature does not verify"
+        => "подпись неверна: ключ сертификата её не подтверждает";
+    /// A signature value refused for another reason, which follows.
+    BAD_SIGNATURE: "the signature is wrong: {}" => "подпись неверна: {}";
     /// The signing-certificate attribute names the signer's certificate.
     SIGNING_CERTIFICATE: "signingCertificateV2 names the signer's certificate"
         => "signingCertificateV2 указывает на сертификат подписанта";

@@ -554,11 +554,15 @@ async fn token_signatures_are_checked_before_they_are_taken(db: TestDb) {
             b"not a signature".to_vec(),
             "не является подписью CMS",
         ),
-        ("forged", forged, "не подходит к документу"),
+        (
+            "forged",
+            forged,
+            "не подходит к документу «three.txt» (подпись: подпись неверна: ключ сертификата её не подтверждает)",
+        ),
         (
             "mismatched",
             signature(&key, &cert, "другой текст"),
-            "не подходит к документу",
+            "не подходит к документу «three.txt» (хэш документа: ",
         ),
     ];
     for (what, sig, reason) in cases {
@@ -598,6 +602,10 @@ async fn token_signatures_are_checked_before_they_are_taken(db: TestDb) {
     let (status, e) = post_bytes(&s, &token, &path, &signature(&key, &cert, text)).await;
     assert_eq!(status, 422, "{e}");
     assert!(detail(&e).contains("REVOKED"), "{e}");
+    assert!(
+        detail(&e).contains("статус отзыва: отозван, причина: Ключ скомпрометирован"),
+        "the failed check in Russian: {e}"
+    );
     let (_, d) = api(&s, &token, "GET", &format!("/documents/{third}"), None).await;
     assert_eq!(d["status"], "draft", "{d}");
     let (_, journal) = api(&s, &token, "GET", "/journal", None).await;
