@@ -16,6 +16,7 @@ mod pages;
 mod parts;
 mod publish;
 mod sandbox;
+mod security_headers;
 mod texts;
 
 use std::sync::Arc;
@@ -74,6 +75,7 @@ pub fn app(state: AppState) -> Router {
         .merge(sandbox::routes())
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
+        .layer(axum::middleware::from_fn(security_headers::add))
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use podpis_core::payments::{Order, TEST_CARD_DECLINED, TEST_CARD_OK};
@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::Client;
+use crate::security_headers;
 
 /// The routes of the sandbox's pages.
 pub fn routes() -> Router<AppState> {
@@ -56,7 +57,19 @@ fn render(link: &Link, order: &Order, error: Option<String>, status: StatusCode)
         declined_card: TEST_CARD_DECLINED,
     };
     match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
+        // A gateway's page of its own look: its one inline style is allowed, nothing else.
+        Ok(body) => (
+            status,
+            [(
+                header::CONTENT_SECURITY_POLICY,
+                format!(
+                    "{}; style-src 'self' 'unsafe-inline'",
+                    security_headers::CONTENT_SECURITY_POLICY
+                ),
+            )],
+            Html(body),
+        )
+            .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

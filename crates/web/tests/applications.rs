@@ -246,15 +246,13 @@ async fn apply_review_and_pay_over_http(db: TestDb) {
         .as_str()
         .unwrap()
         .replace("http://localhost:8080", &s.base);
-    let page = me
-        .http
-        .get(&url)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let r = me.http.get(&url).send().await.unwrap();
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.ends_with("style-src 'self' 'unsafe-inline'"),
+        "the gateway's page allows its inline style, nothing more: {csp}"
+    );
+    let page = r.text().await.unwrap();
     assert!(page.contains("1500.00 ₽"), "{page}");
     let order = common::hidden(&page, "order");
     let sig = common::hidden(&page, "sig");

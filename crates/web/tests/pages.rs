@@ -222,6 +222,21 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
 
 async fn forms_without_the_csrf_token_are_refused(db: TestDb) {
     let s = server(db).await;
+    // No other site frames a page, runs a script in it or reads its address.
+    for path in ["/login", "/verify", "/api/v1/services", "/no-such-page"] {
+        let r = reqwest::get(format!("{}{path}", s.base)).await.unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'self'")
+                && csp.contains("frame-ancestors 'none'")
+                && !csp.contains("unsafe"),
+            "{path}: {csp}"
+        );
+    }
     let mut b = Browser::new(&s.base);
     b.get("/login").await;
     let (status, _, page) = b

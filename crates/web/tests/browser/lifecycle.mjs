@@ -62,10 +62,20 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],
 });
+
+// What the pages' Content Security Policy refused: nothing may be, or a page lost a script or
+// a style of its own.
+const refused = [];
+function watch(context) {
+  context.on("console", (m) => {
+    if (m.type() === "error" && m.text().includes("Content Security Policy")) refused.push(m.text());
+  });
+  return context;
+}
 const seen = new Set();
 try {
   async function signedIn(email, phone) {
-    const context = await browser.newContext({ locale: "ru-RU" });
+    const context = watch(await browser.newContext({ locale: "ru-RU" }));
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
     await page.goto(`${base}/login`);
@@ -197,7 +207,7 @@ try {
   check(pack.suggestedFilename() === "заявление.txt.zip", `the package is saved under the document's name: ${pack.suggestedFilename()}`);
 
   // Anyone checks it on the public verification page, without signing in.
-  const visitor = await (await browser.newContext({ locale: "ru-RU" })).newPage();
+  const visitor = await (watch(await browser.newContext({ locale: "ru-RU" }))).newPage();
   await visitor.goto(`${base}/verify`);
   await visitor.setInputFiles("#document", { name: "letter.txt", mimeType: "text/plain", buffer: letter });
   await visitor.setInputFiles("#signature", { name: "letter.txt.sig", mimeType: "application/pkcs7-signature", buffer: sig });
@@ -206,6 +216,7 @@ try {
   const report = await visitor.textContent("#report");
   check(report.includes("Подпись действительна") && report.includes("Документ не изменён"), "the public page finds the signature valid and the bytes intact");
   check(report.includes("Кузнецова") && report.includes("УЦ Демо"), "it names the signer and the accredited centre");
+  check(refused.length === 0, `the Content Security Policy refused nothing: ${refused.join("; ")}`);
 } catch (e) {
   const pages = browser.contexts().flatMap((c) => c.pages());
   for (const p of pages) console.log(`a page at the failure (${p.url()}):\n${await p.textContent("body")}`);

@@ -42,9 +42,19 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync"],
 });
+
+// What the pages' Content Security Policy refused: nothing may be, or a page lost a script or
+// a style of its own.
+const refused = [];
+function watch(context) {
+  context.on("console", (m) => {
+    if (m.type() === "error" && m.text().includes("Content Security Policy")) refused.push(m.text());
+  });
+  return context;
+}
 const seen = new Set();
 try {
-  const context = await browser.newContext({ locale: "ru-RU" });
+  const context = watch(await browser.newContext({ locale: "ru-RU" }));
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
 
@@ -116,6 +126,7 @@ try {
   await page.goto(`${base}/journal?action=signed_in`);
   check((await page.textContent("#journal")).includes("ключ доступа «Виртуальный ключ»"), "the journal names the passkey sign-in");
   await page.screenshot({ path: process.env.SCREENSHOT || "/tmp/podpis-journal.png", fullPage: true });
+  check(refused.length === 0, `the Content Security Policy refused nothing: ${refused.join("; ")}`);
 } catch (e) {
   const pages = browser.contexts().flatMap((c) => c.pages());
   if (pages.length) console.log(`the page at the failure (${pages[0].url()}):\n${await pages[0].textContent("body")}`);
