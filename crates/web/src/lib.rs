@@ -75,7 +75,10 @@ pub fn app(state: AppState) -> Router {
         .merge(sandbox::routes())
         .nest("/api/v1", api::routes())
         .merge(metrics::routes())
-        .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::add,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,

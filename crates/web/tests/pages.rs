@@ -229,6 +229,10 @@ async fn forms_without_the_csrf_token_are_refused(db: TestDb) {
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "no HSTS for a portal on http: {path}"
+        );
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(
             csp.contains("default-src 'self'")
