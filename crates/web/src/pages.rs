@@ -70,7 +70,10 @@ pub fn routes() -> Router<AppState> {
             "/static/style.css",
             get(|| async {
                 (
-                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    [
+                        (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                        (header::CACHE_CONTROL, STATIC_CACHE),
+                    ],
                     include_str!("../static/style.css"),
                 )
             }),
@@ -79,13 +82,20 @@ pub fn routes() -> Router<AppState> {
             "/static/passkey.js",
             get(|| async {
                 (
-                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, STATIC_CACHE),
+                    ],
                     include_str!("../static/passkey.js"),
                 )
             }),
         )
         .fallback(not_found)
 }
+
+/// How long a browser may keep the style sheet and the script (built into the binary, so new
+/// with each release).
+const STATIC_CACHE: &str = "public, max-age=3600";
 
 /// What every page's frame shows.
 pub struct Layout {

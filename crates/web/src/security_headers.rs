@@ -1,6 +1,6 @@
 //! Headers every answer carries so that a browser keeps the portal's pages to themselves: no
 //! other site frames them (a hidden «Подписать» under a decoy), no script but the portal's
-//! own runs in them, no download is sniffed into a page, and no address (a kept verification's
+//! own runs in them, no cache keeps them, no download is sniffed into a page, and no address (a kept verification's
 //! link is its only key) leaves for another site in a `Referer`; and, when the portal's public
 //! address is https, no browser that came once comes back over plain http.
 
@@ -18,8 +18,11 @@ pub(crate) const CONTENT_SECURITY_POLICY: &str =
 
 /// The headers, each added unless the answer set its own (the sandbox gateway's page sets a
 /// policy of its own for its inline style).
-const HEADERS: [(HeaderName, &str); 4] = [
+const HEADERS: [(HeaderName, &str); 5] = [
     (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+    // A page or an API answer is someone's data: kept by no cache, not even the browser's
+    // (a shared computer's). What may be cached (styles, CRLs, certificates) says so itself.
+    (header::CACHE_CONTROL, "no-store"),
     (header::X_FRAME_OPTIONS, "DENY"),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     // Same-origin requests keep it (the language switch goes back by it).

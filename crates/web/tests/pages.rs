@@ -222,7 +222,11 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
 
 async fn forms_without_the_csrf_token_are_refused(db: TestDb) {
     let s = server(db).await;
-    // No other site frames a page, runs a script in it or reads its address.
+    let r = reqwest::get(format!("{}/static/style.css", s.base))
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["cache-control"], "public, max-age=3600");
+    // No other site frames a page, runs a script in it or reads its address; no cache keeps it.
     for path in ["/login", "/verify", "/api/v1/services", "/no-such-page"] {
         let r = reqwest::get(format!("{}{path}", s.base)).await.unwrap();
         let h = r.headers();
@@ -233,6 +237,7 @@ async fn forms_without_the_csrf_token_are_refused(db: TestDb) {
             !h.contains_key("strict-transport-security"),
             "no HSTS for a portal on http: {path}"
         );
+        assert_eq!(h["cache-control"], "no-store", "{path}");
         let csp = h["content-security-policy"].to_str().unwrap();
         assert!(
             csp.contains("default-src 'self'")
