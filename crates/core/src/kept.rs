@@ -14,8 +14,6 @@ pub const KEEP_FOR: i64 = 30 * 24 * 3600;
 /// The most all kept files may take together, in bytes (1 GiB): past it, keeping is refused
 /// until some expire (on PostgreSQL, nodes keeping at the same moment may pass it by a little).
 const KEPT_BYTES: i64 = 1 << 30;
-/// The longest file name kept, in characters.
-const MAX_NAME: usize = 200;
 
 /// Kept files, as their link names them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -56,7 +54,7 @@ impl Portal {
     ) -> Result<(Verification, Kept)> {
         let verification = self.verify_signature(ctx, document, signature).await?;
         let now = self.now();
-        let name: String = name.trim().chars().take(MAX_NAME).collect();
+        let name = crate::documents::file_name(name);
         let kept = KeptVerification {
             id: secret::new_id(),
             name: if name.is_empty() {

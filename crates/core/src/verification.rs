@@ -131,6 +131,24 @@ impl Portal {
         signature: &[u8],
     ) -> Result<Verification> {
         self.limit_address(ctx, "verify").await?;
+        for (field, ru, en, bytes) in [
+            (
+                "document",
+                "Документ",
+                "The document",
+                document.unwrap_or_default(),
+            ),
+            ("signature", "Файл подписи", "The signature file", signature),
+        ] {
+            if bytes.len() > MAX_VERIFY_BYTES {
+                let mb = MAX_VERIFY_BYTES / (1024 * 1024);
+                return Err(refuse(
+                    field,
+                    format!("{ru} больше {mb} МБ: такие файлы сервис не проверяет."),
+                    format!("{en} is larger than {mb} MB, which the service does not check."),
+                ));
+            }
+        }
         self.verification(document, signature).await
     }
 

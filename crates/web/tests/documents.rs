@@ -337,6 +337,25 @@ async fn documents_are_signed_with_a_cloud_key_and_verified_publicly(db: TestDb)
     let (status, e) = verify(&s, Some(PDF), b"not a signature").await;
     assert_eq!(status, 422);
     assert!(detail(&e).contains("CMS"), "{e}");
+    let (status, e) = verify(&s, Some(PDF), &vec![0x30; 10 * 1024 * 1024 + 1]).await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        detail(&e),
+        "Файл подписи больше 10 МБ: такие файлы сервис не проверяет.",
+        "each file is capped, not only the two together: {e}"
+    );
+    let (status, e) = verify_form(
+        &s,
+        &[],
+        &[("signature", "big.sig", &vec![0x30; 21 * 1024 * 1024])],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(
+        detail(&e),
+        "Файл больше 10 МБ: выберите файл поменьше.",
+        "a form over the limit is not read as one without its file: {e}"
+    );
 
     // The package: the document, its .sig and the report, which OpenSSL and the JSON agree on.
     let d1id = d1["id"].as_str().unwrap();

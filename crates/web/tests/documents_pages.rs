@@ -61,6 +61,23 @@ async fn a_citizen_signs_on_the_documents_page_and_anyone_verifies(db: TestDb) {
         )
         .await;
     assert_eq!(status, 422, "a text file for a PDF-only service: {page}");
+    // The server answers before it has read such a body and closes the connection: sent
+    // from a connection of its own, so that the next requests do not meet the closed one.
+    let huge = vec![b'x'; 11 * 1024 * 1024];
+    let mut apart = Browser::new(&s.base);
+    apart.cookies = b.cookies.clone();
+    let (status, _, page) = apart
+        .post_file(
+            "/documents/upload",
+            &[("csrf", &csrf), ("service", "contract")],
+            ("file", "huge.txt", &huge),
+        )
+        .await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("Файл больше 10 МБ: выберите файл поменьше."),
+        "a file over the form's limit is named so, on the page: {page}"
+    );
     let docs = s.portal.documents(&me).await.unwrap();
     assert_eq!(docs.len(), 2);
     let key = s.portal.cloud_keys(&me).await.unwrap()[0].clone();

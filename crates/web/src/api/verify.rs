@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use podpis_core::{
-    CertificateVerification, Error, Kept, Lang, Missing, Principal, Verification,
+    CertificateVerification, Error, Kept, Lang, MAX_VERIFY_BYTES, Missing, Principal, Verification,
     verification_report,
 };
 use serde::Serialize;
@@ -89,7 +89,9 @@ pub(super) async fn signature(
     c: Client,
     multipart: Multipart,
 ) -> ApiResult<Json<VerifyAnswer>> {
-    let parts = Parts::read(multipart).await;
+    let parts = Parts::read(multipart, MAX_VERIFY_BYTES)
+        .await
+        .map_err(fail(c.lang))?;
     Ok(Json(
         check_form(&s, &c, None, &parts, true)
             .await
@@ -110,7 +112,9 @@ pub(crate) async fn report_pdf(
     c: &Client,
     multipart: Multipart,
 ) -> ApiResult<Response> {
-    let parts = Parts::read(multipart).await;
+    let parts = Parts::read(multipart, MAX_VERIFY_BYTES)
+        .await
+        .map_err(fail(c.lang))?;
     let answer = check_form(s, c, None, &parts, false)
         .await
         .map_err(fail(c.lang))?;
@@ -138,7 +142,9 @@ pub(super) async fn certificate(
     c: Client,
     multipart: Multipart,
 ) -> ApiResult<Json<CertificateVerification>> {
-    let parts = Parts::read(multipart).await;
+    let parts = Parts::read(multipart, MAX_VERIFY_BYTES)
+        .await
+        .map_err(fail(c.lang))?;
     let bytes = parts.file("certificate").ok_or_else(|| {
         fail(c.lang)(Error::Invalid {
             field: "certificate",

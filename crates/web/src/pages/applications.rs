@@ -356,7 +356,10 @@ async fn attach(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let parts = Parts::read(multipart).await;
+    let parts = match Parts::read(multipart, MAX_SCAN_BYTES).await {
+        Ok(parts) => parts,
+        Err(e) => return page(&s, &u, &id, Some(e)).await,
+    };
     if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }

@@ -156,7 +156,10 @@ async fn show(s: State<AppState>, u: PageUser) -> Response {
 }
 
 async fn upload(s: State<AppState>, u: PageUser, multipart: Multipart) -> Response {
-    let parts = Parts::read(multipart).await;
+    let parts = match Parts::read(multipart, MAX_DOCUMENT_BYTES).await {
+        Ok(parts) => parts,
+        Err(e) => return page(&s, &u, Some(e), Vec::new()).await,
+    };
     if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }
@@ -325,7 +328,10 @@ async fn sig_upload(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let parts = Parts::read(multipart).await;
+    let parts = match Parts::read(multipart, MAX_DOCUMENT_BYTES).await {
+        Ok(parts) => parts,
+        Err(e) => return page(&s, &u, Some(e), Vec::new()).await,
+    };
     if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }

@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::{Layout, PageUser, day, error_status, forbidden, guard, html, user_frame};
 use crate::AppState;
-use crate::parts::Parts;
+use crate::parts::{DEFAULT_BODY_LIMIT, Parts};
 use crate::texts;
 
 /// The routes of the registry pages.
@@ -179,7 +179,10 @@ async fn add(s: State<AppState>, u: PageUser, Form(form): Form<AddForm>) -> Resp
 }
 
 async fn import(s: State<AppState>, u: PageUser, multipart: Multipart) -> Response {
-    let parts = Parts::read(multipart).await;
+    let parts = match Parts::read(multipart, DEFAULT_BODY_LIMIT).await {
+        Ok(parts) => parts,
+        Err(e) => return page(&s, &u, Some(e), false).await,
+    };
     if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }

@@ -23,7 +23,7 @@ use super::{
     user_frame,
 };
 use crate::AppState;
-use crate::parts::Parts;
+use crate::parts::{DEFAULT_BODY_LIMIT, Parts};
 use crate::texts::{self, Texts};
 
 /// The routes of the signatures page and its steps.
@@ -312,7 +312,10 @@ async fn after_bind_begin(
 }
 
 async fn bind_upload(s: State<AppState>, u: PageUser, multipart: Multipart) -> Response {
-    let parts = Parts::read(multipart).await;
+    let parts = match Parts::read(multipart, DEFAULT_BODY_LIMIT).await {
+        Ok(parts) => parts,
+        Err(e) => return after_bind_begin(&s, &u, Err(e)).await,
+    };
     if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }
@@ -335,7 +338,10 @@ async fn bind_issued(s: State<AppState>, u: PageUser, Form(form): Form<IdForm>) 
 }
 
 async fn bind_finish(s: State<AppState>, u: PageUser, multipart: Multipart) -> Response {
-    let parts = Parts::read(multipart).await;
+    let parts = match Parts::read(multipart, DEFAULT_BODY_LIMIT).await {
+        Ok(parts) => parts,
+        Err(e) => return page(&s, &u, Some(e), None).await,
+    };
     if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }
@@ -552,7 +558,10 @@ async fn reissue_begin(s: State<AppState>, u: PageUser, Form(form): Form<Reissue
 }
 
 async fn reissue_confirm(s: State<AppState>, u: PageUser, multipart: Multipart) -> Response {
-    let parts = Parts::read(multipart).await;
+    let parts = match Parts::read(multipart, DEFAULT_BODY_LIMIT).await {
+        Ok(parts) => parts,
+        Err(e) => return page(&s, &u, Some(e), None).await,
+    };
     if let Some(refused) = guard(&s, &u, parts.get("csrf")) {
         return refused;
     }

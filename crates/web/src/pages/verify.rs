@@ -296,8 +296,11 @@ async fn check_signature(
     u: Option<PageUser>,
     multipart: Multipart,
 ) -> Response {
-    let parts = Parts::read(multipart).await;
     let u = u.as_ref();
+    let parts = match Parts::read(multipart, MAX_VERIFY_BYTES).await {
+        Ok(parts) => parts,
+        Err(e) => return respond(&s, &c, u, Err(e)),
+    };
     let t = crate::texts::of(public_lang(&c, u));
     match check_form(&s, &c, u.map(|u| &u.who), &parts, true).await {
         Ok(answer) => match answer.kept {
@@ -376,8 +379,11 @@ async fn check_certificate(
     u: Option<PageUser>,
     multipart: Multipart,
 ) -> Response {
-    let parts = Parts::read(multipart).await;
     let u = u.as_ref();
+    let parts = match Parts::read(multipart, MAX_VERIFY_BYTES).await {
+        Ok(parts) => parts,
+        Err(e) => return respond(&s, &c, u, Err(e)),
+    };
     let t = crate::texts::of(public_lang(&c, u));
     let result = match parts.file("certificate") {
         Some(bytes) => s.portal.verify_certificate(&c.ctx, bytes).await.map(|v| {
