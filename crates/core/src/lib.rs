@@ -75,7 +75,7 @@ pub use issuance::{Issuance, Issued, MAX_PIN_TRIES, P12File};
 pub use journal::Action;
 pub use kept::{KEEP_FOR, Kept, signed_file_name};
 pub use login::{LoginChallenge, SecondFactor};
-pub use package::{PACKAGE_REPORT_JSON, PACKAGE_REPORT_PDF};
+pub use package::{PACKAGE_REPORT_JSON, PACKAGE_REPORT_PDF, flat_file_name};
 pub use passkey::RelyingParty;
 pub use policy::Policy;
 pub use reissue::{Possession, ReissueStart};

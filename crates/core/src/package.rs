@@ -16,10 +16,10 @@ pub const PACKAGE_REPORT_PDF: &str = "verification-report.pdf";
 /// The name of the JSON report inside a package.
 pub const PACKAGE_REPORT_JSON: &str = "verification-report.json";
 
-/// `name` as a file name of the archive's top level: no folders, never empty.
-fn entry_name(name: &str) -> String {
-    let flat: String = name
-        .chars()
+/// `name` with no folder in it and no control character (each becomes `_`): a file name that
+/// stays one file's name wherever it is written.
+pub fn flat_file_name(name: &str) -> String {
+    name.chars()
         .map(|c| {
             if matches!(c, '/' | '\\') || c.is_control() {
                 '_'
@@ -27,7 +27,12 @@ fn entry_name(name: &str) -> String {
                 c
             }
         })
-        .collect();
+        .collect()
+}
+
+/// `name` as a file name of the archive's top level: no folders, never empty.
+fn entry_name(name: &str) -> String {
+    let flat = flat_file_name(name);
     let flat = flat.trim_start_matches('.');
     if flat.is_empty() {
         "document".into()

@@ -76,26 +76,26 @@ async fn upload(s: &Server, token: &str, service: &str, name: &str, bytes: &[u8]
     .await
 }
 
-/// The bytes at `path` and the status.
-async fn get_bytes(s: &Server, token: &str, path: &str) -> (u16, Vec<u8>) {
-    let r = reqwest::Client::new()
+/// The API's answer to a GET of `path`.
+async fn get(s: &Server, token: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::new()
         .get(format!("{}/api/v1{path}", s.base))
         .bearer_auth(token)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// The bytes at `path` and the status.
+async fn get_bytes(s: &Server, token: &str, path: &str) -> (u16, Vec<u8>) {
+    let r = get(s, token, path).await;
     (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
 }
 
 /// The file name a browser saves the download at `path` under: `filename*` (RFC 6266) when
 /// the server gives it, else `filename`.
 async fn saved_name(s: &Server, token: &str, path: &str) -> String {
-    let r = reqwest::Client::new()
-        .get(format!("{}/api/v1{path}", s.base))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    let r = get(s, token, path).await;
     assert_eq!(r.status(), 200, "{path}");
     let header = r.headers()["content-disposition"]
         .to_str()

@@ -3,6 +3,7 @@
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use podpis_core::flat_file_name;
 
 /// What RFC 8187 lets stand unencoded in an extended value (`attr-char`); the rest is
 /// percent-encoded UTF-8.
@@ -25,26 +26,8 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
 /// name (a Cyrillic one, say), `filename*` with the name itself in UTF-8, which browsers
 /// prefer. Folders and control characters never reach either.
 pub(crate) fn content_disposition(disposition: &str, name: &str) -> String {
-    let name: String = name
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '\\') || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let name = flat_file_name(name);
+    let ascii = ascii_file_name(&name);
     if ascii == name {
         format!("{disposition}; filename=\"{ascii}\"")
     } else {
@@ -53,6 +36,20 @@ pub(crate) fn content_disposition(disposition: &str, name: &str) -> String {
             utf8_percent_encode(&name, ATTR_CHAR)
         )
     }
+}
+
+/// `name` in letters, digits, `.` and `-` of ASCII, anything else `_`: a file name any
+/// client and any shell takes as it is.
+pub(crate) fn ascii_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `bytes` of `content_type` under the file name `name`, shown (`inline`) or saved

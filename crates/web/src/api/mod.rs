@@ -28,7 +28,7 @@ mod verify;
 mod visits;
 
 pub(crate) use documents::package_download;
-pub(crate) use download::{download, pdf_download};
+pub(crate) use download::{ascii_file_name, download, pdf_download};
 pub(crate) use issuance::act_font;
 pub(crate) use verify::{check_form, report_pdf};
 pub(crate) use visits::qr_svg;

@@ -23,7 +23,7 @@ use super::{
     Layout, PageUser, centre_name, day, error_status, guard, html, page_error, user_frame,
 };
 use crate::AppState;
-use crate::api::{download, package_download};
+use crate::api::{ascii_file_name, download, package_download};
 use crate::parts::Parts;
 
 /// The routes of the documents page and its steps.
@@ -291,17 +291,7 @@ fn sig_page(u: &PageUser, d: &Document, error: Option<Error>) -> Response {
     let mut f = user_frame(u, |t| t.document_sign_token);
     let status = error.as_ref().map_or(StatusCode::OK, error_status);
     f.l.error = error.map(|e| e.text(u.lang()));
-    let file: String = d
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let file = ascii_file_name(&d.name);
     html(
         &SigPage {
             l: f.l,
