@@ -47,48 +47,37 @@ impl Clock for ManualClock {
 pub const MOSCOW_OFFSET: i64 = 3 * 3600;
 
 /// Unix time `t` as Moscow's wall clock reads it.
-fn moscow_clock(t: i64) -> Option<der::DateTime> {
+pub(crate) fn moscow_clock(t: i64) -> Option<der::DateTime> {
     der::DateTime::from_unix_duration(core::time::Duration::from_secs(
         (t + MOSCOW_OFFSET).max(0) as u64
     ))
     .ok()
 }
 
+/// `t` by Moscow's clock, `02.12.2026 10:00 МСК`, with the seconds when `seconds`.
+fn moscow_text(t: i64, seconds: bool) -> String {
+    let Some(d) = moscow_clock(t) else {
+        return t.to_string();
+    };
+    let date = format!("{:02}.{:02}.{}", d.day(), d.month(), d.year());
+    if seconds {
+        let s = d.seconds();
+        format!("{date} {:02}:{:02}:{s:02} МСК", d.hour(), d.minutes())
+    } else {
+        format!("{date} {:02}:{:02} МСК", d.hour(), d.minutes())
+    }
+}
+
 /// A Unix time as Moscow time reads it, to the minute (`02.12.2026 10:00 МСК`): every time a
 /// page, a message or a printed report tells a person.
 pub fn moscow_time(t: i64) -> String {
-    moscow_clock(t).map_or_else(
-        || t.to_string(),
-        |d| {
-            format!(
-                "{:02}.{:02}.{} {:02}:{:02} МСК",
-                d.day(),
-                d.month(),
-                d.year(),
-                d.hour(),
-                d.minutes()
-            )
-        },
-    )
+    moscow_text(t, false)
 }
 
 /// [`moscow_time`] to the second (`02.12.2026 10:00:42 МСК`), as the journal's page shows its
 /// entries.
 pub fn moscow_time_to_second(t: i64) -> String {
-    moscow_clock(t).map_or_else(
-        || t.to_string(),
-        |d| {
-            format!(
-                "{:02}.{:02}.{} {:02}:{:02}:{:02} МСК",
-                d.day(),
-                d.month(),
-                d.year(),
-                d.hour(),
-                d.minutes(),
-                d.seconds()
-            )
-        },
-    )
+    moscow_text(t, true)
 }
 
 /// A time as people and programs write it — a date `YYYY-MM-DD` (UTC midnight) or

@@ -43,22 +43,19 @@ fn entry_name(name: &str) -> String {
 
 /// Unix time `t` as a ZIP time stamp (local time of Moscow, as ZIP keeps local time).
 fn zip_time(t: i64) -> DateTime {
-    der::DateTime::from_unix_duration(core::time::Duration::from_secs(
-        (t + crate::MOSCOW_OFFSET).max(0) as u64,
-    ))
-    .ok()
-    .and_then(|d| {
-        DateTime::from_date_and_time(
-            d.year(),
-            d.month(),
-            d.day(),
-            d.hour(),
-            d.minutes(),
-            d.seconds(),
-        )
-        .ok()
-    })
-    .unwrap_or_default()
+    crate::clock::moscow_clock(t)
+        .and_then(|d| {
+            DateTime::from_date_and_time(
+                d.year(),
+                d.month(),
+                d.day(),
+                d.hour(),
+                d.minutes(),
+                d.seconds(),
+            )
+            .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// The archive of `files` (name and bytes), each deflated and stamped with `time`.

@@ -1,8 +1,9 @@
 //! Headers every answer carries so that a browser keeps the portal's pages to themselves: no
 //! other site frames them (a hidden «Подписать» under a decoy), no script but the portal's
-//! own runs in them, no cache keeps them, no download is sniffed into a page, and no address (a kept verification's
-//! link is its only key) leaves for another site in a `Referer`; and, when the portal's public
-//! address is https, no browser that came once comes back over plain http.
+//! own runs in them, no cache keeps them, no download is sniffed into a page, and no address
+//! (a kept verification's link is its only key) leaves for another site in a `Referer`; and,
+//! when the portal's public address is https, no browser that came once comes back over
+//! plain http.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
