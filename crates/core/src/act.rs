@@ -15,7 +15,7 @@ use podpis_store::{Application, Centre, IssuedCertificate};
 use crate::applications::{Medium, Status};
 use crate::centres::internal;
 use crate::moscow_time;
-use crate::{Error, Missing, Portal, Principal, Result};
+use crate::{Error, Lang, Missing, Portal, Principal, Result};
 
 /// The usual place of DejaVu Sans on Debian.
 pub const DEFAULT_ACT_FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
@@ -63,8 +63,8 @@ fn lines(cert: &IssuedCertificate, centre: &Centre, medium: &str) -> Result<Vec<
     out.extend([
         ("".into(), "Сведения о сертификате".into()),
         ("Серийный номер".into(), cert.serial.clone()),
-        ("Действует с".into(), moscow_time(cert.not_before)),
-        ("Действует по".into(), moscow_time(cert.not_after)),
+        ("Действует с".into(), moscow_time(cert.not_before, Lang::Ru)),
+        ("Действует по".into(), moscow_time(cert.not_after, Lang::Ru)),
         ("Алгоритм ключа".into(), algorithm),
         ("Носитель ключа".into(), medium.into()),
         (

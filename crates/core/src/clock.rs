@@ -2,6 +2,8 @@
 
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use crate::Lang;
+
 /// A source of the current time.
 pub trait Clock: Send + Sync {
     /// Now, in Unix seconds.
@@ -54,30 +56,35 @@ pub(crate) fn moscow_clock(t: i64) -> Option<der::DateTime> {
     .ok()
 }
 
-/// `t` by Moscow's clock, `02.12.2026 10:00 МСК`, with the seconds when `seconds`.
-fn moscow_text(t: i64, seconds: bool) -> String {
+/// `t` by Moscow's clock, `02.12.2026 10:00 МСК` (`MSK` in English), with the seconds when
+/// `seconds`.
+fn moscow_text(t: i64, lang: Lang, seconds: bool) -> String {
     let Some(d) = moscow_clock(t) else {
         return t.to_string();
+    };
+    let zone = match lang {
+        Lang::Ru => "МСК",
+        Lang::En => "MSK",
     };
     let date = format!("{:02}.{:02}.{}", d.day(), d.month(), d.year());
     if seconds {
         let s = d.seconds();
-        format!("{date} {:02}:{:02}:{s:02} МСК", d.hour(), d.minutes())
+        format!("{date} {:02}:{:02}:{s:02} {zone}", d.hour(), d.minutes())
     } else {
-        format!("{date} {:02}:{:02} МСК", d.hour(), d.minutes())
+        format!("{date} {:02}:{:02} {zone}", d.hour(), d.minutes())
     }
 }
 
-/// A Unix time as Moscow time reads it, to the minute (`02.12.2026 10:00 МСК`): every time a
-/// page, a message or a printed report tells a person.
-pub fn moscow_time(t: i64) -> String {
-    moscow_text(t, false)
+/// A Unix time as Moscow time reads it, to the minute (`02.12.2026 10:00 МСК`, or `… MSK` in
+/// English): every time a page, a message or a printed report tells a person.
+pub fn moscow_time(t: i64, lang: Lang) -> String {
+    moscow_text(t, lang, false)
 }
 
 /// [`moscow_time`] to the second (`02.12.2026 10:00:42 МСК`), as the journal's page shows its
 /// entries.
-pub fn moscow_time_to_second(t: i64) -> String {
-    moscow_text(t, true)
+pub fn moscow_time_to_second(t: i64, lang: Lang) -> String {
+    moscow_text(t, lang, true)
 }
 
 /// A time as people and programs write it — a date `YYYY-MM-DD` (UTC midnight) or
@@ -114,17 +121,27 @@ pub fn parse_time(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::{moscow_time, moscow_time_to_second, parse_time};
+    use crate::Lang::{En, Ru};
 
     #[test]
     fn moscow_time_is_utc_plus_three() {
-        assert_eq!(moscow_time(1_800_000_000), "15.01.2027 11:00 МСК");
+        assert_eq!(moscow_time(1_800_000_000, Ru), "15.01.2027 11:00 МСК");
         assert_eq!(
-            moscow_time_to_second(1_796_142_986),
+            moscow_time_to_second(1_796_142_986, Ru),
             "01.12.2026 19:36:26 МСК"
         );
         // Past midnight in Moscow while still the day before in UTC.
-        assert_eq!(moscow_time(1_796_158_800), "02.12.2026 00:00 МСК");
-        assert_eq!(moscow_time(0), "01.01.1970 03:00 МСК");
+        assert_eq!(moscow_time(1_796_158_800, Ru), "02.12.2026 00:00 МСК");
+        assert_eq!(moscow_time(0, Ru), "01.01.1970 03:00 МСК");
+    }
+
+    #[test]
+    fn english_names_moscow_time_in_latin_letters() {
+        assert_eq!(moscow_time(1_800_000_000, En), "15.01.2027 11:00 MSK");
+        assert_eq!(
+            moscow_time_to_second(1_796_142_986, En),
+            "01.12.2026 19:36:26 MSK"
+        );
     }
 
     #[test]

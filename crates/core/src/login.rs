@@ -308,7 +308,7 @@ impl Portal {
         )
         .await?;
         let lang = Lang::parse(&account.language);
-        let when = crate::moscow_time(self.now());
+        let when = crate::moscow_time(self.now(), lang);
         let from = ctx.ip.as_deref().unwrap_or("?");
         let body = match lang {
             Lang::Ru => format!(

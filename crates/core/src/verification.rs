@@ -378,7 +378,7 @@ pub fn verification_report(v: &Verification, font: &[u8]) -> Result<Vec<u8>> {
         line("Хэш (Стрибог-256)", v.document_hash[..32].to_owned()),
         line("", v.document_hash[32..].to_owned()),
         line("Размер", format!("{} байт", v.document_size)),
-        line("Проверено", crate::moscow_time(v.checked_at)),
+        line("Проверено", crate::moscow_time(v.checked_at, Lang::Ru)),
         line(
             "Итог",
             format!("{verdict} ({})", name_of(&v.report.indication)),

@@ -99,8 +99,14 @@ impl Portal {
             match tx.insert_slot(&slot).await {
                 Err(podpis_store::Error::Duplicate(_)) => {
                     return Err(Error::conflict(
-                        format!("На {} уже есть время приёма.", moscow_time(starts_at)),
-                        format!("There is a slot at {} already.", moscow_time(starts_at)),
+                        format!(
+                            "На {} уже есть время приёма.",
+                            moscow_time(starts_at, Lang::Ru)
+                        ),
+                        format!(
+                            "There is a slot at {} already.",
+                            moscow_time(starts_at, Lang::En)
+                        ),
                     ));
                 }
                 other => other?,
@@ -167,7 +173,8 @@ impl Portal {
                 "This slot is taken: choose another.",
             ));
         }
-        let when = moscow_time(slot.starts_at);
+        // Journaled as the portal's pages read it, in Russian.
+        let when = moscow_time(slot.starts_at, Lang::Ru);
         let application = if moving {
             let details = wording::VISIT_MOVED.fill(&[&when]);
             self.record_visit(&mut tx, ctx, Some(who), &application, &details)
@@ -190,6 +197,7 @@ impl Portal {
             .ok_or(Error::NotFound(Missing::Account))?;
         let centre = self.centre(&application.centre_id).await?;
         let lang = Lang::parse(&account.language);
+        let when = moscow_time(slot.starts_at, lang);
         let body = match lang {
             Lang::Ru => format!(
                 "Удостоверяющий центр «{}» готов вас принять {when} по адресу: {}. Возьмите оригиналы документов и покажите QR-код заявления или код {code}.",
@@ -388,7 +396,7 @@ impl Portal {
                 .ok_or(Error::NotFound(Missing::Account))?;
             let centre = self.centre(&slot.centre_id).await?;
             let lang = Lang::parse(&account.language);
-            let when = moscow_time(slot.starts_at);
+            let when = moscow_time(slot.starts_at, lang);
             let body = match lang {
                 Lang::Ru => format!(
                     "Напоминаем: визит в удостоверяющий центр «{}» {when}, {}. Возьмите оригиналы документов.",

@@ -324,7 +324,7 @@ async fn login(s: State<AppState>, c: Client, Form(form): Form<LoginForm>) -> Re
                 totp: ch.factors.contains(&SecondFactor::Totp),
                 challenge: ch.id,
                 sent_to: ch.sent_to,
-                expires: podpis_core::moscow_time(ch.expires_at),
+                expires: podpis_core::moscow_time(ch.expires_at, f.l.t.language()),
                 l: f.l,
             };
             html(&page, StatusCode::OK, f.cookie)
@@ -424,10 +424,10 @@ async fn login_resend(s: State<AppState>, c: Client, Form(form): Form<ResendForm
     match s.portal.resend_code(&c.ctx, &form.challenge).await {
         Ok(t) => {
             let page = CodePage {
+                expires: podpis_core::moscow_time(t.expires_at, f.l.t.language()),
                 l: f.l,
                 challenge: t.id,
                 sent_to: t.sent_to,
-                expires: podpis_core::moscow_time(t.expires_at),
                 totp: form.totp,
             };
             html(&page, StatusCode::OK, f.cookie)
@@ -1078,13 +1078,14 @@ async fn sessions(s: &AppState, u: &PageUser, error: Option<Error>) -> Response 
         Ok(l) => l,
         Err(e) => return page_error(f, e, u.lang()),
     };
+    let lang = u.lang();
     let rows = list
         .into_iter()
         .map(|x| SessionRow {
             current: x.id == u.who.session_id,
             id: x.id,
-            created_at: podpis_core::moscow_time(x.created_at),
-            last_seen_at: podpis_core::moscow_time(x.last_seen_at),
+            created_at: podpis_core::moscow_time(x.created_at, lang),
+            last_seen_at: podpis_core::moscow_time(x.last_seen_at, lang),
             ip: x.ip.unwrap_or_default(),
             user_agent: x.user_agent.unwrap_or_default(),
         })
@@ -1203,7 +1204,7 @@ async fn journal_page(
         entries: entries
             .into_iter()
             .map(|e| EntryDto {
-                at: moscow_time_to_second(e.entry.at),
+                at: moscow_time_to_second(e.entry.at, lang),
                 ..api::entry_dto(e, lang)
             })
             .collect(),

@@ -14,6 +14,13 @@ macro_rules! texts {
     };
 }
 
+impl Texts {
+    /// The language these texts are in.
+    pub fn language(&self) -> Lang {
+        Lang::parse(self.lang)
+    }
+}
+
 /// The texts of `lang`.
 pub fn of(lang: Lang) -> &'static Texts {
     match lang {

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use podpis_core::{Error, IdentityCheck, Visit, moscow_time, parse_time, timestamp};
+use podpis_core::{Error, IdentityCheck, Lang, Visit, moscow_time, parse_time, timestamp};
 use podpis_store::Slot;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -36,7 +36,7 @@ impl From<Slot> for SlotDto {
             centre: s.centre_id,
             starts_at: timestamp(s.starts_at),
             ends_at: timestamp(s.ends_at),
-            starts_moscow: moscow_time(s.starts_at),
+            starts_moscow: moscow_time(s.starts_at, Lang::Ru),
             booked: s.application_id.is_some(),
         }
     }

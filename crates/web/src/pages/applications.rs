@@ -76,7 +76,7 @@ async fn list(s: State<AppState>, u: PageUser) -> Response {
         .into_iter()
         .map(|v| Row {
             status: v.status.title(lang),
-            updated: moscow_time(v.application.updated_at),
+            updated: moscow_time(v.application.updated_at, lang),
             centre: v.application.centre_id,
             id: v.application.id,
         })
@@ -188,7 +188,7 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
             .unwrap_or_default()
             .into_iter()
             .map(|slot| SlotRow {
-                when: moscow_time(slot.starts_at),
+                when: moscow_time(slot.starts_at, lang),
                 id: slot.id,
             })
             .collect()
@@ -197,7 +197,7 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
     };
     let visit = if v.status == Status::VisitBooked {
         s.portal.visit(&u.who, id).await.ok().map(|visit| VisitBox {
-            when: moscow_time(visit.slot.starts_at),
+            when: moscow_time(visit.slot.starts_at, lang),
             qr: qr_svg(&visit.token),
             code: visit.code,
         })

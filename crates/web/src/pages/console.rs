@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use podpis_core::{
-    ApplicationView, Error, IdentityCheck, Issuance, MOSCOW_OFFSET, Medium, OPERATOR_REASONS,
+    ApplicationView, Error, IdentityCheck, Issuance, Lang, MOSCOW_OFFSET, Medium, OPERATOR_REASONS,
     Review, Role, Status, moscow_time, parse_time, reason_title, scan_title,
 };
 use serde::Deserialize;
@@ -48,14 +48,14 @@ struct Row {
     updated: String,
 }
 
-fn rows(list: Vec<ApplicationView>) -> Vec<Row> {
+fn rows(list: Vec<ApplicationView>, lang: Lang) -> Vec<Row> {
     list.into_iter()
         .map(|v| Row {
             name: format!(
                 "{} {} {}",
                 v.form.surname, v.form.given_name, v.form.patronymic
             ),
-            updated: moscow_time(v.application.updated_at),
+            updated: moscow_time(v.application.updated_at, lang),
             id: v.application.id,
         })
         .collect()
@@ -114,11 +114,15 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
                     .as_deref()
                     .and_then(|r| r.parse().ok())
                     .map_or("", |r| reason_title(r, lang));
-                format!("{} {} ({reason})", t.operator_revoked, moscow_time(at))
+                format!(
+                    "{} {} ({reason})",
+                    t.operator_revoked,
+                    moscow_time(at, lang)
+                )
             }),
             serial: c.serial,
             subject: c.subject,
-            until: moscow_time(c.not_after),
+            until: moscow_time(c.not_after, lang),
         })
         .collect();
     let status = match &result {
@@ -134,8 +138,8 @@ async fn queue_page(s: &AppState, u: &PageUser, result: Result<String, Error>) -
         &QueuePage {
             l: f.l,
             centre,
-            accepted: rows(accepted),
-            booked: rows(booked),
+            accepted: rows(accepted, lang),
+            booked: rows(booked, lang),
             issued,
             reasons: OPERATOR_REASONS
                 .iter()

@@ -104,7 +104,10 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, signed: Vec<Stri
         .map(|d| DocumentRow {
             service: title_of(&d.service_id),
             status: document_status_title(&d.status, lang).to_owned(),
-            signed_at: d.signed_at.map(moscow_time).unwrap_or_default(),
+            signed_at: d
+                .signed_at
+                .map(|at| moscow_time(at, lang))
+                .unwrap_or_default(),
             signed: d.signed_at.is_some(),
             draft: d.status == "draft",
             submitted: d.submitted,

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use base64::Engine;
 use podpis_core::{
-    BindingChallenge, CodeAnswer, Error, Lang, MAX_PIN_TRIES, Medium, Missing, OWNER_REASONS,
-    Possession, after_compromise, moscow_time, reason_title,
+    BindingChallenge, CodeAnswer, Error, MAX_PIN_TRIES, Medium, Missing, OWNER_REASONS, Possession,
+    after_compromise, moscow_time, reason_title,
 };
 use podpis_pki::crl::Reason;
 use serde::Deserialize;
@@ -118,7 +118,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, done: Option<Str
                 cloud: cloud_key.is_some(),
                 locked: cloud_key.is_some_and(|k| k.failed_pins >= MAX_PIN_TRIES),
                 cloud_key: cloud_key.filter(|_| connected).map(|k| k.id.clone()),
-                not_after: moscow_time(b.not_after),
+                not_after: moscow_time(b.not_after, lang),
                 centre_name: centre_name(&centres, &b.centre_id),
                 id: b.id,
                 serial: b.serial,
@@ -132,7 +132,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, done: Option<Str
             application_id: i.application_id,
             serial: i.serial,
             centre: centre_name(&centres, &i.centre_id),
-            not_after: moscow_time(i.not_after),
+            not_after: moscow_time(i.not_after, lang),
             cloud: i.cloud,
         })
         .collect();
@@ -402,7 +402,7 @@ fn revoke_step(centre: &str, serial: &str, code_id: &str) -> Step {
                     kind: "choice",
                     options: OWNER_REASONS
                         .iter()
-                        .map(|r| (r.name(), reason_title(*r, Lang::parse(t.lang))))
+                        .map(|r| (r.name(), reason_title(*r, t.language())))
                         .collect(),
                 },
                 input("code", t.sms_code, "code"),

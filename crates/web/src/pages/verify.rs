@@ -72,13 +72,13 @@ struct KeptView {
     until: String,
 }
 
-impl From<Kept> for KeptView {
-    fn from(k: Kept) -> Self {
+impl KeptView {
+    fn new(k: Kept, lang: Lang) -> Self {
         KeptView {
             id: k.id,
             name: k.name,
             has_document: k.has_document,
-            until: moscow_time(k.expires_at),
+            until: moscow_time(k.expires_at, lang),
         }
     }
 }
@@ -168,7 +168,7 @@ fn path_view(t: &Texts, report: &validate::Report) -> (Vec<String>, Vec<(bool, S
                 format!(
                     "[{}] {}",
                     c.position,
-                    check_text(c.check, &c.detail, Lang::parse(t.lang))
+                    check_text(c.check, &c.detail, t.language())
                 ),
             )
         })
@@ -206,12 +206,7 @@ fn signature_view(t: &'static Texts, v: Verification) -> ReportView {
             let mut own: Vec<(bool, String)> = s
                 .checks
                 .iter()
-                .map(|c| {
-                    (
-                        c.passed,
-                        check_text(c.check, &c.detail, Lang::parse(t.lang)),
-                    )
-                })
+                .map(|c| (c.passed, check_text(c.check, &c.detail, t.language())))
                 .collect();
             own.append(&mut checks);
             SignerView {
@@ -329,7 +324,12 @@ async fn show_kept(
         .portal
         .kept_verification(&c.ctx, &id)
         .await
-        .map(|(v, kept)| Some((signature_view(t, v), Some(KeptView::from(kept)))));
+        .map(|(v, kept)| {
+            Some((
+                signature_view(t, v),
+                Some(KeptView::new(kept, t.language())),
+            ))
+        });
     respond(&s, &c, u, result)
 }
 
@@ -389,7 +389,7 @@ async fn check_certificate(
         Some(bytes) => s.portal.verify_certificate(&c.ctx, bytes).await.map(|v| {
             let mut facts = identity_facts(t, &v.identity, v.centre.as_ref());
             facts.push((t.verify_now, certificate_outcome(t, &v.report)));
-            facts.push((t.verify_checked, moscow_time(v.checked_at)));
+            facts.push((t.verify_checked, moscow_time(v.checked_at, t.language())));
             let (chain, checks) = path_view(t, &v.report);
             Some((
                 ReportView {
