@@ -344,13 +344,14 @@ impl Portal {
             ));
         }
         if let Err(e) = proves_possession(&binding.der, &binding.challenge, proof) {
-            self.record_binding(&mut tx, ctx, &binding, Action::CertificateBound, false, &e)
+            let (ru, en) = (e.text(Lang::Ru), e.text(Lang::En));
+            self.record_binding(&mut tx, ctx, &binding, Action::CertificateBound, false, &en)
                 .await?;
             tx.commit().await?;
             return Err(Error::invalid(
                 "proof",
-                format!("Подпись не доказывает владение ключом сертификата: {e}"),
-                format!("The signature does not prove possession of the certificate's key: {e}"),
+                format!("Подпись не доказывает владение ключом сертификата: {ru}."),
+                format!("The signature does not prove possession of the certificate's key: {en}."),
             ));
         }
         match self
@@ -601,27 +602,80 @@ impl Portal {
     }
 }
 
+/// Why a signature does not prove possession of a certificate's key.
+#[derive(Debug)]
+pub(crate) enum NoPossession {
+    /// The file is not a CMS signature.
+    NotCms(String),
+    /// The signature has no signer.
+    NoSigner,
+    /// The digest algorithm is not one Podpis knows.
+    Digest(String),
+    /// An attached signature of some other text than the challenge.
+    OtherText,
+    /// The bound certificate does not parse.
+    Certificate(String),
+    /// A check of the signature failed: its name and detail, as podpis-pki reports them.
+    Failed(&'static str, String),
+    /// A valid signature, but by another certificate's key.
+    OtherSigner,
+}
+
+impl NoPossession {
+    /// The reason in `lang`; the journal keeps the English.
+    pub(crate) fn text(&self, lang: Lang) -> String {
+        let (ru, en) = match self {
+            NoPossession::NotCms(e) => (
+                format!("файл не является подписью CMS ({e})"),
+                format!("not a CMS signature: {e}"),
+            ),
+            NoPossession::NoSigner => (
+                "в подписи нет подписанта".into(),
+                "the signature has no signer".into(),
+            ),
+            NoPossession::Digest(e) => (
+                format!("алгоритм хэширования не поддерживается ({e})"),
+                e.clone(),
+            ),
+            NoPossession::OtherText => (
+                "подписан не тот текст, что был предложен".into(),
+                "the signed text is not the challenge".into(),
+            ),
+            NoPossession::Certificate(e) => (format!("сертификат не читается ({e})"), e.clone()),
+            NoPossession::Failed(check, detail) => (
+                check_text(check, detail, Lang::Ru),
+                check_text(check, detail, Lang::En),
+            ),
+            NoPossession::OtherSigner => (
+                "подписано ключом другого сертификата".into(),
+                "signed with another certificate".into(),
+            ),
+        };
+        lang.pick(&ru, &en).to_owned()
+    }
+}
+
 /// Whether `proof` is a valid CMS signature over `challenge` by the certificate `der`; the
 /// reason when not.
 pub(crate) fn proves_possession(
     der: &[u8],
     challenge: &str,
     proof: &[u8],
-) -> core::result::Result<(), String> {
+) -> core::result::Result<(), NoPossession> {
     let message =
-        SignedMessage::from_bytes(proof).map_err(|e| format!("not a CMS signature: {e}"))?;
+        SignedMessage::from_bytes(proof).map_err(|e| NoPossession::NotCms(e.to_string()))?;
     let algorithm = message
         .digest_algorithms()
         .into_iter()
         .next()
-        .ok_or("the signature has no signer")?
-        .map_err(|e| e.to_string())?;
+        .ok_or(NoPossession::NoSigner)?
+        .map_err(|e| NoPossession::Digest(e.to_string()))?;
     if let Some(content) = message.content()
         && content != challenge.as_bytes()
     {
-        return Err("the signed text is not the challenge".into());
+        return Err(NoPossession::OtherText);
     }
-    let cert = Certificate::from_der(der).map_err(|e| e.to_string())?;
+    let cert = Certificate::from_der(der).map_err(|e| NoPossession::Certificate(e.to_string()))?;
     let check = verify_signer(
         &message,
         0,
@@ -629,11 +683,11 @@ pub(crate) fn proves_possession(
         std::slice::from_ref(&cert),
     );
     if let Some(failed) = check.findings.iter().find(|f| !f.passed) {
-        return Err(format!("{}: {}", failed.check, failed.detail));
+        return Err(NoPossession::Failed(failed.check, failed.detail.clone()));
     }
     match check.certificate {
         Some(signer) if signer.der() == cert.der() => Ok(()),
-        _ => Err("signed with another certificate".into()),
+        _ => Err(NoPossession::OtherSigner),
     }
 }
 

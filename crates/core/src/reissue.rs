@@ -10,7 +10,7 @@ use podpis_pki::subject::SubjectInfo;
 use crate::applications::{ApplicationForm, ApplicationView, Medium, Status, SubjectType};
 use crate::bindings::proves_possession;
 use crate::centres::internal;
-use crate::{Context, Error, Missing, Portal, Principal, Result};
+use crate::{Context, Error, Lang, Missing, Portal, Principal, Result};
 
 /// How the applicant proves they hold the current certificate's key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,8 +177,14 @@ impl Portal {
         if let Err(why) = proves_possession(&binding.der, &text, &proof) {
             return Err(Error::invalid(
                 "proof",
-                format!("Подпись не подтверждает перевыпуск ключом текущего сертификата: {why}"),
-                format!("The signature does not confirm the reissue with the current key: {why}"),
+                format!(
+                    "Подпись не подтверждает перевыпуск ключом текущего сертификата: {}.",
+                    why.text(Lang::Ru)
+                ),
+                format!(
+                    "The signature does not confirm the reissue with the current key: {}.",
+                    why.text(Lang::En)
+                ),
             ));
         }
         let mut form = view.form.clone();

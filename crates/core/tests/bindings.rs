@@ -115,6 +115,17 @@ async fn a_citizen_binds_their_certificate(db: TestDb) {
         .await
         .unwrap_err();
     assert!(refusal(&e).contains("possession"), "{}", refusal(&e));
+    // The reason in Russian words too, not the library's English.
+    let russian = |e: &Error| {
+        let text = e.text(Lang::Ru);
+        assert!(
+            text.starts_with("Подпись не доказывает владение ключом сертификата: ")
+                && !text.chars().any(|c| c.is_ascii_alphabetic()),
+            "{text}"
+        );
+        text
+    };
+    russian(&e);
     let wrong_text = signature(&key, &cert, "something else");
     let e = w
         .portal
@@ -122,6 +133,7 @@ async fn a_citizen_binds_their_certificate(db: TestDb) {
         .await
         .unwrap_err();
     assert!(refusal(&e).contains("possession"), "{}", refusal(&e));
+    assert!(russian(&e).contains("хэш документа"), "{}", russian(&e));
     let e = w
         .portal
         .bind_finish(&ctx(), &me, &started.binding_id, b"junk", &code)
@@ -131,6 +143,11 @@ async fn a_citizen_binds_their_certificate(db: TestDb) {
         refusal(&e).contains("not a CMS signature"),
         "{}",
         refusal(&e)
+    );
+    assert!(
+        e.text(Lang::Ru).contains("файл не является подписью CMS"),
+        "{}",
+        e.text(Lang::Ru)
     );
 
     let proof = signature(&key, &cert, &started.challenge);
