@@ -206,6 +206,8 @@ texts! {
     registry_end: "Прекратить сейчас", "End now";
     registry_add: "Разместить новый УЦ на портале", "Host a new centre here";
     registry_algorithm: "Ключ УЦ", "The centre's key";
+    gost_256: "ГОСТ Р 34.10-2012, 256 бит", "GOST R 34.10-2012, 256 bits";
+    gost_512: "ГОСТ Р 34.10-2012, 512 бит", "GOST R 34.10-2012, 512 bits";
     registry_import: "Добавить внешний аккредитованный УЦ", "Add an external accredited centre";
     registry_chain: "Сертификат УЦ и цепочка (PEM или DER)", "The centre's certificate and chain (PEM or DER)";
     registry_crl_url: "Адрес CRL", "CRL URL";

@@ -782,6 +782,10 @@ async fn the_registry_pages(db: TestDb) {
     let (status, _, page) = b.get("/admin/centres").await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("В реестре нет ни одного центра"), "{page}");
+    assert!(
+        page.contains(r#"<option value="gost2012-512">ГОСТ Р 34.10-2012, 512 бит</option>"#),
+        "{page}"
+    );
     let csrf = hidden(&page, "csrf");
     let fields = |id: &'static str, price: &'static str| {
         vec![
