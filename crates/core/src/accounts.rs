@@ -543,7 +543,7 @@ impl Portal {
                 .birth_date
                 .map(|d| d.trim().to_owned())
                 .filter(|d| !d.is_empty())
-                .map(validate_date)
+                .map(|d| validate_birth_date(d, self.now()))
                 .transpose()?,
             passport: form
                 .passport
@@ -619,28 +619,37 @@ fn changed_fields(a: &Account, p: &Profile) -> Vec<&'static str> {
     .collect()
 }
 
-/// `YYYY-MM-DD`, a real date after 1900.
-pub(crate) fn validate_date(d: String) -> Result<String> {
-    let ok = d.len() == 10
-        && d.as_bytes()[4] == b'-'
-        && d.as_bytes()[7] == b'-'
-        && der::DateTime::new(
-            d[0..4].parse().unwrap_or(0),
-            d[5..7].parse().unwrap_or(0),
-            d[8..10].parse().unwrap_or(0),
-            0,
-            0,
-            0,
-        )
-        .is_ok_and(|t| t.year() >= 1900);
-    if ok {
-        Ok(d)
-    } else {
-        Err(Error::invalid(
+/// A birth date: `YYYY-MM-DD`, a real date after 1900 and not after the day `now` (Unix
+/// seconds) is in Moscow.
+pub(crate) fn validate_birth_date(d: String, now: i64) -> Result<String> {
+    let date = (d.len() == 10 && d.as_bytes()[4] == b'-' && d.as_bytes()[7] == b'-')
+        .then(|| {
+            der::DateTime::new(
+                d[0..4].parse().unwrap_or(0),
+                d[5..7].parse().unwrap_or(0),
+                d[8..10].parse().unwrap_or(0),
+                0,
+                0,
+                0,
+            )
+            .ok()
+        })
+        .flatten()
+        .filter(|t| t.year() >= 1900);
+    match date {
+        None => Err(Error::invalid(
             "birth_date",
             "Дата рождения: укажите в виде ГГГГ-ММ-ДД.",
             "Birth date: write it as YYYY-MM-DD.",
-        ))
+        )),
+        Some(t) if t.unix_duration().as_secs() as i64 > now + crate::MOSCOW_OFFSET => {
+            Err(Error::invalid(
+                "birth_date",
+                "Дата рождения не может быть позже сегодняшнего дня.",
+                "The birth date cannot be later than today.",
+            ))
+        }
+        Some(_) => Ok(d),
     }
 }
 
@@ -666,8 +675,22 @@ mod tests {
     fn masks() {
         assert_eq!(mask_phone("+79991234567"), "+7 *** ***-45-67");
         assert_eq!(mask_email("ivan@example.ru"), "iv***@example.ru");
-        assert!(validate_date("1990-02-30".into()).is_err());
-        assert_eq!(validate_date("1990-02-28".into()).unwrap(), "1990-02-28");
+        let now = 1_796_158_800; // 2026-12-01T21:00:00Z, midnight of 2 December in Moscow
+        assert!(validate_birth_date("1990-02-30".into(), now).is_err());
+        assert!(validate_birth_date("1899-12-31".into(), now).is_err());
+        assert_eq!(
+            validate_birth_date("1990-02-28".into(), now).unwrap(),
+            "1990-02-28"
+        );
+        assert_eq!(
+            validate_birth_date("2026-12-02".into(), now).unwrap(),
+            "2026-12-02"
+        );
+        let future = validate_birth_date("2026-12-03".into(), now).unwrap_err();
+        assert!(
+            future.text(Lang::Ru).contains("позже сегодняшнего"),
+            "{future:?}"
+        );
         assert_eq!(
             validate_passport("4510123456".into()).unwrap(),
             "4510 123456"

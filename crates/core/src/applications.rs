@@ -11,7 +11,7 @@ use podpis_pki::cades::DigestAlgorithm;
 use podpis_store::{Account, Application, Attachment, Tx};
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::{validate_date, validate_passport};
+use crate::accounts::{validate_birth_date, validate_passport};
 use crate::centres::internal;
 use crate::journal::{Action, Record};
 use crate::wording;
@@ -729,7 +729,10 @@ impl Portal {
         check(validate::name("surname", &form.surname, true).map(drop));
         check(validate::name("given_name", &form.given_name, true).map(drop));
         check(validate::name("patronymic", &form.patronymic, false).map(drop));
-        check(required("birth_date", &form.birth_date).and_then(|d| validate_date(d).map(drop)));
+        check(
+            required("birth_date", &form.birth_date)
+                .and_then(|d| validate_birth_date(d, self.now()).map(drop)),
+        );
         check(required_id("inn", &form.inn, validate::inn));
         check(required_id("snils", &form.snils, validate::snils));
         check(validate::phone(&form.phone).map(drop));

@@ -112,17 +112,29 @@ fn identifier(kind: IdentifierKind, field: &'static str, input: &str) -> Result<
     }
     identifiers::check(kind, &digits).map_err(|e: IdentifierError| {
         let en = e.to_string();
+        let name = match kind {
+            IdentifierKind::Inn => "ИНН",
+            IdentifierKind::InnLe => "ИНН юридического лица",
+            IdentifierKind::Snils => "СНИЛС",
+            IdentifierKind::Ogrn => "ОГРН",
+            IdentifierKind::Ogrnip => "ОГРНИП",
+        };
         let ru = match &e {
+            IdentifierError::ControlDigit { kind: IdentifierKind::Snils, expected, actual, .. } => format!(
+                "{name}: контрольное число (две последние цифры) {actual:02}, а по остальным цифрам должно быть {expected:02} — проверьте номер."
+            ),
             IdentifierError::ControlDigit { position, expected, actual, .. } => format!(
-                "{}: контрольная цифра {position} равна {actual}, а по остальным цифрам должна быть {expected} — проверьте номер.",
-                kind.name()
+                "{name}: контрольная цифра (цифра {position}) {actual}, а по остальным цифрам должна быть {expected} — проверьте номер."
             ),
             IdentifierError::Length { expected, actual, .. } => format!(
-                "{}: должно быть {} цифр, указано {actual}.",
-                kind.name(),
+                "{name}: должно быть {} цифр, указано {actual}.",
                 expected.iter().map(ToString::to_string).collect::<Vec<_>>().join(" или ")
             ),
-            _ => format!("{}: только цифры.", kind.name()),
+            IdentifierError::Prefix { allowed, .. } => format!(
+                "{name}: первая цифра должна быть {}.",
+                allowed.replace(" or ", " или ")
+            ),
+            IdentifierError::NotDigits { .. } => format!("{name}: только цифры."),
         };
         Error::invalid(field, ru, en)
     })?;
@@ -233,7 +245,28 @@ mod tests {
             "{}",
             e.text(crate::Lang::Ru)
         );
-        assert!(snils("112-233-445 96").is_err());
+        assert_eq!(
+            e.text(crate::Lang::Ru),
+            "ИНН: контрольная цифра (цифра 12) 8, а по остальным цифрам должна быть 9 — проверьте номер."
+        );
+        assert_eq!(
+            snils("112-233-445 96").unwrap_err().text(crate::Lang::Ru),
+            "СНИЛС: контрольное число (две последние цифры) 96, а по остальным цифрам должно быть 95 — проверьте номер."
+        );
+        assert!(
+            snils("112-233-445 96")
+                .unwrap_err()
+                .text(crate::Lang::En)
+                .contains("the control number (the last two digits) is 96 but the other digits call for 95")
+        );
+        assert_eq!(
+            ogrn("2027700132195").unwrap_err().text(crate::Lang::Ru),
+            "ОГРН: первая цифра должна быть 1 или 5."
+        );
+        assert_eq!(
+            inn("5001-OO732259").unwrap_err().text(crate::Lang::Ru),
+            "ИНН: только цифры."
+        );
         assert!(
             snils("1122334459")
                 .unwrap_err()

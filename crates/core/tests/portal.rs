@@ -744,6 +744,16 @@ async fn profile_changes_are_checked_and_journaled(db: TestDb) {
         (a.snils.as_deref(), a.passport.as_deref()),
         (Some("11223344595"), Some("4510 123456"))
     );
+    // A birth date after today (the clock stands at T0, 2027-01-15) changes nothing.
+    let mut unborn = profile.clone();
+    unborn.birth_date = Some("2027-01-16".into());
+    assert!(matches!(
+        w.portal.update_profile(&ctx("10.0.0.2"), &p, unborn).await,
+        Err(Error::Invalid {
+            field: "birth_date",
+            ..
+        })
+    ));
     profile.inn = Some("500100732258".into());
     assert!(matches!(
         w.portal.update_profile(&ctx("10.0.0.2"), &p, profile).await,

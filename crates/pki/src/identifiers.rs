@@ -61,15 +61,16 @@ pub enum IdentifierError {
         /// The length given.
         actual: usize,
     },
-    /// A control digit does not match the others.
+    /// A control digit does not match the others (a SNILS's two-digit control number, at
+    /// positions 10 and 11, counts as one).
     ControlDigit {
         /// Which identifier.
         kind: IdentifierKind,
-        /// The 1-based position of the control digit.
+        /// The 1-based position of the control digit (of the first of a SNILS's two).
         position: usize,
-        /// The digit the others call for.
+        /// The digit (a SNILS's number, 0–99) the others call for.
         expected: u8,
-        /// The digit given.
+        /// The digit (a SNILS's number) given.
         actual: u8,
     },
     /// A first digit that this kind of number never has.
@@ -100,6 +101,17 @@ impl fmt::Display for IdentifierError {
                     expected.join(" or ")
                 )
             }
+            Self::ControlDigit {
+                kind: IdentifierKind::Snils,
+                expected,
+                actual,
+                ..
+            } => write!(
+                f,
+                "{}: the control number (the last two digits) is {actual:02} but the other \
+                 digits call for {expected:02} (a mistyped digit?)",
+                IdentifierKind::Snils.name()
+            ),
             Self::ControlDigit {
                 kind,
                 position,
