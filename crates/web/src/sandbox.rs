@@ -9,7 +9,8 @@ use axum::extract::{Form, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use podpis_core::payments::{Order, TEST_CARD_DECLINED, TEST_CARD_OK};
+use podpis_core::Lang;
+use podpis_core::payments::{Order, TEST_CARD_DECLINED, TEST_CARD_OK, rubles};
 use serde::Deserialize;
 
 use crate::AppState;
@@ -42,14 +43,10 @@ struct Link {
     card: String,
 }
 
-fn rubles(kopecks: i64) -> String {
-    format!("{}.{:02}", kopecks / 100, kopecks % 100)
-}
-
 fn render(link: &Link, order: &Order, error: Option<String>, status: StatusCode) -> Response {
     let page = PayPage {
         description: order.description.clone(),
-        amount: rubles(order.amount),
+        amount: rubles(order.amount, Lang::Ru),
         order: link.order.clone(),
         sig: link.sig.clone(),
         error,

@@ -253,7 +253,7 @@ async fn apply_review_and_pay_over_http(db: TestDb) {
         "the gateway's page allows its inline style, nothing more: {csp}"
     );
     let page = r.text().await.unwrap();
-    assert!(page.contains("1500.00 ₽"), "{page}");
+    assert!(page.contains("1\u{a0}500\u{a0}₽"), "{page}");
     let order = common::hidden(&page, "order");
     let sig = common::hidden(&page, "sig");
     let pay = |card: &'static str| {

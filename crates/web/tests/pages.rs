@@ -809,14 +809,14 @@ async fn the_registry_pages(db: TestDb) {
     assert_eq!(status, 422, "{page}");
     assert!(page.contains("Цена: рубли"), "{page}");
     assert!(s.portal.centres().await.unwrap().is_empty());
-    let mut good = form(&fields("demo", "1500,50"));
+    let mut good = form(&fields("demo", "1 500,50 ₽"));
     good.push(("key", "gost2012-256".into()));
     let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, _, page) = b.post("/admin/centres", &good).await;
     assert_eq!(status, 200, "{page}");
     assert!(
         page.contains("Реестр обновлён")
-            && page.contains("1500.50")
+            && page.contains("1\u{a0}500,50\u{a0}₽")
             && page.contains("размещён на портале"),
         "{page}"
     );

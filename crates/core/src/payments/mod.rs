@@ -277,3 +277,47 @@ fn not_awaiting(application: &Application) -> Error {
         ),
     )
 }
+
+/// An amount in kopecks as people read it, with the thousands grouped and the kopecks only
+/// when there are any: `1 500 ₽`, `1 500,50 ₽` (`1,500 ₽`, `1,500.50 ₽` in English).
+pub fn rubles(kopecks: i64, lang: Lang) -> String {
+    let (group, point) = match lang {
+        Lang::Ru => ('\u{a0}', ','),
+        Lang::En => (',', '.'),
+    };
+    let whole = (kopecks / 100).unsigned_abs().to_string();
+    let mut text = String::new();
+    if kopecks < 0 {
+        text.push('-');
+    }
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            text.push(group);
+        }
+        text.push(digit);
+    }
+    let part = (kopecks % 100).unsigned_abs();
+    if part != 0 {
+        text.push(point);
+        text.push_str(&format!("{part:02}"));
+    }
+    text.push_str("\u{a0}₽");
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rubles;
+    use crate::Lang::{En, Ru};
+
+    #[test]
+    fn amounts_read_as_rubles() {
+        assert_eq!(rubles(150_000, Ru), "1\u{a0}500\u{a0}₽");
+        assert_eq!(rubles(150_050, Ru), "1\u{a0}500,50\u{a0}₽");
+        assert_eq!(rubles(150_005, En), "1,500.05\u{a0}₽");
+        assert_eq!(rubles(0, Ru), "0\u{a0}₽");
+        assert_eq!(rubles(99, Ru), "0,99\u{a0}₽");
+        assert_eq!(rubles(100_000_000, Ru), "1\u{a0}000\u{a0}000\u{a0}₽");
+        assert_eq!(rubles(-150_000, En), "-1,500\u{a0}₽");
+    }
+}

@@ -9,6 +9,7 @@ use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use podpis_core::payments::rubles;
 use podpis_core::{
     ApplicationForm, ApplicationView, Error, MAX_SCAN_BYTES, Medium, SCAN_KINDS, Status,
     SubjectType, moscow_time, scan_title,
@@ -228,11 +229,7 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
         } else {
             String::new()
         },
-        price: format!(
-            "{}.{:02} ₽",
-            v.application.price / 100,
-            v.application.price % 100
-        ),
+        price: rubles(v.application.price, lang),
         editable: v.status.editable(),
         officer: v.form.subject_type == SubjectType::Officer,
         entrepreneur: v.form.subject_type == SubjectType::Entrepreneur,

@@ -9,6 +9,7 @@ use axum::extract::{Form, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use podpis_core::payments::rubles;
 use podpis_core::{CentreForm, Error, ImportForm, Role, parse_time};
 use serde::Deserialize;
 
@@ -63,7 +64,7 @@ async fn page(s: &AppState, u: &PageUser, error: Option<Error>, done: bool) -> R
         .into_iter()
         .map(|c| CentreRow {
             in_force: c.accredited_at(now),
-            price: format!("{}.{:02}", c.price / 100, c.price % 100),
+            price: rubles(c.price, u.lang()),
             from: day(c.accredited_from),
             // The period ends at the start of the day after the last one shown.
             until: day(c.accredited_until - 1),
@@ -106,21 +107,25 @@ fn until(text: &str) -> Result<i64, Error> {
     })
 }
 
-/// Rubles as typed (`1500`, `1500,50`, `1500.50`) in kopecks.
+/// Rubles as typed (`1500`, `1 500`, `1500,50`, `1500.50`, with or without `₽`) in kopecks.
 fn kopecks(text: &str) -> Result<i64, Error> {
-    let text = text.trim().replace(',', ".");
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '₽')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
     let text = if text.is_empty() { "0" } else { text.as_str() };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let (rubles, part) = match text.split_once('.') {
-        Some((rubles, part)) if digits(part) && part.len() <= 2 => (rubles, part),
+    let (whole, part) = match text.split_once('.') {
+        Some((whole, part)) if digits(part) && part.len() <= 2 => (whole, part),
         Some(_) => ("", ""),
         None => (text, ""),
     };
-    let price = digits(rubles)
+    let price = digits(whole)
         .then(|| {
-            let rubles: i64 = rubles.parse().ok()?;
+            let whole: i64 = whole.parse().ok()?;
             let part: i64 = format!("{part:0<2}").parse().ok()?;
-            rubles.checked_mul(100)?.checked_add(part)
+            whole.checked_mul(100)?.checked_add(part)
         })
         .flatten();
     price.ok_or_else(|| {

@@ -131,7 +131,7 @@ try {
   await citizen.goto(application);
   await citizen.click(`form[action='/applications/${id}/pay'] button[type=submit]`);
   await citizen.waitForSelector("#card");
-  check((await citizen.textContent("main")).includes("1500.00"), "the sandbox page asks for the centre's price");
+  check((await citizen.textContent("main")).includes("1\u00a0500\u00a0₽"), "the sandbox page asks for the centre's price");
   await citizen.fill("#card", "4000 0000 0000 0002");
   await citizen.click("form[action='/sandbox/pay'] button[type=submit]");
   await citizen.waitForSelector("#declined");
