@@ -414,7 +414,18 @@ async fn a_citizen_applies_and_books_a_visit_through_the_pages(db: TestDb) {
     assert_eq!(status, 303);
     let path = location.unwrap();
     let (_, _, page) = b.get(&path).await;
-    assert!(page.contains("Черновик"), "{page}");
+    assert!(
+        page.contains("Черновик")
+            && page.contains("<strong>Удостоверяющий центр:</strong> УЦ Демо")
+            && page.contains("0\u{a0}₽"),
+        "{page}"
+    );
+    // The list names the centre, not its id.
+    let (_, _, list) = b.get("/applications").await;
+    assert!(
+        list.contains("<td>УЦ Демо</td>") && !list.contains("<td>demo</td>"),
+        "{list}"
+    );
 
     // The data, a scan (a non-PDF refused with the reason), submission.
     let fields = [

@@ -16,7 +16,7 @@ use podpis_core::{
 };
 use serde::Deserialize;
 
-use super::{IdForm, PageUser, error_status, guard, html, page_error, user_frame};
+use super::{IdForm, PageUser, centre_name, error_status, guard, html, page_error, user_frame};
 use crate::AppState;
 use crate::api::{act_font, qr_svg};
 use crate::parts::Parts;
@@ -78,7 +78,7 @@ async fn list(s: State<AppState>, u: PageUser) -> Response {
         .map(|v| Row {
             status: v.status.title(lang),
             updated: moscow_time(v.application.updated_at, lang),
-            centre: v.application.centre_id,
+            centre: centre_name(&centres, &v.application.centre_id),
             id: v.application.id,
         })
         .collect();
@@ -154,6 +154,8 @@ struct VisitBox {
 struct ShowPage {
     l: super::Layout,
     id: String,
+    /// The centre's name.
+    centre: String,
     status: &'static str,
     comment: String,
     price: String,
@@ -182,6 +184,11 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
         Ok(v) => v,
         Err(e) => return page_error(f, e, lang),
     };
+    let centre = s
+        .portal
+        .centre(&v.application.centre_id)
+        .await
+        .map_or_else(|_| v.application.centre_id.clone(), |c| c.name);
     let slots = if v.status == Status::Paid {
         s.portal
             .free_slots(&v.application.centre_id)
@@ -223,6 +230,7 @@ async fn page(s: &AppState, u: &PageUser, id: &str, error: Option<Error>) -> Res
         declined,
         l: f.l,
         id: v.application.id.clone(),
+        centre,
         status: v.status.title(lang),
         comment: if v.status.tells_applicant() {
             v.application.comment.clone()
