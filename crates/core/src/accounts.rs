@@ -592,6 +592,97 @@ impl Portal {
         Ok(after)
     }
 
+    /// Changes the principal's password. The current password must be right: a wrong one is
+    /// journaled, counts against the address's limit and changes nothing. The new one follows
+    /// the password rules and differs from the current. Every other session of the account ends
+    /// (this one stays), the change is journaled and the owner told by e-mail; returns how many
+    /// sessions ended.
+    pub async fn change_password(
+        &self,
+        ctx: &Context,
+        who: &Principal,
+        current: &str,
+        new: &str,
+    ) -> Result<u64> {
+        self.limit_address(ctx, "password").await?;
+        let account = self
+            .store
+            .read()
+            .await?
+            .account(&who.account_id)
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+        if !secret::verify_password(current.to_owned(), Some(account.password_hash.clone())).await {
+            let mut tx = self.store.begin().await?;
+            self.record(
+                &mut tx,
+                ctx,
+                Record {
+                    ok: false,
+                    ..Record::own(
+                        &who.account_id,
+                        Action::PasswordChanged,
+                        None,
+                        wording::WRONG_PASSWORD.text().into(),
+                    )
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(Error::invalid(
+                "current_password",
+                "Текущий пароль указан неверно.",
+                "The current password is wrong.",
+            ));
+        }
+        validate::password(new)?;
+        if new == current {
+            return Err(Error::invalid(
+                "password",
+                "Новый пароль совпадает с текущим: придумайте другой.",
+                "The new password is the current one: choose another.",
+            ));
+        }
+        let hash = secret::hash_password(new.to_owned()).await?;
+        let mut tx = self.store.begin().await?;
+        tx.set_password_hash(&who.account_id, &hash).await?;
+        let ended = tx
+            .end_all_sessions(&who.account_id, self.now(), Some(&who.session_id))
+            .await?;
+        self.record(
+            &mut tx,
+            ctx,
+            Record::own(
+                &who.account_id,
+                Action::PasswordChanged,
+                None,
+                wording::SESSIONS_ENDED.fill(&[&ended]),
+            ),
+        )
+        .await?;
+        let lang = Lang::parse(&account.language);
+        let when = crate::moscow_time(self.now(), lang);
+        let body = match lang {
+            Lang::Ru => format!(
+                "Пароль от личного кабинета изменён {when}; другие сеансы завершены. Если это были не вы, срочно обратитесь в службу поддержки портала."
+            ),
+            Lang::En => format!(
+                "The password of your account was changed at {when}; the other sessions were ended. If it was not you, contact the portal's support at once."
+            ),
+        };
+        self.queue(
+            &mut tx,
+            Channel::Email,
+            &account.email,
+            lang.pick("Пароль изменён", "Password changed"),
+            body,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
     /// Sets the principal's interface language.
     pub async fn set_language(&self, who: &Principal, lang: Lang) -> Result<()> {
         let mut tx = self.store.begin().await?;

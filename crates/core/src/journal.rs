@@ -33,6 +33,8 @@ pub enum Action {
     SignedOutEverywhere,
     /// The profile was changed.
     ProfileChanged,
+    /// The password was changed (or a change refused for a wrong current password).
+    PasswordChanged,
     /// A TOTP authenticator was enrolled.
     TotpEnrolled,
     /// The TOTP authenticator was removed.
@@ -89,7 +91,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in the order the journal page lists them in its filter.
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Self::Registered,
         Self::CodeSent,
         Self::CodeRejected,
@@ -102,6 +104,7 @@ impl Action {
         Self::SessionEnded,
         Self::SignedOutEverywhere,
         Self::ProfileChanged,
+        Self::PasswordChanged,
         Self::TotpEnrolled,
         Self::TotpRemoved,
         Self::PasskeyAdded,
@@ -145,6 +148,7 @@ impl Action {
             Self::SessionEnded => "session_ended",
             Self::SignedOutEverywhere => "signed_out_everywhere",
             Self::ProfileChanged => "profile_changed",
+            Self::PasswordChanged => "password_changed",
             Self::TotpEnrolled => "totp_enrolled",
             Self::TotpRemoved => "totp_removed",
             Self::PasskeyAdded => "passkey_added",
@@ -194,6 +198,7 @@ impl Action {
             Self::SessionEnded => ("Завершение сеанса", "Session ended"),
             Self::SignedOutEverywhere => ("Выход на всех устройствах", "Signed out everywhere"),
             Self::ProfileChanged => ("Изменение профиля", "Profile changed"),
+            Self::PasswordChanged => ("Смена пароля", "Password changed"),
             Self::TotpEnrolled => (
                 "Подключено приложение для кодов",
                 "Authenticator app enrolled",

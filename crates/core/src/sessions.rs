@@ -148,7 +148,9 @@ impl Portal {
     /// Ends every session of the principal, this one included; returns how many.
     pub async fn logout_everywhere(&self, ctx: &Context, who: &Principal) -> Result<u64> {
         let mut tx = self.store.begin().await?;
-        let ended = tx.end_all_sessions(&who.account_id, self.now()).await?;
+        let ended = tx
+            .end_all_sessions(&who.account_id, self.now(), None)
+            .await?;
         self.record(
             &mut tx,
             ctx,

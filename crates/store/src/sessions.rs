@@ -147,13 +147,20 @@ impl Tx {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Ends every live session of `account`; returns how many.
-    pub async fn end_all_sessions(&mut self, account: &str, now: i64) -> Result<u64> {
+    /// Ends every live session of `account` but `except`; returns how many.
+    pub async fn end_all_sessions(
+        &mut self,
+        account: &str,
+        now: i64,
+        except: Option<&str>,
+    ) -> Result<u64> {
         let done = sqlx::query(
-            "UPDATE sessions SET ended_at = $2 WHERE account_id = $1 AND ended_at IS NULL",
+            "UPDATE sessions SET ended_at = $2 \
+             WHERE account_id = $1 AND ended_at IS NULL AND id <> COALESCE($3, '')",
         )
         .bind(account)
         .bind(now)
+        .bind(except)
         .execute(self.conn())
         .await?;
         Ok(done.rows_affected())

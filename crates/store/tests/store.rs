@@ -535,8 +535,21 @@ async fn sessions_live_end_and_expire(db: TestDb) {
             .last_seen_at,
         700
     );
-    assert_eq!(tx.end_all_sessions("acc4", 800).await.unwrap(), 2);
-    assert!(tx.sessions_of("acc4", 801).await.unwrap().is_empty());
+    assert_eq!(
+        tx.end_all_sessions("acc4", 800, Some("s1")).await.unwrap(),
+        1,
+        "s3, not s1"
+    );
+    let ids: Vec<String> = tx
+        .sessions_of("acc4", 801)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(ids, ["s1"]);
+    assert_eq!(tx.end_all_sessions("acc4", 900, None).await.unwrap(), 1);
+    assert!(tx.sessions_of("acc4", 901).await.unwrap().is_empty());
 }
 
 async fn rate_limit_windows(db: TestDb) {

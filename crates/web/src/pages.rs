@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/cabinet", get(cabinet))
         .route("/profile", get(profile_page).post(profile))
         .route("/security", get(security_page))
+        .route("/security/password", post(password_change))
         .route("/security/totp", post(totp_begin))
         .route("/security/totp/confirm", post(totp_confirm))
         .route("/security/totp/remove", post(totp_remove))
@@ -926,6 +927,42 @@ fn guard(s: &AppState, u: &PageUser, token: &str) -> Option<Response> {
         None
     } else {
         Some(csrf_refused(user_frame(u, |t| t.error_title)))
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+async fn password_change(
+    s: State<AppState>,
+    u: PageUser,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if let Some(refused) = guard(&s, &u, &form.csrf) {
+        return refused;
+    }
+    match s
+        .portal
+        .change_password(
+            &u.client.ctx,
+            &u.who,
+            &form.current_password,
+            &form.new_password,
+        )
+        .await
+    {
+        Ok(ended) => {
+            let done = format!("{} {ended}.", texts::of(u.lang()).password_changed);
+            security(&s, &u, None, None, Some(done)).await
+        }
+        Err(e) => security(&s, &u, None, Some(e), None).await,
     }
 }
 

@@ -95,6 +95,11 @@ texts! {
     saved: "Изменения сохранены.", "Changes saved.";
     security_title: "Безопасность входа", "Sign-in security";
     totp_title: "Приложение для кодов (TOTP)", "Authenticator app (TOTP)";
+    password_title: "Пароль", "Password";
+    password_current: "Текущий пароль", "Current password";
+    password_new: "Новый пароль", "New password";
+    password_change: "Сменить пароль", "Change the password";
+    password_changed: "Пароль изменён. Завершено других сеансов:", "The password was changed. Other sessions ended:";
     totp_on: "Подключено: при входе можно ввести код из приложения вместо SMS.", "Enrolled: at sign-in you may enter a code from the app instead of the SMS.";
     totp_off: "Не подключено. Вход подтверждается кодом из SMS.", "Not enrolled. Sign-in is confirmed with an SMS code.";
     totp_enrol: "Подключить приложение", "Enrol an app";

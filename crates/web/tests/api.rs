@@ -17,6 +17,7 @@ podpis_testkit::on_both!(
     passkeys_through_the_api,
     two_nodes_share_sessions_and_codes,
     nobody_reaches_what_is_not_theirs,
+    a_citizen_changes_the_password,
 );
 
 fn http() -> reqwest::Client {
@@ -573,5 +574,117 @@ async fn nobody_reaches_what_is_not_theirs(db: TestDb) {
             .unwrap()
             .iter()
             .any(|e| e["object"].as_str() == Some(&format!("account:{bob_id}")))
+    );
+}
+
+async fn a_citizen_changes_the_password(db: TestDb) {
+    use reqwest::Method as M;
+    let s = server(db).await;
+    let (email, phone) = s.citizen(7).await;
+    let token = s.token(&email, &phone).await;
+    let elsewhere = s.token(&email, &phone).await;
+    let url = format!("{}/api/v1/me/password", s.base);
+    let change =
+        |current: &str, new: &str| json!({ "current_password": current, "new_password": new });
+
+    // A wrong current password, a weak new one, the same one: refused, nothing changed.
+    for (body, field) in [
+        (change("Не-тот-2026", "Новый-пароль-7"), "current_password"),
+        (change("Пароль-2026", "short"), "password"),
+        (change("Пароль-2026", "Пароль-2026"), "password"),
+    ] {
+        let (status, p, _) = call(M::POST, url.clone(), Some(&token), Some(body)).await;
+        assert_eq!((status, p["field"].as_str()), (422, Some(field)), "{p}");
+    }
+    let (status, _, _) = call(
+        M::GET,
+        format!("{}/api/v1/me", s.base),
+        Some(&elsewhere),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "the other session lives while nothing changed");
+
+    let (status, done, _) = call(
+        M::POST,
+        url.clone(),
+        Some(&token),
+        Some(change("Пароль-2026", "Новый-пароль-7")),
+    )
+    .await;
+    assert_eq!(
+        (status, done["sessions_ended"].as_u64()),
+        (200, Some(1)),
+        "{done}"
+    );
+    let (status, _, _) = call(M::GET, format!("{}/api/v1/me", s.base), Some(&token), None).await;
+    assert_eq!(status, 200, "this session stays");
+    let (status, _, _) = call(
+        M::GET,
+        format!("{}/api/v1/me", s.base),
+        Some(&elsewhere),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401, "the other session is ended");
+
+    // The old password no longer signs in; the new one does.
+    let login = |password: &str| json!({ "login": email, "password": password });
+    let (status, _, _) = call(
+        M::POST,
+        format!("{}/api/v1/login", s.base),
+        None,
+        Some(login("Пароль-2026")),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, ch, _) = call(
+        M::POST,
+        format!("{}/api/v1/login", s.base),
+        None,
+        Some(login("Новый-пароль-7")),
+    )
+    .await;
+    assert_eq!(status, 200, "{ch}");
+
+    // Journaled, the refusal too, and the owner told by e-mail.
+    let (_, journal, _) = call(
+        M::GET,
+        format!("{}/api/v1/journal?action=password_changed", s.base),
+        Some(&token),
+        None,
+    )
+    .await;
+    let entries: Vec<(&str, &str)> = journal
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["status"].as_str().unwrap(),
+                e["details_text"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("ok", "завершено сеансов: 1"),
+            ("failed", "неверный пароль")
+        ],
+        "{journal}"
+    );
+    let mut tx = s.db.store.read().await.unwrap();
+    let notices: Vec<String> = tx
+        .messages(500, 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.message.recipient == email && m.message.subject == "Пароль изменён")
+        .map(|m| m.message.body)
+        .collect();
+    assert!(
+        notices.len() == 1 && notices[0].contains("другие сеансы завершены"),
+        "{notices:?}"
     );
 }

@@ -212,6 +212,30 @@ async fn register_confirm_sign_in_and_read_the_journal(db: TestDb) {
         "the session's start as people read it: {page}"
     );
     assert!(!page.contains("МСК"), "{page}");
+
+    // The password changed on the security page: a wrong current one is refused.
+    let (_, _, page) = b.get("/security").await;
+    assert!(page.contains(r#"action="/security/password""#), "{page}");
+    let change = |current: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("current_password", current.to_owned()),
+            ("new_password", "Новый-пароль-7".to_owned()),
+        ]
+    };
+    let form = change("Не-тот-2026");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/security/password", &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(page.contains("The current password is wrong"), "{page}");
+    let form = change("Пароль-2026");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/security/password", &form).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("The password was changed. Other sessions ended: 0."),
+        "{page}"
+    );
     let (status, location, _) = b.post("/logout", &[("csrf", &csrf)]).await;
     assert_eq!((status, location.as_deref()), (303, Some("/login")));
     assert!(

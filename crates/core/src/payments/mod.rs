@@ -291,7 +291,7 @@ pub fn rubles(kopecks: i64, lang: Lang) -> String {
         text.push('-');
     }
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             text.push(group);
         }
         text.push(digit);

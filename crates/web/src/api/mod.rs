@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login/passkey/finish", post(passkey_login_finish))
         .route("/me", get(me))
         .route("/me/profile", put(update_profile))
+        .route("/me/password", post(change_password))
         .route("/sessions", get(sessions))
         .route("/sessions/{id}", delete(end_session))
         .route("/logout", post(logout))
@@ -201,7 +202,7 @@ pub fn routes() -> Router<AppState> {
     info(title = "Podpis portal API", description = "Accounts, sign-in, sessions, the action journal, the registry of accredited certification centres, certificate bindings, and applications for qualified certificates with their payments, of the Podpis portal. Errors are RFC 9457 problem documents whose `type` is `/problems/<kind>`."),
     paths(
         register, confirm, resend, login, login_code, passkey_login_begin, passkey_login_finish,
-        me, update_profile, sessions, end_session, logout, logout_everywhere, journal,
+        me, update_profile, change_password, sessions, end_session, logout, logout_everywhere, journal,
         totp_begin, totp_confirm, totp_remove, passkeys, passkey_register_begin,
         passkey_register_finish, passkey_remove, admin_accounts, admin_role, admin_mailbox,
         admin_verify_journal, centres::list, centres::one, centres::add, centres::import,
@@ -703,6 +704,39 @@ async fn update_profile(
             .map_err(fail(u.who.lang))?
             .into(),
     ))
+}
+
+/// A change of password.
+#[derive(Deserialize, ToSchema)]
+struct PasswordRequest {
+    /// The password now.
+    current_password: String,
+    /// 8–128 characters, letters and a digit or sign; not the current one.
+    new_password: String,
+}
+
+/// How a change of password ended.
+#[derive(Serialize, ToSchema)]
+struct PasswordChanged {
+    /// How many other sessions were ended (this one stays).
+    sessions_ended: u64,
+}
+
+/// Changes the password: the current one must be right (a wrong one changes nothing and is
+/// journaled); every other session of the account ends and the owner is told by e-mail.
+#[utoipa::path(post, path = "/api/v1/me/password", security(("bearer" = [])), request_body = PasswordRequest,
+    responses((status = 200, body = PasswordChanged), (status = 422, body = ProblemDoc)))]
+async fn change_password(
+    State(s): State<AppState>,
+    u: ApiUser,
+    Body(p): Body<PasswordRequest>,
+) -> ApiResult<Json<PasswordChanged>> {
+    let sessions_ended = s
+        .portal
+        .change_password(&u.client.ctx, &u.who, &p.current_password, &p.new_password)
+        .await
+        .map_err(fail(u.who.lang))?;
+    Ok(Json(PasswordChanged { sessions_ended }))
 }
 
 // ---- Sessions ----
