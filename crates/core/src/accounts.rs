@@ -98,6 +98,8 @@ pub(crate) const CLOUD_PIN: &str = "cloud_pin";
 pub(crate) const REVOKE: &str = "revoke";
 /// The purpose of codes that confirm signing documents with a cloud key.
 pub(crate) const SIGN: &str = "sign";
+/// The purpose of codes that let a forgotten password be replaced.
+pub(crate) const RESET_PASSWORD: &str = "reset_password";
 
 impl Portal {
     /// Registers an account and sends codes to confirm its phone (SMS) and e-mail.
@@ -350,6 +352,7 @@ impl Portal {
             CONFIRM_EMAIL => lang.pick("подтверждения почты", "to confirm your e-mail"),
             BIND => lang.pick("для привязки сертификата", "to bind a certificate"),
             SIGN => lang.pick("для подписания документов", "to sign documents"),
+            RESET_PASSWORD => lang.pick("для восстановления пароля", "to reset your password"),
             _ => lang.pick("для входа", "to sign in"),
         };
         let minutes = self.policy.code_ttl / 60;
@@ -512,8 +515,12 @@ impl Portal {
             });
         };
         let account = tx.account(account_id).await?.ok_or(Error::CodeExpired)?;
-        let ticket = self.send_code(&mut tx, ctx, &account, &old.purpose).await?;
+        let mut ticket = self.send_code(&mut tx, ctx, &account, &old.purpose).await?;
         tx.commit().await?;
+        if old.purpose == RESET_PASSWORD {
+            // As its first code: where it went would tell that the account exists.
+            ticket.sent_to.clear();
+        }
         Ok(ticket)
     }
 
@@ -660,6 +667,14 @@ impl Portal {
             ),
         )
         .await?;
+        self.tell_password_changed(&mut tx, &account).await?;
+        tx.commit().await?;
+        Ok(ended)
+    }
+
+    /// Tells the owner of `account` by e-mail that its password changed and its other sessions
+    /// ended.
+    pub(crate) async fn tell_password_changed(&self, tx: &mut Tx, account: &Account) -> Result<()> {
         let lang = Lang::parse(&account.language);
         let when = crate::moscow_time(self.now(), lang);
         let body = match lang {
@@ -671,16 +686,14 @@ impl Portal {
             ),
         };
         self.queue(
-            &mut tx,
+            tx,
             Channel::Email,
             &account.email,
             lang.pick("Пароль изменён", "Password changed"),
             body,
             false,
         )
-        .await?;
-        tx.commit().await?;
-        Ok(ended)
+        .await
     }
 
     /// Sets the principal's interface language.

@@ -41,6 +41,7 @@ pub mod passkey;
 pub mod payments;
 mod policy;
 mod rate_limit;
+mod recovery;
 mod reissue;
 mod revocation;
 mod secret;

@@ -88,6 +88,8 @@ wordings! {
     COOKIE: "cookie" => "в браузере";
     /// An API client's session.
     BEARER: "bearer" => "токен API";
+    /// A forgotten password replaced after a code by SMS, and the sessions that ended.
+    PASSWORD_RESET: "password reset by SMS code; {} sessions ended" => "пароль восстановлен по коду из SMS; завершено сеансов: {}";
     /// Sessions ended at once.
     SESSIONS_ENDED: "{} sessions ended" => "завершено сеансов: {}";
     /// A code sent, for what and where.
@@ -108,6 +110,8 @@ wordings! {
     REVOKE: "revoke" => "для отзыва сертификата";
     /// A code's purpose: signing documents.
     SIGN: "sign" => "для подписания документов";
+    /// A code's purpose: recovering a forgotten password.
+    RESET_PASSWORD: "reset_password" => "для восстановления пароля";
     /// A phone confirmed.
     PHONE_CONFIRMED: "phone {}" => "телефон {}";
     /// An e-mail confirmed.

@@ -256,8 +256,8 @@ async fn the_automatic_checks_give_every_reason(db: TestDb) {
     assert_eq!(rejected.status, Status::Rejected);
     let why = rejected.application.comment.clone();
     for reason in [
-        "ИНН (INN)",
-        "ОГРН (OGRN)",
+        "ИНН: контрольная цифра",
+        "ОГРН: контрольная цифра",
         "наименование организации",
         "должность",
         "улица и дом",
@@ -269,7 +269,7 @@ async fn the_automatic_checks_give_every_reason(db: TestDb) {
         assert!(why.contains(reason), "{reason} missing from: {why}");
     }
     assert!(
-        !why.contains("ИНН ЮЛ"),
+        !why.contains("ИНН юридического лица"),
         "a valid INN of the entity passes: {why}"
     );
     assert!(

@@ -5,6 +5,7 @@
 mod applications;
 mod console;
 mod documents;
+mod recovery;
 mod registry;
 mod signatures;
 mod verify;
@@ -37,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(registry::routes())
         .merge(signatures::routes())
         .merge(documents::routes())
+        .merge(recovery::routes())
         .merge(verify::routes())
         .route("/", get(home))
         .route("/login", get(login_page).post(login))

@@ -100,6 +100,12 @@ texts! {
     password_new: "Новый пароль", "New password";
     password_change: "Сменить пароль", "Change the password";
     password_changed: "Пароль изменён. Завершено других сеансов:", "The password was changed. Other sessions ended:";
+    forgot_password: "Забыли пароль?", "Forgot your password?";
+    reset_title: "Восстановление пароля", "Password recovery";
+    reset_intro: "Укажите телефон, почту или СНИЛС учётной записи: на её подтверждённый телефон придёт код.", "Enter the account's phone, e-mail or SNILS: a code will come to its confirmed phone.";
+    reset_send: "Получить код", "Get a code";
+    reset_sent: "Если такая учётная запись есть, на её подтверждённый телефон отправлен код. Введите его и новый пароль.", "If such an account exists, a code was sent to its confirmed phone. Enter it and a new password.";
+    reset_done: "Пароль изменён: войдите с новым паролем.", "The password was changed: sign in with the new one.";
     totp_on: "Подключено: при входе можно ввести код из приложения вместо SMS.", "Enrolled: at sign-in you may enter a code from the app instead of the SMS.";
     totp_off: "Не подключено. Вход подтверждается кодом из SMS.", "Not enrolled. Sign-in is confirmed with an SMS code.";
     totp_enrol: "Подключить приложение", "Enrol an app";

@@ -18,6 +18,7 @@ podpis_testkit::on_both!(
     two_nodes_share_sessions_and_codes,
     nobody_reaches_what_is_not_theirs,
     a_citizen_changes_the_password,
+    a_forgotten_password_is_reset_by_sms_code,
 );
 
 fn http() -> reqwest::Client {
@@ -686,5 +687,104 @@ async fn a_citizen_changes_the_password(db: TestDb) {
     assert!(
         notices.len() == 1 && notices[0].contains("другие сеансы завершены"),
         "{notices:?}"
+    );
+}
+
+async fn a_forgotten_password_is_reset_by_sms_code(db: TestDb) {
+    use reqwest::Method as M;
+    let s = server(db).await;
+    let (email, phone) = s.citizen(8).await;
+    let token = s.token(&email, &phone).await;
+    let begin = |login: &str| {
+        call(
+            M::POST,
+            format!("{}/api/v1/password/reset", s.base),
+            None,
+            Some(json!({ "login": login })),
+        )
+    };
+    let finish = |id: &str, code: &str, password: &str| {
+        call(
+            M::POST,
+            format!("{}/api/v1/password/reset/finish", s.base),
+            None,
+            Some(json!({ "code_id": id, "code": code, "new_password": password })),
+        )
+    };
+
+    // A login no account has is answered as one that exists; its code opens nothing.
+    let (status, unknown, _) = begin("nobody@example.ru").await;
+    assert_eq!(
+        (status, unknown["sent_to"].as_str()),
+        (200, Some("")),
+        "{unknown}"
+    );
+    let (status, known, _) = begin(&email).await;
+    assert_eq!(
+        (status, known["sent_to"].as_str()),
+        (200, Some("")),
+        "{known}"
+    );
+    let code = s.code_to(&phone).await;
+    let (status, p, _) = finish(unknown["id"].as_str().unwrap(), &code, "Новый-пароль-8").await;
+    assert_eq!(status, 401, "a decoy's code is always wrong: {p}");
+
+    // A weak password or a wrong code changes nothing; the right code and a good password do.
+    let id = known["id"].as_str().unwrap();
+    let (status, p, _) = finish(id, &code, "short").await;
+    assert_eq!(
+        (status, p["field"].as_str()),
+        (422, Some("password")),
+        "{p}"
+    );
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, p, _) = finish(id, wrong, "Новый-пароль-8").await;
+    assert_eq!(status, 401, "{p}");
+    let (status, _, _) = call(M::GET, format!("{}/api/v1/me", s.base), Some(&token), None).await;
+    assert_eq!(status, 200, "nothing changed yet");
+    let (status, p, _) = finish(id, &code, "Новый-пароль-8").await;
+    assert_eq!(status, 204, "{p}");
+    let (status, _, _) = finish(id, &code, "Новый-пароль-9").await;
+    assert_eq!(status, 410, "a code works once");
+
+    // Every session ended; the old password is refused, the new one signs in.
+    let (status, _, _) = call(M::GET, format!("{}/api/v1/me", s.base), Some(&token), None).await;
+    assert_eq!(status, 401);
+    let login = |password: &str| json!({ "login": email, "password": password });
+    let (status, _, _) = call(
+        M::POST,
+        format!("{}/api/v1/login", s.base),
+        None,
+        Some(login("Пароль-2026")),
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, ch, _) = call(
+        M::POST,
+        format!("{}/api/v1/login", s.base),
+        None,
+        Some(login("Новый-пароль-8")),
+    )
+    .await;
+    assert_eq!(status, 200, "{ch}");
+    let code = s.code_to(&phone).await;
+    let (status, t, _) = call(
+        M::POST,
+        format!("{}/api/v1/login/code", s.base),
+        None,
+        Some(json!({ "challenge": ch["challenge"], "code": code })),
+    )
+    .await;
+    assert_eq!(status, 200, "{t}");
+    let (_, journal, _) = call(
+        M::GET,
+        format!("{}/api/v1/journal?action=password_changed", s.base),
+        t["token"].as_str(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        journal[0]["details_text"], "пароль восстановлен по коду из SMS; завершено сеансов: 1",
+        "{journal}"
     );
 }

@@ -14,7 +14,8 @@ podpis_testkit::on_both!(
     the_registry_pages,
     the_signatures_page_lists_bound_certificates,
     a_citizen_applies_and_books_a_visit_through_the_pages,
-    an_operator_reviews_checks_identity_and_issues_in_the_console
+    an_operator_reviews_checks_identity_and_issues_in_the_console,
+    a_forgotten_password_is_reset_through_the_pages
 );
 
 async fn register(b: &mut Browser, s: &common::Server, n: u32) -> (String, String) {
@@ -963,4 +964,61 @@ async fn the_registry_pages(db: TestDb) {
 
 fn day_of(t: i64) -> String {
     podpis_core::timestamp(t).chars().take(10).collect()
+}
+
+async fn a_forgotten_password_is_reset_through_the_pages(db: TestDb) {
+    let s = server(db).await;
+    let mut b = Browser::new(&s.base);
+    let (email, phone) = register(&mut b, &s, 9).await;
+    let (_, _, page) = b.get("/login").await;
+    assert!(
+        page.contains(r#"<a href="/password/reset">Забыли пароль?</a>"#),
+        "{page}"
+    );
+    let (status, _, page) = b.get("/password/reset").await;
+    assert_eq!(status, 200, "{page}");
+    let csrf = hidden(&page, "csrf");
+    let (status, _, page) = b
+        .post("/password/reset", &[("csrf", &csrf), ("login", &email)])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Если такая учётная запись есть"), "{page}");
+    let code_id = hidden(&page, "code_id");
+    let code = s.code_to(&phone).await;
+    let finish = |password: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("code_id", code_id.clone()),
+            ("code", code.clone()),
+            ("new_password", password.to_owned()),
+        ]
+    };
+    let form = finish("short");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/password/reset/finish", &form).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("Пароль: от 8 до 128 знаков") && page.contains(&code_id),
+        "the step again, with the reason: {page}"
+    );
+    let form = finish("Новый-пароль-9");
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _, page) = b.post("/password/reset/finish", &form).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Пароль изменён: войдите с новым паролем.")
+            && page.contains(r#"action="/login""#),
+        "{page}"
+    );
+    let (status, _, _) = b
+        .post(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", &email),
+                ("password", "Новый-пароль-9"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "the new password signs in");
 }

@@ -43,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi))
         .route("/register", post(register))
         .route("/confirm", post(confirm))
+        .route("/password/reset", post(reset_begin))
+        .route("/password/reset/finish", post(reset_finish))
         .route("/codes/{id}/resend", post(resend))
         .route("/login", post(login))
         .route("/login/code", post(login_code))
@@ -201,7 +203,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "Podpis portal API", description = "Accounts, sign-in, sessions, the action journal, the registry of accredited certification centres, certificate bindings, and applications for qualified certificates with their payments, of the Podpis portal. Errors are RFC 9457 problem documents whose `type` is `/problems/<kind>`."),
     paths(
-        register, confirm, resend, login, login_code, passkey_login_begin, passkey_login_finish,
+        register, confirm, resend, reset_begin, reset_finish, login, login_code, passkey_login_begin, passkey_login_finish,
         me, update_profile, change_password, sessions, end_session, logout, logout_everywhere, journal,
         totp_begin, totp_confirm, totp_remove, passkeys, passkey_register_begin,
         passkey_register_finish, passkey_remove, admin_accounts, admin_role, admin_mailbox,
@@ -427,6 +429,57 @@ async fn resend(
             .map_err(fail(c.lang))?
             .into(),
     ))
+}
+
+/// The account whose password is forgotten.
+#[derive(Deserialize, ToSchema)]
+struct ResetRequest {
+    /// Its phone, e-mail or SNILS.
+    login: String,
+}
+
+/// Starts recovering a forgotten password: a code by SMS to the account's confirmed phone. The
+/// answer is the same whether the account exists or not (`sent_to` is empty).
+#[utoipa::path(post, path = "/api/v1/password/reset", request_body = ResetRequest,
+    responses((status = 200, body = CodeTicketDto), (status = 429, body = ProblemDoc)))]
+async fn reset_begin(
+    State(s): State<AppState>,
+    c: Client,
+    Body(r): Body<ResetRequest>,
+) -> ApiResult<Json<CodeTicketDto>> {
+    Ok(Json(
+        s.portal
+            .reset_password_begin(&c.ctx, &r.login)
+            .await
+            .map_err(fail(c.lang))?
+            .into(),
+    ))
+}
+
+/// The code of a recovery and the new password.
+#[derive(Deserialize, ToSchema)]
+struct ResetFinishRequest {
+    /// The code's id.
+    code_id: String,
+    /// The six digits.
+    code: String,
+    /// 8–128 characters, letters and a digit or sign.
+    new_password: String,
+}
+
+/// Replaces the forgotten password; every session of the account ends.
+#[utoipa::path(post, path = "/api/v1/password/reset/finish", request_body = ResetFinishRequest,
+    responses((status = 204), (status = 401, body = ProblemDoc), (status = 410, body = ProblemDoc), (status = 422, body = ProblemDoc)))]
+async fn reset_finish(
+    State(s): State<AppState>,
+    c: Client,
+    Body(r): Body<ResetFinishRequest>,
+) -> ApiResult<StatusCode> {
+    s.portal
+        .reset_password_finish(&c.ctx, &r.code_id, &r.code, &r.new_password)
+        .await
+        .map_err(fail(c.lang))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- Sign-in ----
