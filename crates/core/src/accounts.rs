@@ -652,9 +652,8 @@ impl Portal {
         }
         let hash = secret::hash_password(new.to_owned()).await?;
         let mut tx = self.store.begin().await?;
-        tx.set_password_hash(&who.account_id, &hash).await?;
-        let ended = tx
-            .end_all_sessions(&who.account_id, self.now(), Some(&who.session_id))
+        let ended = self
+            .replace_password(&mut tx, &account, &hash, Some(&who.session_id))
             .await?;
         self.record(
             &mut tx,
@@ -667,14 +666,21 @@ impl Portal {
             ),
         )
         .await?;
-        self.tell_password_changed(&mut tx, &account).await?;
         tx.commit().await?;
         Ok(ended)
     }
 
-    /// Tells the owner of `account` by e-mail that its password changed and its other sessions
-    /// ended.
-    pub(crate) async fn tell_password_changed(&self, tx: &mut Tx, account: &Account) -> Result<()> {
+    /// Gives `account` the password of `hash`, ends its sessions but `keep` and tells the owner
+    /// by e-mail; returns how many sessions ended. The caller journals why.
+    pub(crate) async fn replace_password(
+        &self,
+        tx: &mut Tx,
+        account: &Account,
+        hash: &str,
+        keep: Option<&str>,
+    ) -> Result<u64> {
+        tx.set_password_hash(&account.id, hash).await?;
+        let ended = tx.end_all_sessions(&account.id, self.now(), keep).await?;
         let lang = Lang::parse(&account.language);
         let when = crate::moscow_time(self.now(), lang);
         let body = match lang {
@@ -693,7 +699,8 @@ impl Portal {
             body,
             false,
         )
-        .await
+        .await?;
+        Ok(ended)
     }
 
     /// Sets the principal's interface language.

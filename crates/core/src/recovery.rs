@@ -85,8 +85,9 @@ impl Portal {
         };
         let account_id = code.account_id.ok_or(Error::CodeExpired)?;
         let account = tx.account(&account_id).await?.ok_or(Error::CodeExpired)?;
-        tx.set_password_hash(&account.id, &hash).await?;
-        let ended = tx.end_all_sessions(&account.id, self.now(), None).await?;
+        let ended = self
+            .replace_password(&mut tx, &account, &hash, None)
+            .await?;
         self.record(
             &mut tx,
             ctx,
@@ -101,7 +102,6 @@ impl Portal {
             },
         )
         .await?;
-        self.tell_password_changed(&mut tx, &account).await?;
         tx.commit().await?;
         Ok(())
     }
